@@ -1,0 +1,1 @@
+"""Application layer: conversations, handoffs, storage, channels, web, CLI, bootstrap."""

@@ -1,0 +1,53 @@
+"""Process settings from the environment (prefix HOTLINE_) with safe defaults.
+
+Every number with clinical or operational weight that is not per-file YAML lives here,
+with a comment on where its default comes from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.errors import ConfigError
+from config.loader import CONFIG_DIR
+
+DEFAULT_DB_URL = "sqlite+aiosqlite:///./var/hotline.db"
+
+
+class Settings(BaseSettings):
+    """Settings read from HOTLINE_* environment variables (and an optional .env file)."""
+
+    model_config = SettingsConfigDict(env_prefix="HOTLINE_", extra="forbid", env_file=None)
+
+    database_url: str = DEFAULT_DB_URL
+    telegram_token: str | None = None
+    # Passed to python-telegram-bot's ApplicationBuilder.base_url as is (tests point it at the fake).
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    # Demo mode may create its own keys under ./var; production refuses to start without them.
+    demo: bool = False
+    var_dir: Path = Path("var")
+    # Comma-separated Fernet keys, newest first (MultiFernet): rotation adds a key in front.
+    secret_key: str | None = None
+    # Key for the HMAC that turns a channel's user id into the stored pseudonym.
+    pseudonym_key: str | None = None
+    config_dir: Path = CONFIG_DIR
+    log_level: str = "INFO"
+    # Bound on one resident message; Telegram's own limit is 4096 characters.
+    max_message_chars: int = Field(default=4000, ge=100)
+    # Outbox delivery: attempts before a message is parked for a human to look at.
+    outbox_max_attempts: int = Field(default=20, ge=1)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings; a bad value becomes a ConfigError naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = "HOTLINE_" + str(err["loc"][0]).upper() if err["loc"] else None
+        raise ConfigError("environment", name, err["msg"]) from None
