@@ -1,0 +1,53 @@
+"""Alembic environment: same metadata as the app, async engines for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import pkgutil
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+import bot.storage as storage_pkg
+from bot.storage.engine import create_engine
+from bot.storage.models import Base
+
+# Every table module in bot/storage (models.py, rota_tables.py, ...) registers on Base.metadata.
+for _info in pkgutil.iter_modules(storage_pkg.__path__):
+    if _info.name.endswith("_tables") or _info.name == "models":
+        importlib.import_module(f"bot.storage.{_info.name}")
+
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",  # SQLite ALTER needs batch mode
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_async() -> None:
+    url = context.config.get_main_option("sqlalchemy.url")
+    assert url, "sqlalchemy.url is set by bot.storage.migrate"
+    engine = create_engine(url)
+    async with engine.connect() as conn:
+        await conn.run_sync(_run)
+        await conn.commit()
+    await engine.dispose()
+
+
+if context.is_offline_mode():
+    context.configure(url=context.config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    existing = context.config.attributes.get("connection")
+    if existing is not None:
+        _run(existing)
+    else:
+        asyncio.run(_run_async())

@@ -1,0 +1,261 @@
+"""Repositories over one AsyncSession. They never commit: the unit of work does."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.crypto import Cipher
+from bot.storage.models import (
+    AuditEntry,
+    Conversation,
+    Counselor,
+    Handoff,
+    Message,
+    OutboxItem,
+    ProcessedUpdate,
+    Resident,
+)
+
+GENESIS = "0" * 64
+
+
+class ResidentRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def get_or_create(self, pseudonym: str, channel: str, now: datetime) -> Resident:
+        found = await self.s.scalar(select(Resident).where(Resident.pseudonym == pseudonym))
+        if found is not None:
+            return found
+        resident = Resident(pseudonym=pseudonym, channel=channel, created_at=now)
+        self.s.add(resident)
+        await self.s.flush()
+        return resident
+
+    async def get(self, resident_id: int) -> Resident | None:
+        return await self.s.get(Resident, resident_id)
+
+
+class ConversationRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def open_for(self, channel: str, chat_key: str) -> Conversation | None:
+        q = (
+            select(Conversation)
+            .where(Conversation.channel == channel, Conversation.chat_key == chat_key)
+            .where(Conversation.closed_at.is_(None))
+            .order_by(Conversation.id.desc())
+            .limit(1)
+        )
+        return await self.s.scalar(q)
+
+    async def add(self, conv: Conversation) -> Conversation:
+        self.s.add(conv)
+        await self.s.flush()
+        return conv
+
+    async def get(self, conv_id: int, lock: bool = False) -> Conversation | None:
+        q = select(Conversation).where(Conversation.id == conv_id)
+        if lock:
+            q = q.with_for_update()  # PostgreSQL row lock; SQLite serialises writers anyway
+        return await self.s.scalar(q)
+
+    async def for_resident(self, resident_id: int) -> list[Conversation]:
+        q = select(Conversation).where(Conversation.resident_id == resident_id)
+        return list(await self.s.scalars(q))
+
+
+class MessageRepo:
+    def __init__(self, session: AsyncSession, cipher: Cipher) -> None:
+        self.s = session
+        self.cipher = cipher
+
+    async def add(
+        self, conv_id: int, sender: str, text_: str, now: datetime, risk_level: str | None = None
+    ) -> Message:
+        msg = Message(
+            conversation_id=conv_id,
+            sender=sender,
+            text_enc=self.cipher.encrypt(text_),
+            risk_level=risk_level,
+            created_at=now,
+        )
+        self.s.add(msg)
+        await self.s.flush()
+        return msg
+
+    async def recent(self, conv_id: int, limit: int = 10) -> list[tuple[Message, str]]:
+        """The last `limit` messages, oldest first, with their decrypted text."""
+        q = (
+            select(Message)
+            .where(Message.conversation_id == conv_id)
+            .order_by(Message.id.desc())
+            .limit(limit)
+        )
+        rows = list(await self.s.scalars(q))
+        return [(m, self.cipher.decrypt(m.text_enc)) for m in reversed(rows)]
+
+
+class HandoffRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def add(self, handoff: Handoff) -> Handoff:
+        self.s.add(handoff)
+        await self.s.flush()
+        return handoff
+
+    async def get(self, handoff_id: int, lock: bool = False) -> Handoff | None:
+        q = select(Handoff).where(Handoff.id == handoff_id)
+        if lock:
+            q = q.with_for_update()
+        return await self.s.scalar(q)
+
+    async def open_for_conversation(self, conv_id: int) -> Handoff | None:
+        q = (
+            select(Handoff)
+            .where(Handoff.conversation_id == conv_id)
+            .where(Handoff.state.in_(("requested", "offered", "accepted", "active", "fallback")))
+            .order_by(Handoff.id.desc())
+            .limit(1)
+        )
+        return await self.s.scalar(q)
+
+    async def try_accept(self, handoff_id: int, counselor_id: str, now: datetime) -> bool:
+        """Atomic first-accept-wins: one UPDATE guarded on the state; exactly one caller gets True."""
+        result = await self.s.execute(
+            update(Handoff)
+            .where(Handoff.id == handoff_id, Handoff.state.in_(("requested", "offered", "fallback")))
+            .values(
+                state="active",
+                counselor_id=counselor_id,
+                accepted_at=now,
+                next_step_at=None,
+                version=Handoff.version + 1,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def by_state(self, *states: str) -> list[Handoff]:
+        q = select(Handoff).where(Handoff.state.in_(states)).order_by(Handoff.created_at)
+        return list(await self.s.scalars(q))
+
+
+class CounselorRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def get(self, counselor_id: str) -> Counselor | None:
+        return await self.s.get(Counselor, counselor_id)
+
+    async def by_telegram_id(self, telegram_id: int) -> Counselor | None:
+        return await self.s.scalar(select(Counselor).where(Counselor.telegram_id == telegram_id))
+
+    async def by_login(self, login: str) -> Counselor | None:
+        return await self.s.scalar(select(Counselor).where(Counselor.web_login == login))
+
+    async def all(self) -> list[Counselor]:
+        return list(await self.s.scalars(select(Counselor).order_by(Counselor.id)))
+
+    async def add(self, counselor: Counselor) -> Counselor:
+        self.s.add(counselor)
+        await self.s.flush()
+        return counselor
+
+
+def audit_hash(prev: str, at: datetime, actor: str, action: str, obj: str, detail: dict[str, Any]) -> str:
+    """Each row's hash covers its content and the previous hash: an edit or delete breaks the chain."""
+    body = json.dumps(
+        [prev, at.isoformat(timespec="microseconds"), actor, action, obj, detail],
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+class AuditRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def append(
+        self, actor: str, action: str, obj: str, now: datetime, detail: dict[str, Any] | None = None
+    ) -> AuditEntry:
+        if self.s.bind.dialect.name == "postgresql":
+            # Serialise appenders so two transactions never chain onto the same previous row.
+            await self.s.execute(text("SELECT pg_advisory_xact_lock(424242)"))
+        last = await self.s.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+        prev = last.hash if last else GENESIS
+        detail = detail or {}
+        entry = AuditEntry(
+            at=now, actor=actor, action=action, object=obj, detail=detail, prev_hash=prev,
+            hash=audit_hash(prev, now, actor, action, obj, detail),
+        )
+        self.s.add(entry)
+        await self.s.flush()
+        return entry
+
+    async def all(self) -> list[AuditEntry]:
+        return list(await self.s.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+class OutboxRepo:
+    def __init__(self, session: AsyncSession, cipher: Cipher) -> None:
+        self.s = session
+        self.cipher = cipher
+
+    async def add(
+        self,
+        channel: str,
+        chat_key: str,
+        payload: dict[str, Any],
+        now: datetime,
+        dedupe_key: str | None = None,
+    ) -> OutboxItem:
+        item = OutboxItem(
+            channel=channel,
+            chat_key=chat_key,
+            payload_enc=self.cipher.encrypt(json.dumps(payload, ensure_ascii=False)),
+            created_at=now,
+            next_attempt_at=now,
+            dedupe_key=dedupe_key,
+        )
+        self.s.add(item)
+        await self.s.flush()
+        return item
+
+    def payload(self, item: OutboxItem) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.cipher.decrypt(item.payload_enc))
+        return data
+
+    async def due(self, now: datetime, channel: str | None = None, limit: int = 50) -> list[OutboxItem]:
+        q = (
+            select(OutboxItem)
+            .where(OutboxItem.sent_at.is_(None), OutboxItem.failed.is_(False))
+            .where(OutboxItem.next_attempt_at <= now)
+            .order_by(OutboxItem.id)
+            .limit(limit)
+        )
+        if channel is not None:
+            q = q.where(OutboxItem.channel == channel)
+        return list(await self.s.scalars(q))
+
+    async def pending_count(self) -> int:
+        rows = await self.s.scalars(select(OutboxItem.id).where(OutboxItem.sent_at.is_(None)))
+        return len(list(rows))
+
+
+async def mark_update_processed(session: AsyncSession, key: str, now: datetime) -> bool:
+    """Record a channel update id; False when it was seen before (a replay or a double click)."""
+    if await session.get(ProcessedUpdate, key) is not None:
+        return False
+    session.add(ProcessedUpdate(key=key, at=now))
+    await session.flush()
+    return True

@@ -1,0 +1,59 @@
+"""Unit of work: one transaction, the repositories that share it, commit or roll back."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.crypto import Cipher
+from bot.storage.repositories import (
+    AuditRepo,
+    ConversationRepo,
+    CounselorRepo,
+    HandoffRepo,
+    MessageRepo,
+    OutboxRepo,
+    ResidentRepo,
+)
+
+
+class UnitOfWork:
+    """`async with uow_factory() as uow: ...; await uow.commit()` — leaving without commit rolls back."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
+        self._sessions = sessions
+        self.cipher = cipher
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        s, c = self.session, self.cipher
+        self.residents = ResidentRepo(s)
+        self.conversations = ConversationRepo(s)
+        self.messages = MessageRepo(s, c)
+        self.handoffs = HandoffRepo(s)
+        self.counselors = CounselorRepo(s)
+        self.audit = AuditRepo(s)
+        self.outbox = OutboxRepo(s, c)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.session.rollback()
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+class UnitOfWorkFactory:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
+        self.sessions = sessions
+        self.cipher = cipher
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.cipher)
