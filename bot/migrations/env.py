@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
-import pkgutil
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import bot.storage as storage_pkg
 from bot.storage.engine import create_engine
-from bot.storage.models import Base
+from bot.storage.registry import load_all_tables
 
 # Every table module in bot/storage (models.py, rota_tables.py, ...) registers on Base.metadata.
-for _info in pkgutil.iter_modules(storage_pkg.__path__):
-    if _info.name.endswith("_tables") or _info.name == "models":
-        importlib.import_module(f"bot.storage.{_info.name}")
-
-target_metadata = Base.metadata
+target_metadata = load_all_tables().metadata
 
 
 def _run(connection: Connection) -> None:

@@ -40,7 +40,7 @@ class UnitOfWork:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        await self.session.rollback()
+        # close() rolls back anything uncommitted without expiring loaded objects.
         await self.session.close()
 
     async def commit(self) -> None:

@@ -1,0 +1,1 @@
+"""Channel adapters (Telegram, web) and the outbox that delivers to them."""

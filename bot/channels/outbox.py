@@ -1,0 +1,149 @@
+"""Deliver outbox rows after commit, with retries; a crash between commit and send loses nothing.
+
+A row is marked sent only after the channel accepted it, so a process stopped before sending
+delivers on restart. Telegram 429 `retry_after` and 5xx set the next attempt time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.channels.base import RetryLater, Sender, Undeliverable
+from bot.clock import Clock
+from bot.conversation.messages import Outbound
+from bot.storage.models import OutboxItem, SentRef
+from bot.storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before the next try after an unexplained failure: 1, 2, 4 ... capped at 60."""
+    return float(min(60, 2 ** max(0, attempts - 1)))
+
+
+class OutboxDispatcher:
+    def __init__(
+        self, uow: UnitOfWorkFactory, senders: dict[str, Sender], clock: Clock, max_attempts: int = 20
+    ) -> None:
+        self.uow = uow
+        self.senders = senders
+        self.clock = clock
+        self.max_attempts = max_attempts
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self.delivered = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="outbox")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                wait = await self.deliver_due()
+            except Exception:  # keep delivering after a database hiccup; logged without content
+                log.exception("outbox pass failed")
+                wait = 1.0
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            except TimeoutError:
+                pass
+
+    async def deliver_due(self) -> float:
+        """One pass over due rows; returns how long to sleep before the next pass."""
+        async with self._lock:
+            async with self.uow() as uow:
+                items = await uow.outbox.due(self.clock.now(), limit=100)
+                payloads = [(i.id, i.channel, i.chat_key, uow.outbox.payload(i)) for i in items]
+            for item_id, channel, chat_key, payload in payloads:
+                await self._deliver_one(item_id, Outbound.from_payload(channel, chat_key, payload))
+            return await self._next_wait()
+
+    async def _next_wait(self) -> float:
+        async with self.uow() as uow:
+            q = (
+                select(OutboxItem.next_attempt_at)
+                .where(OutboxItem.sent_at.is_(None), OutboxItem.failed.is_(False))
+                .order_by(OutboxItem.next_attempt_at)
+                .limit(1)
+            )
+            nxt = await uow.session.scalar(q)
+        if nxt is None:
+            return 5.0
+        return max(0.0, min(5.0, (nxt - self.clock.now()).total_seconds()))
+
+    async def _deliver_one(self, item_id: int, msg: Outbound) -> None:
+        sender = self.senders.get(msg.channel)
+        if sender is None:
+            return  # that channel is not running in this process; another one delivers it
+        if msg.edit_ref:
+            msg = await self._resolve_edit(msg)
+        try:
+            message_id = await sender.send(msg)
+        except RetryLater as exc:
+            await self._reschedule(item_id, exc.seconds, str(exc))
+            return
+        except Undeliverable as exc:
+            await self._park(item_id, str(exc))
+            return
+        except Exception as exc:  # unknown failures retry with backoff rather than vanish
+            log.warning("outbox item %s failed: %s", item_id, exc.__class__.__name__)
+            await self._reschedule(item_id, None, exc.__class__.__name__)
+            return
+        await self._mark_sent(item_id, msg, message_id)
+
+    async def _resolve_edit(self, msg: Outbound) -> Outbound:
+        async with self.uow() as uow:
+            ref = await uow.session.get(SentRef, msg.edit_ref)
+        extra = dict(msg.extra, edit_message_id=ref.message_id if ref else None)
+        return Outbound(msg.channel, msg.chat_key, msg.text, msg.buttons, msg.edit_ref, msg.ref,
+                        msg.urgent, extra)
+
+    async def _mark_sent(self, item_id: int, msg: Outbound, message_id: str | None) -> None:
+        async with self.uow() as uow:
+            item = await uow.session.get(OutboxItem, item_id)
+            if item is not None:
+                item.sent_at = self.clock.now()
+                item.attempts += 1
+            if msg.ref and message_id is not None:
+                await uow.session.merge(SentRef(ref=msg.ref, channel=msg.channel,
+                                                chat_key=msg.chat_key, message_id=str(message_id)))
+            await uow.commit()
+        self.delivered += 1
+
+    async def _reschedule(self, item_id: int, seconds: float | None, why: str) -> None:
+        async with self.uow() as uow:
+            item = await uow.session.get(OutboxItem, item_id)
+            if item is None:
+                return
+            item.attempts += 1
+            if item.attempts >= self.max_attempts:
+                item.failed = True
+                log.error("outbox item %s parked after %s attempts (%s)", item_id, item.attempts, why)
+            delay = seconds if seconds is not None else backoff(item.attempts)
+            item.next_attempt_at = self.clock.now() + timedelta(seconds=delay)
+            await uow.commit()
+
+    async def _park(self, item_id: int, why: str) -> None:
+        async with self.uow() as uow:
+            item = await uow.session.get(OutboxItem, item_id)
+            if item is not None:
+                item.failed = True
+                item.attempts += 1
+            await uow.commit()
+        log.warning("outbox item %s undeliverable: %s", item_id, why)

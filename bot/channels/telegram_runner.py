@@ -1,0 +1,44 @@
+"""Start and stop the Telegram channel (polling) inside our own event loop."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import Application
+
+from bot.bootstrap import Container
+from bot.channels.telegram import TelegramSender, build_application
+
+log = logging.getLogger(__name__)
+
+
+class TelegramChannel:
+    def __init__(self, container: Container, poll_timeout: int = 10) -> None:
+        self.container = container
+        self.poll_timeout = poll_timeout
+        self.app: Application | None = None  # type: ignore[type-arg]
+
+    async def start(self) -> None:
+        settings = self.container.settings
+        if not settings.telegram_token:
+            return
+        self.app = build_application(settings.telegram_token, settings.telegram_base_url,
+                                     self.container.service.handle)
+        await self.app.initialize()
+        self.container.senders["telegram"] = TelegramSender(self.app)
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(timeout=self.poll_timeout, poll_interval=0.0)
+        log.info("telegram polling started")
+        self.container.dispatcher.wake()
+
+    async def stop(self) -> None:
+        if self.app is None:
+            return
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        self.container.senders.pop("telegram", None)
+        self.app = None

@@ -1,0 +1,1 @@
+"""Channel-agnostic conversation service: one inbound type, effects out, adapters send."""

@@ -1,0 +1,1 @@
+"""aiohttp application: health, metrics, and (later) web chat, console and dashboard."""

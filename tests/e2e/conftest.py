@@ -1,0 +1,48 @@
+"""Real servers for end-to-end tests: the fake Bot API, and our own server on a random port."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import Container, build
+from bot.crypto import new_key
+from bot.server import Server
+from config.settings import Settings, load_settings
+from tests.fakes.clock import FakeClock
+from tests.fakes.telegram_api import FakeTelegram
+
+
+@pytest.fixture
+async def fake_tg() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+def e2e_settings(db_url: str, tmp_path: Path, fake: FakeTelegram | None = None) -> Settings:
+    return load_settings(
+        database_url=db_url,
+        telegram_token=fake.token if fake else None,
+        telegram_base_url=fake.base_url if fake else "https://api.telegram.org/bot",
+        secret_key=new_key(),
+        pseudonym_key="test-pseudonym-key",
+        var_dir=tmp_path / "var",
+    )
+
+
+@pytest.fixture
+async def server(db_url: str, tmp_path: Path, fake_tg: FakeTelegram) -> AsyncIterator[Server]:
+    container: Container = build(e2e_settings(db_url, tmp_path, fake_tg))
+    srv = Server(container)
+    await srv.start("127.0.0.1", 0)
+    yield srv
+    await srv.stop()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

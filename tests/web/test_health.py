@@ -1,0 +1,56 @@
+"""/healthz reflects the database; /metrics serves Prometheus text."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.bootstrap import build
+from bot.server import Server
+from tests.e2e.conftest import e2e_settings
+
+
+async def running(db_url: str, tmp_path: Path) -> Server:
+    srv = Server(build(e2e_settings(db_url, tmp_path)))
+    await srv.start("127.0.0.1", 0)
+    return srv
+
+
+@pytest.fixture
+async def up(db_url: str, tmp_path: Path) -> AsyncIterator[Server]:
+    srv = await running(db_url, tmp_path)
+    yield srv
+    await srv.stop()
+
+
+async def test_healthz_is_200_when_the_database_answers(up: Server) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{up.port}/healthz") as resp:
+            assert resp.status == 200
+            assert (await resp.json())["database"] == "up"
+
+
+async def test_metrics_serve_prometheus_text(up: Server) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{up.port}/metrics") as resp:
+            body = await resp.text()
+    assert resp.status == 200 and "# TYPE" in body
+
+
+async def test_healthz_is_503_when_the_database_is_down(db_url: str, tmp_path: Path) -> None:
+    srv = await running(db_url, tmp_path)
+    # The database goes away under a running server: point the engine at a closed port.
+    from bot.storage.engine import create_engine
+
+    await srv.container.engine.dispose()
+    srv.container.engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:1/none")
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{srv.port}/healthz") as resp:
+                assert resp.status == 503
+                assert (await resp.json())["database"] == "down"
+    finally:
+        await srv.stop()
