@@ -1,0 +1,1 @@
+"""Benchmarks, one module per area; see bot/cli/bench.py."""
