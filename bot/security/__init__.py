@@ -1,0 +1,1 @@
+"""Roles, permissions, rate limits: security decided in one place."""
