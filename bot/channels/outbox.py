@@ -65,13 +65,28 @@ class OutboxDispatcher:
                 pass
 
     async def deliver_due(self) -> float:
-        """One pass over due rows; returns how long to sleep before the next pass."""
+        """One pass over unsent rows; returns how long to sleep before the next pass.
+
+        Rows go out in id order per chat: a chat whose earlier row is waiting (429, backoff)
+        sends nothing later in this pass, so the emergency numbers stay the first message.
+        """
         async with self._lock:
+            now = self.clock.now()
             async with self.uow() as uow:
-                items = await uow.outbox.due(self.clock.now(), limit=100)
-                payloads = [(i.id, i.channel, i.chat_key, uow.outbox.payload(i)) for i in items]
-            for item_id, channel, chat_key, payload in payloads:
-                await self._deliver_one(item_id, Outbound.from_payload(channel, chat_key, payload))
+                items = await uow.outbox.pending(list(self.senders))
+                rows = [(i.id, i.channel, i.chat_key, i.next_attempt_at, uow.outbox.payload(i))
+                        for i in items]
+            blocked: set[tuple[str, str]] = set()
+            for item_id, channel, chat_key, due_at, payload in rows:
+                chat = (channel, chat_key)
+                if chat in blocked:
+                    continue
+                if due_at > now:
+                    blocked.add(chat)
+                    continue
+                ok = await self._deliver_one(item_id, Outbound.from_payload(channel, chat_key, payload))
+                if not ok:
+                    blocked.add(chat)
             return await self._next_wait()
 
     async def _next_wait(self) -> float:
@@ -79,6 +94,7 @@ class OutboxDispatcher:
             q = (
                 select(OutboxItem.next_attempt_at)
                 .where(OutboxItem.sent_at.is_(None), OutboxItem.failed.is_(False))
+                .where(OutboxItem.channel.in_(list(self.senders)))
                 .order_by(OutboxItem.next_attempt_at)
                 .limit(1)
             )
@@ -87,25 +103,27 @@ class OutboxDispatcher:
             return 5.0
         return max(0.0, min(5.0, (nxt - self.clock.now()).total_seconds()))
 
-    async def _deliver_one(self, item_id: int, msg: Outbound) -> None:
+    async def _deliver_one(self, item_id: int, msg: Outbound) -> bool:
+        """True when sent (or parked for good); False when it must wait and hold its chat."""
         sender = self.senders.get(msg.channel)
         if sender is None:
-            return  # that channel is not running in this process; another one delivers it
+            return False  # that channel is not running in this process; another one delivers it
         if msg.edit_ref:
             msg = await self._resolve_edit(msg)
         try:
             message_id = await sender.send(msg)
         except RetryLater as exc:
             await self._reschedule(item_id, exc.seconds, str(exc))
-            return
+            return False
         except Undeliverable as exc:
             await self._park(item_id, str(exc))
-            return
+            return True
         except Exception as exc:  # unknown failures retry with backoff rather than vanish
             log.warning("outbox item %s failed: %s", item_id, exc.__class__.__name__)
             await self._reschedule(item_id, None, exc.__class__.__name__)
-            return
+            return False
         await self._mark_sent(item_id, msg, message_id)
+        return True
 
     async def _resolve_edit(self, msg: Outbound) -> Outbound:
         async with self.uow() as uow:

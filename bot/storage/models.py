@@ -114,6 +114,8 @@ class Counselor(Base):
     # Shown to residents instead of the counselor's name or account.
     alias: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
+    # Set from the console ("off duty" for a break); the rota says who is scheduled.
+    available: Mapped[bool] = mapped_column(default=True)
 
 
 class Handoff(Base):
@@ -135,6 +137,10 @@ class Handoff(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
     counselor_id: Mapped[str | None] = mapped_column(ForeignKey("counselors.id", ondelete="SET NULL"))
     outcome: Mapped[str | None] = mapped_column(String(32))
+    # Counselor ids offered the card at the current step, and those who declined it.
+    offered_to: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    declined_by: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    lang: Mapped[str] = mapped_column(String(8), default="zh")
     created_at: Mapped[datetime]
     offered_at: Mapped[datetime | None]
     next_step_at: Mapped[datetime | None]
@@ -201,3 +207,29 @@ class SentRef(Base):
     channel: Mapped[str] = mapped_column(String(16))
     chat_key: Mapped[str] = mapped_column(String(128))
     message_id: Mapped[str] = mapped_column(String(64))
+
+
+class Feedback(Base):
+    """Helpful / not helpful on answers and counselor chats: counts for the satisfaction report."""
+
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # answer | counselor
+    subject: Mapped[str | None] = mapped_column(String(64))  # entry id, topic
+    value: Mapped[int] = mapped_column(Integer)  # +1 / -1
+    at: Mapped[datetime]
+
+
+class FollowUp(Base):
+    """A check-in a counselor scheduled when closing (24 h, 1 week, 1 month)."""
+
+    __tablename__ = "followups"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
+    counselor_id: Mapped[str | None] = mapped_column(ForeignKey("counselors.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(8))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    done_at: Mapped[datetime | None]

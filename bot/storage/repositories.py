@@ -235,7 +235,9 @@ class OutboxRepo:
         data: dict[str, Any] = json.loads(self.cipher.decrypt(item.payload_enc))
         return data
 
-    async def due(self, now: datetime, channel: str | None = None, limit: int = 50) -> list[OutboxItem]:
+    async def due(
+        self, now: datetime, channels: list[str] | None = None, limit: int = 50
+    ) -> list[OutboxItem]:
         q = (
             select(OutboxItem)
             .where(OutboxItem.sent_at.is_(None), OutboxItem.failed.is_(False))
@@ -243,8 +245,19 @@ class OutboxRepo:
             .order_by(OutboxItem.id)
             .limit(limit)
         )
-        if channel is not None:
-            q = q.where(OutboxItem.channel == channel)
+        if channels is not None:
+            q = q.where(OutboxItem.channel.in_(channels))
+        return list(await self.s.scalars(q))
+
+    async def pending(self, channels: list[str], limit: int = 200) -> list[OutboxItem]:
+        """Unsent rows in id order, due or not: delivery keeps each chat's order."""
+        q = (
+            select(OutboxItem)
+            .where(OutboxItem.sent_at.is_(None), OutboxItem.failed.is_(False))
+            .where(OutboxItem.channel.in_(channels))
+            .order_by(OutboxItem.id)
+            .limit(limit)
+        )
         return list(await self.s.scalars(q))
 
     async def pending_count(self) -> int:

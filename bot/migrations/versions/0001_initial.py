@@ -5,8 +5,9 @@ Revises:
 Create Date: 2026-11-29
 """
 
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 revision = "0001_initial"
 down_revision = None
@@ -40,6 +41,7 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=256), nullable=True),
         sa.Column("alias", sa.String(length=64), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("available", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_counselors")),
         sa.UniqueConstraint("telegram_id", name=op.f("uq_counselors_telegram_id")),
         sa.UniqueConstraint("web_login", name=op.f("uq_counselors_web_login")),
@@ -129,6 +131,25 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("code_hash", name=op.f("pk_invite_codes")),
     )
     op.create_table(
+        "feedback",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("conversation_id", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("subject", sa.String(length=64), nullable=True),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["conversations.id"],
+            name=op.f("fk_feedback_conversation_id_conversations"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_feedback")),
+    )
+    with op.batch_alter_table("feedback", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_feedback_conversation_id"), ["conversation_id"], unique=False)
+
+    op.create_table(
         "handoffs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("conversation_id", sa.Integer(), nullable=False),
@@ -141,6 +162,9 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("counselor_id", sa.String(length=64), nullable=True),
         sa.Column("outcome", sa.String(length=32), nullable=True),
+        sa.Column("offered_to", sa.JSON(), nullable=False),
+        sa.Column("declined_by", sa.JSON(), nullable=False),
+        sa.Column("lang", sa.String(length=8), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("offered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("next_step_at", sa.DateTime(timezone=True), nullable=True),
@@ -184,9 +208,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_messages_conversation_id"), ["conversation_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_messages_created_at"), ["created_at"], unique=False)
 
+    op.create_table(
+        "followups",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("handoff_id", sa.Integer(), nullable=False),
+        sa.Column("counselor_id", sa.String(length=64), nullable=True),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["counselor_id"],
+            ["counselors.id"],
+            name=op.f("fk_followups_counselor_id_counselors"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["handoff_id"], ["handoffs.id"], name=op.f("fk_followups_handoff_id_handoffs"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_followups")),
+    )
+    with op.batch_alter_table("followups", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_followups_due_at"), ["due_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_followups_handoff_id"), ["handoff_id"], unique=False)
+
 
 def downgrade() -> None:
 
+    with op.batch_alter_table("followups", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_followups_handoff_id"))
+        batch_op.drop_index(batch_op.f("ix_followups_due_at"))
+
+    op.drop_table("followups")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_messages_created_at"))
         batch_op.drop_index(batch_op.f("ix_messages_conversation_id"))
@@ -197,6 +249,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_handoffs_conversation_id"))
 
     op.drop_table("handoffs")
+    with op.batch_alter_table("feedback", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_feedback_conversation_id"))
+
+    op.drop_table("feedback")
     op.drop_table("invite_codes")
     with op.batch_alter_table("conversations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_conversations_resident_id"))
