@@ -1,4 +1,4 @@
-"""One function builds every object; tests call it with a test database and fakes."""
+"""One function builds every object; tests call it with a test database and fakes for the ports."""
 
 from __future__ import annotations
 
@@ -11,10 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.channels.base import Sender
 from bot.channels.outbox import OutboxDispatcher
 from bot.clock import Clock, SystemClock
+from bot.conversation.coordinator import CoordinatorDesk
+from bot.conversation.handoffs import HandoffManager
+from bot.conversation.ports import KnowledgePort, RosterPort, RotaPort, TriagePort
+from bot.conversation.resident import ResidentFlow
 from bot.conversation.service import ConversationService
+from bot.conversation.staff import StaffFlow
+from bot.conversation.staff_router import StaffRouter
 from bot.crypto import Cipher, demo_keys
+from bot.events import EventHub
 from bot.storage.engine import create_engine, session_factory
 from bot.storage.uow import UnitOfWorkFactory
+from bot.timers import Timers
+from config.emergency import load_emergency
 from config.errors import ConfigError
 from config.settings import Settings
 
@@ -29,13 +38,24 @@ class Container:
     clock: Clock
     dispatcher: OutboxDispatcher
     service: ConversationService
+    timers: Timers
+    events: EventHub
+    rota: Any
     senders: dict[str, Sender] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def start(self) -> None:
+        """Outbox, then timers rebuilt from the database (a restart loses no escalation step)."""
         await self.dispatcher.start()
+        self.timers.start()
+        for timer in await self.service.pending_timers():
+            self.timers.schedule(timer)
+        self.timers.add_repeating(self.service.retry_deferred, 5.0, "retry-deferred")
+        for name, (func, seconds) in self.extras.get("jobs", {}).items():
+            self.timers.add_repeating(func, seconds, name)
 
     async def stop(self) -> None:
+        self.timers.stop()
         await self.dispatcher.stop()
         await self.engine.dispose()
 
@@ -53,12 +73,36 @@ def resolve_keys(settings: Settings) -> tuple[list[str], bytes]:
     return [settings.secret_key or fernet_key], (settings.pseudonym_key or pseudo_key).encode()
 
 
-def build(settings: Settings, clock: Clock | None = None) -> Container:
+def default_ports(settings: Settings, uow: UnitOfWorkFactory) -> tuple[TriagePort, KnowledgePort, Any]:
+    """The real engines: trained triage, the reviewed knowledge base, the rota from the database."""
+    from bot.adapters.kb_adapter import KnowledgeAdapter
+    from bot.adapters.rota_adapter import RotaAdapter
+    from bot.adapters.triage_adapter import TriageAdapter
+
+    return TriageAdapter(), KnowledgeAdapter(), RotaAdapter(uow, settings.config_dir)
+
+
+def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | None = None,
+          kb: KnowledgePort | None = None, rota: RotaPort | None = None,
+          roster: RosterPort | None = None, limiter: Any = None) -> Container:
     clock = clock or SystemClock()
     keys, pseudo_key = resolve_keys(settings)
     engine = create_engine(settings.database_url)
     uow = UnitOfWorkFactory(session_factory(engine), Cipher(keys))
+    if triage is None or kb is None or rota is None:
+        real_triage, real_kb, real_rota = default_ports(settings, uow)
+        triage, kb, rota = triage or real_triage, kb or real_kb, rota or real_rota
+    roster = roster or rota  # type: ignore[assignment]
+    emergency_cfg = load_emergency(settings.config_dir)
+    emergency = {lang: emergency_cfg.render(lang) for lang in ("zh", "en")}
     senders: dict[str, Sender] = {}
+    events = EventHub()
     dispatcher = OutboxDispatcher(uow, senders, clock, settings.outbox_max_attempts)
-    service = ConversationService(uow, clock, dispatcher, pseudo_key)
-    return Container(settings, engine, uow, clock, dispatcher, service, senders)
+    handoffs = HandoffManager(rota, emergency)
+    staff = StaffRouter(StaffFlow(handoffs), CoordinatorDesk(roster))  # type: ignore[arg-type]
+    service = ConversationService(
+        uow, clock, dispatcher, pseudo_key, triage, ResidentFlow(kb, handoffs, emergency), staff,
+        handoffs, emergency, senders, events, settings.max_message_chars, limiter)
+    timers = Timers(service.on_timer)
+    service.timers = timers
+    return Container(settings, engine, uow, clock, dispatcher, service, timers, events, rota, senders)

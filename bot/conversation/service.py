@@ -1,67 +1,255 @@
-"""The conversation service: lock, load, decide, commit, then deliver.
+"""The conversation service: per-conversation lock, load state, triage, decide, commit, deliver.
 
-Foundation version: stores every inbound message (encrypted) and answers /start and text.
-The full state machine (triage, knowledge base, handoffs) grows on this skeleton.
+Every channel calls `handle(Inbound)`. Triage runs before the database is touched so that an
+imminent message gets the emergency numbers even when the database is down (safety rule 1);
+otherwise the reply and the handoff are committed together before anything is sent (rule 2).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import unicodedata
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
+from bot.channels.base import Sender
 from bot.channels.outbox import OutboxDispatcher
 from bot.clock import Clock
+from bot.conversation.handoffs import After, HandoffManager, Timer
 from bot.conversation.messages import Inbound, Outbound
+from bot.conversation.ports import Risk, TriagePort
+from bot.conversation.resident import ResidentContext, ResidentFlow
+from bot.conversation.staff_router import StaffRouter
+from bot.conversation.texts import detect_lang, t
 from bot.crypto import pseudonym
+from bot.events import Event, EventHub
 from bot.storage.models import Conversation
 from bot.storage.repositories import mark_update_processed
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+DB_TIMEOUT_S = 5.0  # past this a turn counts as "database down" and imminent goes out directly
 
-WELCOME = (
-    "你好，这里是心理支持热线机器人。我不是医生，但可以提供心理健康信息并帮你联系值班咨询师。\n"
-    "Hello, this is the support-line bot. I am not a doctor; I can share information and connect you "
-    "with an on-duty counselor.\n"
-    "紧急情况 Emergency: 12356 (24h) · 010-82951332 · 110 · 120"
-)
+
+def clean_text(text: str) -> str:
+    """Drop control and bidi-override characters (kept: newlines and tabs); NFC for storage."""
+    kept = [ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")]
+    return unicodedata.normalize("NFC", "".join(kept)).strip()
 
 
 class ConversationService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, dispatcher: OutboxDispatcher,
-                 pseudonym_key: bytes) -> None:
-        self.uow = uow
-        self.clock = clock
-        self.dispatcher = dispatcher
+                 pseudonym_key: bytes, triage: TriagePort, resident: ResidentFlow, staff: StaffRouter,
+                 handoffs: HandoffManager, emergency: dict[str, str], senders: dict[str, Sender],
+                 events: EventHub, max_chars: int = 4000, limiter: Any = None) -> None:
+        self.uow, self.clock, self.dispatcher = uow, clock, dispatcher
         self.pseudonym_key = pseudonym_key
+        self.triage, self.resident, self.staff, self.handoffs = triage, resident, staff, handoffs
+        self.emergency, self.senders, self.events = emergency, senders, events
+        self.max_chars = max_chars
+        self.limiter = limiter
+        self.timers: Any = None  # set by bootstrap (bot.timers.Timers)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._deferred: list[Inbound] = []
 
+    # ---- entry point ------------------------------------------------------------------------
     async def handle(self, inbound: Inbound) -> None:
+        text = clean_text(inbound.text or "")
+        too_long = len(text) > self.max_chars
+        text = text[: self.max_chars]
+        risk = self.triage.assess(text) if text else Risk("none")
+        lang = detect_lang(text, inbound.lang_hint[:2] if inbound.lang_hint in ("zh", "en") else "zh") \
+            if text else None
+        try:
+            async with asyncio.timeout(DB_TIMEOUT_S):
+                after = await self._turn(inbound, text, risk, lang, too_long)
+        except Exception as exc:
+            log.error("turn failed (%s); update %s", exc.__class__.__name__, inbound.update_key)
+            if risk.level == "imminent":
+                await self._emergency_direct(inbound, lang or "zh")
+            self._deferred.append(inbound)  # retried when the database answers again
+            return
+        self._after(after)
+
+    async def _turn(self, inbound: Inbound, text: str, risk: Risk, lang: str | None,
+                    too_long: bool) -> After:
+        after = After()
         now = self.clock.now()
         async with self._locks[f"{inbound.channel}:{inbound.chat_key}"]:
             async with self.uow() as uow:
-                if inbound.update_key and not await mark_update_processed(
-                    uow.session, inbound.update_key, now
-                ):
-                    return  # a replayed update: already handled
-                conv = await self._conversation(uow, inbound, now)
-                await uow.messages.add(conv.id, "resident", inbound.text, now)
-                reply = WELCOME if inbound.command == "start" else "收到。Thank you, I have your message."
-                out = Outbound(inbound.channel, inbound.chat_key, reply)
-                await uow.outbox.add(out.channel, out.chat_key, out.to_payload(), now)
+                key = inbound.update_key
+                if key and not await mark_update_processed(uow.session, key, now):
+                    return after  # replayed update or double click: handled once already
+                counselor = None
+                if inbound.channel == "telegram" and inbound.user_key.lstrip("-").isdigit():
+                    counselor = await uow.counselors.by_telegram_id(int(inbound.user_key))
+                if counselor is not None or (inbound.command == "join" and inbound.args):
+                    await self.staff.handle(uow, inbound, text, counselor, now, after)
+                else:
+                    await self._resident_turn(uow, inbound, text, risk, lang, too_long, now, after)
                 await uow.commit()
-        self.dispatcher.wake()
+        return after
 
-    async def _conversation(self, uow: UnitOfWork, inbound: Inbound, now: datetime) -> Conversation:
+    async def _resident_turn(self, uow: UnitOfWork, inbound: Inbound, text: str, risk: Risk,
+                             lang: str | None, too_long: bool, now: datetime, after: After) -> None:
+        conv = await self._conversation(uow, inbound, lang, now)
+        if text:
+            await uow.messages.add(conv.id, "resident", text, now, risk.level)
+        tracked, conv.risk_memory = self.triage.track(list(conv.risk_memory or []), risk, now) \
+            if text else (Risk(conv.risk_level), list(conv.risk_memory or []))
+        conv.risk_level = tracked.level
+        conv.updated_at = now
+        ctx = ResidentContext(uow, conv, inbound, tracked, risk, now, after)
+        if inbound.kind == "command":
+            await self._resident_command(ctx, inbound.command or "")
+        elif inbound.kind == "callback":
+            await self._resident_callback(ctx, inbound.callback_data or "")
+        elif inbound.kind in ("sticker", "photo", "voice", "other") and not text:
+            await self._say(ctx, t("non_text", conv.lang))
+        elif not text:
+            await self._say(ctx, t("empty", conv.lang))
+        else:
+            await self._resident_text(ctx, too_long)
+        conv.version += 1
+        after.events.append(("conversation.updated", conv.id))
+
+    async def _resident_text(self, ctx: ResidentContext, too_long: bool) -> None:
+        flooded = False
+        if self.limiter is not None:
+            decision = self.limiter.check(ctx.conv.chat_key, ctx.now)
+            flooded = not decision.allowed
+            if flooded and decision.notice:
+                await self._say(ctx, t("slow_down", ctx.conv.lang))
+        if flooded and ctx.risk.level in ("none", "low", "medium") and ctx.conv.state != "with_counselor":
+            return  # slowed down: stored and triaged, but no answer until the flood eases
+        await self.resident.on_message(ctx)
+        if too_long:
+            await self._say(ctx, t("too_long", ctx.conv.lang, limit=self.max_chars))
+
+    async def _resident_command(self, ctx: ResidentContext, command: str) -> None:
+        lang = ctx.conv.lang
+        if command in ("start", "help"):
+            ctx.conv.state = "self_help" if ctx.conv.state == "welcome" else ctx.conv.state
+            await self._say(ctx, t("welcome", lang, emergency=self.emergency[lang]))
+        elif command == "lang" and ctx.inbound.args and ctx.inbound.args[0] in ("zh", "en"):
+            ctx.conv.lang = ctx.inbound.args[0]
+            await self._say(ctx, t("lang_set", ctx.conv.lang))
+        elif command == "forget":
+            from bot.conversation.messages import Button
+            from bot.conversation.posting import say
+            from bot.conversation.texts import b
+
+            await say(ctx.uow, ctx.conv, t("forget_confirm", lang), ctx.now,
+                      ((Button(b("forget_yes", lang), "forget:yes"),
+                        Button(b("forget_no", lang), "forget:no")),))
+        elif command in self.staff.staff_commands:
+            key = "coordinator_only" if command in self.staff.coordinator_commands else "staff_only"
+            await self._say(ctx, t(key, lang))
+        else:
+            await self._say(ctx, t("welcome", lang, emergency=self.emergency[lang]))
+
+    async def _resident_callback(self, ctx: ResidentContext, data: str) -> None:
+        if data.startswith("forget:"):
+            await self._forget(ctx, data == "forget:yes")
+        elif data.split(":")[0] in ("acc", "dec", "out", "fu", "tr", "sw"):
+            await self._say(ctx, t("staff_only", ctx.conv.lang))
+        else:
+            await self.resident.on_callback(ctx, data)
+
+    async def _forget(self, ctx: ResidentContext, confirmed: bool) -> None:
+        lang, channel, chat_key = ctx.conv.lang, ctx.conv.channel, ctx.conv.chat_key
+        if not confirmed:
+            await self._say(ctx, t("forget_kept", lang))
+            return
+        from bot.privacy.forget import forget_resident
+
+        await forget_resident(ctx.uow, ctx.conv.resident_id, ctx.now)
+        out = Outbound(channel, chat_key, t("forgotten", lang))
+        await ctx.uow.outbox.add(channel, chat_key, out.to_payload(), ctx.now)
+
+    async def _say(self, ctx: ResidentContext, text: str) -> None:
+        from bot.conversation.posting import say
+
+        await say(ctx.uow, ctx.conv, text, ctx.now)
+
+    async def _conversation(self, uow: UnitOfWork, inbound: Inbound, lang: str | None,
+                            now: datetime) -> Conversation:
         conv = await uow.conversations.open_for(inbound.channel, inbound.chat_key)
         if conv is not None:
             return conv
         resident = await uow.residents.get_or_create(
-            pseudonym(self.pseudonym_key, inbound.channel, inbound.user_key), inbound.channel, now
-        )
+            pseudonym(self.pseudonym_key, inbound.channel, inbound.user_key), inbound.channel, now)
         return await uow.conversations.add(Conversation(
-            resident_id=resident.id, channel=inbound.channel, chat_key=inbound.chat_key,
-            created_at=now, updated_at=now, risk_memory=[],
-        ))
+            resident_id=resident.id, channel=inbound.channel, chat_key=inbound.chat_key, state="welcome",
+            lang=lang or "zh", created_at=now, updated_at=now, risk_memory=[], risk_level="none"))
+
+    # ---- after commit ------------------------------------------------------------------------
+    def _after(self, after: After) -> None:
+        if self.timers is not None:
+            for timer in after.timers:
+                self.timers.schedule(timer)
+        self.dispatcher.wake()
+        for name, ident in after.events:
+            self.events.publish(Event(name, ident))
+
+    async def _emergency_direct(self, inbound: Inbound, lang: str) -> None:
+        """Database down: send the emergency numbers straight through the channel."""
+        sender = self.senders.get(inbound.channel)
+        if sender is None:
+            return
+        text = t("emergency_first", lang, emergency=self.emergency[lang])
+        for _attempt in range(3):
+            try:
+                await sender.send(Outbound(inbound.channel, inbound.chat_key, text, urgent=True))
+                return
+            except Exception as exc:
+                log.error("direct emergency send failed (%s)", exc.__class__.__name__)
+                await asyncio.sleep(1)
+
+    async def retry_deferred(self) -> int:
+        """Re-handle turns that failed while the database was down; returns how many went through."""
+        pending, self._deferred = self._deferred, []
+        done = 0
+        for inbound in pending:
+            before = len(self._deferred)
+            await self.handle(inbound)
+            done += len(self._deferred) == before
+        return done
+
+    # ---- timers ------------------------------------------------------------------------------
+    async def on_timer(self, kind: str, ident: int, version: int, step: int) -> None:
+        after = After()
+        now = self.clock.now()
+        async with self.uow() as uow:
+            if kind == "escalate":
+                fired = await self.handoffs.advance(uow, ident, version, step, now, after)
+            elif kind == "care":
+                fired = await self.handoffs.care(uow, ident, version, step, now, after)
+            elif kind == "followup":
+                fired = await self.staff.follow_up_due(uow, ident, now, after)
+            else:
+                fired = False
+            if fired:
+                await uow.commit()
+        if fired:
+            self._after(after)
+
+    async def pending_timers(self) -> list[Timer]:
+        """Every timer the database says should exist (rebuilt at start)."""
+        from sqlalchemy import select
+
+        from bot.storage.models import FollowUp, Handoff
+
+        timers: list[Timer] = []
+        now = self.clock.now()
+        async with self.uow() as uow:
+            for h in await uow.session.scalars(select(Handoff).where(Handoff.state == "offered")):
+                if h.next_step_at is not None:
+                    timers.append(Timer("escalate", h.id, h.version, h.step, h.next_step_at))
+                timers.append(Timer("care", h.id, h.version, 1,
+                                    now + timedelta(seconds=self.handoffs.care_every_s)))
+            for fu in await uow.session.scalars(select(FollowUp).where(FollowUp.done_at.is_(None))):
+                timers.append(Timer("followup", fu.id, 0, 0, fu.due_at))
+        return timers

@@ -36,11 +36,17 @@ def e2e_settings(db_url: str, tmp_path: Path, fake: FakeTelegram | None = None) 
 
 @pytest.fixture
 async def server(db_url: str, tmp_path: Path, fake_tg: FakeTelegram) -> AsyncIterator[Server]:
-    container: Container = build(e2e_settings(db_url, tmp_path, fake_tg))
+    container: Container = build(e2e_settings(db_url, tmp_path, fake_tg), **fake_ports())  # type: ignore[arg-type]
     srv = Server(container)
     await srv.start("127.0.0.1", 0)
     yield srv
     await srv.stop()
+
+
+def fake_ports() -> dict[str, object]:
+    from tests.fakes.ports import CannedKB, KeywordTriage, StaticRota
+
+    return {"triage": KeywordTriage(), "kb": CannedKB(), "rota": StaticRota(["c1"])}
 
 
 @pytest.fixture

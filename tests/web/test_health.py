@@ -10,11 +10,11 @@ import pytest
 
 from bot.bootstrap import build
 from bot.server import Server
-from tests.e2e.conftest import e2e_settings
+from tests.e2e.conftest import e2e_settings, fake_ports
 
 
 async def running(db_url: str, tmp_path: Path) -> Server:
-    srv = Server(build(e2e_settings(db_url, tmp_path)))
+    srv = Server(build(e2e_settings(db_url, tmp_path), **fake_ports()))  # type: ignore[arg-type]
     await srv.start("127.0.0.1", 0)
     return srv
 

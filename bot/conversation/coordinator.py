@@ -1,0 +1,83 @@
+"""Coordinator commands over chat: /oncall, /rota, /gaps, /override, /swaps (+ buttons), /invite."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.conversation.messages import Button
+from bot.conversation.ports import RosterPort
+from bot.conversation.posting import Buttons
+from bot.conversation.staff import code_hash
+from bot.storage.models import Counselor, InviteCode
+from bot.storage.uow import UnitOfWork
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+INVITE_VALID = timedelta(days=3)  # long enough to reach a new counselor, short enough to not linger
+
+
+def hm(at: datetime) -> str:
+    return at.astimezone(LOCAL).strftime("%a %m-%d %H:%M")
+
+
+class CoordinatorDesk:
+    def __init__(self, roster: RosterPort) -> None:
+        self.roster = roster
+
+    async def command(self, uow: UnitOfWork, c: Counselor, cmd: str, args: tuple[str, ...],
+                      now: datetime) -> tuple[str, Buttons]:
+        if cmd == "oncall":
+            lines = await self.roster.on_duty_detail(now)
+            body = "\n".join(f"{d.station}: {d.name} ({d.layer})" for d in lines) or "Nobody is on duty now."
+            return f"On duty at {hm(now)}:\n{body}", ()
+        if cmd == "rota":
+            spans = await self.roster.week(now)
+            body = "\n".join(f"{hm(s.start)}–{hm(s.end)} {s.station}: {s.who}" for s in spans[:60])
+            return f"This week:\n{body or 'no shifts'}", ()
+        if cmd == "gaps":
+            gaps = await self.roster.gaps(now)
+            body = "\n".join(f"{hm(s.start)}–{hm(s.end)} {s.station}: {s.who}" for s in gaps[:30])
+            return f"Coverage gaps, next 7 days (worst first):\n{body or 'none'}", ()
+        if cmd == "override":
+            return await self._override(c, args, now), ()
+        if cmd == "swaps":
+            swaps = await self.roster.pending_swaps()
+            if not swaps:
+                return "No swap requests waiting.", ()
+            rows = tuple((Button(f"✅ {sid}", f"sw:{sid}:approve"), Button("✖", f"sw:{sid}:decline"))
+                         for sid, _ in swaps[:10])
+            return "Swap requests:\n" + "\n".join(f"{sid}: {text}" for sid, text in swaps[:10]), rows
+        if cmd == "invite":
+            return await self._invite(uow, c, args, now), ()
+        return "Unknown command.", ()
+
+    async def _override(self, c: Counselor, args: tuple[str, ...], now: datetime) -> str:
+        if len(args) < 2 or not args[1].isdigit() or not 1 <= int(args[1]) <= 72:
+            return "Usage: /override COUNSELOR_ID HOURS [STATION] (1–72 hours from now)"
+        end = now + timedelta(hours=int(args[1]))
+        return await self.roster.add_override(args[0], now, end, args[2] if len(args) > 2 else None, c.id)
+
+    async def _invite(self, uow: UnitOfWork, c: Counselor, args: tuple[str, ...], now: datetime) -> str:
+        if not args or await uow.counselors.get(args[0]) is None:
+            return "Usage: /invite COUNSELOR_ID"
+        code = await create_invite(uow, args[0], c.id, now)
+        return f"Invite code for {args[0]}: {code} (valid 3 days). They send /join {code} to this bot."
+
+    async def swap_decision(self, uow: UnitOfWork, c: Counselor, swap_id: str, verdict: str,
+                            now: datetime) -> str:
+        from bot.security.roles import require, staff_actor
+
+        require(staff_actor(c.id, c.roles), "rota.swap_approve")
+        text = await self.roster.decide_swap(swap_id, verdict == "approve", c.id, now)
+        await uow.audit.append(c.id, f"swap.{verdict}", f"swap:{swap_id}", now)
+        return text
+
+
+async def create_invite(uow: UnitOfWork, counselor_id: str, by: str, now: datetime) -> str:
+    """A single-use code; only its hash is stored."""
+    code = secrets.token_hex(4).upper()
+    uow.session.add(InviteCode(code_hash=code_hash(code), counselor_id=counselor_id, created_at=now,
+                               expires_at=now + INVITE_VALID))
+    await uow.audit.append(by, "invite.create", f"counselor:{counselor_id}", now)
+    return code

@@ -1,0 +1,163 @@
+"""Opening, offering, escalating and accepting handoffs. Everything here runs inside one unit of
+work; timers are returned so the service schedules them after commit (safety rule 2: the
+handoff is in the database before anything is sent)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.conversation import cards
+from bot.conversation.ports import RotaPort, StepPlan
+from bot.conversation.posting import say, tell_staff
+from bot.conversation.texts import t
+from bot.storage.models import Conversation, Handoff
+from bot.storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+OPEN_STATES = ("requested", "offered", "fallback")
+LEVEL_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "imminent": 4}
+
+
+@dataclass
+class Timer:
+    kind: str  # "escalate" | "care"
+    handoff_id: int
+    version: int
+    step: int
+    at: datetime
+
+
+@dataclass
+class After:
+    """What to do once the transaction has committed."""
+
+    timers: list[Timer] = field(default_factory=list)
+    events: list[tuple[str, int]] = field(default_factory=list)  # (event, handoff id) for live views
+
+
+class HandoffManager:
+    def __init__(self, rota: RotaPort, emergency_text: dict[str, str], care_every_s: float = 120.0) -> None:
+        self.rota = rota
+        self.emergency = emergency_text
+        self.care_every_s = care_every_s
+
+    async def open(self, uow: UnitOfWork, conv: Conversation, level: str, reasons: list[str],
+                   now: datetime, after: After) -> Handoff:
+        """Open (or raise the level of) the conversation's handoff and offer it at step 0."""
+        existing = await uow.handoffs.open_for_conversation(conv.id)
+        if existing is not None and existing.state in OPEN_STATES:
+            if LEVEL_RANK[level] > LEVEL_RANK[existing.level]:
+                # Risk rose while waiting: restart the chain under the stricter policy.
+                existing.level = level
+                existing.reasons = reasons
+                existing.policy = await self.rota.policy_for(level)
+                await self._offer_step(uow, existing, 0, now, after)
+            return existing
+        if existing is not None:
+            return existing  # already with a counselor
+        h = await uow.handoffs.add(Handoff(
+            conversation_id=conv.id, state="requested", level=level, reasons=reasons,
+            policy=await self.rota.policy_for(level), created_at=now, lang=conv.lang,
+            offered_to=[], declined_by=[],
+        ))
+        await self._offer_step(uow, h, 0, now, after)
+        after.timers.append(Timer("care", h.id, h.version, 1, now + timedelta(seconds=self.care_every_s)))
+        after.events.append(("handoff.opened", h.id))
+        return h
+
+    async def _offer_step(self, uow: UnitOfWork, h: Handoff, step: int, now: datetime, after: After,
+                          repeat: int = 0) -> None:
+        """Offer at `step`; steps with nobody to offer to are skipped at once, ending in fallback."""
+        while True:
+            plan = await self.rota.plan_step(h.policy, step, now, h.lang)
+            if plan.fallback:
+                await self._fallback(uow, h, now, plan, after)
+                return
+            targets = [c for c in plan.counselor_ids if c not in (h.declined_by or [])]
+            if targets:
+                break
+            step, repeat = step + 1, 0
+        h.state, h.step, h.step_repeat = "offered", step, repeat
+        h.version += 1
+        h.offered_at = now
+        h.offered_to = sorted(set(h.offered_to or []) | set(targets))
+        h.next_step_at = now + timedelta(seconds=plan.timeout_s)
+        await self._send_cards(uow, h, targets, now, plan.label or f"step {step + 1}")
+        after.timers.append(Timer("escalate", h.id, h.version, step, h.next_step_at))
+        after.events.append(("handoff.offered", h.id))
+
+    async def _send_cards(self, uow: UnitOfWork, h: Handoff, targets: list[str], now: datetime,
+                          label: str) -> None:
+        conv = await uow.conversations.get(h.conversation_id)
+        recent = await uow.messages.recent(h.conversation_id, 8) if conv else []
+        text = cards.render_card(h, recent, now, label)
+        for cid in targets:
+            counselor = await uow.counselors.get(cid)
+            if counselor is None or not counselor.active:
+                continue
+            await tell_staff(uow, counselor, text, now, cards.card_buttons(h.id),
+                             ref=cards.card_ref(h.id, cid), html=True,
+                             dedupe=f"card:{h.id}:{cid}:{h.version}")
+
+    async def _fallback(self, uow: UnitOfWork, h: Handoff, now: datetime, plan: StepPlan,
+                        after: After) -> None:
+        """The chain has ended: tell the resident honestly, give the 24-hour lines, tell coordinators."""
+        if h.state == "fallback":
+            return
+        h.state = "fallback"
+        h.version += 1
+        h.next_step_at = None
+        conv = await uow.conversations.get(h.conversation_id)
+        if conv is not None:
+            await say(uow, conv, t("fallback", conv.lang, emergency=self.emergency[conv.lang]), now,
+                      urgent=True)
+        for cid in plan.notify_coordinators or tuple(await self.rota.coordinators()):
+            counselor = await uow.counselors.get(cid)
+            if counselor is not None:
+                await tell_staff(uow, counselor,
+                                 f"⚠️ Handoff #{h.id} ({h.level}) reached the end of the escalation "
+                                 "chain unanswered. The resident was given the 24-hour lines. "
+                                 "It can still be accepted:", now, cards.card_buttons(h.id),
+                                 dedupe=f"fallback:{h.id}:{cid}")
+        after.events.append(("handoff.fallback", h.id))
+        log.warning("handoff %s fell back to the hotline", h.id)
+
+    async def advance(self, uow: UnitOfWork, handoff_id: int, version: int, step: int,
+                      now: datetime, after: After) -> bool:
+        """Timer callback: move to the next step (or repeat). Stale timers do nothing."""
+        h = await uow.handoffs.get(handoff_id, lock=True)
+        if h is None or h.state != "offered" or h.version != version or h.step != step:
+            return False
+        plan = await self.rota.plan_step(h.policy, step, now, h.lang)
+        if h.step_repeat < plan.repeat:
+            await self._offer_step(uow, h, step, now, after, repeat=h.step_repeat + 1)
+        else:
+            await self._offer_step(uow, h, step + 1, now, after)
+        return True
+
+    async def care(self, uow: UnitOfWork, handoff_id: int, version: int, n: int, now: datetime,
+                   after: After) -> bool:
+        """A caring message while the resident waits; stops once someone accepted."""
+        h = await uow.handoffs.get(handoff_id)
+        if h is None or h.state not in ("offered", "requested"):
+            return False
+        conv = await uow.conversations.get(h.conversation_id)
+        if conv is None:
+            return False
+        await say(uow, conv, t("care", conv.lang), now)
+        after.timers.append(Timer("care", h.id, h.version, n + 1,
+                                  now + timedelta(seconds=self.care_every_s)))
+        return True
+
+    async def decline(self, uow: UnitOfWork, handoff_id: int, counselor_id: str, now: datetime,
+                      after: After) -> bool:
+        """Record a decline; when everyone offered at this step declined, escalate now."""
+        h = await uow.handoffs.get(handoff_id, lock=True)
+        if h is None or h.state not in OPEN_STATES:
+            return False
+        h.declined_by = sorted(set(h.declined_by or []) | {counselor_id})
+        if h.state == "offered" and set(h.offered_to or []) <= set(h.declined_by):
+            await self._offer_step(uow, h, h.step + 1, now, after)
+        return True

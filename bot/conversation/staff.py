@@ -1,0 +1,207 @@
+"""The counselor's side: accept or decline a card, relay, close with an outcome and follow-ups,
+transfer, hand back, and binding a Telegram account with an invite code."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.conversation import cards
+from bot.conversation.handoffs import After, HandoffManager, Timer
+from bot.conversation.messages import Button
+from bot.conversation.posting import relay_to_resident, say, tell_staff
+from bot.conversation.texts import t
+from bot.security.roles import require, staff_actor
+from bot.storage.models import Conversation, Counselor, FollowUp, Handoff, InviteCode
+from bot.storage.uow import UnitOfWork
+
+OUTCOMES = {"resolved": "Resolved", "referred": "Referred", "emergency": "Emergency services contacted",
+            "no_response": "No response"}
+CHECK_IN = {"zh": "你好，之前和你聊过的咨询师想问问你最近怎么样。想聊的话，直接回复就好。",
+            "en": "Hello, the counselor you talked with wanted to check how you are doing. "
+                  "Reply any time if you would like to talk."}
+FOLLOW_UPS = {"24h": timedelta(hours=24), "1w": timedelta(weeks=1), "1m": timedelta(days=30)}
+
+
+def back_to_bot(conv: Conversation) -> None:
+    """The resident returns to the bot. The counselor has assessed the risk in person, so the
+    tracker's memory starts afresh; any new crisis words raise it again at once."""
+    conv.state = "self_help"
+    conv.risk_memory = []
+    conv.risk_level = "none"
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+class StaffFlow:
+    def __init__(self, handoffs: HandoffManager) -> None:
+        self.handoffs = handoffs
+
+    async def current_chat(self, uow: UnitOfWork, counselor: Counselor) -> Handoff | None:
+        q = (select(Handoff).where(Handoff.counselor_id == counselor.id, Handoff.state == "active")
+             .order_by(Handoff.accepted_at.desc()).limit(1))
+        return await uow.session.scalar(q)
+
+    async def accept(self, uow: UnitOfWork, handoff_id: int, counselor: Counselor, now: datetime,
+                     after: After) -> str:
+        """First Accept wins atomically; returns 'won', 'taken' or 'gone'."""
+        require(staff_actor(counselor.id, counselor.roles), "handoff.accept")
+        won = await uow.handoffs.try_accept(handoff_id, counselor.id, now)
+        h = await uow.handoffs.get(handoff_id)
+        if h is None:
+            return "gone"
+        if not won:
+            await tell_staff(uow, counselor, cards.taken_text(h.id, by_you=h.counselor_id == counselor.id),
+                             now, edit_ref=cards.card_ref(h.id, counselor.id))
+            return "taken"
+        conv = await uow.conversations.get(h.conversation_id)
+        if conv is not None:
+            conv.state = "with_counselor"
+            await say(uow, conv, t("joined", conv.lang, alias=counselor.alias or "A"), now)
+        recent = await uow.messages.recent(h.conversation_id, 10)
+        transcript = "\n".join(f"{m.sender}: {text}" for m, text in recent)
+        await tell_staff(uow, counselor, cards.taken_text(h.id, by_you=True), now,
+                         edit_ref=cards.card_ref(h.id, counselor.id))
+        await tell_staff(uow, counselor, f"Recent messages of #{h.id}:\n{transcript}", now)
+        for other in h.offered_to or []:
+            if other != counselor.id and (o := await uow.counselors.get(other)) is not None:
+                await tell_staff(uow, o, cards.taken_text(h.id, by_you=False), now,
+                                 edit_ref=cards.card_ref(h.id, other))
+        await uow.audit.append(counselor.id, "handoff.accept", f"handoff:{h.id}", now,
+                               {"level": h.level, "wait_s": int((now - h.created_at).total_seconds())})
+        await uow.audit.append(counselor.id, "conversation.read", f"conversation:{h.conversation_id}", now)
+        after.events.append(("handoff.accepted", h.id))
+        return "won"
+
+    async def decline(self, uow: UnitOfWork, handoff_id: int, counselor: Counselor, now: datetime,
+                      after: After) -> None:
+        require(staff_actor(counselor.id, counselor.roles), "handoff.decline")
+        if await self.handoffs.decline(uow, handoff_id, counselor.id, now, after):
+            await tell_staff(uow, counselor, f"You declined handoff #{handoff_id}.", now,
+                             edit_ref=cards.card_ref(handoff_id, counselor.id))
+            await uow.audit.append(counselor.id, "handoff.decline", f"handoff:{handoff_id}", now)
+
+    async def relay(self, uow: UnitOfWork, counselor: Counselor, text: str, now: datetime,
+                    after: After, handoff_id: int | None = None) -> bool:
+        require(staff_actor(counselor.id, counselor.roles), "handoff.relay")
+        h = await (uow.handoffs.get(handoff_id) if handoff_id else self.current_chat(uow, counselor))
+        if h is None or h.state != "active" or h.counselor_id != counselor.id:
+            await tell_staff(uow, counselor, "You have no active chat. Accept a card first.", now)
+            return False
+        conv = await uow.conversations.get(h.conversation_id)
+        if conv is None:
+            return False
+        await relay_to_resident(uow, conv, counselor.alias or "Counselor", text, now)
+        after.events.append(("handoff.message", h.id))
+        return True
+
+    async def ask_outcome(self, uow: UnitOfWork, counselor: Counselor, now: datetime) -> None:
+        h = await self.current_chat(uow, counselor)
+        if h is None:
+            await tell_staff(uow, counselor, "You have no active chat to close.", now)
+            return
+        rows = tuple((Button(label, f"out:{h.id}:{key}"),) for key, label in OUTCOMES.items())
+        await tell_staff(uow, counselor, f"Close handoff #{h.id}: what was the outcome?", now, rows)
+
+    async def close(self, uow: UnitOfWork, handoff_id: int, outcome: str, counselor: Counselor,
+                    now: datetime, after: After) -> bool:
+        require(staff_actor(counselor.id, counselor.roles), "handoff.close")
+        h = await uow.handoffs.get(handoff_id, lock=True)
+        if h is None or h.counselor_id != counselor.id or h.state != "active" or outcome not in OUTCOMES:
+            return False
+        h.state, h.outcome, h.closed_at = "closed", outcome, now
+        h.version += 1
+        conv = await uow.conversations.get(h.conversation_id)
+        if conv is not None:
+            back_to_bot(conv)
+            await say(uow, conv, t("handed_back", conv.lang), now)
+        await uow.audit.append(counselor.id, "handoff.close", f"handoff:{h.id}", now, {"outcome": outcome})
+        kinds = [*FOLLOW_UPS, "none"]
+        buttons = (tuple(Button(k, f"fu:{h.id}:{k}") for k in kinds),)
+        await tell_staff(uow, counselor, f"#{h.id} closed ({OUTCOMES[outcome]}). Schedule a follow-up?",
+                         now, buttons)
+        after.events.append(("handoff.closed", h.id))
+        return True
+
+    async def follow_up(self, uow: UnitOfWork, handoff_id: int, kind: str, counselor: Counselor,
+                        now: datetime, after: After) -> bool:
+        h = await uow.handoffs.get(handoff_id)
+        if h is None or h.counselor_id != counselor.id or kind not in FOLLOW_UPS:
+            return False
+        fu = FollowUp(handoff_id=h.id, counselor_id=counselor.id, kind=kind, due_at=now + FOLLOW_UPS[kind])
+        uow.session.add(fu)
+        await uow.session.flush()
+        after.timers.append(Timer("followup", fu.id, 0, 0, fu.due_at))
+        await tell_staff(uow, counselor, f"Follow-up for #{h.id} scheduled in {kind}.", now)
+        return True
+
+    async def transfer(self, uow: UnitOfWork, handoff_id: int, to: Counselor, counselor: Counselor,
+                       now: datetime, after: After) -> bool:
+        require(staff_actor(counselor.id, counselor.roles), "handoff.transfer")
+        h = await uow.handoffs.get(handoff_id, lock=True)
+        if h is None or h.counselor_id != counselor.id or h.state != "active" or to.id == counselor.id:
+            return False
+        h.counselor_id = to.id
+        h.version += 1
+        conv = await uow.conversations.get(h.conversation_id)
+        if conv is not None:
+            await say(uow, conv, t("transferred", conv.lang), now)
+        recent = await uow.messages.recent(h.conversation_id, 10)
+        await tell_staff(uow, to, cards.render_card(h, recent, now, f"transferred from {counselor.alias}")
+                         + "\n\nThis chat is now yours; your messages go to the resident.", now, html=True)
+        await tell_staff(uow, counselor, f"#{h.id} transferred.", now)
+        await uow.audit.append(counselor.id, "handoff.transfer", f"handoff:{h.id}", now, {"to": to.id})
+        after.events.append(("handoff.transferred", h.id))
+        return True
+
+    async def handback(self, uow: UnitOfWork, counselor: Counselor, now: datetime, after: After) -> bool:
+        require(staff_actor(counselor.id, counselor.roles), "handoff.handback")
+        h = await self.current_chat(uow, counselor)
+        if h is None:
+            return False
+        h.state, h.outcome, h.closed_at = "closed", "handed_back", now
+        h.version += 1
+        conv = await uow.conversations.get(h.conversation_id)
+        if conv is not None:
+            back_to_bot(conv)
+            await say(uow, conv, t("handed_back", conv.lang), now)
+        await uow.audit.append(counselor.id, "handoff.handback", f"handoff:{h.id}", now)
+        after.events.append(("handoff.closed", h.id))
+        return True
+
+    async def join(self, uow: UnitOfWork, code: str, telegram_id: int, now: datetime) -> Counselor | None:
+        """Bind a Telegram account to the counselor an unused, unexpired invite code names."""
+        invite = await uow.session.get(InviteCode, code_hash(code))
+        if invite is None or invite.used_at is not None or invite.expires_at < now:
+            return None
+        counselor = await uow.counselors.get(invite.counselor_id)
+        if counselor is None:
+            return None
+        previous = await uow.counselors.by_telegram_id(telegram_id)
+        if previous is not None and previous.id != counselor.id:
+            previous.telegram_id = None
+            await uow.session.flush()
+        counselor.telegram_id = telegram_id
+        invite.used_at = now
+        await uow.audit.append(counselor.id, "counselor.join", f"counselor:{counselor.id}", now)
+        return counselor
+
+    async def follow_up_due(self, uow: UnitOfWork, followup_id: int, now: datetime) -> bool:
+        """A scheduled check-in is due: ask the resident how they are, remind the counselor."""
+        fu = await uow.session.get(FollowUp, followup_id)
+        if fu is None or fu.done_at is not None:
+            return False
+        fu.done_at = now
+        h = await uow.handoffs.get(fu.handoff_id)
+        conv = await uow.conversations.get(h.conversation_id) if h else None
+        if conv is not None and conv.closed_at is None:
+            text = CHECK_IN["en" if conv.lang == "en" else "zh"]
+            await say(uow, conv, text, now, ((Button("🧑", "talk:yes"),),))
+        counselor = await uow.counselors.get(fu.counselor_id) if fu.counselor_id else None
+        if counselor is not None and h is not None:
+            await tell_staff(uow, counselor, f"Follow-up ({fu.kind}) for #{h.id} sent to the resident.", now)
+        return True

@@ -1,0 +1,127 @@
+"""Routes a staff member's Telegram input: commands, card buttons, and plain text (relay)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.conversation.handoffs import After
+from bot.conversation.messages import Button, Inbound
+from bot.conversation.posting import tell_staff
+from bot.conversation.staff import StaffFlow
+from bot.security.roles import Forbidden, require, staff_actor
+from bot.storage.models import Counselor
+from bot.storage.uow import UnitOfWork
+
+COORDINATOR_COMMANDS = {"oncall": "rota.oncall", "rota": "rota.view", "gaps": "rota.gaps",
+                        "override": "rota.override", "swaps": "rota.swap_approve",
+                        "invite": "invite.create"}
+COUNSELOR_COMMANDS = {"close", "transfer", "handback", "queue", "duty"}
+HELP = ("Staff commands: /queue (open handoffs), /close, /transfer, /handback, /duty on|off.\n"
+        "Coordinators: /oncall, /rota, /gaps, /override COUNSELOR HOURS, /swaps, /invite COUNSELOR.")
+
+
+class StaffRouter:
+    staff_commands = frozenset(COUNSELOR_COMMANDS | set(COORDINATOR_COMMANDS) | {"join"})
+    coordinator_commands = frozenset(COORDINATOR_COMMANDS)
+
+    def __init__(self, flow: StaffFlow, coordinator: Any) -> None:
+        self.flow = flow
+        self.coordinator = coordinator  # bot.conversation.coordinator.CoordinatorDesk
+
+    async def handle(self, uow: UnitOfWork, inbound: Inbound, text: str, counselor: Counselor | None,
+                     now: datetime, after: After) -> None:
+        if counselor is None:  # only /join CODE reaches here without an account
+            await self._join(uow, inbound, now)
+            return
+        try:
+            if inbound.kind == "callback":
+                await self._callback(uow, inbound.callback_data or "", counselor, now, after)
+            elif inbound.kind == "command":
+                await self._command(uow, inbound, counselor, now, after)
+            elif text:
+                await self.flow.relay(uow, counselor, text, now, after)
+        except Forbidden:
+            await tell_staff(uow, counselor, "This command is for coordinators only.", now)
+
+    async def _join(self, uow: UnitOfWork, inbound: Inbound, now: datetime) -> None:
+        from bot.conversation.messages import Outbound
+
+        counselor = await self.flow.join(uow, inbound.args[0], int(inbound.user_key), now) \
+            if inbound.user_key.isdigit() else None
+        text = (f"Welcome, {counselor.name}. Handoff cards will arrive here. {HELP}" if counselor
+                else "That invite code is not valid or has expired. Ask your coordinator for a new one.")
+        out = Outbound("telegram", inbound.chat_key, text)
+        await uow.outbox.add(out.channel, out.chat_key, out.to_payload(), now)
+
+    async def _command(self, uow: UnitOfWork, inbound: Inbound, c: Counselor, now: datetime,
+                       after: After) -> None:
+        cmd, args = inbound.command or "", inbound.args
+        if cmd in COORDINATOR_COMMANDS:
+            require(staff_actor(c.id, c.roles), COORDINATOR_COMMANDS[cmd])
+            text, buttons = await self.coordinator.command(uow, c, cmd, args, now)
+            await tell_staff(uow, c, text, now, buttons)
+        elif cmd == "close":
+            await self.flow.ask_outcome(uow, c, now)
+        elif cmd == "handback":
+            if not await self.flow.handback(uow, c, now, after):
+                await tell_staff(uow, c, "You have no active chat.", now)
+        elif cmd == "transfer":
+            await self._offer_transfer(uow, c, now)
+        elif cmd == "queue":
+            await self._queue(uow, c, now)
+        elif cmd == "duty" and args and args[0] in ("on", "off"):
+            c.available = args[0] == "on"
+            await uow.audit.append(c.id, "duty.toggle", f"counselor:{c.id}", now, {"available": c.available})
+            await tell_staff(uow, c, f"You are now {'available' if c.available else 'off duty'}.", now)
+        else:
+            await tell_staff(uow, c, HELP, now)
+
+    async def _callback(self, uow: UnitOfWork, data: str, c: Counselor, now: datetime, after: After) -> None:
+        head, *parts = data.split(":")
+        if not parts or not parts[0].isdigit():
+            if head == "sw" and len(parts) == 2:
+                text = await self.coordinator.swap_decision(uow, c, parts[0], parts[1], now)
+                await tell_staff(uow, c, text, now)
+            return
+        hid = int(parts[0])
+        if head == "acc":
+            await self.flow.accept(uow, hid, c, now, after)
+        elif head == "dec":
+            await self.flow.decline(uow, hid, c, now, after)
+        elif head == "out" and len(parts) == 2:
+            await self.flow.close(uow, hid, parts[1], c, now, after)
+        elif head == "fu" and len(parts) == 2 and parts[1] != "none":
+            await self.flow.follow_up(uow, hid, parts[1], c, now, after)
+        elif head == "tr" and len(parts) == 2:
+            to = await uow.counselors.get(parts[1])
+            if to is None or not await self.flow.transfer(uow, hid, to, c, now, after):
+                await tell_staff(uow, c, "Transfer not possible.", now)
+
+    async def _offer_transfer(self, uow: UnitOfWork, c: Counselor, now: datetime) -> None:
+        h = await self.flow.current_chat(uow, c)
+        if h is None:
+            await tell_staff(uow, c, "You have no active chat to transfer.", now)
+            return
+        ids = [i for i in await self.flow.handoffs.rota.on_duty(now) if i != c.id]
+        rows = []
+        for cid in ids[:8]:
+            other = await uow.counselors.get(cid)
+            if other is not None:
+                rows.append((Button(other.name, f"tr:{h.id}:{cid}"),))
+        text = f"Transfer #{h.id} to:" if rows else "Nobody else is on duty right now."
+        await tell_staff(uow, c, text, now, tuple(rows))
+
+    async def _queue(self, uow: UnitOfWork, c: Counselor, now: datetime) -> None:
+        from bot.conversation.handoffs import LEVEL_RANK
+
+        open_ = await uow.handoffs.by_state("offered", "fallback", "requested")
+        open_.sort(key=lambda h: (-LEVEL_RANK.get(h.level, 0), h.created_at))
+        if not open_:
+            await tell_staff(uow, c, "No open handoffs.", now)
+            return
+        rows = tuple((Button(f"#{h.id} {h.level}", f"acc:{h.id}"),) for h in open_[:10])
+        await tell_staff(uow, c, f"{len(open_)} open handoff(s), most urgent first:", now, rows)
+
+    async def follow_up_due(self, uow: UnitOfWork, followup_id: int, now: datetime, after: After) -> bool:
+        return bool(await self.flow.follow_up_due(uow, followup_id, now))

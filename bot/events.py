@@ -1,0 +1,39 @@
+"""In-process event hub: live views (console queue, dashboard board, web chat) subscribe here.
+
+Events are published after commit and carry ids only, never message text. Across processes,
+PostgreSQL LISTEN/NOTIFY would feed the same hub (see DESIGN.md, growing past one machine).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    handoff_id: int | None = None
+    channel: str | None = None
+    chat_key: str | None = None
+
+
+class EventHub:
+    def __init__(self) -> None:
+        self._queues: set[asyncio.Queue[Event]] = set()
+
+    def publish(self, event: Event) -> None:
+        for q in list(self._queues):
+            if q.qsize() < 1000:  # a stuck subscriber must not grow without bound
+                q.put_nowait(event)
+
+    @asynccontextmanager
+    async def subscribe(self) -> AsyncIterator[asyncio.Queue[Event]]:
+        q: asyncio.Queue[Event] = asyncio.Queue()
+        self._queues.add(q)
+        try:
+            yield q
+        finally:
+            self._queues.discard(q)

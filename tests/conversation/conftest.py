@@ -1,0 +1,69 @@
+"""A container on a real database with fake triage/kb/rota ports, a fake clock, recorded sends."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import Container, build
+from bot.conversation.messages import Inbound
+from bot.crypto import new_key
+from bot.storage.models import Counselor
+from config.settings import load_settings
+from tests.fakes.clock import FakeClock
+from tests.fakes.ports import CannedKB, KeywordTriage, StaticRota
+from tests.fakes.sender import RecordingSender
+
+RESIDENT = 9001
+COUNSELORS = {"c1": 1001, "c2": 1002, "k1": 1009}
+
+
+@dataclass
+class Harness:
+    c: Container
+    clock: FakeClock
+    rota: StaticRota
+    tg: RecordingSender
+    updates: int = 0
+
+    async def send(self, text: str = "", user: int = RESIDENT, **kw: object) -> None:
+        self.updates += 1
+        kind = kw.pop("kind", "command" if text.startswith("/") else "text")
+        cmd = text.split()[0][1:] if kind == "command" else None
+        args = tuple(text.split()[1:]) if kind == "command" else ()
+        await self.c.service.handle(Inbound(
+            channel="telegram", chat_key=str(user), user_key=str(user), text=text, kind=str(kind),
+            command=cmd, args=args, update_key=f"u{self.updates}", **kw))  # type: ignore[arg-type]
+        await self.c.dispatcher.deliver_due()
+
+    async def click(self, data: str, user: int) -> None:
+        await self.send("", user=user, kind="callback", callback_data=data)
+
+    async def fire_due(self) -> None:
+        """Run every timer the database says is due at the fake clock's time."""
+        for timer in await self.c.service.pending_timers():
+            if timer.kind == "escalate" and timer.at <= self.clock.now():
+                await self.c.service.on_timer(timer.kind, timer.handoff_id, timer.version, timer.step)
+        await self.c.dispatcher.deliver_due()
+
+
+@pytest.fixture
+async def h(db_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
+    clock = FakeClock()
+    rota = StaticRota(["c1", "c2"], coordinators=["k1"], timeout_s=60)
+    settings = load_settings(database_url=db_url, secret_key=new_key(), pseudonym_key="k",
+                             var_dir=tmp_path)
+    c = build(settings, clock=clock, triage=KeywordTriage(), kb=CannedKB(), rota=rota)
+    tg = RecordingSender("telegram")
+    c.senders["telegram"] = tg
+    async with c.uow() as uow:
+        for cid, tid in COUNSELORS.items():
+            roles = ["coordinator", "counselor"] if cid.startswith("k") else ["counselor"]
+            await uow.counselors.add(Counselor(id=cid, name=cid.upper(), languages=["zh", "en"],
+                                               roles=roles, telegram_id=tid, alias=f"Alias-{cid}"))
+        await uow.commit()
+    yield Harness(c, clock, rota, tg)
+    await c.engine.dispose()

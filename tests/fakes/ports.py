@@ -1,0 +1,98 @@
+"""Small fakes of the triage, knowledge-base and rota ports for conversation unit tests.
+
+The end-to-end tests use the real engines; these keep state-machine tests fast and exact.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.conversation.ports import Answer, DutyLine, Risk, Span, StepPlan
+
+LEVELS = ("none", "low", "medium", "high", "imminent")
+
+
+class KeywordTriage:
+    """Level from the first keyword found; conversation risk is the max of the last 5 minutes."""
+
+    RULES = (("pills here", "imminent"), ("jump now", "imminent"), ("不想活", "high"),
+             ("want to die", "high"), ("hopeless", "medium"), ("stressed", "low"))
+
+    def assess(self, text: str, lang: str | None = None) -> Risk:
+        for word, level in self.RULES:
+            if word in text.lower():
+                return Risk(level, (f"matched '{word}'",))
+        return Risk("none")
+
+    def track(self, memory: list[dict[str, Any]], risk: Risk, now: datetime
+              ) -> tuple[Risk, list[dict[str, Any]]]:
+        memory = [m for m in memory if now.timestamp() - m["t"] < 300] + [
+            {"t": now.timestamp(), "level": risk.level, "reasons": list(risk.reasons)}]
+        top = max(memory, key=lambda m: LEVELS.index(m["level"]))
+        return Risk(top["level"], tuple(top["reasons"])), memory
+
+
+class CannedKB:
+    def answer(self, question: str, lang: str, now: datetime) -> Answer:
+        if "sleep" in question or "睡" in question:
+            return Answer("answer", "Try a regular bedtime.", "sleep", "sleep-001", 0.9)
+        return Answer("fallback", "", None, None, 0.1, (("sleep", "Sleep"), ("anxiety", "Anxiety"),
+                                                        ("stress", "Stress")))
+
+    def topic_answer(self, topic: str, lang: str) -> Answer:
+        return Answer("answer", f"About {topic}.", topic, f"{topic}-001", 1.0)
+
+
+class StaticRota:
+    """Steps: primary (first on duty), everyone on duty, coordinator, fallback."""
+
+    def __init__(self, on_duty: list[str], coordinators: list[str] | None = None,
+                 timeout_s: float = 60.0) -> None:
+        self.duty = on_duty
+        self.coords = coordinators or []
+        self.timeout_s = timeout_s
+        self.overrides: list[tuple[str, datetime, datetime]] = []
+
+    async def policy_for(self, level: str) -> dict[str, Any]:
+        return {"level": level, "steps": [
+            {"kind": "on_duty_primary", "timeout_s": self.timeout_s, "repeat": 0},
+            {"kind": "all_on_duty", "timeout_s": self.timeout_s, "repeat": 0},
+            {"kind": "coordinator", "timeout_s": self.timeout_s, "repeat": 0},
+            {"kind": "hotline_fallback", "timeout_s": 0, "repeat": 0}]}
+
+    async def plan_step(self, policy: dict[str, Any], step: int, at: datetime, lang: str) -> StepPlan:
+        steps = policy["steps"]
+        if step >= len(steps) or steps[step]["kind"] == "hotline_fallback":
+            return StepPlan((), 0, fallback=True, notify_coordinators=tuple(self.coords))
+        kind = steps[step]["kind"]
+        ids = {"on_duty_primary": self.duty[:1], "all_on_duty": self.duty,
+               "coordinator": self.coords}[kind]
+        return StepPlan(tuple(ids), steps[step]["timeout_s"], steps[step]["repeat"], label=kind)
+
+    async def on_duty(self, at: datetime, lang: str | None = None) -> list[str]:
+        return list(self.duty)
+
+    async def coordinators(self) -> list[str]:
+        return list(self.coords)
+
+    # RosterPort
+    async def on_duty_detail(self, at: datetime) -> list[DutyLine]:
+        return [DutyLine("hd", c, c, "rotation") for c in self.duty]
+
+    async def week(self, start: datetime, days: int = 7) -> list[Span]:
+        return []
+
+    async def gaps(self, start: datetime, days: int = 7) -> list[Span]:
+        return []
+
+    async def add_override(self, counselor_id: str, start: datetime, end: datetime,
+                           station: str | None, by: str) -> str:
+        self.overrides.append((counselor_id, start, end))
+        return f"override {counselor_id} added"
+
+    async def pending_swaps(self) -> list[tuple[str, str]]:
+        return []
+
+    async def decide_swap(self, swap_id: str, approve: bool, by: str, at: datetime) -> str:
+        return "ok"
