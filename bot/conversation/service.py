@@ -218,6 +218,51 @@ class ConversationService:
             done += len(self._deferred) == before
         return done
 
+    # ---- staff actions from the web console ---------------------------------------------------
+    async def staff_action(self, counselor_id: str, action: str, handoff_id: int | None = None,
+                           text: str = "", outcome: str = "", followup: str = "", to: str = "",
+                           available: bool | None = None) -> str:
+        """One staff action in its own transaction; raises bot.security.roles.Forbidden.
+
+        Returns "ok", "taken", "gone" or "refused". Used by the web console; Telegram goes
+        through `handle`. Roles are checked inside the flows, in one place.
+        """
+        flow = self.staff.flow
+        after, now = After(), self.clock.now()
+        async with self.uow() as uow:
+            c = await uow.counselors.get(counselor_id)
+            if c is None or not c.active:
+                return "refused"
+            result = "ok"
+            if action == "accept" and handoff_id is not None:
+                result = await flow.accept(uow, handoff_id, c, now, after)
+                result = "ok" if result == "won" else result
+            elif action == "decline" and handoff_id is not None:
+                await flow.decline(uow, handoff_id, c, now, after)
+            elif action == "relay" and handoff_id is not None:
+                ok = await flow.relay(uow, c, clean_text(text)[: self.max_chars], now, after, handoff_id)
+                result = "ok" if ok else "refused"
+            elif action == "close" and handoff_id is not None:
+                ok = await flow.close(uow, handoff_id, outcome, c, now, after)
+                if ok and followup in ("24h", "1w", "1m"):
+                    await flow.follow_up(uow, handoff_id, followup, c, now, after)
+                result = "ok" if ok else "refused"
+            elif action == "transfer" and handoff_id is not None:
+                target = await uow.counselors.get(to)
+                ok = target is not None and await flow.transfer(uow, handoff_id, target, c, now, after)
+                result = "ok" if ok else "refused"
+            elif action == "duty" and available is not None:
+                from bot.security.roles import require, staff_actor
+
+                require(staff_actor(c.id, c.roles), "duty.toggle")
+                c.available = available
+                await uow.audit.append(c.id, "duty.toggle", f"counselor:{c.id}", now, {"available": available})
+            else:
+                return "refused"
+            await uow.commit()
+        self._after(after)
+        return result
+
     # ---- timers ------------------------------------------------------------------------------
     async def on_timer(self, kind: str, ident: int, version: int, step: int) -> None:
         after = After()

@@ -103,6 +103,17 @@ class MessageRepo:
         return [(m, self.cipher.decrypt(m.text_enc)) for m in reversed(rows)]
 
 
+    async def after(self, conv_id: int, seq: int, limit: int = 200) -> list[tuple[Message, str]]:
+        """Messages with id > seq, oldest first: what a reconnecting web client missed."""
+        q = (
+            select(Message)
+            .where(Message.conversation_id == conv_id, Message.id > seq)
+            .order_by(Message.id)
+            .limit(limit)
+        )
+        return [(m, self.cipher.decrypt(m.text_enc)) for m in await self.s.scalars(q)]
+
+
 class HandoffRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
