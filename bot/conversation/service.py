@@ -256,7 +256,8 @@ class ConversationService:
 
                 require(staff_actor(c.id, c.roles), "duty.toggle")
                 c.available = available
-                await uow.audit.append(c.id, "duty.toggle", f"counselor:{c.id}", now, {"available": available})
+                await uow.audit.append(c.id, "duty.toggle", f"counselor:{c.id}", now,
+                                       {"available": available})
             else:
                 return "refused"
             await uow.commit()
