@@ -74,8 +74,12 @@ class OutboxDispatcher:
             now = self.clock.now()
             async with self.uow() as uow:
                 items = await uow.outbox.pending(list(self.senders))
-                rows = [(i.id, i.channel, i.chat_key, i.next_attempt_at, uow.outbox.payload(i))
-                        for i in items]
+                rows = []
+                for i in items:
+                    try:
+                        rows.append((i.id, i.channel, i.chat_key, i.next_attempt_at, uow.outbox.payload(i)))
+                    except ValueError:  # written under a key we no longer hold: park, keep going
+                        await self._park(i.id, "payload cannot be decrypted")
             blocked: set[tuple[str, str]] = set()
             for item_id, channel, chat_key, due_at, payload in rows:
                 chat = (channel, chat_key)

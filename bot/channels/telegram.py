@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dtm
 import logging
+import os
 import warnings
 from collections.abc import Awaitable, Callable
 
@@ -19,6 +20,8 @@ from bot.channels.base import RetryLater, Undeliverable
 from bot.conversation.messages import Inbound, Outbound
 
 log = logging.getLogger(__name__)
+# Opt in to PTB's future behaviour (time periods as timedelta): the old ints warn on every 429.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 TELEGRAM_LIMIT = 4096  # characters per message (Bot API)
 InboundHandler = Callable[[Inbound], Awaitable[None]]

@@ -23,12 +23,20 @@ async def fake_tg() -> AsyncIterator[FakeTelegram]:
     await fake.stop()
 
 
+def stable_key(tmp_path: Path) -> str:
+    """One key per test, so a 'restarted' server reads what the first one wrote."""
+    path = tmp_path / "secret.key"
+    if not path.exists():
+        path.write_text(new_key())
+    return path.read_text()
+
+
 def e2e_settings(db_url: str, tmp_path: Path, fake: FakeTelegram | None = None) -> Settings:
     return load_settings(
         database_url=db_url,
         telegram_token=fake.token if fake else None,
         telegram_base_url=fake.base_url if fake else "https://api.telegram.org/bot",
-        secret_key=new_key(),
+        secret_key=stable_key(tmp_path),
         pseudonym_key="test-pseudonym-key",
         var_dir=tmp_path / "var",
     )
@@ -47,6 +55,15 @@ def fake_ports() -> dict[str, object]:
     from tests.fakes.ports import CannedKB, KeywordTriage, StaticRota
 
     return {"triage": KeywordTriage(), "kb": CannedKB(), "rota": StaticRota(["c1"])}
+
+
+def e2e_ports(on_duty: list[str] | None = None, timeout_s: float = 60.0) -> dict[str, object]:
+    """Ports for end-to-end tests. (Switches to the real engines once bot/adapters lands.)"""
+    from tests.fakes.ports import CannedKB, KeywordTriage, StaticRota
+
+    duty = ["c1", "c2"] if on_duty is None else on_duty
+    return {"triage": KeywordTriage(), "kb": CannedKB(),
+            "rota": StaticRota(duty, coordinators=["k1"] if duty else [], timeout_s=timeout_s)}
 
 
 @pytest.fixture

@@ -55,8 +55,9 @@ class StaticRota:
         self.overrides: list[tuple[str, datetime, datetime]] = []
 
     async def policy_for(self, level: str) -> dict[str, Any]:
+        first = "all_on_duty" if level == "imminent" else "on_duty_primary"  # DESIGN: imminent -> everyone
         return {"level": level, "steps": [
-            {"kind": "on_duty_primary", "timeout_s": self.timeout_s, "repeat": 0},
+            {"kind": first, "timeout_s": self.timeout_s, "repeat": 0},
             {"kind": "all_on_duty", "timeout_s": self.timeout_s, "repeat": 0},
             {"kind": "coordinator", "timeout_s": self.timeout_s, "repeat": 0},
             {"kind": "hotline_fallback", "timeout_s": 0, "repeat": 0}]}
