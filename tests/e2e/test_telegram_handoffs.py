@@ -72,7 +72,8 @@ async def test_accept_then_relay_both_ways(staffed: Server, fake_tg: FakeTelegra
     await fake_tg.push_text(RESIDENT, "are you there")
     await fake_tg.wait_for(lambda: any("are you there" in t for t in fake_tg.texts(C1)))
     await fake_tg.push_text(C1, "Yes, I am here with you.")
-    await fake_tg.wait_for(lambda: any(t.endswith("Yes, I am here with you.") for t in fake_tg.texts(RESIDENT)))
+    await fake_tg.wait_for(
+        lambda: any(t.endswith("Yes, I am here with you.") for t in fake_tg.texts(RESIDENT)))
     assert not any(str(C1) in t for t in fake_tg.texts(RESIDENT))
 
 
@@ -86,7 +87,8 @@ async def test_two_counselors_press_accept_at_once_exactly_one_wins(
         async with srv.container.uow() as uow:
             h = await uow.session.scalar(select(Handoff))
         assert h is not None
-        await asyncio.gather(fake_tg.push_callback(C1, f"acc:{h.id}"), fake_tg.push_callback(C2, f"acc:{h.id}"))
+        await asyncio.gather(fake_tg.push_callback(C1, f"acc:{h.id}"),
+                             fake_tg.push_callback(C2, f"acc:{h.id}"))
         await fake_tg.wait_for(lambda: any("taken by another" in p.get("text", "")
                                            for p in fake_tg.sent("editMessageText")), timeout=10)
         async with srv.container.uow() as uow:
