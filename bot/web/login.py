@@ -1,0 +1,111 @@
+"""/login and /logout for staff. Failed logins are throttled per login and per address and
+audited; the address lives only in memory for the limiter, never in the database."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from aiohttp import web
+from aiohttp_session import get_session
+
+from bot.web.auth import hash_password, needs_rehash, start_staff_session, verify_password_async
+from bot.web.layout import esc, page
+from bot.web.security import LoginLimiter
+
+LIMITER = web.AppKey("login_limiter", LoginLimiter)
+MAX_FIELD = 256  # longer logins or passwords are refused before hashing (argon2 cost stays bounded)
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths after login (no open redirect to another site)."""
+    if not target:
+        return "/console"
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/console"
+    return target
+
+
+def login_form(next_url: str, error: str = "") -> str:
+    alert = f'<p class="error" role="alert">{esc(error)}</p>' if error else ""
+    return (
+        '<section class="card narrow"><h1>Staff login</h1>'
+        f'{alert}<form method="post" action="/login" class="stack" id="login-form">'
+        '<input type="hidden" name="csrf_token" value="__CSRF__">'
+        f'<input type="hidden" name="next" value="{esc(next_url)}">'
+        '<label for="login">Login</label>'
+        '<input id="login" name="login" autocomplete="username" required maxlength="256">'
+        '<label for="password">Password</label>'
+        '<input id="password" name="password" type="password" autocomplete="current-password" '
+        'required maxlength="256">'
+        '<button type="submit">Log in</button></form>'
+        '<p class="hint">Residents looking for support: <a href="/chat">open the chat</a>.</p></section>'
+    )
+
+
+async def _form_page(request: web.Request, next_url: str, error: str = "",
+                     status: int = 200) -> web.Response:
+    from bot.web.auth import csrf_token
+
+    body = login_form(next_url, error).replace("__CSRF__", esc(await csrf_token(request)))
+    return await page(request, "Log in", body, status=status)
+
+
+async def login_get(request: web.Request) -> web.Response:
+    return await _form_page(request, safe_next(request.query.get("next")))
+
+
+async def login_post(request: web.Request) -> web.Response:
+    from bot.web.app import CONTAINER
+
+    container = request.app[CONTAINER]
+    limiter = request.app[LIMITER]
+    form = await request.post()
+    login, password = str(form.get("login", ""))[:MAX_FIELD], str(form.get("password", ""))
+    next_url = safe_next(str(form.get("next", "")))
+    ip = request.remote or "unknown"
+    if limiter.blocked(login, ip):
+        return await _form_page(request, next_url, "Too many failed attempts. Wait five minutes and "
+                                "try again, or ask a coordinator to reset your password.", 429)
+    now = container.clock.now()
+    async with container.uow() as uow:
+        c = await uow.counselors.by_login(login) if login else None
+        ok = len(password) <= MAX_FIELD and await verify_password_async(
+            c.password_hash if c is not None and c.active else None, password)
+        if not ok:
+            limiter.failed(login, ip)
+            await uow.audit.append(c.id if c else "unknown", "login.failed",
+                                   f"counselor:{c.id}" if c else "login:unknown", now)
+            await uow.commit()
+            return await _form_page(request, next_url, "Login or password is wrong.", 401)
+        assert c is not None
+        if c.password_hash and needs_rehash(c.password_hash):
+            c.password_hash = hash_password(password)
+        await uow.audit.append(c.id, "login", f"counselor:{c.id}", now, {"via": "web"})
+        await uow.commit()
+    limiter.succeeded(login)
+    await start_staff_session(request, c.id)
+    raise web.HTTPFound(next_url)
+
+
+async def logout(request: web.Request) -> web.Response:
+    from bot.web.app import CONTAINER
+    from bot.web.auth import current_staff
+
+    staff = await current_staff(request)
+    if staff is not None:
+        container = request.app[CONTAINER]
+        async with container.uow() as uow:
+            await uow.audit.append(staff.counselor_id, "logout", f"counselor:{staff.counselor_id}",
+                                   container.clock.now())
+            await uow.commit()
+    session = await get_session(request)
+    session.invalidate()
+    raise web.HTTPFound("/login")
+
+
+def register(app: web.Application) -> None:
+    app[LIMITER] = LoginLimiter()
+    app.router.add_get("/login", login_get)
+    app.router.add_post("/login", login_post)
+    app.router.add_post("/logout", logout)

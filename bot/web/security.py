@@ -1,0 +1,124 @@
+"""Cross-cutting web protections: security headers with a strict CSP, friendly errors without
+stack traces, and the login rate limiter.
+
+Request bodies are bounded by the app's `client_max_size`; WebSocket frames by `max_msg_size`
+where each socket is opened.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# No inline scripts or styles anywhere: every script and stylesheet is a file under /static.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; "
+       "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+# Login attempts: 5 failures per login and 20 per address in 5 minutes (OWASP authentication
+# guidance: throttle per account and per source; an office behind one NAT gets more room).
+LOGIN_WINDOW_S = 300.0
+LOGIN_FAILS_PER_LOGIN = 5
+LOGIN_FAILS_PER_IP = 20
+
+
+async def _headers(request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.path.startswith(("/chat", "/console", "/admin", "/login")):
+        response.headers.setdefault("Cache-Control", "no-store")  # chats never sit in a cache
+
+
+def install_security_headers(app: web.Application) -> None:
+    app.on_response_prepare.append(_headers)
+
+
+def error_page(status: int, message: str, as_json: bool) -> web.Response:
+    if as_json:
+        return web.json_response({"error": message}, status=status)
+    from bot.web.layout import render_page
+
+    body = f'<section class="card"><h1>{status}</h1><p>{_esc(message)}</p>' \
+           '<p><a href="/chat">Support chat</a></p></section>'
+    return web.Response(text=render_page(str(status), body), status=status, content_type="text/html")
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+FRIENDLY = {
+    400: "The request could not be read. Reload the page and try again.",
+    401: "Please log in first.",
+    403: "This is not allowed.",
+    404: "There is no page here.",
+    405: "This address does not accept that kind of request.",
+    413: "That was too large. Send a shorter message.",
+    429: "Too many attempts. Wait a few minutes and try again.",
+}
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Known HTTP errors get a short page; anything unexpected a 500 without a stack trace
+    (the trace goes to the log, never to the person)."""
+    from bot.web.auth import wants_json
+
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400 or exc.content_type == "application/json":
+            raise
+        text = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else None
+        return error_page(exc.status, text or FRIENDLY.get(exc.status, exc.reason), wants_json(request))
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_page(500, "Something went wrong on our side. If you are in danger, call 110 or "
+                               "120, or 12356 for psychological support.", wants_json(request))
+
+
+class LoginLimiter:
+    """Counts failed logins per key in a sliding window. In memory: a restart forgets, which errs
+    towards letting staff in; several instances each count their own (documented limit)."""
+
+    def __init__(self, window_s: float = LOGIN_WINDOW_S, per_login: int = LOGIN_FAILS_PER_LOGIN,
+                 per_ip: int = LOGIN_FAILS_PER_IP, now: Callable[[], float] = time.monotonic) -> None:
+        self.window_s, self.per_login, self.per_ip, self.now = window_s, per_login, per_ip, now
+        self._fails: defaultdict[str, deque[float]] = defaultdict(deque)
+
+    def _count(self, key: str) -> int:
+        q = self._fails[key]
+        cutoff = self.now() - self.window_s
+        while q and q[0] < cutoff:
+            q.popleft()
+        if not q:
+            del self._fails[key]
+            return 0
+        return len(q)
+
+    def blocked(self, login: str, ip: str) -> bool:
+        return self._count(f"login:{login.lower()}") >= self.per_login \
+            or self._count(f"ip:{ip}") >= self.per_ip
+
+    def failed(self, login: str, ip: str) -> None:
+        t = self.now()
+        self._fails[f"login:{login.lower()}"].append(t)
+        self._fails[f"ip:{ip}"].append(t)
+
+    def succeeded(self, login: str) -> None:
+        self._fails.pop(f"login:{login.lower()}", None)
