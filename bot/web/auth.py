@@ -17,7 +17,6 @@ JSON answer. Roles are re-read from the database on every request so a revoked r
 from __future__ import annotations
 
 import asyncio
-import base64
 import hashlib
 import hmac
 import os
@@ -28,13 +27,12 @@ from functools import wraps
 from typing import Any
 
 from aiohttp import web
-from aiohttp_session import Session, get_session, new_session
-from aiohttp_session import setup as setup_session_middleware
-from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from bot.security.roles import Actor, Forbidden, Role, allowed, staff_actor
+from bot.web.sessions import CookieSessions, Session, get_session, new_session
+from bot.web.sessions import setup as setup_session_middleware
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 COOKIE_NAME = "hotline_session"
@@ -94,10 +92,7 @@ def session_key(secret_key: str | None, demo_fernet_key: str | None = None) -> b
 
 def setup_sessions(app: web.Application, key: bytes, secure: bool = False) -> None:
     """Encrypted (Fernet) session cookie, HttpOnly and SameSite=Lax; Secure when served over TLS."""
-    storage = EncryptedCookieStorage(
-        base64.urlsafe_b64encode(key), cookie_name=COOKIE_NAME, max_age=SESSION_MAX_AGE_S,
-        httponly=True, samesite="Lax", secure=secure)
-    setup_session_middleware(app, storage)
+    setup_session_middleware(app, CookieSessions(key, COOKIE_NAME, SESSION_MAX_AGE_S, secure))
 
 
 @dataclass(frozen=True)
@@ -117,11 +112,14 @@ class StaffSession:
         return allowed(self.actor, action)
 
 
+STAFF = web.RequestKey("staff", StaffSession)
+_CACHE: web.RequestKey[StaffSession | None] = web.RequestKey("staff_cache")
+
+
 async def current_staff(request: web.Request) -> StaffSession | None:
     """The staff member logged in on this request, or None (cached on the request)."""
-    if "staff_session" in request:
-        cached: StaffSession | None = request["staff_session"]
-        return cached
+    if _CACHE in request:
+        return request[_CACHE]
     session = await get_session(request)
     staff_id = session.get(STAFF_KEY)
     result: StaffSession | None = None
@@ -135,7 +133,7 @@ async def current_staff(request: web.Request) -> StaffSession | None:
         if c is not None and c.active:
             actor = staff_actor(c.id, list(c.roles or []))
             result = StaffSession(c.id, c.name, c.alias or c.name, actor.roles)
-    request["staff_session"] = result
+    request[_CACHE] = result
     return result
 
 
@@ -160,11 +158,11 @@ async def require_role(request: web.Request, *actions: str) -> StaffSession:
 
 
 def require_staff(*actions: str) -> Callable[[Handler], Handler]:
-    """Decorator: the handler runs only for staff allowed `actions` (request["staff"] is set)."""
+    """Decorator: the handler runs only for staff allowed `actions` (request[STAFF] is set)."""
     def wrap(handler: Handler) -> Handler:
         @wraps(handler)
         async def guarded(request: web.Request) -> web.StreamResponse:
-            request["staff"] = await require_role(request, *actions)
+            request[STAFF] = await require_role(request, *actions)
             try:
                 return await handler(request)
             except Forbidden as exc:
@@ -216,5 +214,5 @@ async def start_staff_session(request: web.Request, counselor_id: str) -> Sessio
     session.update(keep)
     session[STAFF_KEY] = counselor_id
     session[CSRF_KEY] = secrets.token_urlsafe(32)
-    request.pop("staff_session", None)
+    request.pop(_CACHE, None)
     return session

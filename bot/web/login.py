@@ -6,11 +6,11 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from aiohttp import web
-from aiohttp_session import get_session
 
 from bot.web.auth import hash_password, needs_rehash, start_staff_session, verify_password_async
 from bot.web.layout import esc, page
 from bot.web.security import LoginLimiter
+from bot.web.sessions import get_session
 
 LIMITER = web.AppKey("login_limiter", LoginLimiter)
 MAX_FIELD = 256  # longer logins or passwords are refused before hashing (argon2 cost stays bounded)

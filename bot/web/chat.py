@@ -1,0 +1,205 @@
+"""The resident web chat: `/chat` (page), `/chat/ws` (WebSocket), `/chat/state`, `/leave`.
+
+Residents are anonymous: a random token in the encrypted session cookie is all that ties a
+browser to its conversation; the chat key stored with the conversation is a keyed hash of it, and
+no IP address is stored. Protocol (JSON frames):
+
+    client: hello {last_seq, csrf, lang} · msg {cid, text} · button {cid, data} · lang {cid, lang}
+    server: msg {seq, sender, text, buttons} · ack {cid, seq} · synced/state {state, risk}
+            · error {code}
+
+The server resends everything after `last_seq` from the transcript; the client drops what it has
+(by seq, and its own messages by client id). A re-sent client message is a replay: its update key
+`web:<resident>:<cid>` was seen, so the service does nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from bot.conversation.messages import Inbound
+from bot.conversation.service import clean_text
+from bot.web.app import CONTAINER
+from bot.web.auth import check_csrf, csrf_token
+from bot.web.chat_page import chat_page, leave_page
+from bot.web.sessions import get_session
+from bot.web.web_channel import WebChannel, message_frame
+
+log = logging.getLogger(__name__)
+WEB_CHANNEL = web.AppKey("web_channel", WebChannel)
+RESIDENT_KEY = "resident"
+CID_MAX = 64
+
+
+def chat_key_for(request: web.Request, token: str) -> str:
+    """Keyed hash of the resident's cookie token: the database cannot be used to forge a cookie."""
+    secret = request.app[CONTAINER].service.pseudonym_key
+    return "w" + hmac.new(secret, f"web-chat:{token}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def same_origin(request: web.Request) -> bool:
+    """WebSockets carry cookies cross-site: refuse a handshake from another origin."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True  # not a browser (tests, bench); a browser always sends Origin on WebSockets
+    return origin.split("://", 1)[-1] == request.host
+
+
+async def resident_token(request: web.Request, create: bool) -> str | None:
+    session = await get_session(request)
+    token = session.get(RESIDENT_KEY)
+    if not isinstance(token, str) and create:
+        token = secrets.token_urlsafe(24)
+        session[RESIDENT_KEY] = token
+    return token if isinstance(token, str) else None
+
+
+async def page(request: web.Request) -> web.Response:
+    await resident_token(request, create=True)
+    container = request.app[CONTAINER]
+    lang = "en" if request.query.get("lang") == "en" else "zh"
+    html = chat_page(await csrf_token(request), lang, container.settings.max_message_chars,
+                     quick_exit_url(container.settings), container.settings.config_dir)
+    return web.Response(text=html, content_type="text/html")
+
+
+def quick_exit_url(settings: Any) -> str:
+    """Where quick exit goes; a local neutral page by default (the machine may have no internet)."""
+    return str(getattr(settings, "quick_exit_url", None) or "/leave")
+
+
+async def leave(request: web.Request) -> web.Response:
+    """The neutral page quick exit lands on; it also unlinks this browser from its chat."""
+    session = await get_session(request)
+    session.pop(RESIDENT_KEY, None)
+    return web.Response(text=leave_page(), content_type="text/html")
+
+
+async def state(request: web.Request) -> web.Response:
+    token = await resident_token(request, create=False)
+    frame = await request.app[WEB_CHANNEL].state_frame(chat_key_for(request, token)) if token else None
+    return web.json_response(frame or {"type": "state", "state": "new", "risk": "none"})
+
+
+class ChatSocket:
+    """One resident's open socket: resync, then turn each frame into one Inbound."""
+
+    def __init__(self, request: web.Request, ws: web.WebSocketResponse, token: str) -> None:
+        self.request, self.ws, self.token = request, ws, token
+        self.container = request.app[CONTAINER]
+        self.channel = request.app[WEB_CHANNEL]
+        self.chat_key = chat_key_for(request, token)
+        self.lang = "zh"
+
+    async def hello(self, data: dict[str, Any]) -> bool:
+        if not await check_csrf(self.request, data.get("csrf")):
+            await self.ws.send_json({"type": "error", "code": "csrf"})
+            return False
+        self.lang = "en" if data.get("lang") == "en" else "zh"
+        last = data.get("last_seq")
+        last_seq = last if isinstance(last, int) and last >= 0 else 0
+        self.channel.attach(self.chat_key, self.ws)  # first attach, then read: no gap between them
+        async with self.container.uow() as uow:
+            conv = await uow.conversations.open_for("web", self.chat_key)
+            rows = await uow.messages.after(conv.id, last_seq, limit=500) if conv else []
+        for m, text in rows:
+            await self.ws.send_json(message_frame(m.id, m.sender, text, [], False))
+        st = await self.channel.state_frame(self.chat_key)
+        await self.ws.send_json({**(st or {"state": "new", "risk": "none"}), "type": "synced"})
+        return True
+
+    async def on_frame(self, data: dict[str, Any]) -> None:
+        kind, cid = data.get("type"), data.get("cid")
+        if kind == "ping":
+            await self.ws.send_json({"type": "pong"})
+            return
+        if not isinstance(cid, str) or not 0 < len(cid) <= CID_MAX:
+            await self.ws.send_json({"type": "error", "code": "bad_request"})
+            return
+        inbound = self._inbound(kind, cid, data)
+        if inbound is None:
+            await self.ws.send_json({"type": "error", "code": "bad_request", "cid": cid})
+            return
+        await self.container.service.handle(inbound)
+        seq = await self._resident_seq(inbound.text) if kind == "msg" else None
+        await self.ws.send_json({"type": "ack", "cid": cid, "seq": seq})
+
+    def _inbound(self, kind: Any, cid: str, data: dict[str, Any]) -> Inbound | None:
+        base: dict[str, Any] = {"channel": "web", "chat_key": self.chat_key, "user_key": self.token,
+                                "update_key": f"web:{self.chat_key}:{cid}", "lang_hint": self.lang}
+        value = data.get("text") if kind == "msg" else data.get("data") if kind == "button" \
+            else data.get("lang")
+        if not isinstance(value, str):
+            return None
+        if kind == "msg":
+            return Inbound(text=value, **base)
+        if kind == "button" and len(value) <= 64:
+            return Inbound(kind="callback", callback_data=value, **base)
+        if kind == "lang" and value in ("zh", "en"):
+            self.lang = value
+            base["lang_hint"] = value
+            return Inbound(kind="command", command="lang", args=(value,), **base)
+        return None
+
+    async def _resident_seq(self, raw: str) -> int | None:
+        """The transcript id of the message just handled (matched by its stored text)."""
+        text = clean_text(raw)[: self.container.settings.max_message_chars]
+        async with self.container.uow() as uow:
+            conv = await uow.conversations.open_for("web", self.chat_key)
+            recent = await uow.messages.recent(conv.id, 20) if conv else []
+        for m, stored in reversed(recent):
+            if m.sender == "resident" and stored == text:
+                return m.id
+        return None
+
+
+async def chat_ws(request: web.Request) -> web.StreamResponse:
+    if not same_origin(request):
+        raise web.HTTPForbidden(text="cross-origin WebSocket refused")
+    token = await resident_token(request, create=False)
+    if token is None:
+        raise web.HTTPForbidden(text="open /chat first")
+    # Frames are bounded: a maximal message in UTF-8 (4 bytes a character) plus the JSON around it.
+    max_size = request.app[CONTAINER].settings.max_message_chars * 4 + 2048
+    ws = web.WebSocketResponse(max_msg_size=max_size, heartbeat=30)
+    await ws.prepare(request)
+    sock = ChatSocket(request, ws, token)
+    ready = False
+    try:
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            try:
+                data = json.loads(msg.data)
+                if not isinstance(data, dict):
+                    raise ValueError("not an object")
+            except ValueError:
+                await ws.send_json({"type": "error", "code": "bad_json"})
+                continue
+            if not ready:
+                ready = data.get("type") == "hello" and await sock.hello(data)
+                if not ready:
+                    await ws.close(code=4403, message=b"hello with a valid token first")
+                continue
+            await sock.on_frame(data)
+    finally:
+        request.app[WEB_CHANNEL].detach(sock.chat_key, ws)
+    return ws
+
+
+def register(app: web.Application) -> None:
+    container = app[CONTAINER]
+    channel = WebChannel(container.uow)
+    container.senders["web"] = channel
+    app[WEB_CHANNEL] = channel
+    app.router.add_get("/chat", page)
+    app.router.add_get("/chat/ws", chat_ws)
+    app.router.add_get("/chat/state", state)
+    app.router.add_get("/leave", leave)

@@ -1,0 +1,212 @@
+"""The counselor console: `/console` (page), a JSON API under `/console/api/`, and `/console/ws`
+which only says "something changed" (woken by the event hub; ids, never text) so the page
+re-reads the queue and the open chat.
+
+Every action goes through `ConversationService.staff_action`, where roles are checked. A
+counselor reads only conversations they hold or held (checked here, on the server, and audited).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Any
+
+from aiohttp import WSMsgType, web
+from sqlalchemy import select
+
+from bot.security.roles import Forbidden
+from bot.storage.models import Handoff
+from bot.web.app import CONTAINER
+from bot.web.auth import STAFF, StaffSession, require_role, require_staff
+from bot.web.chat import same_origin
+from bot.web.console_page import console_body
+from bot.web.layout import page
+
+LEVEL_RANK = {"imminent": 4, "high": 3, "medium": 2, "low": 1, "none": 0}
+QUEUE_STATES = ("requested", "offered", "fallback")
+OUTCOMES = ("resolved", "referred", "emergency", "no_response")
+FOLLOW_UPS = ("", "24h", "1w", "1m")
+READ_AUDIT_EVERY_S = 600.0  # one "conversation.read" entry per counselor and chat per 10 minutes
+READ_AUDIT = web.AppKey("read_audit", dict)
+
+
+@require_staff("handoff.queue")
+async def console_page(request: web.Request) -> web.Response:
+    return await page(request, "Console", console_body(), scripts=["/static/console.js"],
+                      styles=["/static/console.css"])
+
+
+def _wait_s(h: Handoff, now: Any) -> int:
+    return int((now - h.created_at).total_seconds())
+
+
+@require_staff("handoff.queue")
+async def queue(request: web.Request) -> web.Response:
+    """Open handoffs by risk, then longest waiting first; and this counselor's own chats."""
+    staff: StaffSession = request[STAFF]
+    container = request.app[CONTAINER]
+    now = container.clock.now()
+    async with container.uow() as uow:
+        me = await uow.counselors.get(staff.counselor_id)
+        open_ = await uow.handoffs.by_state(*QUEUE_STATES)
+        mine = list(await uow.session.scalars(
+            select(Handoff).where(Handoff.counselor_id == staff.counselor_id, Handoff.state == "active")
+            .order_by(Handoff.accepted_at)))
+    open_.sort(key=lambda h: (-LEVEL_RANK.get(h.level, 0), h.created_at))
+    return web.json_response({
+        "available": bool(me and me.available),
+        "queue": [{"id": h.id, "level": h.level, "reasons": list(h.reasons or []), "state": h.state,
+                   "wait_s": _wait_s(h, now), "lang": h.lang,
+                   "offered_to_me": staff.counselor_id in (h.offered_to or [])} for h in open_],
+        "mine": [{"id": h.id, "level": h.level, "wait_s": _wait_s(h, now), "lang": h.lang} for h in mine],
+    })
+
+
+async def _held(uow: Any, conversation_id: int, counselor_id: str) -> bool:
+    found = await uow.session.scalar(select(Handoff.id).where(
+        Handoff.conversation_id == conversation_id, Handoff.counselor_id == counselor_id).limit(1))
+    return found is not None
+
+
+def _should_audit(request: web.Request, counselor_id: str, conv_id: int) -> bool:
+    seen: dict[tuple[str, int], float] = request.app[READ_AUDIT]
+    last = seen.get((counselor_id, conv_id))
+    if last is not None and time.monotonic() - last < READ_AUDIT_EVERY_S:
+        return False
+    seen[(counselor_id, conv_id)] = time.monotonic()
+    return True
+
+
+def _handoff_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["hid"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+
+
+@require_staff("handoff.queue", "conversation.read")
+async def chat(request: web.Request) -> web.Response:
+    """The chat pane: risk level, reasons and recent messages, for a holder only."""
+    staff: StaffSession = request[STAFF]
+    container = request.app[CONTAINER]
+    hid = _handoff_id(request)
+    now = container.clock.now()
+    async with container.uow() as uow:
+        h = await uow.handoffs.get(hid)
+        if h is None:
+            raise web.HTTPNotFound(text='{"error": "no such handoff"}', content_type="application/json")
+        if not await _held(uow, h.conversation_id, staff.counselor_id):
+            await uow.audit.append(staff.counselor_id, "conversation.read.denied",
+                                   f"conversation:{h.conversation_id}", now)
+            await uow.commit()
+            raise web.HTTPForbidden(text='{"error": "you do not hold this chat"}',
+                                    content_type="application/json")
+        rows = await uow.messages.recent(h.conversation_id, 50)
+        if _should_audit(request, staff.counselor_id, h.conversation_id):
+            await uow.audit.append(staff.counselor_id, "conversation.read",
+                                   f"conversation:{h.conversation_id}", now, {"via": "console"})
+            await uow.commit()
+    return web.json_response({
+        "id": h.id, "level": h.level, "reasons": list(h.reasons or []), "state": h.state,
+        "outcome": h.outcome, "lang": h.lang, "wait_s": _wait_s(h, now),
+        "mine": h.counselor_id == staff.counselor_id and h.state == "active",
+        "messages": [{"seq": m.id, "sender": m.sender, "text": text,
+                      "at": m.created_at.isoformat(timespec="seconds")} for m, text in rows],
+    })
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        data = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(text='{"error": "send JSON"}', content_type="application/json") from None
+    if not isinstance(data, dict):
+        raise web.HTTPBadRequest(text='{"error": "send a JSON object"}', content_type="application/json")
+    return data
+
+
+async def _act(request: web.Request, action: str, **kw: Any) -> web.Response:
+    staff: StaffSession = request[STAFF]
+    try:
+        result = await request.app[CONTAINER].service.staff_action(staff.counselor_id, action, **kw)
+    except Forbidden:
+        return web.json_response({"result": "forbidden"}, status=403)
+    return web.json_response({"result": result}, status=200 if result in ("ok", "taken", "gone") else 409)
+
+
+@require_staff("duty.toggle")
+async def duty(request: web.Request) -> web.Response:
+    data = await _json_body(request)
+    return await _act(request, "duty", available=bool(data.get("available")))
+
+
+@require_staff("handoff.accept")
+async def accept(request: web.Request) -> web.Response:
+    return await _act(request, "accept", handoff_id=_handoff_id(request))
+
+
+@require_staff("handoff.relay")
+async def relay(request: web.Request) -> web.Response:
+    data = await _json_body(request)
+    text = data.get("text")
+    limit = request.app[CONTAINER].settings.max_message_chars
+    if not isinstance(text, str) or not text.strip():
+        return web.json_response({"result": "empty"}, status=400)
+    if len(text) > limit:
+        return web.json_response({"result": "too_long", "limit": limit}, status=413)
+    return await _act(request, "relay", handoff_id=_handoff_id(request), text=text)
+
+
+@require_staff("handoff.close")
+async def close(request: web.Request) -> web.Response:
+    data = await _json_body(request)
+    outcome, followup = data.get("outcome"), data.get("followup") or ""
+    if outcome not in OUTCOMES or followup not in FOLLOW_UPS:
+        return web.json_response({"result": "bad_outcome"}, status=400)
+    return await _act(request, "close", handoff_id=_handoff_id(request), outcome=outcome,
+                      followup=followup)
+
+
+async def console_ws(request: web.Request) -> web.StreamResponse:
+    """Wakes the page on every handoff or conversation event (coalesced); it carries no text."""
+    if not same_origin(request):
+        raise web.HTTPForbidden(text="cross-origin WebSocket refused")
+    await require_role(request, "handoff.queue")
+    ws = web.WebSocketResponse(max_msg_size=4096, heartbeat=30)
+    await ws.prepare(request)
+    events = request.app[CONTAINER].events
+    async with events.subscribe() as q:
+        pump = asyncio.create_task(_pump(ws, q))
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.TEXT and msg.data == "ping":
+                    await ws.send_str("pong")
+        finally:
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pump
+    return ws
+
+
+async def _pump(ws: web.WebSocketResponse, q: asyncio.Queue[Any]) -> None:
+    while not ws.closed:
+        await q.get()
+        await asyncio.sleep(0.1)  # coalesce a burst (a turn publishes several events) into one wake-up
+        while not q.empty():
+            q.get_nowait()
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await ws.send_json({"type": "changed"})
+
+
+def register(app: web.Application) -> None:
+    app[READ_AUDIT] = {}
+    app.router.add_get("/console", console_page)
+    app.router.add_get("/console/ws", console_ws)
+    app.router.add_get("/console/api/queue", queue)
+    app.router.add_get("/console/api/handoffs/{hid}", chat)
+    app.router.add_post("/console/api/duty", duty)
+    app.router.add_post("/console/api/handoffs/{hid}/accept", accept)
+    app.router.add_post("/console/api/handoffs/{hid}/relay", relay)
+    app.router.add_post("/console/api/handoffs/{hid}/close", close)

@@ -1,0 +1,234 @@
+// Resident chat: WebSocket with resync by sequence number, de-duplication by seq and by client
+// message id, quick exit (button or Esc), zh/en switch. No data is kept in the browser's storage.
+(function () {
+  'use strict';
+  var body = document.body;
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var exitUrl = body.dataset.exit || '/leave';
+  var maxChars = parseInt(body.dataset.max, 10) || 4000;
+  var lang = body.dataset.lang === 'en' ? 'en' : 'zh';
+  var T = {
+    zh: {
+      you: '你', bot: '支持机器人', counselor: '咨询师', connecting: '正在连接…',
+      reconnecting: '连接中断，正在重新连接…你的消息会在连接后发送。',
+      waiting: '咨询师马上就来，请留在这里。如果你现在有危险，请拨打 110 或 120。',
+      offered: '', with_counselor: '你正在和咨询师聊天。', too_long: '消息太长，请分几条发送。',
+      sending: '发送中', failed: '连接被拒绝，请刷新页面。'
+    },
+    en: {
+      you: 'You', bot: 'Support bot', counselor: 'Counselor', connecting: 'Connecting…',
+      reconnecting: 'Connection lost, reconnecting… Your messages will be sent once connected.',
+      waiting: 'A counselor is coming. Please stay here. If you are in danger now, call 110 or 120.',
+      offered: '', with_counselor: 'You are talking with a counselor.',
+      too_long: 'That message is too long; please send it in parts.',
+      sending: 'sending', failed: 'The connection was refused; please reload the page.'
+    }
+  };
+  var log = document.getElementById('log');
+  var statusEl = document.getElementById('status');
+  var banner = document.getElementById('emergency');
+  var form = document.getElementById('composer');
+  var input = document.getElementById('text');
+  var ws = null, ready = false, leaving = false, delay = 400, lastSeq = 0, connState = 'connecting';
+  var convState = 'new', risk = 'none';
+  var seen = {};          // seq -> true: every message shown once
+  var queue = [];         // frames not yet acknowledged, resent after each reconnect
+  var unmatched = [];     // own messages without a seq yet: {text, li}
+
+  function cid() {
+    var a = new Uint8Array(12);
+    window.crypto.getRandomValues(a);
+    return Array.prototype.map.call(a, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+  }
+
+  function quickExit() {
+    leaving = true;
+    try { if (ws) { ws.close(); } } catch (e) { /* leaving anyway */ }
+    document.title = '';
+    body.textContent = '';
+    window.location.replace(exitUrl);
+  }
+  document.getElementById('quick-exit').addEventListener('click', quickExit);
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape') { e.preventDefault(); quickExit(); }
+  });
+
+  function renderStatus() {
+    var t = T[lang];
+    var text = connState === 'open' ? (t[convState] || '') : t[connState] || '';
+    statusEl.textContent = text;
+    statusEl.className = 'status ' + (connState === 'open' ? 'state-' + convState : 'conn');
+    var urgent = risk === 'high' || risk === 'imminent' || convState === 'waiting';
+    banner.classList.toggle('urgent', urgent);
+  }
+
+  function setLang(next) {
+    lang = next;
+    body.classList.remove('lang-zh', 'lang-en');
+    body.classList.add('lang-' + lang);
+    document.documentElement.lang = lang;
+    Array.prototype.forEach.call(log.querySelectorAll('.who'), function (el) {
+      el.textContent = label(el.parentNode.dataset.sender, el.parentNode.dataset.alias);
+    });
+    renderStatus();
+  }
+
+  function label(sender, alias) {
+    if (sender === 'resident') { return T[lang].you; }
+    if (sender === 'counselor') { return T[lang].counselor + (alias ? ' ' + alias : ''); }
+    return T[lang].bot;
+  }
+
+  function place(li, seq) {
+    if (seq !== null && seq !== undefined) {
+      li.dataset.seq = String(seq);
+      var items = log.children;
+      for (var i = 0; i < items.length; i++) {
+        var s = items[i].dataset.seq;
+        if (s === undefined || parseInt(s, 10) > seq) { log.insertBefore(li, items[i]); return; }
+      }
+    }
+    log.appendChild(li);
+  }
+
+  function render(m) {
+    var li = document.createElement('li');
+    li.className = 'msg from-' + m.sender + (m.urgent ? ' urgent' : '');
+    li.dataset.sender = m.sender;
+    if (m.alias) { li.dataset.alias = m.alias; }
+    var who = document.createElement('span');
+    who.className = 'who';
+    who.textContent = label(m.sender, m.alias);
+    var p = document.createElement('p');
+    p.className = 'text';
+    p.textContent = m.text;
+    li.appendChild(who);
+    li.appendChild(p);
+    (m.buttons || []).forEach(function (row) {
+      var div = document.createElement('div');
+      div.className = 'choices';
+      row.forEach(function (b) {
+        var btn = document.createElement('button');
+        btn.type = 'button';
+        btn.textContent = b.label;
+        btn.addEventListener('click', function () {
+          Array.prototype.forEach.call(li.querySelectorAll('.choices button'), function (x) { x.disabled = true; });
+          submit({ type: 'button', cid: cid(), data: b.data });
+        });
+        div.appendChild(btn);
+      });
+      li.appendChild(div);
+    });
+    place(li, m.seq);
+    return li;
+  }
+
+  function onMessage(m) {
+    if (m.seq !== null && m.seq !== undefined) {
+      if (seen[m.seq]) { return; }
+      seen[m.seq] = true;
+      lastSeq = Math.max(lastSeq, m.seq);
+    }
+    if (m.sender === 'resident') {
+      for (var i = 0; i < unmatched.length; i++) {
+        if (unmatched[i].text === m.text) {   // our own message, echoed back by a resync
+          var own = unmatched.splice(i, 1)[0];
+          own.li.classList.remove('pending');
+          place(own.li, m.seq);
+          dropQueued(own.cid);
+          return;
+        }
+      }
+    }
+    if (m.sender === 'counselor' && m.alias && m.text.indexOf(m.alias + ': ') === 0) {
+      m.text = m.text.slice(m.alias.length + 2);
+    }
+    render(m);
+  }
+
+  function dropQueued(id) {
+    queue = queue.filter(function (f) { return f.cid !== id; });
+  }
+
+  function onAck(a) {
+    dropQueued(a.cid);
+    for (var i = 0; i < unmatched.length; i++) {
+      if (unmatched[i].cid === a.cid) {
+        var own = unmatched[i];
+        if (a.seq === null || a.seq === undefined) { own.li.classList.remove('pending'); return; }
+        unmatched.splice(i, 1);
+        own.li.classList.remove('pending');
+        if (seen[a.seq]) { own.li.remove(); return; }   // the echo came first and is shown
+        seen[a.seq] = true;
+        lastSeq = Math.max(lastSeq, a.seq);
+        place(own.li, a.seq);
+        return;
+      }
+    }
+  }
+
+  function submit(frame) {
+    queue.push(frame);
+    if (ready) { ws.send(JSON.stringify(frame)); }
+  }
+
+  function onFrame(f) {
+    if (f.type === 'msg') { onMessage(f); }
+    else if (f.type === 'ack') { onAck(f); }
+    else if (f.type === 'state' || f.type === 'synced') {
+      convState = f.state || convState; risk = f.risk || risk;
+      if (f.type === 'synced') {
+        ready = true; delay = 400; connState = 'open';
+        queue.forEach(function (q) { ws.send(JSON.stringify(q)); });
+      }
+      renderStatus();
+    }
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
+    ws = new WebSocket(scheme + window.location.host + '/chat/ws');
+    ws.onopen = function () {
+      ws.send(JSON.stringify({ type: 'hello', last_seq: lastSeq, csrf: csrf, lang: lang }));
+    };
+    ws.onmessage = function (e) {
+      var f;
+      try { f = JSON.parse(e.data); } catch (err) { return; }
+      onFrame(f);
+    };
+    ws.onclose = function (e) {
+      ready = false;
+      if (leaving) { return; }
+      if (e.code === 4403) { connState = 'failed'; renderStatus(); return; }
+      connState = 'reconnecting';
+      renderStatus();
+      window.setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 3000);
+    };
+  }
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var text = input.value.trim();
+    if (!text) { return; }
+    if (text.length > maxChars) { statusEl.textContent = T[lang].too_long; return; }
+    input.value = '';
+    var id = cid();
+    var li = render({ sender: 'resident', text: text, seq: null });
+    li.classList.add('pending');
+    unmatched.push({ cid: id, text: text, li: li });
+    submit({ type: 'msg', cid: id, text: text });
+  });
+  input.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
+  });
+  document.getElementById('lang-switch').addEventListener('click', function () {
+    setLang(lang === 'zh' ? 'en' : 'zh');
+    if (log.children.length) { submit({ type: 'lang', cid: cid(), lang: lang }); }
+  });
+
+  setLang(lang);
+  renderStatus();
+  connect();
+  input.focus();
+}());

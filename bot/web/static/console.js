@@ -1,0 +1,168 @@
+// Counselor console: queue (risk, then waiting time), accept, chat pane, quick replies, close.
+// The server pushes "changed" over a WebSocket; this script then re-reads the JSON API.
+(function () {
+  'use strict';
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var $ = function (id) { return document.getElementById(id); };
+  var current = null;      // handoff id shown in the pane
+  var available = false;
+  var LEVELS = { imminent: 'IMMINENT', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', none: 'NONE' };
+
+  function api(method, path, body) {
+    var opts = { method: method, headers: { 'Accept': 'application/json' }, credentials: 'same-origin' };
+    if (method !== 'GET') {
+      opts.headers['X-CSRF-Token'] = csrf;
+      opts.headers['Content-Type'] = 'application/json';
+      opts.body = JSON.stringify(body || {});
+    }
+    return fetch(path, opts).then(function (r) {
+      if (r.status === 401) { window.location.assign('/login?next=/console'); }
+      return r.json().catch(function () { return {}; }).then(function (j) { j._status = r.status; return j; });
+    });
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+
+  function fmtWait(s) { return Math.floor(s / 60) + ' min ' + ('0' + (s % 60)).slice(-2) + ' s'; }
+
+  function waitSpan(seconds) {
+    var span = el('span', 'wait', fmtWait(seconds));
+    span.dataset.since = String(Date.now() - seconds * 1000);
+    return span;
+  }
+
+  function renderQueue(data) {
+    available = data.available;
+    $('duty-state').textContent = available ? 'You are on duty.' : 'You are off duty (on a break).';
+    $('duty-toggle').textContent = available ? 'Go off duty' : 'Go on duty';
+    var q = $('queue');
+    q.textContent = '';
+    if (!data.queue.length) { q.appendChild(el('li', 'empty', 'Nobody is waiting.')); }
+    data.queue.forEach(function (h) {
+      var li = el('li', 'item level-' + h.level);
+      li.dataset.handoff = String(h.id);
+      li.appendChild(el('span', 'badge', LEVELS[h.level] || h.level));
+      li.appendChild(el('span', 'hid', '#' + h.id + ' · ' + h.lang + ' · ' + h.state));
+      li.appendChild(waitSpan(h.wait_s));
+      li.appendChild(el('p', 'reasons', (h.reasons || []).join('; ')));
+      var b = el('button', 'accept', 'Accept');
+      b.type = 'button';
+      b.setAttribute('aria-label', 'Accept handoff ' + h.id);
+      b.addEventListener('click', function () { accept(h.id, b); });
+      li.appendChild(b);
+      q.appendChild(li);
+    });
+    var mine = $('mine');
+    mine.textContent = '';
+    if (!data.mine.length) { mine.appendChild(el('li', 'empty', 'No active chats.')); }
+    data.mine.forEach(function (h) {
+      var li = el('li', 'item level-' + h.level);
+      li.dataset.handoff = String(h.id);
+      li.appendChild(el('span', 'badge', LEVELS[h.level] || h.level));
+      li.appendChild(el('span', 'hid', '#' + h.id));
+      var b = el('button', 'secondary', 'Open');
+      b.type = 'button';
+      b.setAttribute('aria-label', 'Open chat ' + h.id);
+      b.addEventListener('click', function () { openPane(h.id, true); });
+      li.appendChild(b);
+      mine.appendChild(li);
+    });
+  }
+
+  function accept(id, button) {
+    button.disabled = true;
+    api('POST', '/console/api/handoffs/' + id + '/accept').then(function (r) {
+      if (r.result === 'ok') { $('queue-note').textContent = 'You took #' + id + '.'; openPane(id, true); }
+      else if (r.result === 'taken') { $('queue-note').textContent = '#' + id + ' was taken by another counselor.'; }
+      else { $('queue-note').textContent = '#' + id + ' is no longer open.'; }
+      refresh();
+    });
+  }
+
+  function renderPane(h) {
+    $('pane').hidden = false;
+    $('pane-h').textContent = 'Chat #' + h.id + (h.mine ? '' : ' (' + h.state + ')');
+    $('pane-risk').textContent = 'Risk: ' + (LEVELS[h.level] || h.level) +
+      (h.reasons && h.reasons.length ? ' — ' + h.reasons.join('; ') : '');
+    $('pane-risk').className = 'risk level-' + h.level;
+    var t = $('transcript');
+    t.textContent = '';
+    h.messages.forEach(function (m) {
+      var li = el('li', 'msg from-' + m.sender);
+      li.dataset.seq = String(m.seq);
+      li.appendChild(el('span', 'who', m.sender + ' · ' + m.at.slice(11, 16)));
+      li.appendChild(el('p', 'text', m.text));
+      t.appendChild(li);
+    });
+    t.scrollTop = t.scrollHeight;
+    Array.prototype.forEach.call(document.querySelectorAll('.quick-replies'), function (d) {
+      d.hidden = !h.mine || d.dataset.lang !== (h.lang === 'en' ? 'en' : 'zh');
+    });
+    $('reply').hidden = !h.mine;
+    $('close').hidden = !h.mine;
+  }
+
+  function openPane(id, focus) {
+    current = id;
+    return api('GET', '/console/api/handoffs/' + id).then(function (h) {
+      if (h._status !== 200) { $('queue-note').textContent = h.error || 'Cannot open this chat.'; return; }
+      renderPane(h);
+      if (focus) { $('reply-text').focus(); }
+    });
+  }
+
+  function refresh() {
+    api('GET', '/console/api/queue').then(renderQueue);
+    if (current !== null) { openPane(current, false); }
+  }
+
+  $('duty-toggle').addEventListener('click', function () {
+    api('POST', '/console/api/duty', { available: !available }).then(refresh);
+  });
+  $('reply').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var box = $('reply-text');
+    var text = box.value.trim();
+    if (!text || current === null) { return; }
+    api('POST', '/console/api/handoffs/' + current + '/relay', { text: text }).then(function (r) {
+      if (r.result === 'ok') { box.value = ''; openPane(current, false); }
+      else { $('queue-note').textContent = 'Not sent (' + r.result + ').'; }
+    });
+  });
+  $('reply-text').addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('reply').requestSubmit(); }
+  });
+  $('close').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var id = current;
+    api('POST', '/console/api/handoffs/' + id + '/close',
+      { outcome: $('outcome').value, followup: $('followup').value }).then(function (r) {
+      $('queue-note').textContent = r.result === 'ok' ? 'Chat #' + id + ' closed.' : 'Not closed (' + r.result + ').';
+      refresh();
+    });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('.quick'), function (b) {
+    b.addEventListener('click', function () { var box = $('reply-text'); box.value = b.dataset.text; box.focus(); });
+  });
+  window.setInterval(function () {
+    Array.prototype.forEach.call(document.querySelectorAll('.wait'), function (w) {
+      w.textContent = fmtWait(Math.floor((Date.now() - parseInt(w.dataset.since, 10)) / 1000));
+    });
+  }, 1000);
+
+  var delay = 500;
+  function connect() {
+    var scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
+    var ws = new WebSocket(scheme + window.location.host + '/console/ws');
+    ws.onopen = function () { delay = 500; refresh(); };
+    ws.onmessage = function () { refresh(); };
+    ws.onclose = function () { window.setTimeout(connect, delay); delay = Math.min(delay * 2, 5000); };
+  }
+  refresh();
+  connect();
+}());

@@ -1,0 +1,79 @@
+"""The "web" channel sender: pushes resident-facing outbox messages to the chat's open sockets.
+
+Sending always succeeds, even with no socket open: the transcript in the database is the source
+of truth, and a reconnecting client asks for everything after the last sequence number it saw.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any, Protocol
+
+from bot.conversation.messages import Outbound
+from bot.storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+class Socket(Protocol):
+    closed: bool
+
+    async def send_json(self, data: Any) -> None: ...
+
+
+def message_frame(seq: int | None, sender: str, text: str, buttons: list[list[dict[str, str]]],
+                  urgent: bool = False, alias: str | None = None) -> dict[str, Any]:
+    """One chat message as the browser receives it (live push and resync look the same)."""
+    return {"type": "msg", "seq": seq, "sender": sender, "text": text, "buttons": buttons,
+            "urgent": urgent, "alias": alias}
+
+
+class WebChannel:
+    channel = "web"
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self.uow = uow
+        self.sockets: defaultdict[str, set[Socket]] = defaultdict(set)
+        self.delivered = 0
+
+    def attach(self, chat_key: str, ws: Socket) -> None:
+        self.sockets[chat_key].add(ws)
+
+    def detach(self, chat_key: str, ws: Socket) -> None:
+        group = self.sockets.get(chat_key)
+        if group is not None:
+            group.discard(ws)
+            if not group:
+                del self.sockets[chat_key]
+
+    async def send(self, message: Outbound) -> str | None:
+        group = list(self.sockets.get(message.chat_key, ()))
+        if not group:
+            return None  # nobody connected: they will resync from the transcript
+        extra = message.extra or {}
+        frame = message_frame(extra.get("seq"), str(extra.get("sender", "bot")), message.text,
+                              message.to_payload()["buttons"], message.urgent, extra.get("alias"))
+        state = await self.state_frame(message.chat_key)
+        for ws in group:
+            await self._push(ws, frame)
+            if state is not None:
+                await self._push(ws, state)
+        self.delivered += 1
+        return None
+
+    async def state_frame(self, chat_key: str) -> dict[str, Any] | None:
+        """Where the resident's conversation stands: drives the "a counselor is coming" status."""
+        async with self.uow() as uow:
+            conv = await uow.conversations.open_for(self.channel, chat_key)
+        if conv is None:
+            return None
+        return {"type": "state", "state": conv.state, "risk": conv.risk_level, "lang": conv.lang}
+
+    async def _push(self, ws: Socket, frame: dict[str, Any]) -> None:
+        if ws.closed:
+            return
+        try:
+            await ws.send_json(frame)
+        except (ConnectionError, RuntimeError) as exc:  # the socket went away mid-send: resync heals
+            log.info("web push dropped (%s)", exc.__class__.__name__)
