@@ -16,13 +16,17 @@ from bot.storage.uow import UnitOfWork
 COORDINATOR_COMMANDS = {"oncall": "rota.oncall", "rota": "rota.view", "gaps": "rota.gaps",
                         "override": "rota.override", "swaps": "rota.swap_approve",
                         "invite": "invite.create"}
-COUNSELOR_COMMANDS = {"close", "transfer", "handback", "queue", "duty"}
+COUNSELOR_COMMANDS = {"close": "handoff.close", "transfer": "handoff.transfer",
+                      "handback": "handoff.handback", "queue": "handoff.queue", "duty": "duty.toggle"}
+CALLBACK_ACTIONS = {"acc": "handoff.accept", "dec": "handoff.decline", "out": "handoff.close",
+                    "fu": "handoff.close", "tr": "handoff.transfer", "sw": "rota.swap_approve"}
+REFUSED = "Your role does not allow this command."
 HELP = ("Staff commands: /queue (open handoffs), /close, /transfer, /handback, /duty on|off.\n"
         "Coordinators: /oncall, /rota, /gaps, /override COUNSELOR HOURS, /swaps, /invite COUNSELOR.")
 
 
 class StaffRouter:
-    staff_commands = frozenset(COUNSELOR_COMMANDS | set(COORDINATOR_COMMANDS) | {"join"})
+    staff_commands = frozenset(set(COUNSELOR_COMMANDS) | set(COORDINATOR_COMMANDS) | {"join"})
     coordinator_commands = frozenset(COORDINATOR_COMMANDS)
 
     def __init__(self, flow: StaffFlow, coordinator: Any) -> None:
@@ -42,7 +46,7 @@ class StaffRouter:
             elif text:
                 await self.flow.relay(uow, counselor, text, now, after)
         except Forbidden:
-            await tell_staff(uow, counselor, "This command is for coordinators only.", now)
+            await tell_staff(uow, counselor, REFUSED, now)
 
     async def _join(self, uow: UnitOfWork, inbound: Inbound, now: datetime) -> None:
         from bot.conversation.messages import Outbound
@@ -57,8 +61,10 @@ class StaffRouter:
     async def _command(self, uow: UnitOfWork, inbound: Inbound, c: Counselor, now: datetime,
                        after: After) -> None:
         cmd, args = inbound.command or "", inbound.args
+        action = COORDINATOR_COMMANDS.get(cmd) or COUNSELOR_COMMANDS.get(cmd)
+        if action is not None:
+            require(staff_actor(c.id, c.roles), action)  # every command checked in one place
         if cmd in COORDINATOR_COMMANDS:
-            require(staff_actor(c.id, c.roles), COORDINATOR_COMMANDS[cmd])
             text, buttons = await self.coordinator.command(uow, c, cmd, args, now)
             await tell_staff(uow, c, text, now, buttons)
         elif cmd == "close":
@@ -79,6 +85,8 @@ class StaffRouter:
 
     async def _callback(self, uow: UnitOfWork, data: str, c: Counselor, now: datetime, after: After) -> None:
         head, *parts = data.split(":")
+        if head in CALLBACK_ACTIONS:
+            require(staff_actor(c.id, c.roles), CALLBACK_ACTIONS[head])
         if not parts or not parts[0].isdigit():
             if head == "sw" and len(parts) == 2:
                 text = await self.coordinator.swap_decision(uow, c, parts[0], parts[1], now)

@@ -165,7 +165,7 @@ async def test_coordinator_commands_are_refused_to_residents_and_counselors(
     await fake_tg.push_text(K1, "/oncall")
     await fake_tg.wait_for(lambda: fake_tg.texts(RESIDENT) and fake_tg.texts(C1) and fake_tg.texts(K1))
     assert "协调员" in fake_tg.texts(RESIDENT)[0] or "coordinators" in fake_tg.texts(RESIDENT)[0]
-    assert "coordinators only" in fake_tg.texts(C1)[0]
+    assert "does not allow" in fake_tg.texts(C1)[0]
     assert "On duty" in fake_tg.texts(K1)[0]
 
 
