@@ -1,0 +1,1 @@
+"""Coordinator dashboard at /admin."""
