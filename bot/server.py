@@ -50,6 +50,10 @@ async def serve_forever(container: Container, host: str, port: int) -> None:
         loop.add_signal_handler(sig, stop.set)
     server = Server(container)
     await server.start(host, port)
+    if container.settings.demo:
+        from bot.demo import banner, seed
+
+        print(banner(f"http://{host}:{server.port}", await seed(container)), flush=True)
     print(f"hotline serving on http://{host}:{server.port} (Ctrl-C stops)", flush=True)
     try:
         await stop.wait()
