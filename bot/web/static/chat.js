@@ -120,6 +120,7 @@
       li.appendChild(div);
     });
     place(li, m.seq);
+    if (li === log.lastElementChild && li.scrollIntoView) { li.scrollIntoView({ block: 'nearest' }); }
     return li;
   }
 
