@@ -1,0 +1,182 @@
+"""The rota page (/admin/rota: week or month calendar, gaps, swaps, overrides, leave) and the
+POST handlers that change it. Each change is audited by the rota source in the same transaction;
+each POST answers with a redirect back to the view it came from (post/redirect/get)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from bot.web.admin import calendar as cal
+from bot.web.admin import rota_forms as forms
+from bot.web.admin.common import admin_page, csrf_field, local_date, local_dt, monday_of, notice, today_local
+from bot.web.admin.rota_source import RotaSource, RotaUnavailable, source_for
+from bot.web.app import CONTAINER
+from bot.web.auth import STAFF, StaffSession, require_staff
+from bot.web.layout import esc
+
+MAX_SPAN = timedelta(days=62)  # an override, swap or leave longer than two months is a typo
+
+
+def view_window(view: str, day: date) -> tuple[date, datetime, datetime]:
+    """The first day shown and the [start, end) of the week or month containing `day`."""
+    if view == "month":
+        first = day.replace(day=1)
+        nxt = (first + timedelta(days=32)).replace(day=1)
+        return first, cal.local_midnight(first), cal.local_midnight(nxt)
+    monday = monday_of(day)
+    return monday, cal.local_midnight(monday), cal.local_midnight(monday + timedelta(days=7))
+
+
+def nav_links(view: str, first: date, station: str) -> str:
+    if view == "month":
+        prev, nxt = (first - timedelta(days=1)).replace(day=1), (first + timedelta(days=32)).replace(day=1)
+        label = first.strftime("%B %Y")
+    else:
+        prev, nxt = first - timedelta(days=7), first + timedelta(days=7)
+        label = f"Week of {first.isoformat()}"
+
+    def href(d: date, v: str = view) -> str:
+        return "/admin/rota?" + esc(urlencode({"view": v, "date": d.isoformat(), "station": station}))
+
+    other = "week" if view == "month" else "month"
+    return (f'<p class="calnav"><a href="{href(prev)}" rel="prev">← Previous</a> '
+            f'<strong id="cal-label">{esc(label)}</strong> <a href="{href(nxt)}" rel="next">Next →</a> '
+            f'<a href="{href(first, other)}" class="switch">{other.capitalize()} view</a></p>')
+
+
+def filter_form(view: str, day: date, station: str, stations: forms.Options) -> str:
+    return ('<form method="get" action="/admin/rota" class="range" id="rota-filter">'
+            f'<label>View <select name="view">{forms.options([("week", "Week"), ("month", "Month")], view)}'
+            '</select></label>'
+            f'<label>Date <input type="date" name="date" value="{day.isoformat()}"></label>'
+            f'<label>Station <select name="station">{forms.options(stations, station, "All stations")}'
+            '</select></label><button type="submit">Show</button></form>')
+
+
+@require_staff("rota.edit")
+async def rota_page(request: web.Request) -> web.Response:
+    container = request.app[CONTAINER]
+    view = "month" if request.query.get("view") == "month" else "week"
+    day = local_date(request.query.get("date"), today_local(container.clock.now()))
+    station = request.query.get("station", "")
+    first, start, end = view_window(view, day)
+    rota = source_for(container)
+    try:
+        stations = await rota.stations()
+        shifts = await rota.shifts(start, end, station or None)
+        gaps = await rota.gaps(start, end, station or None)
+        side = await side_panels(request, rota, start, end, stations)
+    except RotaUnavailable as exc:
+        return await admin_page(request, "Rota", f'<p class="error">{esc(str(exc))}</p>')
+    grid = (cal.month_grid(first.year, first.month, shifts, gaps, not station) if view == "month"
+            else cal.week_grid(first, shifts, gaps, not station))
+    body = (notice(request) + filter_form(view, day, station, stations) + nav_links(view, first, station)
+            + '<p class="hint legend"><span class="gap-tag">gap</span> fewer people on duty than needed · '
+            '<span class="who layer-override">override</span> <span class="who layer-swap">swap</span></p>'
+            f'<div class="rota-layout"><div class="cal-wrap">{grid}</div>'
+            f'<aside class="rota-side">{forms.gaps_html(gaps)}{side}</aside></div>')
+    return await admin_page(request, "Rota", body)
+
+
+async def side_panels(request: web.Request, rota: RotaSource, start: datetime, end: datetime,
+                      stations: forms.Options) -> str:
+    csrf = await csrf_field(request)
+    back = request.path_qs
+    people = await rota.counselors()
+    return (forms.swaps_html(await rota.swaps(pending_only=True), csrf, back)
+            + forms.swap_form(csrf, back, people, stations)
+            + forms.overrides_html(await rota.overrides(start, end), csrf, back, people, stations)
+            + forms.leave_html(await rota.leave(start, end), csrf, back, people))
+
+
+# ---- changes -----------------------------------------------------------------------------------
+def back_to(form: dict[str, str], done: str) -> web.HTTPSeeOther:
+    """Redirect to the page the form came from (only local /admin/rota paths), with a notice."""
+    back = form.get("back", "")
+    if not back.startswith("/admin/rota") or back.startswith("//"):
+        back = "/admin/rota"
+    base = back.split("&done=")[0].split("?done=")[0]
+    sep = "&" if "?" in base else "?"
+    return web.HTTPSeeOther(f"{base}{sep}done={done}")
+
+
+async def read_form(request: web.Request) -> dict[str, str]:
+    data = await request.post()
+    return {k: v for k, v in data.items() if isinstance(v, str)}
+
+
+def span_from(form: dict[str, str]) -> tuple[datetime, datetime]:
+    start, end = local_dt(form.get("start", "")), local_dt(form.get("end", ""))
+    if end <= start:
+        raise web.HTTPBadRequest(text="The end must be after the start. Go back and fix the times.")
+    if end - start > MAX_SPAN:
+        raise web.HTTPBadRequest(text="That span is longer than two months. Go back and check the dates.")
+    return start, end
+
+
+def need(form: dict[str, str], *names: str) -> list[str]:
+    values = [form.get(n, "").strip() for n in names]
+    if not all(values):
+        raise web.HTTPBadRequest(text="Some fields are empty. Go back and fill in every field.")
+    return values
+
+
+@require_staff("rota.override")
+async def add_override(request: web.Request) -> web.Response:
+    staff: StaffSession = request[STAFF]
+    container = request.app[CONTAINER]
+    form = await read_form(request)
+    who, station = need(form, "counselor_id", "station")
+    start, end = span_from(form)
+    await source_for(container).add_override(who, station, start, end, staff.counselor_id,
+                                             container.clock.now())
+    raise back_to(form, "override")
+
+
+@require_staff("rota.override")
+async def delete_override(request: web.Request) -> web.Response:
+    staff: StaffSession = request[STAFF]
+    container = request.app[CONTAINER]
+    form = await read_form(request)
+    await source_for(container).delete_override(request.match_info["override_id"], staff.counselor_id,
+                                                container.clock.now())
+    raise back_to(form, "override-deleted")
+
+
+@require_staff("rota.swap_approve")
+async def decide_swap(request: web.Request) -> web.Response:
+    staff: StaffSession = request[STAFF]
+    container = request.app[CONTAINER]
+    form = await read_form(request)
+    verdict = request.match_info["verdict"]
+    await source_for(container).decide_swap(request.match_info["swap_id"], verdict == "approve",
+                                            staff.counselor_id, container.clock.now())
+    raise back_to(form, f"swap-{verdict}")
+
+
+@require_staff("rota.swap_approve")
+async def create_swap(request: web.Request) -> web.Response:
+    staff: StaffSession = request[STAFF]
+    container = request.app[CONTAINER]
+    form = await read_form(request)
+    requester, other, station = need(form, "requester", "other", "station")
+    if requester == other:
+        raise web.HTTPBadRequest(text="A swap needs two different people. Go back and pick another.")
+    start, end = span_from(form)
+    await source_for(container).create_swap(requester, other, station, start, end, staff.counselor_id,
+                                            container.clock.now())
+    raise back_to(form, "swap-created")
+
+
+@require_staff("rota.edit")
+async def add_leave(request: web.Request) -> web.Response:
+    staff: StaffSession = request[STAFF]
+    container = request.app[CONTAINER]
+    form = await read_form(request)
+    (who,) = need(form, "counselor_id")
+    start, end = span_from(form)
+    await source_for(container).add_leave(who, start, end, staff.counselor_id, container.clock.now())
+    raise back_to(form, "leave")

@@ -1,0 +1,110 @@
+"""What the dashboard asks of the rota, as one small port, and where it comes from.
+
+The pages talk only to `RotaSource`; `source_for(container)` returns the adapter over the
+scheduling package and its tables (or one a test put in `container.extras["admin_rota"]`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.web.admin.calendar import Gap, Shift
+
+EXTRA_KEY = "admin_rota"
+
+
+class RotaUnavailable(Exception):
+    """No rota is configured (the scheduling tables are missing or empty)."""
+
+
+@dataclass(frozen=True)
+class OverrideRow:
+    id: str
+    counselor_id: str
+    name: str
+    station: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class SwapRow:
+    id: str
+    requester: str  # counselor name
+    other: str
+    station: str
+    start: datetime
+    end: datetime
+    state: str  # requested | accepted (by the peer) | approved | declined
+
+
+@dataclass(frozen=True)
+class LeaveRow:
+    id: str
+    counselor_id: str
+    name: str
+    start: datetime
+    end: datetime
+
+
+class RotaSource(Protocol):
+    async def stations(self) -> list[tuple[str, str]]:
+        """(id, name) of every station."""
+        ...
+
+    async def counselors(self) -> list[tuple[str, str]]:
+        """(id, name) of every counselor who can be put on the rota."""
+        ...
+
+    async def shifts(self, start: datetime, end: datetime, station: str | None) -> list[Shift]: ...
+
+    async def gaps(self, start: datetime, end: datetime, station: str | None) -> list[Gap]:
+        """Coverage gaps in [start, end) with the demand profile applied, worst first."""
+        ...
+
+    async def overrides(self, start: datetime, end: datetime) -> list[OverrideRow]: ...
+
+    async def add_override(self, counselor_id: str, station: str, start: datetime, end: datetime,
+                           by: str, now: datetime) -> str: ...
+
+    async def delete_override(self, override_id: str, by: str, now: datetime) -> None: ...
+
+    async def swaps(self, pending_only: bool) -> list[SwapRow]: ...
+
+    async def decide_swap(self, swap_id: str, approve: bool, by: str, now: datetime) -> None: ...
+
+    async def create_swap(self, requester: str, other: str, station: str, start: datetime,
+                          end: datetime, by: str, now: datetime) -> str:
+        """A swap a coordinator makes on someone's behalf: created already approved."""
+        ...
+
+    async def leave(self, start: datetime, end: datetime) -> list[LeaveRow]: ...
+
+    async def add_leave(self, counselor_id: str, start: datetime, end: datetime, by: str,
+                        now: datetime) -> str: ...
+
+
+def source_for(container: Any) -> RotaSource:
+    """The rota behind the dashboard for this container."""
+    given = container.extras.get(EXTRA_KEY)
+    if given is not None:
+        return given  # type: ignore[no-any-return]
+    from bot.web.admin.rota_db import DatabaseRota
+
+    source = DatabaseRota(container.uow, container.settings)
+    container.extras[EXTRA_KEY] = source
+    return source
+
+
+Spans = list[tuple[str, datetime, datetime]]
+
+
+async def coverage_spans(container: Any, start: datetime, end: datetime) -> Spans:
+    """(station, from, to) of every scheduled shift, for the coverage-hours report."""
+    try:
+        shifts = await source_for(container).shifts(start, end, None)
+    except RotaUnavailable:
+        return []
+    return [(s.station, s.start, s.end) for s in shifts]
