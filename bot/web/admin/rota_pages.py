@@ -1,10 +1,12 @@
 """The rota page (/admin/rota: week or month calendar, gaps, swaps, overrides, leave) and the
-POST handlers that change it. Each change is audited by the rota source in the same transaction;
+POST handlers that change it. Each change and its audit entry share one transaction;
 each POST answers with a redirect back to the view it came from (post/redirect/get)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -12,7 +14,7 @@ from aiohttp import web
 from bot.web.admin import calendar as cal
 from bot.web.admin import rota_forms as forms
 from bot.web.admin.common import admin_page, csrf_field, local_date, local_dt, monday_of, notice, today_local
-from bot.web.admin.rota_source import RotaSource, RotaUnavailable, source_for
+from bot.web.admin.rota_source import RotaChangeRefused, RotaSource, RotaUnavailable, source_for
 from bot.web.app import CONTAINER
 from bot.web.auth import STAFF, StaffSession, require_staff
 from bot.web.layout import esc
@@ -124,59 +126,78 @@ def need(form: dict[str, str], *names: str) -> list[str]:
     return values
 
 
-@require_staff("rota.override")
-async def add_override(request: web.Request) -> web.Response:
+async def change(request: web.Request, action: str, obj: str, detail: dict[str, str],
+                 do: Callable[[Any, RotaSource, str, datetime], Awaitable[str | None]]) -> str | None:
+    """Run one rota change and its audit entry in one transaction; refusals become a 409 page."""
     staff: StaffSession = request[STAFF]
     container = request.app[CONTAINER]
+    now = container.clock.now()
+    async with container.uow() as uow:
+        try:
+            made = await do(uow, source_for(container), staff.counselor_id, now)
+        except (RotaChangeRefused, RotaUnavailable) as exc:
+            raise web.HTTPConflict(text=str(exc)) from None
+        await uow.audit.append(staff.counselor_id, action, obj.format(id=made), now, detail)
+        await uow.commit()
+    return made
+
+
+@require_staff("rota.override")
+async def add_override(request: web.Request) -> web.Response:
     form = await read_form(request)
     who, station = need(form, "counselor_id", "station")
     start, end = span_from(form)
-    await source_for(container).add_override(who, station, start, end, staff.counselor_id,
-                                             container.clock.now())
+    await change(request, "rota.override", "override:{id}",
+                 {"counselor": who, "station": station, "start": start.isoformat(), "end": end.isoformat()},
+                 lambda uow, rota, by, now: rota.add_override(uow, who, station, start, end, by, now))
     raise back_to(form, "override")
 
 
 @require_staff("rota.override")
 async def delete_override(request: web.Request) -> web.Response:
-    staff: StaffSession = request[STAFF]
-    container = request.app[CONTAINER]
     form = await read_form(request)
-    await source_for(container).delete_override(request.match_info["override_id"], staff.counselor_id,
-                                                container.clock.now())
+    oid = request.match_info["override_id"]
+
+    async def do(uow: Any, rota: RotaSource, by: str, now: datetime) -> str:
+        await rota.delete_override(uow, oid, by, now)
+        return oid
+    await change(request, "rota.override_delete", "override:{id}", {}, do)
     raise back_to(form, "override-deleted")
 
 
 @require_staff("rota.swap_approve")
 async def decide_swap(request: web.Request) -> web.Response:
-    staff: StaffSession = request[STAFF]
-    container = request.app[CONTAINER]
     form = await read_form(request)
-    verdict = request.match_info["verdict"]
-    await source_for(container).decide_swap(request.match_info["swap_id"], verdict == "approve",
-                                            staff.counselor_id, container.clock.now())
+    verdict, sid = request.match_info["verdict"], request.match_info["swap_id"]
+
+    async def do(uow: Any, rota: RotaSource, by: str, now: datetime) -> str:
+        await rota.decide_swap(uow, sid, verdict == "approve", by, now)
+        return sid
+    await change(request, "rota.swap_approve", "swap:{id}", {"verdict": verdict}, do)
     raise back_to(form, f"swap-{verdict}")
 
 
 @require_staff("rota.swap_approve")
 async def create_swap(request: web.Request) -> web.Response:
-    staff: StaffSession = request[STAFF]
-    container = request.app[CONTAINER]
     form = await read_form(request)
     requester, other, station = need(form, "requester", "other", "station")
     if requester == other:
         raise web.HTTPBadRequest(text="A swap needs two different people. Go back and pick another.")
     start, end = span_from(form)
-    await source_for(container).create_swap(requester, other, station, start, end, staff.counselor_id,
-                                            container.clock.now())
+    await change(request, "rota.swap_approve", "swap:{id}",
+                 {"verdict": "approve", "on_behalf_of": requester, "other": other, "station": station,
+                  "start": start.isoformat(), "end": end.isoformat()},
+                 lambda uow, rota, by, now: rota.create_swap(uow, requester, other, station, start, end,
+                                                             by, now))
     raise back_to(form, "swap-created")
 
 
 @require_staff("rota.edit")
 async def add_leave(request: web.Request) -> web.Response:
-    staff: StaffSession = request[STAFF]
-    container = request.app[CONTAINER]
     form = await read_form(request)
     (who,) = need(form, "counselor_id")
     start, end = span_from(form)
-    await source_for(container).add_leave(who, start, end, staff.counselor_id, container.clock.now())
+    await change(request, "rota.leave", "leave:{id}",
+                 {"counselor": who, "start": start.isoformat(), "end": end.isoformat()},
+                 lambda uow, rota, by, now: rota.add_leave(uow, who, start, end, by, now))
     raise back_to(form, "leave")

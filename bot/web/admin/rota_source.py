@@ -2,6 +2,8 @@
 
 The pages talk only to `RotaSource`; `source_for(container)` returns the adapter over the
 scheduling package and its tables (or one a test put in `container.extras["admin_rota"]`).
+Changes run inside the caller's unit of work, so the page writes the audit entry in the same
+transaction as the change (both or neither).
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ EXTRA_KEY = "admin_rota"
 
 class RotaUnavailable(Exception):
     """No rota is configured (the scheduling tables are missing or empty)."""
+
+
+class RotaChangeRefused(Exception):
+    """The rota refused a change (unknown id, overlapping override, swap already decided).
+    The message says what to do next and is shown to the coordinator."""
 
 
 @dataclass(frozen=True)
@@ -66,23 +73,25 @@ class RotaSource(Protocol):
 
     async def overrides(self, start: datetime, end: datetime) -> list[OverrideRow]: ...
 
-    async def add_override(self, counselor_id: str, station: str, start: datetime, end: datetime,
-                           by: str, now: datetime) -> str: ...
+    async def add_override(self, uow: Any, counselor_id: str, station: str, start: datetime,
+                           end: datetime, by: str, now: datetime) -> str: ...
 
-    async def delete_override(self, override_id: str, by: str, now: datetime) -> None: ...
+    async def delete_override(self, uow: Any, override_id: str, by: str, now: datetime) -> None: ...
 
     async def swaps(self, pending_only: bool) -> list[SwapRow]: ...
 
-    async def decide_swap(self, swap_id: str, approve: bool, by: str, now: datetime) -> None: ...
+    async def decide_swap(self, uow: Any, swap_id: str, approve: bool, by: str, now: datetime) -> None:
+        """Approve or decline; raises RotaChangeRefused when it is not waiting for a decision."""
+        ...
 
-    async def create_swap(self, requester: str, other: str, station: str, start: datetime,
+    async def create_swap(self, uow: Any, requester: str, other: str, station: str, start: datetime,
                           end: datetime, by: str, now: datetime) -> str:
         """A swap a coordinator makes on someone's behalf: created already approved."""
         ...
 
     async def leave(self, start: datetime, end: datetime) -> list[LeaveRow]: ...
 
-    async def add_leave(self, counselor_id: str, start: datetime, end: datetime, by: str,
+    async def add_leave(self, uow: Any, counselor_id: str, start: datetime, end: datetime, by: str,
                         now: datetime) -> str: ...
 
 
