@@ -1,0 +1,1 @@
+"""Development tools shipped with the project: the fake Telegram Bot API (tests, benchmarks)."""

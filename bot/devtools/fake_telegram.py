@@ -1,0 +1,234 @@
+"""A fake Telegram Bot API server on localhost that real python-telegram-bot code talks to.
+
+Tests push updates in (messages, callback queries) and read what the bot sent. Faults can be
+injected per method: 429 with retry_after, 500, or a slow answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+JSON_FIELDS = {"reply_markup", "entities", "allowed_updates", "link_preview_options", "reply_parameters"}
+INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id"}
+
+
+@dataclass
+class Fault:
+    status: int
+    retry_after: int | None = None
+    delay: float = 0.0
+    count: int = 1
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeTelegram:
+    def __init__(self, token: str = "123456:TEST-TOKEN", bot_id: int = 123456) -> None:
+        self.token = token
+        self.bot_id = bot_id
+        self.calls: list[Call] = []
+        self.faults: dict[str, list[Fault]] = {}
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}/bot"
+        return self.base_url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # ---- what tests push in -----------------------------------------------------------------
+    def _user(self, user_id: int, first_name: str) -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": first_name, "username": f"u{user_id}"}
+
+    async def _push(self, update: dict[str, Any]) -> int:
+        uid = next(self._update_ids)
+        update["update_id"] = uid
+        async with self._changed:
+            self._updates.append(update)
+            self._changed.notify_all()
+        return uid
+
+    def _message(self, chat_id: int, user_id: int, first_name: str, **content: Any) -> dict[str, Any]:
+        msg = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": first_name},
+            "from": self._user(user_id, first_name),
+        }
+        msg.update(content)
+        return msg
+
+    async def push_text(self, chat_id: int, text: str, user_id: int | None = None,
+                        first_name: str = "Resident") -> int:
+        entities = []
+        if text.startswith("/"):
+            entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        msg = self._message(chat_id, user_id or chat_id, first_name, text=text)
+        if entities:
+            msg["entities"] = entities
+        return await self._push({"message": msg})
+
+    async def push_edited(self, chat_id: int, message_id: int, text: str) -> int:
+        msg = self._message(chat_id, chat_id, "Resident", text=text, edit_date=int(time.time()))
+        msg["message_id"] = message_id
+        return await self._push({"edited_message": msg})
+
+    async def push_content(self, chat_id: int, kind: str, caption: str | None = None) -> int:
+        """A sticker, photo or voice note (caption optional)."""
+        content: dict[str, Any] = {
+            "sticker": {"sticker": {"file_id": "s1", "file_unique_id": "s1", "width": 512, "height": 512,
+                                    "is_animated": False, "is_video": False, "type": "regular"}},
+            "photo": {"photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 90, "height": 90}]},
+            "voice": {"voice": {"file_id": "v1", "file_unique_id": "v1", "duration": 3}},
+        }[kind]
+        if caption:
+            content["caption"] = caption
+        return await self._push({"message": self._message(chat_id, chat_id, "Resident", **content)})
+
+    async def push_callback(self, chat_id: int, data: str, message_id: int | None = None,
+                            user_id: int | None = None, query_id: str | None = None) -> int:
+        msg = {"message_id": message_id or 1, "date": int(time.time()),
+               "chat": {"id": chat_id, "type": "private"}, "text": "card",
+               "from": {"id": self.bot_id, "is_bot": True, "first_name": "hotline"}}
+        return await self._push({"callback_query": {
+            "id": query_id or f"cq{next(self._update_ids)}", "from": self._user(user_id or chat_id, "Staff"),
+            "chat_instance": str(chat_id), "data": data, "message": msg}})
+
+    def fail_next(self, method: str, status: int, retry_after: int | None = None, count: int = 1,
+                  delay: float = 0.0) -> None:
+        self.faults.setdefault(method, []).append(Fault(status, retry_after, delay, count))
+
+    # ---- what tests read out ----------------------------------------------------------------
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[dict[str, Any]]:
+        return [c.params for c in self.calls if c.method == method
+                and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]
+
+    def texts(self, chat_id: int | None = None) -> list[str]:
+        return [p["text"] for p in self.sent("sendMessage", chat_id)]
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+        """Wait until predicate() is truthy (re-checked on every call the bot makes)."""
+        async def _wait() -> Any:
+            async with self._changed:
+                while not (result := predicate()):
+                    await self._changed.wait()
+                return result
+        return await asyncio.wait_for(_wait(), timeout)
+
+    # ---- the HTTP side ----------------------------------------------------------------------
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return dict(await request.json())
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            if not isinstance(value, str):
+                continue
+            if key in JSON_FIELDS:
+                params[key] = json.loads(value)
+            elif key in INT_FIELDS and value.lstrip("-").isdigit():
+                params[key] = int(value)
+            else:
+                params[key] = value
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"},
+                                     status=401)
+        method = request.match_info["method"]
+        params = await self._params(request)
+        fault = self._take_fault(method)
+        if fault is not None:
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            if fault.status != 200:
+                await self._record(Call(f"FAILED:{method}", params))
+                return self._error(fault)
+        if method == "getUpdates":
+            return web.json_response({"ok": True, "result": await self._get_updates(params)})
+        result = self._answer(method, params)
+        await self._record(Call(method, params))
+        return web.json_response({"ok": True, "result": result})
+
+    def _take_fault(self, method: str) -> Fault | None:
+        queue = self.faults.get(method)
+        if not queue:
+            return None
+        fault = queue[0]
+        fault.count -= 1
+        if fault.count <= 0:
+            queue.pop(0)
+        return fault
+
+    @staticmethod
+    def _error(fault: Fault) -> web.Response:
+        body: dict[str, Any] = {"ok": False, "error_code": fault.status}
+        if fault.status == 429:
+            body["description"] = f"Too Many Requests: retry after {fault.retry_after}"
+            body["parameters"] = {"retry_after": fault.retry_after or 1}
+        else:
+            body["description"] = "Internal Server Error"
+        return web.json_response(body, status=fault.status)
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset", 0) or 0)
+        # Long poll, capped so a stopping bot is never held for the full poll timeout.
+        timeout = min(float(params.get("timeout", 0) or 0), 1.0)
+        async with self._changed:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            if not self._updates and timeout > 0:
+                try:
+                    await asyncio.wait_for(self._changed.wait(), timeout)
+                except TimeoutError:
+                    pass
+            return [u for u in self._updates if u["update_id"] >= offset]
+
+    def _answer(self, method: str, params: dict[str, Any]) -> Any:
+        me = {"id": self.bot_id, "is_bot": True, "first_name": "hotline", "username": "hotline_test_bot",
+              "can_join_groups": False, "can_read_all_group_messages": False,
+              "supports_inline_queries": False}
+        if method == "getMe":
+            return me
+        if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+            message_id = params.get("message_id") or next(self._message_ids)
+            return {"message_id": message_id, "date": int(time.time()),
+                    "chat": {"id": params.get("chat_id", 0), "type": "private"},
+                    "from": me, "text": params.get("text", "")}
+        if method == "getChat":
+            return {"id": params.get("chat_id"), "type": "private"}
+        return True  # answerCallbackQuery, setWebhook, deleteWebhook, setMyCommands, close ...
