@@ -110,8 +110,9 @@ def _day_shifts(shifts: Sequence[Shift], start: datetime, show_station: bool) ->
     for s in sorted(todays, key=lambda s: (s.start, s.station)):
         a, b = max(s.start, start), min(s.end, start + timedelta(days=1))
         where = f"{esc(s.station)} " if show_station else ""
+        until = "24:00" if b == start + timedelta(days=1) else f"{b.astimezone(LOCAL):%H:%M}"
         lines.append(f'<li class="layer-{esc(s.layer)}" data-counselor="{esc(s.counselor_id)}">'
-                     f'{a.astimezone(LOCAL):%H:%M}–{b.astimezone(LOCAL):%H:%M} {where}{esc(s.name)}</li>')
+                     f'{a.astimezone(LOCAL):%H:%M}–{until} {where}{esc(s.name)}</li>')
     return f'<ul class="shifts">{"".join(lines)}</ul>' if lines else ""
 
 

@@ -21,7 +21,7 @@ class Frame:
     width: int = 560
     height: int = 220
     left: int = 44
-    right: int = 12
+    right: int = 28  # room for the last axis label, centred on the last point
     top: int = 14
     bottom: int = 40
 

@@ -67,10 +67,14 @@ class MemoryRota:
 
     async def gaps(self, start: datetime, end: datetime, station: str | None) -> list[Gap]:
         shifts = await self.shifts(start, end, self.station)
-        gaps, t = [], start
+        gaps: list[Gap] = []
+        t = start
         while t < end:
             if station in (None, self.station) and not any(s.start <= t < s.end for s in shifts):
-                gaps.append(Gap(self.station, t, t + HOUR))
+                if gaps and gaps[-1].end == t:
+                    gaps[-1] = replace(gaps[-1], end=t + HOUR)
+                else:
+                    gaps.append(Gap(self.station, t, t + HOUR))
             t += HOUR
         return gaps
 
