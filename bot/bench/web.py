@@ -1,0 +1,233 @@
+"""`hotline bench web`: N concurrent WebSocket residents on loopback for T seconds.
+
+The server runs in its own process (as in production) on a fresh SQLite database unless
+--url points at a running one. Each resident writes, waits for the bot's reply, pauses a
+random think time, and writes again. At the end every resident opens a fresh socket and
+compares the full transcript with what it saw live: a message in the transcript it never saw,
+or one it sent that the transcript lacks, counts as lost (must be 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+QUESTIONS = ("I can't sleep at night, what can I do?", "我最近压力很大，晚上睡不着怎么办？",
+             "How do I find a counselor near me?", "考试前很焦虑，有什么办法放松吗？",
+             "My roommate and I keep arguing", "工作太累了，怎么调整？", "hello", "你好")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("web", help="concurrent WebSocket residents: reply latency, messages lost")
+    p.add_argument("--residents", type=int, default=200)
+    p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--think", type=float, default=3.0, help="mean pause between a reply and the next message")
+    p.add_argument("--url", help="bench a running server instead of starting one (http://host:port)")
+    p.add_argument("--database-url",
+                   help="database for the server started here (default: SQLite in a temp dir)")
+    p.set_defaults(handler=_run)
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    sent: int = 0
+    unanswered: int = 0
+    lost: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class BenchResident:
+    def __init__(self, base: str, tally: Tally) -> None:
+        self.base, self.tally = base, tally
+        self.seen: set[int] = set()
+        self.mine: dict[str, int | None] = {}
+
+    async def run(self, until: float, think: float) -> None:
+        import aiohttp
+
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            async with http.get(self.base + "/chat") as resp:
+                m = re.search(r'name="csrf-token" content="([^"]*)"', await resp.text())
+            self.csrf = m.group(1) if m else ""
+            ws = await http.ws_connect(self.base + "/chat/ws")
+            await ws.send_json({"type": "hello", "last_seq": 0, "csrf": self.csrf})
+            await self._until(ws, lambda f: f["type"] == "synced", 30)
+            await asyncio.sleep(random.uniform(0, think))  # residents do not all start at once
+            while time.monotonic() < until:
+                await self._turn(ws)
+                await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
+            await self._drain(ws)
+            await ws.close()
+            await self._verify(http)
+
+    async def _turn(self, ws: Any) -> None:
+        cid = secrets.token_hex(6)
+        self.mine[cid] = None
+        t0 = time.perf_counter()
+        await ws.send_json({"type": "msg", "cid": cid, "text": random.choice(QUESTIONS)})
+        self.tally.sent += 1
+        try:
+            await self._until(ws, lambda f: f["type"] == "msg" and f["sender"] != "resident", 30)
+            self.tally.latencies.append(time.perf_counter() - t0)
+        except TimeoutError:
+            self.tally.unanswered += 1
+
+    async def _until(self, ws: Any, pred: Any, timeout: float) -> dict[str, Any]:
+        async with asyncio.timeout(timeout):
+            while True:
+                msg = await ws.receive()
+                if msg.type.name != "TEXT":
+                    raise ConnectionError(f"socket closed: {msg.type.name}")
+                frame = json.loads(msg.data)
+                if frame["type"] == "msg" and frame.get("seq"):
+                    self.seen.add(frame["seq"])
+                if frame["type"] == "ack":
+                    self.mine[frame["cid"]] = frame["seq"]
+                    if frame["seq"]:
+                        self.seen.add(frame["seq"])
+                if pred(frame):
+                    return frame
+
+    async def _drain(self, ws: Any) -> None:
+        """Read what is still in flight (acks and replies) before comparing with the transcript."""
+        try:
+            await self._until(ws, lambda f: False, 3)
+        except TimeoutError:
+            pass
+
+    async def _verify(self, http: Any) -> None:
+        ws = await http.ws_connect(self.base + "/chat/ws")
+        await ws.send_json({"type": "hello", "last_seq": 0, "csrf": self.csrf})
+        stored: set[int] = set()
+        async with asyncio.timeout(30):
+            while True:
+                frame = json.loads((await ws.receive()).data)
+                if frame["type"] == "synced":
+                    break
+                if frame["type"] == "msg":
+                    stored.add(frame["seq"])
+        await ws.close()
+        never_seen = stored - self.seen
+        never_stored = [cid for cid, seq in self.mine.items() if seq is None or seq not in stored]
+        self.tally.lost += len(never_seen) + len(never_stored)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(db_url: str, var_dir: str, port: int) -> None:
+    """The server process: the same build() and Server as `hotline serve`, fresh keys."""
+    import importlib.util
+    import logging
+
+    from bot.bootstrap import build
+    from bot.crypto import new_key
+    from bot.server import Server
+    from config.settings import load_settings
+
+    logging.basicConfig(level=logging.WARNING)
+    settings = load_settings(database_url=db_url, secret_key=new_key(), pseudonym_key=secrets.token_hex(16),
+                             var_dir=Path(var_dir))
+    ports: dict[str, Any] = {}
+    if importlib.util.find_spec("bot.adapters") is None:  # before the real engines land
+        from tests.fakes.ports import CannedKB, KeywordTriage, StaticRota
+
+        ports = {"triage": KeywordTriage(), "kb": CannedKB(), "rota": StaticRota(["c1"])}
+
+    async def main() -> None:
+        server = Server(build(settings, **ports))
+        await server.start("127.0.0.1", port)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+async def _wait_up(base: str, timeout: float = 120.0) -> None:
+    import aiohttp
+
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as http:
+        while time.monotonic() < deadline:
+            try:
+                async with http.get(base + "/healthz") as resp:
+                    if resp.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise TimeoutError("the server did not come up")
+
+
+async def _bench(base: str, residents: int, seconds: float, think: float) -> Tally:
+    from rich.progress import Progress
+
+    tally = Tally()
+    until = time.monotonic() + seconds
+    people = [BenchResident(base, tally) for _ in range(residents)]
+    tasks = [asyncio.create_task(p.run(until, think)) for p in people]
+    with Progress(transient=True) as progress:
+        bar = progress.add_task(f"{residents} residents", total=seconds)
+        while not all(t.done() for t in tasks):
+            await asyncio.wait(tasks, timeout=1.0)
+            progress.update(bar, completed=min(seconds, seconds - (until - time.monotonic())))
+    for t in tasks:
+        if t.exception() is not None:
+            tally.errors.append(repr(t.exception()))
+    return tally
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))]
+
+
+def report(tally: Tally, residents: int, seconds: float) -> str:
+    lat = [x * 1000 for x in tally.latencies]
+    lines = [f"web bench: {residents} WebSocket residents on loopback for {seconds:.0f} s",
+             f"  messages sent {tally.sent}, replies {len(lat)}, unanswered {tally.unanswered}, "
+             f"throughput {len(lat) / seconds:.1f} replies/s"]
+    if lat:
+        lines.append(f"  reply latency ms: p50 {statistics.median(lat):.0f}  p95 {_pct(lat, .95):.0f}  "
+                     f"p99 {_pct(lat, .99):.0f}  max {max(lat):.0f}")
+    lines.append(f"  messages lost: {tally.lost}  (transcript vs what each resident saw live)")
+    if tally.errors:
+        lines.append(f"  residents that failed: {len(tally.errors)} (first: {tally.errors[0]})")
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> int:
+    proc = None
+    base = args.url
+    with tempfile.TemporaryDirectory() as tmp:
+        if base is None:
+            port = _free_port()
+            db_url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
+            code = f"from bot.bench.web import _serve; _serve({db_url!r}, {tmp!r}, {port})"
+            proc = subprocess.Popen([sys.executable, "-c", code], cwd=Path.cwd())
+            base = f"http://127.0.0.1:{port}"
+        try:
+            asyncio.run(_wait_up(base))
+            tally = asyncio.run(_bench(base.rstrip("/"), args.residents, args.seconds, args.think))
+        finally:
+            if proc is not None:
+                proc.terminate()
+                proc.wait(10)
+    print(report(tally, args.residents, args.seconds))
+    return 0 if tally.lost == 0 and not tally.errors else 1
