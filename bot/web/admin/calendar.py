@@ -12,6 +12,7 @@ import calendar as stdcal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from bot.web.admin.common import LOCAL
 from bot.web.layout import esc
@@ -46,7 +47,10 @@ def local_midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), LOCAL)
 
 
-def overlapping(items: Sequence[Shift] | Sequence[Gap], start: datetime, end: datetime) -> list:  # type: ignore[type-arg]
+T = TypeVar("T", Shift, Gap)
+
+
+def overlapping(items: Sequence[T], start: datetime, end: datetime) -> list[T]:
     return [x for x in items if x.start < end and x.end > start]
 
 
