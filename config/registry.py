@@ -14,6 +14,7 @@ from config.loader import load_yaml
 
 SCHEMAS: dict[str, str] = {
     "emergency.yaml": "config.emergency:EmergencyConfig",
+    "retention.yaml": "config.retention:RetentionConfig",
 }
 
 
