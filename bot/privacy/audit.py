@@ -63,26 +63,27 @@ def _anchored(first: ChainRow, markers: list[dict[str, Any]]) -> bool:
     return False
 
 
-def _link_problem(prev: ChainRow, row: ChainRow, seen: dict[str, int]) -> VerifyResult | None:
+def _link_problem(prev: ChainRow, row: ChainRow, by_hash: dict[str, int]) -> VerifyResult | None:
     if row.id != prev.id + 1:
         missing = f"{prev.id + 1}" if row.id == prev.id + 2 else f"{prev.id + 1}..{row.id - 1}"
         return VerifyResult(False, 0, prev.id + 1, "deleted", f"ids jump from {prev.id} to {row.id}: "
                             f"row {missing} missing")
     if row.prev_hash == prev.hash:
         return None
-    if row.prev_hash in seen:
+    if row.prev_hash in by_hash:
         return VerifyResult(False, 0, row.id, "reordered",
-                            f"prev_hash points at row {seen[row.prev_hash]}, not at row {prev.id}")
-    return VerifyResult(False, 0, row.id, "deleted",
-                        f"prev_hash does not match row {prev.id}: a row was deleted and ids reused, "
-                        f"or row {prev.id} was edited and rehashed, or this row was inserted")
+                            f"prev_hash points at row {by_hash[row.prev_hash]}, not at row {prev.id}")
+    return VerifyResult(False, 0, row.id, "inserted",
+                        f"prev_hash matches no row: this row was inserted, or row {prev.id} was "
+                        f"edited and rehashed, or rows were deleted and their ids reused")
 
 
 def verify_chain(entries: Iterable[ChainRow]) -> VerifyResult:
     """Walk the rows in id order and return the first break (or ok with the number checked)."""
     rows = list(entries)
     markers = [r.detail for r in rows if r.action == PRUNED_ACTION and isinstance(r.detail, dict)]
-    seen: dict[str, int] = {}
+    # Every row's hash, so a row pointing at a later row is recognised as moved, not forged.
+    by_hash = {r.hash: r.id for r in rows}
     prev: ChainRow | None = None
     for n, row in enumerate(rows):
         expected = audit_hash(row.prev_hash, row.at, row.actor, row.action, row.object, row.detail)
@@ -96,10 +97,9 @@ def verify_chain(entries: Iterable[ChainRow]) -> VerifyResult:
                                     f"chain starts at id {row.id} (prev_hash not genesis) and no "
                                     f"retention marker covers the rows before it")
         else:
-            found = _link_problem(prev, row, seen)
+            found = _link_problem(prev, row, by_hash)
             if found is not None:
                 return VerifyResult(False, n, found.bad_id, found.problem, found.why)
-        seen[row.hash] = row.id
         prev = row
     return VerifyResult(True, len(rows))
 

@@ -1,0 +1,105 @@
+"""Re-encrypt every stored message text and outbox payload with the newest key, without downtime.
+
+Procedure (README for operators):
+1. `hotline keys new`; put the new key first in HOTLINE_SECRET_KEY, the old ones after it, and
+   restart every instance: new rows are now written with the new key, old rows still read.
+2. `hotline keys rotate`: batches in id order, each its own short transaction, so the service
+   keeps running; an interrupted run is simply started again (rows already under the newest key
+   are skipped, nothing is rewritten twice).
+3. `hotline keys rotate --check` says 0 rows left; then drop the old keys and restart.
+
+Each UPDATE is guarded on the old ciphertext, so a row changed meanwhile is never overwritten;
+only the ciphertext column is written, so the outbox's delivery bookkeeping is untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.privacy import PrivacyError
+from bot.storage.models import Message, OutboxItem
+
+# (label, table, id column, ciphertext column): every column that holds encrypted text.
+ENCRYPTED_COLUMNS: list[tuple[str, Any, Any, Any]] = [
+    ("messages", Message, Message.id, Message.text_enc),
+    ("outbox", OutboxItem, OutboxItem.id, OutboxItem.payload_enc),
+]
+
+Progress = Callable[[str, int], None]  # (label, rows looked at in this batch)
+
+
+@dataclass
+class RotateReport:
+    rotated: dict[str, int] = field(default_factory=dict)
+    already_new: dict[str, int] = field(default_factory=dict)
+    # Ids no configured key can read: they are left as they are, and the old key must stay.
+    unreadable: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        return not any(self.unreadable.values())
+
+
+def _fernets(keys: list[str]) -> tuple[Fernet, MultiFernet]:
+    try:
+        fernets = [Fernet(k.strip().encode()) for k in keys if k.strip()]
+    except ValueError:
+        raise PrivacyError("HOTLINE_SECRET_KEY holds a value that is not a Fernet key") from None
+    if not fernets:
+        raise PrivacyError("no key in HOTLINE_SECRET_KEY: put the new key first, the old ones after")
+    return fernets[0], MultiFernet(fernets)
+
+
+def _under_newest(newest: Fernet, token: bytes) -> bool:
+    try:
+        newest.decrypt(token)
+    except InvalidToken:
+        return False
+    return True
+
+
+async def _batch(session: AsyncSession, spec: tuple[str, Any, Any, Any], after: int, size: int,
+                 fernets: tuple[Fernet, MultiFernet], report: RotateReport, write: bool) -> list[int]:
+    label, table, id_col, col = spec
+    newest, multi = fernets
+    rows = list(await session.execute(select(id_col, col).where(id_col > after).order_by(id_col).limit(size)))
+    for row_id, token in rows:
+        token = bytes(token)
+        if _under_newest(newest, token):
+            report.already_new[label] = report.already_new.get(label, 0) + 1
+            continue
+        try:
+            fresh = multi.rotate(token)
+        except InvalidToken:
+            report.unreadable.setdefault(label, []).append(row_id)
+            continue
+        if write:
+            guarded = update(table).where(id_col == row_id, col == token)
+            await session.execute(guarded.values({col.key: fresh}))
+        report.rotated[label] = report.rotated.get(label, 0) + 1
+    return [r[0] for r in rows]
+
+
+async def rotate_all(sessions: async_sessionmaker[AsyncSession], keys: list[str], batch_size: int = 500,
+                     write: bool = True, progress: Progress | None = None) -> RotateReport:
+    """Rewrite every ciphertext not under `keys[0]` (with `write=False`: only count them)."""
+    fernets = _fernets(keys)
+    report = RotateReport()
+    for spec in ENCRYPTED_COLUMNS:
+        after = 0
+        while True:
+            async with sessions() as session:
+                ids = await _batch(session, spec, after, batch_size, fernets, report, write)
+                await session.commit()
+            if progress is not None:
+                progress(spec[0], len(ids))
+            if len(ids) < batch_size:
+                break
+            after = ids[-1]
+    return report
