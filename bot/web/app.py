@@ -50,7 +50,7 @@ def _session_key(container: Container) -> bytes:
     from bot.web.auth import session_key
 
     keys, _ = resolve_keys(container.settings)
-    return session_key(keys[0] if keys else None)
+    return session_key(keys[0] if keys else None, getattr(container.settings, "session_key", None))
 
 
 def create_app(container: Container) -> web.Application:
@@ -60,7 +60,8 @@ def create_app(container: Container) -> web.Application:
 
     app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware])
     app[CONTAINER] = container
-    setup_sessions(app, _session_key(container))
+    # Secure cookies need TLS in front (settings.cookie_secure, once settings has it).
+    setup_sessions(app, _session_key(container), bool(getattr(container.settings, "cookie_secure", False)))
     app.middlewares.append(csrf_middleware)
     install_security_headers(app)
     app.router.add_get("/healthz", healthz)

@@ -76,15 +76,14 @@ async def verify_password_async(password_hash: str | None, password: str) -> boo
 
 
 # ---- sessions ----------------------------------------------------------------------------------
-def session_key(secret_key: str | None, demo_fernet_key: str | None = None) -> bytes:
+def session_key(secret_key: str | None, explicit: str | None = None) -> bytes:
     """32 bytes for the session cookie cipher.
 
-    HOTLINE_SESSION_KEY (any string) wins; else derived from the first message-encryption key
-    (HMAC with a purpose label, so the two uses never share a key). Rotating that key therefore
-    logs everyone out, which is acceptable.
+    An explicit key (settings.session_key / HOTLINE_SESSION_KEY, any string) wins; else derived
+    from the first message-encryption key (HMAC with a purpose label, so the two uses never share
+    a key). Rotating that key therefore logs everyone out, which is acceptable.
     """
-    explicit = os.environ.get("HOTLINE_SESSION_KEY")
-    base = explicit or (secret_key or demo_fernet_key or "").split(",")[0].strip()
+    base = explicit or os.environ.get("HOTLINE_SESSION_KEY") or (secret_key or "").split(",")[0].strip()
     if not base:
         raise AuthError("no key for session cookies: set HOTLINE_SESSION_KEY or HOTLINE_SECRET_KEY")
     return hmac.new(base.encode(), b"hotline web session cookie v1", hashlib.sha256).digest()

@@ -1,0 +1,64 @@
+"""Demo seeding for `make run`, and what the resident page promises before any script runs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.demo import DEMO_STAFF, DemoStaff, banner, demo_passwords, seed_staff
+from bot.server import Server
+from tests.web.conftest import Browserish
+
+
+async def test_demo_logins_work_and_stay_the_same_across_restarts(
+        web: Server, tmp_path: Path, client: Callable[[], Browserish]) -> None:
+    staff = (DemoStaff("d-k", "demo-k", "Demo K", "K", ("coordinator", "counselor")),
+             DemoStaff("d-c", "demo-c", "Demo C", "C", ("counselor",)))
+    logins = [s.login for s in staff]
+    first = demo_passwords(tmp_path / "var", logins)
+    await seed_staff(web.container.uow, staff, first)
+
+    again = demo_passwords(tmp_path / "var", logins)
+    await seed_staff(web.container.uow, staff, again)  # a restart seeds again
+    tab = client()
+    status = await tab.login("demo-k", again["demo-k"])
+
+    assert again == first and status == 302
+    assert oct((tmp_path / "var" / "demo_logins.json").stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_demo_banner_prints_every_login_with_its_password() -> None:
+    accounts = [(s, f"pw-{s.login}") for s in DEMO_STAFF]
+
+    text = banner("http://127.0.0.1:8080", accounts)
+
+    assert "http://127.0.0.1:8080/chat" in text and "http://127.0.0.1:8080/console" in text
+    for s, pw in accounts:
+        assert re.search(rf"{s.login}\s+{pw}", text)
+
+
+async def test_the_chat_page_shows_every_emergency_number_without_scripts(
+        web: Server, client: Callable[[], Browserish]) -> None:
+    _, body = await client().page("/chat")
+
+    for number in ("12356", "010-82951332", "110", "120"):
+        assert f'href="tel:{number}"' in body
+    assert '<label for="text">' in body and 'role="log"' in body and 'aria-live="polite"' in body
+    assert f'maxlength="{web.container.settings.max_message_chars}"' in body
+    assert 'id="quick-exit"' in body and 'data-exit="/leave"' in body
+
+
+async def test_the_quick_exit_page_unlinks_the_browser_from_its_chat(
+        client: Callable[[], Browserish]) -> None:
+    tab = client()
+    await tab.page("/chat")
+    _, before = await tab.api("GET", "/chat/state")
+
+    _, neutral = await tab.page("/leave")
+    status, _ = await tab.api("GET", "/chat/state")
+    async with tab.http.get(tab.base + "/chat/ws") as resp:
+        ws_status = resp.status
+
+    assert before["state"] == "new" and "hotline" not in neutral.lower() and "support" not in neutral.lower()
+    assert status == 200 and ws_status == 403  # no resident token any more: the old chat is out of reach
