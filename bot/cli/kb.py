@@ -1,0 +1,147 @@
+"""`hotline kb`: search, check, eval and services of the psychology knowledge base.
+
+`kb search --jsonl` contract (../shared/eval/score.py): stdin one {"question": ..., "lang": ...} per
+line; stdout exactly one JSON object per input line, in order, with at least "topic" (null on
+fallback and refusal), "entry_id", "score", "fallback", "answer", "kind", "confidence",
+"alternatives". Empty or unreadable lines get a fallback record with an "error" field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[2]
+EVAL_DIR = ROOT / "knowledge_base" / "eval"
+DEFAULT_EVAL = [EVAL_DIR / "inscope.jsonl", EVAL_DIR / "offtopic.jsonl"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("kb", help="knowledge base: search, check, eval, services")
+    sub = p.add_subparsers(dest="kb_command", required=True)
+    s = sub.add_parser("search", help="answer a question (or JSON lines on stdin with --jsonl)")
+    s.add_argument("question", nargs="?", default="")
+    s.add_argument("--lang", choices=("zh", "en"), default=None)
+    s.add_argument("--jsonl", action="store_true", help="read {question, lang} lines on stdin")
+    s.add_argument("--entries", type=Path, default=None, help="entries folder (default: the project's)")
+    s.set_defaults(handler=search)
+    c = sub.add_parser("check", help="validate every entry file; exit 1 with a list of problems")
+    c.add_argument("--entries", type=Path, default=None)
+    c.set_defaults(handler=check)
+    e = sub.add_parser("eval", help="top-1/top-3 accuracy and fallback rates on labelled JSONL sets")
+    e.add_argument("files", nargs="*", type=Path, default=None)
+    e.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    e.add_argument("--fit", action="store_true", help="fit the confidence calibration and print it")
+    e.set_defaults(handler=evaluate)
+    v = sub.add_parser("services", help="what is open now and which lines answer day and night")
+    v.add_argument("question", nargs="?", default="open now")
+    v.add_argument("--lang", choices=("zh", "en"), default=None)
+    v.add_argument("--at", default=None, help="ISO local time to check instead of now")
+    v.set_defaults(handler=services)
+
+
+def _now(at: str | None = None) -> datetime:
+    tz = ZoneInfo("Asia/Shanghai")
+    return datetime.fromisoformat(at).replace(tzinfo=tz) if at else datetime.now(tz)
+
+
+def _load(entries: Path | None = None, strict: bool = True) -> Any:
+    from config.errors import ConfigError
+    from knowledge_base import KnowledgeBaseError, load_kb
+
+    try:
+        return load_kb(entries, strict=strict)
+    except KnowledgeBaseError as exc:
+        raise ConfigError("knowledge_base", None, str(exc)) from None
+
+
+def _one_line(kb: Any, line: str, now: datetime) -> dict[str, Any]:
+    try:
+        row = json.loads(line) if line.strip() else {}
+    except json.JSONDecodeError:
+        row = None
+    if not isinstance(row, dict) or not isinstance(row.get("question"), str) or not row["question"].strip():
+        res = kb.search("", None).as_json()
+        res["error"] = "expected a JSON object with a non-empty string 'question'"
+        return dict(res)
+    lang = row.get("lang") if row.get("lang") in ("zh", "en") else None
+    return dict(kb.search(row["question"], lang, now).as_json())
+
+
+def search(args: argparse.Namespace) -> int:
+    """Answer one question for a person, or JSON lines for the scorer."""
+    kb = _load(args.entries)
+    now = _now()
+    if args.jsonl:
+        for line in sys.stdin:
+            sys.stdout.write(json.dumps(_one_line(kb, line, now), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        return 0
+    res = kb.search(args.question, args.lang, now)
+    head = f"[{res.kind}] {res.topic or '-'} {res.entry_id or ''} confidence {res.confidence:.2f}"
+    print(head.replace("  ", " "))
+    if res.title:
+        print(f"# {res.title}")
+    print(res.text)
+    if res.kind != "answer" and res.alternatives:
+        print("closest topics: " + ", ".join(f"{n} ({t})" for t, n in res.alternatives))
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    """Validate entries; print every problem naming file and field; exit 1 when any."""
+    from knowledge_base.check import check_entries
+    from knowledge_base.loading import entry_files, load_config, load_topics
+
+    cfg = load_config()
+    rules = cfg.check
+    if rules.copy_reference and not Path(rules.copy_reference).is_absolute():
+        rules = rules.model_copy(update={"copy_reference": str(ROOT / rules.copy_reference)})
+    problems = check_entries(args.entries, load_topics(), rules)
+    for p in problems:
+        print(p)
+    n = len(entry_files(args.entries))
+    print(f"{n} entry files, {len(problems)} problems", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _rows(files: list[Path]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for f in files:
+        rows.extend(json.loads(x) for x in f.read_text(encoding="utf-8").splitlines() if x.strip())
+    return rows
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    """Print accuracy, fallback rates and calibration error on labelled sets."""
+    from knowledge_base.evaluation import evaluate as run
+    from knowledge_base.evaluation import fit_calibration
+
+    kb = _load(strict=False)
+    rows = _rows(args.files or DEFAULT_EVAL)
+    if args.fit:
+        cal = fit_calibration(kb, rows)
+        print("calibration: " + json.dumps(cal.model_dump()))
+        kb.config = kb.config.model_copy(update={"calibration": cal})
+    figs, misses = run(kb, rows)
+    if args.verbose:
+        print("\n".join(misses))
+    print("\n".join(figs.lines()))
+    print(f"entries {len(kb.entries)}")
+    return 0
+
+
+def services(args: argparse.Namespace) -> int:
+    """The directory's answer to a service question at a given time."""
+    from knowledge_base import load_directory
+    from knowledge_base.services import services_answer
+    from knowledge_base.text import detect_lang
+
+    lang = args.lang or detect_lang(args.question, "zh")
+    print(services_answer(load_directory(), args.question, lang, _now(args.at)))
+    return 0

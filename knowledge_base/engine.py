@@ -1,0 +1,179 @@
+"""The knowledge base: entries + BM25 indexes + service directory -> one SearchResult per question."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from knowledge_base import replies
+from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.index import LangIndex
+from knowledge_base.loading import CONFIG_FILE, load_config, load_topics, read_entries, read_yaml_file
+from knowledge_base.model import LANGS, Entry, KBConfig, TopicName
+from knowledge_base.result import SearchResult
+from knowledge_base.scope import asks_for_services, refusal_reason
+from knowledge_base.services import Directory, services_answer
+from knowledge_base.text import detect_lang, tokenize, warm_up
+
+SERVICES_FILE = CONFIG_FILE.parent / "services.yaml"
+SERVICE_TOPIC = "service_info"
+MAX_QUESTION_CHARS = 1000  # a longer message is a story, not a question: its start carries the ask
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """How the entries and topics rank for one question, with the features of the best match."""
+
+    lang: str
+    topics: tuple[str, ...]
+    best_entry: int
+    coverage: float
+    margin: float
+    strength: float
+    confidence: float
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
+
+
+class KnowledgeBase:
+    """Answers questions from reviewed entries; pure after construction."""
+
+    def __init__(self, entries: Sequence[Entry], topics: dict[str, TopicName], config: KBConfig,
+                 directory: Directory):
+        if not entries:
+            raise KnowledgeBaseError("no entries to index")
+        self.entries = tuple(entries)
+        self.topics = topics
+        self.config = config
+        self.directory = directory
+        self._by_id = {e.id: e for e in self.entries}
+        self._topic_of = np.asarray([list(topics).index(e.topic) if e.topic in topics else -1
+                                     for e in self.entries])
+        self._topic_ids = tuple(topics)
+        warm_up()
+        self._index = {lang: LangIndex(self.entries, lang, config.weights, config.k1, config.b)
+                       for lang in LANGS}
+
+    # -- ranking ---------------------------------------------------------------------------------
+    def rank(self, question: str, lang: str) -> Ranking:
+        """Score topics for a question in `lang`; confidence from the calibrated features."""
+        index = self._index[lang]
+        m = index.match(tokenize(question, lang))
+        topic_best = np.full(len(self._topic_ids), -1.0)
+        np.maximum.at(topic_best, self._topic_of, m.scores)
+        order = np.argsort(-topic_best, kind="stable")
+        best_entry = int(np.argmax(m.scores))
+        s1, s2 = float(topic_best[order[0]]), float(topic_best[order[1]])
+        margin = (s1 - s2) / s1 if s1 > 0 else 0.0
+        strength = s1 / m.query_mass if m.query_mass > 0 else 0.0
+        coverage = float(m.coverage[best_entry])
+        c = self.config.calibration
+        conf = _sigmoid(c.bias + c.coverage * coverage + c.margin * margin + c.strength * strength)
+        if m.query_mass == 0 or s1 <= 0:
+            conf = 0.0
+        return Ranking(lang, tuple(self._topic_ids[i] for i in order), best_entry, coverage, margin,
+                       strength, conf)
+
+    def suggest_topics(self, question: str, lang: str | None = None, k: int | None = None
+                       ) -> tuple[tuple[str, str], ...]:
+        """The k closest topics as (topic id, name in the asker's language), best first."""
+        qlang = detect_lang(question, lang or "zh")
+        return self._named(self.rank(question, qlang).topics, qlang, k)
+
+    def _named(self, topic_ids: Sequence[str], lang: str, k: int | None = None
+               ) -> tuple[tuple[str, str], ...]:
+        n = k or self.config.alternatives
+        return tuple((t, self.topics[t].name(lang)) for t in topic_ids[:n])
+
+    # -- answers ---------------------------------------------------------------------------------
+    def search(self, question: str, lang: str | None = None, now: datetime | None = None) -> SearchResult:
+        """Answer, fall back, refuse or point to services; the reply is in the asker's language.
+
+        `lang` is a hint used only when the text itself shows no language; `now` (aware, or naive
+        local time) lets service answers say what is open; without it hours are not checked.
+        """
+        text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        qlang = detect_lang(text, lang if lang in LANGS else "zh")
+        if not text:
+            return self._fallback(qlang, None, 0.0, ("seeking_help", SERVICE_TOPIC, "relaxation"))
+        r = self.rank(text, qlang)
+        reason = refusal_reason(text)
+        if reason is not None and (reason != "out_of_scope" or r.confidence < self.config.refusal_floor):
+            lines = [ln.number for ln in self.directory.lines[:2]]
+            return SearchResult("refusal", qlang, replies.refusal(reason, qlang, lines), r.confidence,
+                                best_topic=r.topics[0], alternatives=self._named(r.topics, qlang),
+                                refusal_reason=reason)
+        sure = r.confidence >= self.config.answer_threshold
+        service_topic_near = SERVICE_TOPIC in r.topics[: self.config.alternatives]
+        if (sure and r.topics[0] == SERVICE_TOPIC) or (asks_for_services(text) and service_topic_near):
+            return self._services(text, qlang, now, max(r.confidence, self.config.answer_threshold))
+        if not sure:
+            return self._fallback(qlang, r.topics[0], r.confidence, r.topics)
+        return self._entry_result(self.entries[r.best_entry], qlang, r.confidence, r.topics)
+
+    def answer(self, question: str, lang: str, now: datetime) -> SearchResult:
+        """The bot's port (bot/conversation/ports.py KnowledgePort.answer)."""
+        return self.search(question, lang, now)
+
+    def topic_answer(self, topic: str, lang: str, now: datetime | None = None) -> SearchResult:
+        """The lead entry of a topic (a pressed "closest topic" button); fallback for an unknown id."""
+        lang = lang if lang in LANGS else "zh"
+        if topic == SERVICE_TOPIC:
+            return self._services("", lang, now, 1.0)
+        first = next((e for e in self.entries if e.topic == topic), None)
+        if first is None:
+            return self._fallback(lang, None, 0.0, self._topic_ids)
+        return self._entry_result(first, lang, 1.0, (topic,))
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """An entry by id, or None."""
+        return self._by_id.get(entry_id)
+
+    def _entry_result(self, e: Entry, lang: str, conf: float, topics: Sequence[str]) -> SearchResult:
+        v = e.version(lang)
+        text = f"{v.answer.strip()}\n\n{v.seek_help.strip()}"
+        return SearchResult("answer", lang, text, conf, topic=e.topic, entry_id=e.id, title=v.title,
+                            best_topic=e.topic, alternatives=self._named(topics, lang))
+
+    def _services(self, text: str, lang: str, now: datetime | None, conf: float) -> SearchResult:
+        body = services_answer(self.directory, text, lang, now)
+        title = self.topics[SERVICE_TOPIC].name(lang) if SERVICE_TOPIC in self.topics else None
+        return SearchResult("services", lang, body, conf, topic=SERVICE_TOPIC, title=title,
+                            best_topic=SERVICE_TOPIC)
+
+    def _fallback(self, lang: str, best: str | None, conf: float, topics: Sequence[str]) -> SearchResult:
+        alts = self._named([t for t in topics if t in self.topics], lang)
+        return SearchResult("fallback", lang, replies.not_sure(lang, alts), conf, best_topic=best,
+                            alternatives=alts)
+
+
+def load_directory(path: Path | None = None) -> Directory:
+    """config/services.yaml as a Directory."""
+    from pydantic import ValidationError
+
+    p = path or SERVICES_FILE
+    try:
+        return Directory.model_validate(read_yaml_file(p))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise KnowledgeBaseError(f"{p}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+
+
+def load_kb(entries_dir: Path | None = None, config: KBConfig | None = None,
+            services: Path | None = None, topics: Path | None = None, strict: bool = True) -> KnowledgeBase:
+    """Read entries, topics, kb.yaml and services.yaml and build the indexes (the only I/O).
+
+    strict: a broken entry file stops the load (the default for serving); otherwise it is skipped.
+    """
+    loaded, problems = read_entries(entries_dir)
+    if problems and strict:
+        raise KnowledgeBaseError(f"{len(problems)} broken entries, first: {problems[0]}")
+    return KnowledgeBase([x.entry for x in loaded], load_topics(topics), config or load_config(),
+                         load_directory(services))

@@ -1,0 +1,117 @@
+"""The shape of a knowledge-base entry, the topic taxonomy and the retrieval settings.
+
+Entries are reviewable YAML files written by people; the models forbid unknown keys so a typo in a
+field name is reported instead of silently dropped.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Audience = Literal[
+    "general", "elderly", "perinatal", "children", "teenagers", "disability", "caregivers", "epidemic"
+]
+ReviewStatus = Literal["draft", "project_reviewed", "clinically_reviewed"]
+LANGS: tuple[str, ...] = ("zh", "en")
+PACKAGE_DIR = Path(__file__).resolve().parent
+ENTRIES_DIR = PACKAGE_DIR / "entries"
+TOPICS_FILE = PACKAGE_DIR / "topics.yaml"
+
+
+class Review(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: ReviewStatus
+    reviewer_role: str = Field(min_length=3)
+    date: date
+
+
+class Version(BaseModel):
+    """One language version of an entry."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=2)
+    questions: list[str] = Field(min_length=3)
+    answer: str = Field(min_length=1)
+    seek_help: str = Field(min_length=2)
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z][a-z_]*-\d{3}$")
+    topic: str
+    audience: list[Audience] = Field(min_length=1)
+    review: Review
+    sources: list[str] = Field(min_length=1)
+    zh: Version
+    en: Version
+
+    def version(self, lang: str) -> Version:
+        """The zh or en version (anything but "zh" reads as English)."""
+        return self.zh if lang == "zh" else self.en
+
+
+class TopicName(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    zh: str
+    en: str
+
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Topics(BaseModel):
+    """topics.yaml: topic id -> localised names, in the file's order."""
+
+    model_config = ConfigDict(extra="forbid")
+    names: dict[str, TopicName]
+
+
+class FieldWeights(BaseModel):
+    """How much each part of an entry counts when a question is matched against it."""
+
+    model_config = ConfigDict(extra="forbid")
+    question: float = 1.0
+    title: float = 0.9
+    answer: float = 0.35
+
+
+class Calibration(BaseModel):
+    """Logistic map from match features to the probability the answer is right."""
+
+    model_config = ConfigDict(extra="forbid")
+    bias: float
+    coverage: float
+    margin: float
+    strength: float
+
+
+class CheckRules(BaseModel):
+    """What `hotline kb check` demands of the whole collection (issue 5)."""
+
+    model_config = ConfigDict(extra="forbid")
+    zh_chars: tuple[int, int] = (80, 300)
+    en_words: tuple[int, int] = (60, 200)
+    min_questions: int = 3
+    min_per_topic: int = 4
+    min_total: int = 150
+    required_audiences: list[Audience] = Field(default_factory=list)
+    copy_reference: str | None = None
+    copy_ngram: int = 8
+
+
+class KBConfig(BaseModel):
+    """config/kb.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+    answer_threshold: float = Field(ge=0.0, le=1.0)
+    refusal_floor: float = Field(ge=0.0, le=1.0)
+    k1: float = 1.2
+    b: float = 0.5
+    weights: FieldWeights = Field(default_factory=FieldWeights)
+    calibration: Calibration
+    alternatives: int = 3
+    check: CheckRules = Field(default_factory=CheckRules)

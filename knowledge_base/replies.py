@@ -1,0 +1,60 @@
+"""The bot's own words when it does not answer from an entry: not sure, or will not answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+NOT_SURE = {
+    "zh": "我不太确定理解了你的问题，不想给你不合适的回答。下面是最接近的几个话题，你可以点开看看；"
+          "也可以直接找值班咨询师聊一聊：",
+    "en": "I'm not sure I understood your question, and I'd rather not give you the wrong answer. "
+          "These are the closest topics I have; you can also talk to the counselor on duty:",
+}
+
+REFUSAL = {
+    "means": {
+        "zh": "这个问题我不能回答。你问到的事情让我担心你的安全：如果你正在想伤害自己，请现在就打 {lines}，"
+              "它们24小时有人接听；有危险时请拨打 120 或 110。你也可以点“找咨询师”，值班咨询师会来陪你。",
+        "en": "I can't answer that. What you asked makes me worried "
+        "about your safety: if you are thinking of "
+              "hurting yourself, please call {lines} now; someone answers 24 hours a day. In danger, call "
+              "120 or 110. You can also tap “Talk to a counselor” and the counselor on duty will join you.",
+    },
+    "medication": {
+        "zh": "关于用药的剂量、加减药或停药，我不能给建议"
+        "：这需要了解你病史的医生来决定。请咨询开药的医生或药师；"
+              "不要自行调整。如果用药后感到很不舒服，请拨打 120。想聊聊心情的话，可以点“找咨询师”。",
+        "en": "I can't advise on medication doses, changes or stopping: only a doctor who knows your history "
+              "can decide that. Please ask the prescribing doctor or a "
+              "pharmacist and don't change it on your "
+              "own. If you feel very unwell after taking something, call 120. To talk about how you feel, "
+              "tap “Talk to a counselor”.",
+    },
+    "diagnosis": {
+        "zh": "我不能给别人下诊断：只有专业人员当面评估才能判断。如果这个人的状况让你担心或让你很累，"
+              "可以和值班咨询师聊聊你自己的感受和怎么应对，或建议对方去医院精神心理科就诊。",
+        "en": "I can't diagnose anyone: only a professional who assesses the person can do that. If their "
+              "behaviour worries or exhausts you, you can talk to the "
+              "counselor on duty about how you feel and "
+              "how to cope, or suggest they see a doctor or psychologist.",
+    },
+    "out_of_scope": {
+        "zh": "抱歉，这个问题不在我能帮忙的范围内：我只回答心理健康、情绪和心理服务方面的问题。"
+              "如果你有心事想聊，可以点“找咨询师”；需要热线可以打 {lines}。",
+        "en": "Sorry, that's outside what I can help with: I only answer questions about mental health, "
+              "feelings and psychological services. If something is on your mind, tap “Talk to a counselor”; "
+              "the 24-hour lines are {lines}.",
+    },
+}
+
+
+def not_sure(lang: str, alternatives: Sequence[tuple[str, str]]) -> str:
+    """The fallback message with the closest topics as a numbered list (for channels without buttons)."""
+    listed = "\n".join(f"{i}. {name}" for i, (_, name) in enumerate(alternatives, 1))
+    return f"{NOT_SURE[lang]}\n{listed}" if listed else NOT_SURE[lang]
+
+
+def refusal(reason: str, lang: str, lines: Sequence[str]) -> str:
+    """A polite refusal naming where to turn; `lines` are the 24-hour numbers to show."""
+    joiner = "、" if lang == "zh" else " or "
+    return REFUSAL[reason][lang].format(lines=joiner.join(lines))

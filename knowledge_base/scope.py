@@ -1,0 +1,109 @@
+"""Questions the bot must not answer from the knowledge base, and questions about services.
+
+Never answered (safety, not modesty): medication doses and changes (only the prescriber knows the
+person's history; WHO mhGAP leaves prescribing to trained clinicians), diagnosing someone who is
+not in the conversation, and anything about lethal doses or obtaining means of self-harm (means
+restriction, WHO LIVE LIFE 2021). Out of scope: weather, markets, homework, recipes and the like.
+The patterns are explicit and reviewable; low retrieval confidence catches the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+RefusalReason = Literal["means", "medication", "diagnosis", "out_of_scope"]
+
+def _any(words: str) -> str:
+    """A regex group of space-separated alternatives (keeps the lists readable and reviewable)."""
+    return "(" + "|".join(words.split()) + ")"
+
+
+_DRUG_ZH = _any("药 药片 安眠药 抗抑郁药 镇静药 舍曲林 氟西汀 帕罗西汀 西酞普兰 文拉法辛 度洛西汀 阿普唑仑 "
+                "劳拉西泮 地西泮 安定 唑吡坦 思诺思 褪黑素 锂盐 碳酸锂 喹硫平 "
+                "奥氮平 阿立哌唑 米氮平 曲唑酮 氯硝西泮")
+_DRUG_EN = _any(r"pills? meds medication medicine antidepressants? sertraline zoloft prozac fluoxetine "
+                r"paroxetine citalopram escitalopram lexapro venlafaxine xanax alprazolam lorazepam ativan "
+                r"diazepam valium clonazepam klonopin ambien zolpidem melatonin lithium quetiapine seroquel "
+                r"olanzapine mirtazapine trazodone benzos? sleeping\spills? ssris?")
+_DOSE_ZH = _any(r"剂量 吃几片 吃多少 几毫克 多少毫克 \d+\s?mg 加量 减量 加药 减药 停药 换药 一次吃 一天吃 "
+                r"能(不能)?一起吃 能同时吃 吃几颗 多少片")
+_RELATION_ZH = _any("老公 老婆 丈夫 妻子 男朋友 女朋友 男友 女友 同事 老板 领导 上司 朋友 邻居 婆婆 "
+                    "公公 岳母 室友 同学 爸爸? 妈妈? 父亲 母亲 哥哥? 姐姐? 弟弟? 妹妹?")
+_PERSON_ZH = "(他|她|我(的)?" + _RELATION_ZH + ")"
+_LABEL_ZH = _any("精神病 神经病 抑郁症 焦虑症 强迫症 双相 躁郁症 精神分裂 人格障碍 反社会 自恋型 心理变态")
+_PERSON_EN = ("((?i:him|her)|(?i:my " + _any(
+    r"husband wife partner boyfriend girlfriend boss coworker colleague friend neighbou?r roommate mom "
+    r"mother dad father brother sister ex mother-in-law") + ")|[A-Z][a-z]+)")
+_LABEL_EN = "(?i:" + _any(r"narcissist\w* psychopath\w* sociopath\w* bipolar schizophreni\w* borderline "
+                          r"personality\sdisorder mentally\sill crazy insane") + ")"
+_MEANS_ZH = "|".join([
+    "致死量", "致命剂量", "(吃|喝|吞)(多少|几).{0,8}(会死|能死|致死|死掉|没命)",
+    "(怎么|怎样|如何|哪里|去哪).{0,4}(买|弄到|搞到|拿到).{0,6}"
+    + _any("安眠药 农药 百草枯 毒药 木炭 炭 刀片 氰化物"),
+    "(无痛|不痛苦).{0,4}(死|自杀)", "自杀(的)?方法", "怎么(样)?自杀", "(几|多少)层.{0,4}(摔死|跳|会死)",
+    "烧炭.{0,4}(怎么|多久|步骤|弄)",
+])
+_MEANS_EN = "|".join([
+    "lethal dose", "fatal dose", "overdose on",
+    "how (many|much) .{0,30}(to die|would kill|to kill myself|is fatal)",
+    "painless(ly)? (way )?(to )?(die|suicide|kill)",
+    "(where|how) (can|do|could) i (buy|get|find) .{0,20}(gun|rope|poison|pills to die|cyanide)",
+    "how (do i|to|can i) kill myself", "suicide methods?", "how high .{0,20}(to die|fatal)",
+    "easiest way to die",
+])
+_DOSE_EN = "|".join([
+    r"dose", "dosage", "how many mg", r"milligrams?", r"\d+ ?mg", "how (much|many) .{0,20}should i take",
+    "double (my|the) dose",
+    "(increase|decrease|raise|lower|stop|quit|come off|taper) (taking )?(my )?" + _DRUG_EN,
+    "(take|mix) .{0,20}" + _DRUG_EN + " (with|and) ",
+])
+_OFF_ZH = _any("天气 气温 下不下雨 会不会下雨 空气质量 股票 股市 基金 炒股 比特币 "
+               "理财产品 彩票 作业 数学题 解方程 方程 "
+               "作文 翻译(一下|成) 菜谱 食谱 怎么做(饭|菜|蛋糕|红烧肉) 红烧 比分 "
+               "球赛 世界杯 机票 火车票 航班 快递 "
+               "写代码 编程 电脑.{0,4}(坏|修) 手机.{0,4}(推荐|哪款) "
+               "讲个笑话 唱首歌 几点了 星座 算命 菜价 房价")
+_OFF_EN = r"\b" + _any(
+    r"weather forecast temperature\soutside stocks? shares crypto bitcoin invest(ing|ment) lottery homework "
+    r"equation algebra essay\sfor translate recipes? bake cook(ing)?\s(a|the) football soccer world\scup "
+    r"score\sof\sthe flights? train\stickets? parcel write\s(some\s)?code python\sscript "
+    r"fix\smy\s(computer|laptop|phone) which\sphone tell\sme\sa\sjoke sing\sa\ssong horoscope "
+    r"capital\sof") + r"\b"
+
+REFUSALS: tuple[tuple[RefusalReason, re.Pattern[str]], ...] = (
+    ("means", re.compile(_MEANS_ZH)),
+    ("means", re.compile(_MEANS_EN, re.I)),
+    ("medication", re.compile(_DRUG_ZH + ".{0,10}" + _DOSE_ZH + "|" + _DOSE_ZH + ".{0,10}" + _DRUG_ZH)),
+    ("medication", re.compile(_DOSE_EN, re.I)),
+    ("diagnosis", re.compile("(诊断|确诊|判断|鉴定)一?下?.{0,4}" + _PERSON_ZH + "|" + _PERSON_ZH
+                             + ".{0,6}(是不是|是否|算不算|有没有)(得了|有|患了?)?.{0,4}" + _LABEL_ZH)),
+    ("diagnosis", re.compile(r"\b(?i:diagnose) " + _PERSON_EN + r"|\b(?i:is|does|has) " + _PERSON_EN
+                             + " (a |an |have |has |got |)?" + _LABEL_EN)),
+    ("out_of_scope", re.compile(_OFF_ZH)),
+    ("out_of_scope", re.compile(_OFF_EN, re.I)),
+)
+
+SERVICE_PATTERNS = (
+    re.compile(_any("热线 电话 号码 服务站 心理站 服务中心 咨询室 心理驿站 开门 "
+                    "营业 开放时间 开着 几点(开|关) "
+                    "地址 在哪(里|儿)? 预约 挂号 附近")),
+    re.compile(r"\b" + _any(r"hotline helpline phone\snumber number\s(can|could|should|do)\si\scall "
+                            r"call\stonight stations? cent(re|er)s? open\s(now|today|tonight) opening\shours "
+                            r"address near\sme nearby book\s(an\s)?appointment where\sis") + r"\b", re.I),
+)
+OPEN_NOW = re.compile(_any(r"现在 此刻 这会儿 开着 开门 今晚 晚上 半夜 深夜 凌晨 \bnow\b \bopen\b tonight "
+                           r"right\saway at\snight midnight"), re.I)
+LINES = re.compile(r"热线|电话|号码|打给|\b(call|number|hotline|helpline|phone|ring)\b", re.I)
+
+def refusal_reason(question: str) -> RefusalReason | None:
+    """The first refusal rule the question meets, if any (safety rules before scope rules)."""
+    for reason, pattern in REFUSALS:
+        if pattern.search(question):
+            return reason
+    return None
+
+
+def asks_for_services(question: str) -> bool:
+    """The question is about stations, opening hours, hotlines or booking."""
+    return any(p.search(question) for p in SERVICE_PATTERNS)
