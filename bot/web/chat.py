@@ -82,6 +82,13 @@ async def leave(request: web.Request) -> web.Response:
     return web.Response(text=leave_page(), content_type="text/html")
 
 
+async def unlink(request: web.Request) -> web.Response:
+    """Quick exit to another site: the page sends this beacon (with the CSRF token) on its way out."""
+    session = await get_session(request)
+    session.pop(RESIDENT_KEY, None)
+    return web.Response(status=204)
+
+
 async def state(request: web.Request) -> web.Response:
     token = await resident_token(request, create=False)
     frame = await request.app[WEB_CHANNEL].state_frame(chat_key_for(request, token)) if token else None
@@ -171,27 +178,34 @@ async def chat_ws(request: web.Request) -> web.StreamResponse:
     ws = web.WebSocketResponse(max_msg_size=max_size, heartbeat=30)
     await ws.prepare(request)
     sock = ChatSocket(request, ws, token)
-    ready = False
     try:
-        async for msg in ws:
-            if msg.type != WSMsgType.TEXT:
-                continue
-            try:
-                data = json.loads(msg.data)
-                if not isinstance(data, dict):
-                    raise ValueError("not an object")
-            except ValueError:
-                await ws.send_json({"type": "error", "code": "bad_json"})
-                continue
-            if not ready:
-                ready = data.get("type") == "hello" and await sock.hello(data)
-                if not ready:
-                    await ws.close(code=4403, message=b"hello with a valid token first")
-                continue
-            await sock.on_frame(data)
+        await _serve_socket(ws, sock)
+    except Exception:  # the socket is already open: close it plainly, never send a trace
+        log.exception("chat socket failed")
+        await ws.close(code=1011, message=b"server error, reconnecting")
     finally:
         request.app[WEB_CHANNEL].detach(sock.chat_key, ws)
     return ws
+
+
+async def _serve_socket(ws: web.WebSocketResponse, sock: ChatSocket) -> None:
+    ready = False
+    async for msg in ws:
+        if msg.type != WSMsgType.TEXT:
+            continue
+        try:
+            data = json.loads(msg.data)
+            if not isinstance(data, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            await ws.send_json({"type": "error", "code": "bad_json"})
+            continue
+        if not ready:
+            ready = data.get("type") == "hello" and await sock.hello(data)
+            if not ready:
+                await ws.close(code=4403, message=b"hello with a valid token first")
+            continue
+        await sock.on_frame(data)
 
 
 def register(app: web.Application) -> None:
@@ -202,4 +216,5 @@ def register(app: web.Application) -> None:
     app.router.add_get("/chat", page)
     app.router.add_get("/chat/ws", chat_ws)
     app.router.add_get("/chat/state", state)
+    app.router.add_post("/chat/unlink", unlink)
     app.router.add_get("/leave", leave)

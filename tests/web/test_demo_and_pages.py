@@ -62,3 +62,17 @@ async def test_the_quick_exit_page_unlinks_the_browser_from_its_chat(
 
     assert before["state"] == "new" and "hotline" not in neutral.lower() and "support" not in neutral.lower()
     assert status == 200 and ws_status == 403  # no resident token any more: the old chat is out of reach
+
+
+async def test_the_unlink_beacon_needs_the_token_and_forgets_the_chat_link(
+        client: Callable[[], Browserish]) -> None:
+    tab = client()
+    await tab.page("/chat")
+    async with tab.http.post(tab.base + "/chat/unlink", data={"csrf_token": "forged"}) as resp:
+        forged = resp.status
+    async with tab.http.post(tab.base + "/chat/unlink", data={"csrf_token": tab.csrf}) as resp:
+        real = resp.status
+    async with tab.http.get(tab.base + "/chat/ws") as resp:
+        ws_status = resp.status
+
+    assert forged == 403 and real == 204 and ws_status == 403

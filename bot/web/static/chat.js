@@ -44,6 +44,11 @@
   function quickExit() {
     leaving = true;
     try { if (ws) { ws.close(); } } catch (e) { /* leaving anyway */ }
+    try {   // unlink this browser from the chat even when the exit goes to another site
+      var fd = new FormData();
+      fd.append('csrf_token', csrf);
+      if (navigator.sendBeacon) { navigator.sendBeacon('/chat/unlink', fd); }
+    } catch (e) { /* leaving anyway */ }
     document.title = '';
     body.textContent = '';
     window.location.replace(exitUrl);
