@@ -92,7 +92,7 @@ class BenchResident:
                 msg = await ws.receive()
                 if msg.type.name != "TEXT":
                     raise ConnectionError(f"socket closed: {msg.type.name}")
-                frame = json.loads(msg.data)
+                frame: dict[str, Any] = json.loads(msg.data)
                 if frame["type"] == "msg" and frame.get("seq"):
                     self.seen.add(frame["seq"])
                 if frame["type"] == "ack":

@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 
 
 class Socket(Protocol):
-    closed: bool
+    @property
+    def closed(self) -> bool: ...
 
     async def send_json(self, data: Any) -> None: ...
 
