@@ -29,6 +29,9 @@ async def test_a_resident_gets_a_knowledge_base_answer(site: Server, browser: Br
         await expect(answer).to_contain_text("Try a regular bedtime.")
     await expect(page.locator("#emergency")).to_contain_text("12356")
     await shot(page)
+    await page.click("#lang-switch")
+    await expect(page.get_by_role("textbox", name="输入消息")).to_be_visible()  # the accessible name
+    await expect(page.locator("#log li.from-resident .who")).to_have_text("你")
 
 
 async def test_a_crisis_message_shows_the_banner_and_that_a_counselor_is_coming(

@@ -10,8 +10,6 @@ import pytest
 from bot.server import Server
 from tests.web.conftest import CRISIS_EN, REAL_ENGINES, Browserish, Resident
 
-pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
-
 
 def bot_msg(f: dict) -> bool:
     return f["type"] == "msg" and f["sender"] == "bot"
