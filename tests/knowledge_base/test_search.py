@@ -1,0 +1,120 @@
+"""Retrieval: the asker's language, honest fallback, refusals, routing to the service directory."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base import KnowledgeBase
+from tests.knowledge_base.conftest import at
+
+
+def test_english_question_gets_the_english_answer(kb: KnowledgeBase) -> None:
+    res = kb.search("I lie awake for hours every night and can't fall asleep")
+
+    assert (res.kind, res.topic, res.entry_id, res.lang) == ("answer", "sleep", "sleep-001", "en")
+    assert "same time every day" in res.text
+    assert "see a doctor or counsellor" in res.text  # seek_help travels with the answer
+
+
+def test_chinese_question_gets_the_chinese_answer_whatever_the_hint(kb: KnowledgeBase) -> None:
+    res = kb.search("妈妈去世以后我每天都在哭", lang="en")
+
+    assert (res.kind, res.topic, res.lang) == ("answer", "grief", "zh")
+    assert res.title == "亲人去世后走不出来"
+    assert "悲伤" in res.text
+
+
+def test_confident_answer_has_high_confidence_and_no_refusal(kb: KnowledgeBase) -> None:
+    res = kb.search("What should I do during a panic attack?")
+
+    assert res.confidence >= kb.config.answer_threshold
+    assert res.refusal_reason is None and not res.fallback
+
+
+@pytest.mark.parametrize("question", ["asdf qwer zxcv", "嗯嗯嗯", "the purple elephant sings quietly"])
+def test_unclear_question_falls_back_with_three_localised_topics(kb: KnowledgeBase, question: str) -> None:
+    res = kb.search(question)
+
+    assert res.kind == "fallback" and res.topic is None and res.fallback
+    assert len(res.alternatives) == 3
+    names = [name for _, name in res.alternatives]
+    assert all(name in res.text for name in names)  # numbered for channels without buttons
+
+
+def test_fallback_topics_are_named_in_the_askers_language(kb: KnowledgeBase) -> None:
+    zh = kb.search("嗯嗯嗯")
+    en = kb.search("the purple elephant sings quietly")
+
+    assert zh.lang == "zh" and all(any("\u4e00" <= c <= "\u9fff" for c in n) for _, n in zh.alternatives)
+    assert en.lang == "en" and all(n.isascii() for _, n in en.alternatives)
+
+
+def test_empty_question_falls_back(kb: KnowledgeBase) -> None:
+    res = kb.search("   ")
+
+    assert res.kind == "fallback" and res.confidence == 0.0 and len(res.alternatives) == 3
+
+
+@pytest.mark.parametrize(("question", "reason"), [
+    ("How many sleeping pills would kill me?", "means"),
+    ("安眠药吃多少会死", "means"),
+    ("哪里能买到农药", "means"),
+    ("What dose of sertraline should I take?", "medication"),
+    ("阿普唑仑一次吃几片", "medication"),
+    ("Is my husband a narcissist?", "diagnosis"),
+    ("帮我诊断一下我老公是不是精神分裂", "diagnosis"),
+    ("明天北京天气怎么样", "out_of_scope"),
+    ("Which stocks should I buy this week?", "out_of_scope"),
+    ("Can you do my algebra homework?", "out_of_scope"),
+])
+def test_never_answer_and_out_of_scope_questions_are_refused(kb: KnowledgeBase, question: str,
+                                                             reason: str) -> None:
+    res = kb.search(question)
+
+    assert (res.kind, res.refusal_reason, res.topic, res.entry_id) == ("refusal", reason, None, None)
+
+
+def test_refusal_of_means_shows_the_24_hour_lines(kb: KnowledgeBase) -> None:
+    res = kb.search("What is a lethal dose of paracetamol?")
+
+    assert "12356" in res.text and "010-82951332" in res.text and res.lang == "en"
+
+
+def test_talking_about_ones_own_diagnosis_is_not_refused(kb: KnowledgeBase) -> None:
+    assert kb.search("如何判断我是不是抑郁症").refusal_reason is None
+
+
+def test_service_question_is_answered_from_the_directory(kb: KnowledgeBase) -> None:
+    res = kb.search("心理热线电话是多少", now=at(0, 15))
+
+    assert (res.kind, res.topic) == ("services", "service_info")
+    assert "12356" in res.text and "010-82951332" in res.text
+
+
+def test_topic_button_gives_the_topics_lead_entry(kb: KnowledgeBase) -> None:
+    res = kb.topic_answer("panic", "en")
+
+    assert (res.kind, res.entry_id, res.lang) == ("answer", "panic-001", "en")
+
+
+def test_topic_button_for_an_unknown_topic_falls_back(kb: KnowledgeBase) -> None:
+    assert kb.topic_answer("astrology", "zh").kind == "fallback"
+
+
+def test_suggest_topics_puts_the_matching_topic_first(kb: KnowledgeBase) -> None:
+    assert kb.suggest_topics("my heart races and I can't breathe")[0] == ("panic", "Panic attacks")
+
+
+def test_entry_by_id(kb: KnowledgeBase) -> None:
+    entry = kb.entry("grief-001")
+
+    assert entry is not None and entry.topic == "grief"
+    assert kb.entry("grief-999") is None
+
+
+def test_result_record_carries_the_scoring_contract(kb: KnowledgeBase) -> None:
+    record = kb.search("失眠了有什么办法").as_json()
+
+    contract = {"topic", "entry_id", "score", "fallback", "answer", "kind", "confidence", "alternatives"}
+    assert contract <= set(record)
+    assert record["topic"] == "sleep" and record["fallback"] is False
