@@ -1,0 +1,53 @@
+"""Logs carry no message text and no Telegram names, even with every logger at DEBUG."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+
+from bot.logging_setup import PAYLOAD_FILTER, install_log_privacy
+from bot.server import Server
+from tests.fakes.telegram_api import FakeTelegram
+from tests.privacy.logcheck import all_loggers_at_debug, assert_logs_clean
+
+PHRASE = "marmalade-lighthouse 橘子灯塔 whispers"
+FIRST_NAME = "Quillfeather"
+USERNAME = "u7001"  # what the fake Bot API sends as the username of user 7001
+
+
+def test_assert_logs_clean_names_the_leaking_logger() -> None:
+    record = logging.LogRecord("telegram.ext", logging.DEBUG, __file__, 1, "update %s", (PHRASE,), None)
+
+    with pytest.raises(AssertionError, match="telegram.ext DEBUG"):
+        assert_logs_clean([record], [PHRASE])
+
+
+def test_a_payload_logger_created_later_is_still_filtered_at_the_handler() -> None:
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(PAYLOAD_FILTER)
+    logger = logging.getLogger("telegram.ext.SomethingNew")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        logger.debug("Processing update %s", PHRASE)
+        logger.warning("Bot API unreachable")
+    finally:
+        logger.removeHandler(handler)
+
+    assert out.getvalue() == "Bot API unreachable\n"
+
+
+async def test_telegram_path_logs_neither_the_text_nor_the_name_at_debug(
+    server: Server, fake_tg: FakeTelegram, caplog: pytest.LogCaptureFixture,
+) -> None:
+    install_log_privacy()  # what `hotline serve` does through setup_logging
+    with all_loggers_at_debug(caplog):
+        await fake_tg.push_text(7001, f"hello {PHRASE}", first_name=FIRST_NAME)
+        await fake_tg.wait_for(lambda: fake_tg.texts(7001))
+        await server.container.dispatcher.deliver_due()
+
+    assert len(caplog.records) > 10  # loggers really were at DEBUG: this test can fail
+    assert_logs_clean(caplog.records, [PHRASE, *PHRASE.split(), FIRST_NAME, USERNAME])
