@@ -5,6 +5,7 @@ browser to its conversation; the chat key stored with the conversation is a keye
 no IP address is stored. Protocol (JSON frames):
 
     client: hello {last_seq, csrf, lang} · msg {cid, text} · button {cid, data} · lang {cid, lang}
+            · forget {cid}
     server: msg {seq, sender, text, buttons} · ack {cid, seq} · synced/state {state, risk}
             · error {code}
 
@@ -141,6 +142,8 @@ class ChatSocket:
     def _inbound(self, kind: Any, cid: str, data: dict[str, Any]) -> Inbound | None:
         base: dict[str, Any] = {"channel": "web", "chat_key": self.chat_key, "user_key": self.token,
                                 "update_key": f"web:{self.chat_key}:{cid}", "lang_hint": self.lang}
+        if kind == "forget":  # the bot asks to confirm; the erase happens on the "forget:yes" button
+            return Inbound(kind="command", command="forget", **base)
         value = data.get("text") if kind == "msg" else data.get("data") if kind == "button" \
             else data.get("lang")
         if not isinstance(value, str):

@@ -26,6 +26,7 @@ UI = {
     "label": ("输入消息", "Your message"),
     "send": ("发送", "Send"),
     "log": ("对话记录", "Conversation"),
+    "forget": ("删除我的对话记录", "Erase my conversation"),
 }
 
 
@@ -74,7 +75,8 @@ def chat_page(csrf: str, lang: str, max_chars: int, exit_url: str, config_dir: P
         f'<textarea id="text" name="text" rows="2" maxlength="{max_chars}" required></textarea>'
         f'<button type="submit" id="send">{_both("send")}</button>'
         '</form>'
-        f'<p class="hint">{_both("exit_hint")}</p>'
+        f'<p class="hint">{_both("exit_hint")} · '
+        f'<button type="button" id="forget" class="link">{_both("forget")}</button></p>'
         '</main></body></html>'
     )
 

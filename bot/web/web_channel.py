@@ -55,11 +55,11 @@ class WebChannel:
         extra = message.extra or {}
         frame = message_frame(extra.get("seq"), str(extra.get("sender", "bot")), message.text,
                               message.to_payload()["buttons"], message.urgent, extra.get("alias"))
-        state = await self.state_frame(message.chat_key)
+        # No open conversation (erased on request): "new" tells the page to drop the old messages.
+        state = await self.state_frame(message.chat_key) or {"type": "state", "state": "new", "risk": "none"}
         for ws in group:
             await self._push(ws, frame)
-            if state is not None:
-                await self._push(ws, state)
+            await self._push(ws, state)
         self.delivered += 1
         return None
 

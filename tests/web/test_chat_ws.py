@@ -128,3 +128,21 @@ async def test_malformed_frames_get_an_error_frame_not_a_crash(client: Callable[
 
     assert bad["code"] == "bad_json" and worse["code"] == "bad_request"
     assert (await r.wait(bot_msg))["text"]
+
+
+async def test_a_resident_can_erase_their_conversation_after_confirming(
+        client: Callable[[], Browserish]) -> None:
+    r = Resident(client())
+    await r.connect()
+    await r.send("I can't sleep")
+    await r.wait(bot_msg)
+
+    await r.ws.send_json({"type": "forget", "cid": "f1"})  # type: ignore[union-attr]
+    confirm = await r.wait(lambda f: bot_msg(f) and any(b["data"] == "forget:yes" for row in f["buttons"]
+                                                        for b in row))
+    await r.ws.send_json({"type": "button", "cid": "f2", "data": "forget:yes"})  # type: ignore[union-attr]
+    erased = await r.wait(lambda f: f["type"] == "state" and f["state"] == "new")
+    fresh = Resident(r.tab)
+    await fresh.connect()
+
+    assert confirm and erased and fresh.messages() == []

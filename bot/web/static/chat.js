@@ -173,6 +173,11 @@
     }
   }
 
+  function forgetShown() {   // the conversation was erased: so are its messages on this page
+    Array.prototype.forEach.call(log.querySelectorAll('li[data-seq]'), function (li) { li.remove(); });
+    seen = {}; lastSeq = 0;
+  }
+
   function submit(frame) {
     queue.push(frame);
     if (ready) { ws.send(JSON.stringify(frame)); }
@@ -182,6 +187,7 @@
     if (f.type === 'msg') { onMessage(f); }
     else if (f.type === 'ack') { onAck(f); }
     else if (f.type === 'state' || f.type === 'synced') {
+      if (f.state === 'new' && lastSeq > 0) { forgetShown(); }
       convState = f.state || convState; risk = f.risk || risk;
       if (f.type === 'synced') {
         ready = true; delay = 400; connState = 'open';
@@ -227,6 +233,9 @@
   });
   input.addEventListener('keydown', function (e) {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }
+  });
+  document.getElementById('forget').addEventListener('click', function () {
+    submit({ type: 'forget', cid: cid() });
   });
   document.getElementById('lang-switch').addEventListener('click', function () {
     setLang(lang === 'zh' ? 'en' : 'zh');
