@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 from argon2 import PasswordHasher
@@ -147,7 +148,7 @@ async def require_role(request: web.Request, *actions: str) -> StaffSession:
     if staff is None:
         if wants_json(request):
             raise web.HTTPUnauthorized(text='{"error": "login required"}', content_type="application/json")
-        raise web.HTTPFound(f"/login?next={request.path}")
+        raise web.HTTPFound(f"/login?next={quote(request.path)}")
     for action in actions:
         if not staff.can(action):
             if wants_json(request):

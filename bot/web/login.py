@@ -17,13 +17,21 @@ MAX_FIELD = 256  # longer logins or passwords are refused before hashing (argon2
 
 
 def safe_next(target: str | None) -> str:
-    """Only local paths after login (no open redirect to another site)."""
+    """Only local paths after login (no open redirect to another site); "" means the home page."""
     if not target:
-        return "/console"
+        return ""
     parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/console"
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return ""
     return target
+
+
+def home_for(roles: list[str]) -> str:
+    """Counselors land on the console; coordinators and admins without chats on the dashboard."""
+    from bot.security.roles import allowed, staff_actor
+
+    return "/console" if allowed(staff_actor("x", roles), "handoff.queue") else "/admin"
 
 
 def login_form(next_url: str, error: str = "") -> str:
@@ -85,7 +93,7 @@ async def login_post(request: web.Request) -> web.Response:
         await uow.commit()
     limiter.succeeded(login)
     await start_staff_session(request, c.id)
-    raise web.HTTPFound(next_url)
+    raise web.HTTPFound(next_url or home_for(list(c.roles or [])))
 
 
 async def logout(request: web.Request) -> web.Response:

@@ -63,6 +63,7 @@ class Browserish:
         self.base = base
         self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
         self.csrf = ""
+        self.landing = ""
 
     async def close(self) -> None:
         await self.http.close()
@@ -70,7 +71,7 @@ class Browserish:
     async def page(self, path: str) -> tuple[int, str]:
         async with self.http.get(self.base + path, allow_redirects=False) as resp:
             body = await resp.text()
-        if m := re.search(r'name="csrf-token" content="([^"]*)"', body):
+        if (m := re.search(r'name="csrf-token" content="([^"]+)"', body)):
             self.csrf = m.group(1)
         return resp.status, body
 
@@ -78,8 +79,8 @@ class Browserish:
         await self.page("/login")
         form = {"login": login, "password": password or PASSWORDS[login], "csrf_token": self.csrf}
         async with self.http.post(self.base + "/login", data=form, allow_redirects=False) as resp:
-            status = resp.status
-        await self.page("/console" if status == 302 else "/login")
+            status, self.landing = resp.status, resp.headers.get("Location", "/login")
+        await self.page(self.landing)
         return status
 
     async def api(self, method: str, path: str, body: Any = None, csrf: bool = True) -> tuple[int, Any]:

@@ -181,3 +181,18 @@ async def test_unknown_paths_are_a_friendly_404(client: Callable[[], Browserish]
         body = await resp.text()
 
     assert resp.status == 404 and "There is no page here" in body
+
+
+async def test_login_lands_on_the_page_the_role_uses_and_never_on_another_site(
+        client: Callable[[], Browserish]) -> None:
+    counselor, admin, tricked = client(), client(), client()
+    await counselor.login("li")
+    await admin.login("admin")
+    await tricked.page("/login")
+    form = {"login": "wang", "password": "wang-pass-2", "csrf_token": tricked.csrf,
+            "next": "//evil.example/phish"}
+    async with tricked.http.post(tricked.base + "/login", data=form, allow_redirects=False) as resp:
+        landing = resp.headers["Location"]
+
+    assert counselor.landing == "/console" and admin.landing == "/admin"
+    assert landing == "/console"
