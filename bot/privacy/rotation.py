@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.privacy import PrivacyError
@@ -69,20 +69,22 @@ async def _batch(session: AsyncSession, spec: tuple[str, Any, Any, Any], after: 
     label, table, id_col, col = spec
     newest, multi = fernets
     rows = list(await session.execute(select(id_col, col).where(id_col > after).order_by(id_col).limit(size)))
+    changes = []
     for row_id, token in rows:
         token = bytes(token)
         if _under_newest(newest, token):
             report.already_new[label] = report.already_new.get(label, 0) + 1
             continue
         try:
-            fresh = multi.rotate(token)
+            changes.append({"row_id": row_id, "old": token, "new": multi.rotate(token)})
         except InvalidToken:
             report.unreadable.setdefault(label, []).append(row_id)
-            continue
-        if write:
-            guarded = update(table).where(id_col == row_id, col == token)
-            await session.execute(guarded.values({col.key: fresh}))
-        report.rotated[label] = report.rotated.get(label, 0) + 1
+    if write and changes:
+        t = table.__table__  # Core statement, one executemany per batch
+        guarded = update(t).where(t.c[id_col.key] == bindparam("row_id"), t.c[col.key] == bindparam("old"))
+        await session.execute(guarded.values({col.key: bindparam("new")}), changes)
+    if changes:
+        report.rotated[label] = report.rotated.get(label, 0) + len(changes)
     return [r[0] for r in rows]
 
 
