@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from playwright.async_api import Browser, WebSocketRoute, expect
 
@@ -70,6 +71,12 @@ async def test_a_counselor_accepts_and_both_exchange_messages(
     await shot(counselor, "-counselor")
 
 
+async def replied(page) -> None:  # type: ignore[no-untyped-def]
+    """Every own message acknowledged and the newest entry is the bot's (however many it sent)."""
+    await expect(page.locator("#log li.from-resident.pending")).to_have_count(0)
+    await expect(page.locator("#log li").last).to_have_class(re.compile(r"from-bot"))
+
+
 async def test_a_dropped_websocket_reconnects_with_nothing_lost_or_doubled(
         site: Server, browser: Browser, shot: Shots) -> None:
     tab = await phone(browser)
@@ -85,7 +92,7 @@ async def test_a_dropped_websocket_reconnects_with_nothing_lost_or_doubled(
     await tab.route_web_socket("**/chat/ws", network)
     await tab.goto(url(site, "/chat?lang=en"))
     await say(tab, "I can't sleep")
-    await expect(tab.locator("#log li.from-bot")).to_have_count(1)
+    await replied(tab)
 
     offline.set()  # the network drops: the page's socket closes, reconnects are refused
     page_side, server_side = sockets[-1]
@@ -96,17 +103,18 @@ async def test_a_dropped_websocket_reconnects_with_nothing_lost_or_doubled(
     other = await tab.context.new_page()  # another tab of the same resident talks meanwhile
     await other.goto(url(site, "/chat?lang=en"))
     await say(other, "from the other tab")
-    await expect(other.locator("#log li.from-bot")).to_have_count(2)
+    await replied(other)
     offline.clear()
 
-    await expect(tab.locator("#log li.from-bot")).to_have_count(3, timeout=8000)
+    await expect(tab.locator("#log li.from-resident")).to_have_count(3, timeout=8000)
+    await replied(tab)
     fresh = await tab.context.new_page()
     await fresh.goto(url(site, "/chat?lang=en"))
-    await expect(fresh.locator("#log li.from-bot")).to_have_count(3)
-    seen = await tab.locator("#log li .text").all_inner_texts()
+    await expect(fresh.locator("#log li.from-resident")).to_have_count(3)
+    await replied(fresh)
     stored = await fresh.locator("#log li .text").all_inner_texts()
-    assert seen == stored and seen.count("sent while offline") == 1
-    assert seen.count("from the other tab") == 1
+    await expect(tab.locator("#log li .text")).to_have_text(stored)  # same messages, same order, once
+    assert stored.count("sent while offline") == 1 and stored.count("from the other tab") == 1
     await shot(tab)
 
 
@@ -116,7 +124,7 @@ async def test_quick_exit_leaves_and_replaces_the_history_entry(
     await page.goto(url(site, "/leave"))  # something before the chat in the history
     await page.goto(url(site, "/chat"))
     await say(page, "I can't sleep")
-    await expect(page.locator("#log li.from-bot")).to_have_count(1)
+    await replied(page)
 
     await page.keyboard.press("Escape")
     await page.wait_for_url("**/leave")
