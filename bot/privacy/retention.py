@@ -137,5 +137,9 @@ async def run_retention(uow_factory: UowFactory, clock: Clock, config: Retention
     """The daily job: purge what the configured retention says is due now; log counts only."""
     now = clock.now()
     removed = await purge(uow_factory, cutoffs(config, now), now, config.batch_size)
+    async with uow_factory() as uow:
+        # The run itself is on the audit trail: counts only, like everything retention keeps.
+        await uow.audit.append("system:retention", "retention.run", "database", now, dict(removed))
+        await uow.commit()
     log.info("retention run: %s", ", ".join(f"{k}={v}" for k, v in removed.items()))
     return removed

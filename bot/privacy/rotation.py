@@ -16,14 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.clock import Clock, SystemClock
 from bot.privacy import PrivacyError
 from bot.storage.models import Message, OutboxItem
+from bot.storage.repositories import AuditRepo
 
 # (label, table, id column, ciphertext column): every column that holds encrypted text.
 ENCRYPTED_COLUMNS: list[tuple[str, Any, Any, Any]] = [
@@ -89,8 +92,11 @@ async def _batch(session: AsyncSession, spec: tuple[str, Any, Any, Any], after: 
 
 
 async def rotate_all(sessions: async_sessionmaker[AsyncSession], keys: list[str], batch_size: int = 500,
-                     write: bool = True, progress: Progress | None = None) -> RotateReport:
-    """Rewrite every ciphertext not under `keys[0]` (with `write=False`: only count them)."""
+                     write: bool = True, progress: Progress | None = None,
+                     clock: Clock | None = None) -> RotateReport:
+    """Rewrite every ciphertext not under `keys[0]` (with `write=False`: only count them).
+
+    A rotation that wrote goes on the audit trail with its counts."""
     fernets = _fernets(keys)
     report = RotateReport()
     for spec in ENCRYPTED_COLUMNS:
@@ -104,4 +110,14 @@ async def rotate_all(sessions: async_sessionmaker[AsyncSession], keys: list[str]
             if len(ids) < batch_size:
                 break
             after = ids[-1]
+    if write:
+        await _audit(sessions, report, (clock or SystemClock()).now())
     return report
+
+
+async def _audit(sessions: async_sessionmaker[AsyncSession], report: RotateReport, now: datetime) -> None:
+    unreadable = {label: len(ids) for label, ids in report.unreadable.items()}
+    async with sessions() as session:
+        await AuditRepo(session).append("system:keys", "keys.rotate", "database", now,
+                                        {"rotated": report.rotated, "unreadable": unreadable})
+        await session.commit()

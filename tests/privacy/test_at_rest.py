@@ -7,6 +7,7 @@ the CLI) and everything reads back with the new key alone.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -19,9 +20,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.crypto import Cipher, new_key
+from bot.privacy.audit import verify_chain
 from bot.privacy.rotation import rotate_all
 from bot.storage.engine import session_factory
 from bot.storage.models import Conversation, OutboxItem
+from bot.storage.repositories import AuditRepo
 from bot.storage.uow import UnitOfWorkFactory
 from tests.fakes.clock import FakeClock
 
@@ -154,3 +157,46 @@ async def test_cli_rotate_then_check_says_the_old_key_can_go(engine: AsyncEngine
     assert after.returncode == 0 and "remove the old keys" in after.stdout
     texts, payloads = await read_all(engine, [new], conv_id)
     assert texts[0] == f"{PHRASE} #0" and payloads[3] == f"{PHRASE} reply #3"
+
+
+async def test_rows_written_during_rotation_by_a_server_on_the_new_key_read_with_it_alone(
+    engine: AsyncEngine,
+) -> None:
+    old, new = new_key(), new_key()
+    conv_id = await write_distinctive(UnitOfWorkFactory(session_factory(engine), Cipher([old])), n=6)
+    live = UnitOfWorkFactory(session_factory(engine), Cipher([new, old]))  # restarted server
+    written: list[int] = []
+
+    async def server_writes() -> None:
+        async with live() as u:
+            msg = await u.messages.add(conv_id, "resident", f"during rotation {len(written)}",
+                                       FakeClock().now())
+            await u.commit()
+            written.append(msg.id)
+
+    pending: list[asyncio.Task[None]] = []
+
+    def after_each_batch(label: str, n: int) -> None:
+        pending.append(asyncio.ensure_future(server_writes()))  # runs at the rotation's next await
+
+    report = await rotate_all(session_factory(engine), [new, old], batch_size=2, progress=after_each_batch)
+    await asyncio.gather(*pending)
+    check = await rotate_all(session_factory(engine), [new], write=False)
+
+    assert report.rotated["messages"] == 6 and len(written) >= 4
+    assert check.rotated == {} and check.done
+    texts, _ = await read_all(engine, [new], conv_id)
+    assert len(texts) == 6 + len(written)
+
+
+async def test_a_rotation_is_on_the_audit_trail_and_the_chain_still_verifies(engine: AsyncEngine) -> None:
+    old, new = new_key(), new_key()
+    await write_distinctive(UnitOfWorkFactory(session_factory(engine), Cipher([old])), n=2)
+
+    await rotate_all(session_factory(engine), [new, old], clock=FakeClock())
+
+    async with session_factory(engine)() as session:
+        entries = await AuditRepo(session).all()
+    assert [(e.actor, e.action, e.detail["rotated"]) for e in entries] == \
+        [("system:keys", "keys.rotate", {"messages": 2, "outbox": 2})]
+    assert verify_chain(entries).ok

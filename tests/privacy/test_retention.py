@@ -152,3 +152,17 @@ async def test_counts_stay_anonymous_per_day_and_add_up_across_batches(uow: Unit
     assert counts[(day, "retention", "conversations")] == 3
     assert await count(uow, Message) == 0 and await count(uow, Conversation) == 0
     assert await count(uow, Resident) == 0 and await count(uow, Handoff) == 0
+
+
+async def test_each_run_is_on_the_audit_trail_with_counts_only(uow: UnitOfWorkFactory) -> None:
+    clock = FakeClock()
+    await seed_resident(uow, "audited", clock.now(), messages=3)
+    clock.advance(days=41)
+
+    await run_retention(uow, clock, CONFIG)
+
+    async with uow() as u:
+        entries = await u.audit.all()
+    assert [(e.actor, e.action) for e in entries] == [("system:retention", "retention.run")]
+    assert entries[0].detail["messages"] == 3
+    assert all(isinstance(v, int) for v in entries[0].detail.values())
