@@ -1,0 +1,83 @@
+"""The triage engine: normalise, match, judge context, classify, decide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+from triage.classifier import MODEL_DIR, Classifier
+from triage.errors import ModelUnavailable
+from triage.levels import Assessment, Lang
+from triage.lexicon import DATA_DIR, Lexicon, load_lexicon, load_slang
+from triage.normalise import Normalised, Normaliser
+from triage.policy import Probs, decide
+from triage.rules import judge
+from triage.settings import TriageSettings, load_settings
+
+
+class TriageEngine:
+    """Text -> Assessment; pure after construction. Without a classifier the lexicon still decides."""
+
+    def __init__(self, normaliser: Normaliser, lexicon: Lexicon, settings: TriageSettings,
+                 classifier: Classifier | None, classifier_note: str | None = None) -> None:
+        self.normaliser, self.lexicon, self.settings = normaliser, lexicon, settings
+        self.classifier = classifier
+        self.classifier_note = classifier_note
+
+    def _clip(self, text: object) -> str:
+        s = text if isinstance(text, str) else ("" if text is None else str(text))
+        s = s.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot crash matching
+        limit = self.settings.max_chars
+        return s if len(s) <= limit else s[: limit // 2] + "\n" + s[-(limit // 2):]
+
+    def _lang(self, norm: Normalised, lang: str | None) -> Lang:
+        return cast(Lang, lang if lang in ("zh", "en") else norm.lang)
+
+    def assess(self, text: str, lang: str | None = None) -> Assessment:
+        """Assess one message."""
+        return self.assess_batch([text], [lang])[0]
+
+    def assess_batch(self, texts: list[str], langs: list[str | None] | None = None) -> list[Assessment]:
+        """Assess many messages at once (the classifier runs batched)."""
+        clipped = [self._clip(t) for t in texts]
+        norms = [self.normaliser.normalise(t) for t in clipped]
+        probs: list[Probs | None] = [None] * len(norms)
+        note = self.classifier_note
+        if self.classifier is not None and norms:
+            try:
+                probs = list(self.classifier.predict([n.text for n in norms]))
+            except Exception as exc:  # a broken model must never hide a crisis word (safety rule 1)
+                note = f"classifier failed ({exc.__class__.__name__}): lexicon and rules only"
+        out = []
+        for i, norm in enumerate(norms):
+            findings = judge(norm, self.lexicon.find(norm.text))
+            lang = self._lang(norm, langs[i] if langs and i < len(langs) else None)
+            p = probs[i] if norm.text.strip() else None
+            out.append(decide(norm.text, findings, lang, p, self.settings.classifier, note))
+        return out
+
+
+def load_engine(model_dir: Path | None = MODEL_DIR, settings_path: Path | None = None,
+                data_dir: Path = DATA_DIR, use_classifier: bool = True) -> TriageEngine:
+    """Build an engine from data files, config/triage.yaml and (if wanted) the trained model.
+
+    A model that fails to load leaves a lexicon-only engine whose reasons say so.
+    """
+    settings = load_settings(settings_path)
+    normaliser = Normaliser(load_slang(data_dir))
+    lexicon = load_lexicon(normaliser, data_dir)
+    classifier, note = None, None
+    if use_classifier and model_dir is not None:
+        c = settings.classifier
+        try:
+            classifier = Classifier(model_dir, c.threads, c.max_tokens, c.max_windows, c.batch_size)
+        except ModelUnavailable as exc:
+            note = f"{exc}: lexicon and rules only"
+    elif use_classifier:
+        note = "classifier unavailable (no model directory): lexicon and rules only"
+    return TriageEngine(normaliser, lexicon, settings, classifier, note)
+
+
+def lexicon_only_engine(settings_path: Path | None = None) -> TriageEngine:
+    """The engine without the classifier (for benchmarks and as the safe fallback)."""
+    return load_engine(None, settings_path, use_classifier=False)

@@ -1,0 +1,111 @@
+"""Policy: lexicon findings + classifier probabilities -> one level with its reasons.
+
+Unambiguous crisis phrases (floor terms) set a level the classifier cannot lower; softer terms
+can be lowered one step by a confident classifier; the classifier alone can raise a message.
+Combinations follow DESIGN.md: ideation, self-harm or a plan together with means or a time, or a
+farewell next to ideation, is imminent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from triage.levels import Assessment, Lang, Level, higher, level_at, rank
+from triage.rules import Finding
+from triage.settings import ClassifierThresholds
+
+CRISIS = {"ideation", "self_harm", "plan", "farewell"}
+VIOLENCE = {"violence_to_others", "violence_from_others"}
+COMBINERS = {"means", "time"}
+LEVEL_SCORE = {"none": 0.0, "low": 0.25, "medium": 0.5, "high": 0.8, "imminent": 1.0}
+CLASSES = ("none", "low", "medium", "crisis")
+
+
+@dataclass(frozen=True)
+class Probs:
+    """Classifier probabilities for none, low, medium, crisis."""
+
+    none: float
+    low: float
+    medium: float
+    crisis: float
+
+
+def _quote(text: str, f: Finding) -> str:
+    return text[f.hit.start:f.hit.end]
+
+
+def _combo(live: list[Finding]) -> tuple[Level, bool]:
+    """(imminent or none from combinations, whether a floor term took part)."""
+    now = [f for f in live if not f.past]
+    anchors = [f for f in now if (f.hit.entry.category in CRISIS | VIOLENCE and rank(f.hit.entry.level) >= 3)
+               or (f.hit.entry.category == "farewell")]
+    joined = any(f.hit.entry.category in COMBINERS for f in now)
+    farewell = any(f.hit.entry.category == "farewell" for f in now)
+    other = [f for f in now if f.hit.entry.category in CRISIS - {"farewell"} | {"hopelessness"}
+             and rank(f.hit.entry.level) >= 2]
+    if anchors and (joined or (farewell and other)):
+        return "imminent", any(f.hit.entry.floor for f in anchors + other)
+    return "none", False
+
+
+def _lexicon_levels(live: list[Finding]) -> tuple[Level, Level]:
+    """(floor level, soft level) from the terms that count."""
+    floor: Level = "none"
+    soft: Level = "none"
+    for f in live:
+        lvl = f.hit.entry.level
+        if f.past and lvl == "imminent":
+            lvl = "high"  # a past plan is history of risk, not danger now
+        if f.hit.entry.floor:
+            floor = higher(floor, lvl)
+        else:
+            soft = higher(soft, lvl)
+    combo, combo_floor = _combo(live)
+    if combo_floor:
+        floor = higher(floor, combo)
+    else:
+        soft = higher(soft, combo)
+    return floor, soft
+
+
+def _classifier_level(p: Probs, th: ClassifierThresholds) -> Level:
+    if p.crisis >= th.high:
+        return "high"
+    if p.crisis + p.medium >= th.medium:
+        return "medium"
+    if p.crisis + p.medium + p.low >= th.low:
+        return "low"
+    return "none"
+
+
+def decide(text: str, findings: list[Finding], lang: Lang, probs: Probs | None,
+           th: ClassifierThresholds, classifier_note: str | None = None) -> Assessment:
+    """Combine what the lexicon, the rules and the classifier found into one Assessment."""
+    live = [f for f in findings if f.live]
+    floor, soft = _lexicon_levels(live)
+    reasons = [f'{f.hit.entry.category}: "{_quote(text, f)}"' + (" (past)" if f.past else "")
+               for f in live]
+    reasons += [f'not counted ({f.status}): "{_quote(text, f)}"' for f in findings if not f.live]
+    level: Level = higher(floor, soft)
+    if probs is not None:
+        if probs.none >= th.benign_confidence and rank(soft) > rank(floor):
+            soft = level_at(rank(soft) - 1)  # softer words, confidently benign message
+            level = higher(floor, soft)
+        cls_level = _classifier_level(probs, th)
+        if len(live) < len(findings) and rank(floor) < 3 and rank(soft) < 3:
+            cls_level = level_at(min(rank(cls_level), rank(th.context_cap)))
+        if rank(cls_level) > rank(level):
+            reasons.append(f"classifier: {cls_level} (crisis p={probs.crisis:.2f})")
+        level = higher(level, cls_level)
+    if classifier_note:
+        reasons.append(classifier_note)
+    third = any(f.third_person and rank(f.hit.entry.level) >= 3 for f in live)
+    if third:
+        reasons.append("about someone else: still a person at risk")
+    score = max(LEVEL_SCORE[higher(floor, soft)], probs.crisis if probs else 0.0)
+    cats = tuple(dict.fromkeys(f.hit.entry.category for f in live))
+    cats += tuple(dict.fromkeys(f.status for f in findings if not f.live))
+    return Assessment(level=level, score=min(1.0, score), categories=cats,
+                      reasons=tuple(dict.fromkeys(reasons)), lang=lang, third_person=third,
+                      classifier_used=probs is not None)

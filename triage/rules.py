@@ -1,0 +1,124 @@
+"""Context rules: decide for each risk hit whether it counts, and what it says about whom.
+
+A hit is discounted when it sits inside an idiom (笑死, "killing me"), is negated right before it
+(我不想死, "I am not going to kill myself"), is a bare topic word in a question or a story ("what
+are the signs of suicide"), follows a hypothetical about someone else, or is past and resolved.
+Third person is noted, never discounted: someone is at risk (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from triage.lexicon import Hit
+from triage.normalise import Normalised
+
+# Words that may stand between a negation and the term it negates ("不会想死", "not going to").
+_ZH_FILLER = set("我想会要是再去有过在敢也都还就真的打算准备")
+_EN_FILLER = {"going", "to", "gonna", "ever", "really", "actually", "planning", "trying", "want",
+              "wanting", "thinking", "of", "about", "try", "any", "intention", "intentions", "plan",
+              "plans", "thoughts", "thought", "desire", "urge", "feel", "feeling", "be", "a", "the"}
+_INFO_REACH = 60  # characters either side in which a question or story cue covers a topic word
+_NEAR_ZH, _NEAR_EN = 10, 8  # how far back a person or tense cue reaches (characters / words)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A risk hit and its verdict: status 'live' or why it does not count."""
+
+    hit: Hit
+    status: str  # live | negated | idiom | information | hypothetical | resolved
+    third_person: bool = False
+    past: bool = False
+
+    @property
+    def live(self) -> bool:
+        return self.status == "live"
+
+
+def _latin(text: str) -> bool:
+    return bool(text) and text[0].isascii()
+
+
+def _clause_start(norm: Normalised, pos: int) -> int:
+    i = bisect.bisect_right(norm.boundaries, pos) - 1
+    return norm.boundaries[i] if i >= 0 else 0
+
+
+def _gap_ok(gap: str, filler: bool) -> tuple[bool, int]:
+    """(whether only filler stands in the gap, the gap size in characters or words)."""
+    words = gap.split()
+    if words and all(w.isascii() for w in words):
+        return (all(w in _EN_FILLER for w in words) if filler else True), len(words)
+    chars = gap.replace(" ", "")
+    return (all(c in _ZH_FILLER for c in chars) if filler else True), len(chars)
+
+
+def _before(norm: Normalised, cues: list[Hit], hit: Hit, reach: int, filler: bool) -> list[Hit]:
+    """Cues ending before `hit` in the same clause and within reach, nearest first."""
+    start = _clause_start(norm, hit.start)
+    found = []
+    for cue in cues:
+        if cue.end > hit.start or cue.start < start:
+            continue
+        ok, size = _gap_ok(norm.text[cue.end:hit.start], filler)
+        if ok and size <= reach:
+            found.append(cue)
+    return sorted(found, key=lambda c: -c.end)
+
+
+def _overlaps(a: Hit, b: Hit) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def judge(norm: Normalised, hits: list[Hit]) -> list[Finding]:
+    """One Finding per risk hit (hits nested inside a longer risk hit of the same category drop)."""
+    cues: dict[str, list[Hit]] = {}
+    for h in hits:
+        cues.setdefault(h.entry.kind, []).append(h)
+    risks = _outermost(cues.get("risk", []))
+    resolved = bool(cues.get("resolved"))
+    return [_judge_one(norm, cues, h, resolved) for h in risks]
+
+
+def _outermost(risks: list[Hit]) -> list[Hit]:
+    keep = []
+    for h in risks:
+        inside = any(o is not h and o.entry.category == h.entry.category and o.start <= h.start
+                     and h.end <= o.end and (o.end - o.start) > (h.end - h.start) for o in risks)
+        if not inside:
+            keep.append(h)
+    return keep
+
+
+def _judge_one(norm: Normalised, cues: dict[str, list[Hit]], hit: Hit, resolved: bool) -> Finding:
+    third = hit.entry.third or _third_person(norm, cues, hit)
+    past = bool(_before(norm, cues.get("past", []), hit, _reach(hit, 2), False))
+    if any(_overlaps(hit, c) for c in cues.get("idiom", [])):
+        return Finding(hit, "idiom", third, past)
+    if _before(norm, cues.get("negation", []), hit, _reach(hit, 0), True):
+        return Finding(hit, "negated", third, past)
+    if hit.entry.topic and any(abs(c.start - hit.start) <= _INFO_REACH for c in cues.get("information", [])):
+        return Finding(hit, "information", third, past)
+    if _before(norm, cues.get("hypothetical", []), hit, _reach(hit, 1), False):
+        return Finding(hit, "hypothetical", third, past)
+    if past and resolved:
+        return Finding(hit, "resolved", third, past)
+    return Finding(hit, "live", third, past)
+
+
+def _reach(hit: Hit, scale: int) -> int:
+    """0: negation (a few filler words), 1: hypothetical, 2: tense and person cues."""
+    latin = _latin(hit.entry.term)
+    if scale == 0:
+        return 3 if latin else 4
+    return _NEAR_EN if latin else _NEAR_ZH
+
+
+def _third_person(norm: Normalised, cues: dict[str, list[Hit]], hit: Hit) -> bool:
+    if hit.entry.category.startswith("violence_from"):
+        return False
+    people = cues.get("third", []) + cues.get("first", [])
+    near = _before(norm, people, hit, _reach(hit, 2), False)
+    return bool(near) and near[0].entry.kind == "third"
