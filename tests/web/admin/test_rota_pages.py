@@ -175,3 +175,11 @@ async def test_a_counselor_cannot_approve_a_swap(running: Running, rota: MemoryR
                          data={"csrf_token": token}, allow_redirects=False) as resp:
         assert resp.status == 403
     assert rota.swaps_[sid].state == "accepted"
+
+
+async def test_reports_count_scheduled_hours_per_station(running: Running, rota: MemoryRota,
+                                                         http: aiohttp.ClientSession) -> None:
+    await login(http, running.base, "kim")
+    async with http.get(running.base + "/admin/reports.csv?from=2026-03-02&to=2026-03-08") as resp:
+        body = await resp.text()
+    assert "coverage_hours,hd,168.0" in body  # two 12-hour shifts a day for a week
