@@ -6,11 +6,14 @@ import io
 import logging
 
 import pytest
+from sqlalchemy import select
 
 from bot.logging_setup import PAYLOAD_FILTER, install_log_privacy
 from bot.server import Server
+from bot.storage.models import Resident
 from tests.fakes.telegram_api import FakeTelegram
 from tests.privacy.logcheck import all_loggers_at_debug, assert_logs_clean
+from tests.privacy.test_at_rest import forms, raw_database_bytes
 
 PHRASE = "marmalade-lighthouse 橘子灯塔 whispers"
 FIRST_NAME = "Quillfeather"
@@ -51,3 +54,18 @@ async def test_telegram_path_logs_neither_the_text_nor_the_name_at_debug(
 
     assert len(caplog.records) > 10  # loggers really were at DEBUG: this test can fail
     assert_logs_clean(caplog.records, [PHRASE, *PHRASE.split(), FIRST_NAME, USERNAME])
+
+
+async def test_telegram_names_and_text_are_not_stored_in_the_database(
+    server: Server, fake_tg: FakeTelegram, db_url: str,
+) -> None:
+    await fake_tg.push_text(7002, f"hello {PHRASE}", first_name=FIRST_NAME)
+    await fake_tg.wait_for(lambda: fake_tg.texts(7002))
+
+    async with server.container.uow() as u:
+        stored = list(await u.session.scalars(select(Resident.pseudonym)))
+    raw = raw_database_bytes(db_url)
+
+    assert stored and all(p.encode() in raw for p in stored)  # the scan sees stored rows
+    for secret in (PHRASE, *PHRASE.split(), FIRST_NAME, "u7002"):
+        assert not [form for form in forms(secret) if form in raw], secret
