@@ -58,12 +58,26 @@ def fake_ports() -> dict[str, object]:
 
 
 def e2e_ports(on_duty: list[str] | None = None, timeout_s: float = 60.0) -> dict[str, object]:
-    """Ports for end-to-end tests. (Switches to the real engines once bot/adapters lands.)"""
-    from tests.fakes.ports import CannedKB, KeywordTriage, StaticRota
+    """The real triage engine and knowledge base (loaded once per test session) with a rota fake
+    whose on-duty list and timeouts each test sets."""
+    from tests.fakes.ports import StaticRota
 
     duty = ["c1", "c2"] if on_duty is None else on_duty
-    return {"triage": KeywordTriage(), "kb": CannedKB(),
+    triage, kb = real_engines()
+    return {"triage": triage, "kb": kb,
             "rota": StaticRota(duty, coordinators=["k1"] if duty else [], timeout_s=timeout_s)}
+
+
+_ENGINES: list[object] = []
+
+
+def real_engines() -> tuple[object, object]:
+    if not _ENGINES:
+        from bot.adapters.kb_adapter import KnowledgeAdapter
+        from bot.adapters.triage_adapter import TriageAdapter
+
+        _ENGINES.extend([TriageAdapter(), KnowledgeAdapter()])
+    return _ENGINES[0], _ENGINES[1]
 
 
 @pytest.fixture
