@@ -84,8 +84,12 @@ def default_ports(settings: Settings, uow: UnitOfWorkFactory) -> tuple[TriagePor
 
 def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | None = None,
           kb: KnowledgePort | None = None, rota: RotaPort | None = None,
-          roster: RosterPort | None = None, limiter: Any = None) -> Container:
+          roster: RosterPort | None = None, limiter: Any = "default") -> Container:
     clock = clock or SystemClock()
+    if limiter == "default":
+        from bot.security.ratelimit import RateLimiter
+
+        limiter = RateLimiter()  # floods are slowed, never left untriaged (see ratelimit.py)
     keys, pseudo_key = resolve_keys(settings)
     engine = create_engine(settings.database_url)
     uow = UnitOfWorkFactory(session_factory(engine), Cipher(keys))
@@ -105,4 +109,19 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
         handoffs, emergency, senders, events, settings.max_message_chars, limiter)
     timers = Timers(service.on_timer)
     service.timers = timers
-    return Container(settings, engine, uow, clock, dispatcher, service, timers, events, rota, senders)
+    container = Container(settings, engine, uow, clock, dispatcher, service, timers, events, rota, senders)
+    container.extras["jobs"] = {"retention": (retention_job(container), 24 * 3600.0)}
+    return container
+
+
+def retention_job(container: Container) -> Any:
+    """The daily retention run (config/retention.yaml), on the same scheduler as the timers."""
+    from bot.privacy.retention import run_retention
+    from config.retention import load_retention
+
+    config = load_retention(container.settings.config_dir)
+
+    async def job() -> None:
+        await run_retention(container.uow, container.clock, config)
+
+    return job
