@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge_base import replies
+from knowledge_base.cues import CueMatcher
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.index import LangIndex
 from knowledge_base.loading import CONFIG_FILE, load_config, load_topics, read_entries, read_yaml_file
@@ -35,6 +36,7 @@ class Ranking:
     coverage: float
     margin: float
     strength: float
+    cue: float
     confidence: float
 
 
@@ -57,8 +59,10 @@ class KnowledgeBase:
         self._topic_of = np.asarray([list(topics).index(e.topic) if e.topic in topics else -1
                                      for e in self.entries])
         self._topic_ids = tuple(topics)
+        self._cues = CueMatcher(topics)
         warm_up()
-        self._index = {lang: LangIndex(self.entries, lang, config.weights, config.k1, config.b)
+        self._index = {lang: LangIndex(self.entries, lang, config.weights, config.k1, config.b,
+                                       {t: n.name(lang) for t, n in topics.items()})
                        for lang in LANGS}
 
     # -- ranking ---------------------------------------------------------------------------------
@@ -66,20 +70,31 @@ class KnowledgeBase:
         """Score topics for a question in `lang`; confidence from the calibrated features."""
         index = self._index[lang]
         m = index.match(tokenize(question, lang))
-        topic_best = np.full(len(self._topic_ids), -1.0)
+        topic_best = np.zeros(len(self._topic_ids))
         np.maximum.at(topic_best, self._topic_of, m.scores)
-        order = np.argsort(-topic_best, kind="stable")
-        best_entry = int(np.argmax(m.scores))
-        s1, s2 = float(topic_best[order[0]]), float(topic_best[order[1]])
+        topic_best += self.config.weights.topic * m.topic_scores
+        top = float(topic_best.max())
+        if top > 0:
+            topic_best /= top
+        cues = np.minimum(np.asarray(self._cues.counts(question, lang), dtype=np.float64), 2.0)
+        final = topic_best + self.config.weights.cue * cues
+        order = np.argsort(-final, kind="stable")
+        best_topic = self._topic_ids[order[0]]
+        in_topic = [i for i in np.argsort(-m.scores) if self.entries[i].topic == best_topic]
+        best_entry = int(in_topic[0]) if in_topic else int(np.argmax(m.scores))
+        s1, s2 = float(final[order[0]]), float(final[order[1]])
         margin = (s1 - s2) / s1 if s1 > 0 else 0.0
-        strength = s1 / m.query_mass if m.query_mass > 0 else 0.0
-        coverage = float(m.coverage[best_entry])
+        strength = top / m.query_mass if m.query_mass > 0 else 0.0
+        coverage = index.coverage(m, best_entry)
+        cue = float(cues[order[0]] > 0)
         c = self.config.calibration
-        conf = _sigmoid(c.bias + c.coverage * coverage + c.margin * margin + c.strength * strength)
-        if m.query_mass == 0 or s1 <= 0:
-            conf = 0.0
+        z = c.bias + c.coverage * coverage + c.margin * margin + c.strength * strength + c.cue * cue
+        # Nothing of the question in the entry's title or paraphrases and no topic cue: a match on
+        # answer text alone is too weak to answer from, whatever the margin says.
+        grounded = m.query_mass > 0 and top > 0 and (coverage > 0 or cue > 0)
+        conf = _sigmoid(z) if grounded else 0.0
         return Ranking(lang, tuple(self._topic_ids[i] for i in order), best_entry, coverage, margin,
-                       strength, conf)
+                       strength, cue, conf)
 
     def suggest_topics(self, question: str, lang: str | None = None, k: int | None = None
                        ) -> tuple[tuple[str, str], ...]:

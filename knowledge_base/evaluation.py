@@ -14,6 +14,7 @@ import numpy as np
 from knowledge_base.engine import KnowledgeBase, Ranking
 from knowledge_base.model import Calibration
 from knowledge_base.result import SearchResult
+from knowledge_base.scope import refusal_reason
 from knowledge_base.text import detect_lang
 
 
@@ -90,8 +91,10 @@ def fit_calibration(kb: KnowledgeBase, rows: Iterable[dict[str, object]], steps:
         q = " ".join(str(row.get("question", "")).split())
         if not q:
             continue
+        if refusal_reason(q) is not None:
+            continue  # refused by rule whatever the confidence: says nothing about the threshold
         r: Ranking = kb.rank(q, detect_lang(q, str(row.get("lang") or "zh")))
-        feats.append([1.0, r.coverage, r.margin, r.strength])
+        feats.append([1.0, r.coverage, r.margin, r.strength, r.cue])
         labels.append(float(bool(row.get("topic")) and kb.entries[r.best_entry].topic == row.get("topic")))
     x, y = np.asarray(feats), np.asarray(labels)
     w = np.zeros(x.shape[1])
@@ -99,4 +102,5 @@ def fit_calibration(kb: KnowledgeBase, rows: Iterable[dict[str, object]], steps:
         p = 1 / (1 + np.exp(-(x @ w)))
         w -= 0.5 * (x.T @ (p - y) / len(y) + 1e-3 * np.r_[0.0, w[1:]])
     return Calibration(bias=round(float(w[0]), 3), coverage=round(float(w[1]), 3),
-                       margin=round(float(w[2]), 3), strength=round(float(w[3]), 3))
+                       margin=round(float(w[2]), 3), strength=round(float(w[3]), 3),
+                       cue=round(float(w[4]), 3))

@@ -26,15 +26,18 @@ class Match:
     """Scores of every entry for one query, and how much of the query the best entry covers."""
 
     scores: FloatArray
-    coverage: FloatArray
+    topic_scores: FloatArray
+    token_weights: dict[str, float]
     query_mass: float
 
 
 class LangIndex:
     """The BM25 index of one language over all entries."""
 
-    def __init__(self, entries: Sequence[Entry], lang: str, weights: FieldWeights, k1: float, b: float):
+    def __init__(self, entries: Sequence[Entry], lang: str, weights: FieldWeights, k1: float, b: float,
+                 topic_names: dict[str, str]):
         self.lang = lang
+        self.topic_ids = tuple(topic_names)
         docs: list[list[str]] = []
         owner: list[int] = []
         unit_weight: list[float] = []
@@ -59,7 +62,22 @@ class LangIndex:
         self.answers = bm25s.BM25(k1=k1, b=b)
         self.answers.index(answers, show_progress=False)
         self.idf = _idf(docs)
+        self.topics = bm25s.BM25(k1=k1, b=b)
+        self.topics.index(self._topic_docs(entries, topic_names), show_progress=False)
         self.max_idf = math.log(1 + (len(docs) + 0.5) / 0.5)
+
+    def _topic_docs(self, entries: Sequence[Entry], names: dict[str, str]) -> list[list[str]]:
+        """One document per topic: its name and every title, paraphrase and answer of its entries.
+
+        A question worded unlike any single paraphrase often still shares words with the topic as a
+        whole (an answer about grief says 去世, 离世, 想念...).
+        """
+        text = {t: [name] for t, name in names.items()}
+        for e in entries:
+            if e.topic in text:
+                v = e.version(self.lang)
+                text[e.topic].extend([v.title, *v.questions, v.answer])
+        return [tokenize("\n".join(text[t]), self.lang) or ["<empty>"] for t in self.topic_ids]
 
     def token_weight(self, token: str) -> float:
         """Inverse document frequency over titles and paraphrases; unseen tokens weigh most."""
@@ -69,18 +87,21 @@ class LangIndex:
         """Score every entry for the query tokens."""
         n = self.n_entries
         if not tokens or n == 0:
-            return Match(np.zeros(n), np.zeros(n), 0.0)
+            return Match(np.zeros(n), np.zeros(len(self.topic_ids)), {}, 0.0)
         unit = np.asarray(self.units.get_scores(tokens), dtype=np.float64) * self.unit_weight
         best = np.maximum.reduceat(unit, self.starts)
         answer = np.asarray(self.answers.get_scores(tokens), dtype=np.float64)
         scores = best + self.answer_weight * answer
+        topic_scores = np.asarray(self.topics.get_scores(tokens), dtype=np.float64)
         weights = {t: self.token_weight(t) for t in tokens}
-        mass = sum(weights.values())
-        coverage = np.zeros(n)
-        for i in np.argsort(-scores)[:5]:
-            have = self.entry_tokens[i]
-            coverage[i] = sum(w for t, w in weights.items() if t in have) / mass
-        return Match(scores, coverage, mass)
+        return Match(scores, topic_scores, weights, sum(weights.values()))
+
+    def coverage(self, m: Match, entry: int) -> float:
+        """Share of the query's weight (IDF) found in the entry's title and paraphrases."""
+        if m.query_mass <= 0:
+            return 0.0
+        have = self.entry_tokens[entry]
+        return sum(w for t, w in m.token_weights.items() if t in have) / m.query_mass
 
 
 def _idf(docs: list[list[str]]) -> dict[str, float]:

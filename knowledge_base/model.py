@@ -54,10 +54,19 @@ class Entry(BaseModel):
         return self.zh if lang == "zh" else self.en
 
 
+class Cues(BaseModel):
+    """Words that on their own point at a topic, per language (see topics.yaml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+
 class TopicName(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     zh: str
     en: str
+    cues: Cues = Field(default_factory=Cues)
 
     def name(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -77,6 +86,8 @@ class FieldWeights(BaseModel):
     question: float = 1.0
     title: float = 0.9
     answer: float = 0.35
+    topic: float = 0.5
+    cue: float = 0.3
 
 
 class Calibration(BaseModel):
@@ -87,6 +98,7 @@ class Calibration(BaseModel):
     coverage: float
     margin: float
     strength: float
+    cue: float = 0.0
 
 
 class CheckRules(BaseModel):
