@@ -97,3 +97,10 @@ async def test_language_follows_the_resident(h: Harness) -> None:
     async with h.c.uow() as uow:
         conv = await uow.session.scalar(select(Conversation))
     assert conv is not None and conv.lang == "en"
+
+
+async def test_an_edited_message_is_triaged_again(h: Harness) -> None:
+    await h.send("how can I sleep")
+    await h.send("I have the pills here", kind="edited")
+    assert "12356" in h.tg.texts(RESIDENT)[-2] or any("12356" in t for t in h.tg.texts(RESIDENT))
+    assert (await handoff(h)).level == "imminent"
