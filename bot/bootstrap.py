@@ -86,6 +86,9 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
           kb: KnowledgePort | None = None, rota: RotaPort | None = None,
           roster: RosterPort | None = None, limiter: Any = "default") -> Container:
     clock = clock or SystemClock()
+    from bot.logging_setup import install_log_privacy
+
+    install_log_privacy()  # however the app is built, logs never carry message text or names
     if limiter == "default":
         from bot.security.ratelimit import RateLimiter
 

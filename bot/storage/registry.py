@@ -10,8 +10,9 @@ from bot.storage.models import Base
 
 
 def load_all_tables() -> type[Base]:
-    """models.py plus every `*_tables.py` module in bot/storage (rota_tables.py, ...)."""
+    """models.py, every `*_tables.py` module in bot/storage (rota_tables.py, ...), bot/privacy/tables.py."""
     for info in pkgutil.iter_modules(storage_pkg.__path__):
         if info.name.endswith("_tables"):
             importlib.import_module(f"bot.storage.{info.name}")
+    importlib.import_module("bot.privacy.tables")  # anonymous counts kept by retention and /forget
     return Base
