@@ -25,6 +25,12 @@ HELP = ("Staff commands: /queue (open handoffs), /close, /transfer, /handback, /
         "Coordinators: /oncall, /rota, /gaps, /override COUNSELOR HOURS, /swaps, /invite COUNSELOR.")
 
 
+def _row_id(text: str) -> int | None:
+    """A row id from callback data, or None: callback data can be forged, and an id past the
+    database's integer range (or a digit like '²' that int() refuses) must not fail the turn."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 class StaffRouter:
     staff_commands = frozenset(set(COUNSELOR_COMMANDS) | set(COORDINATOR_COMMANDS) | {"join"})
     coordinator_commands = frozenset(COORDINATOR_COMMANDS)
@@ -87,7 +93,7 @@ class StaffRouter:
         head, *parts = data.split(":")
         if head in CALLBACK_ACTIONS:
             require(staff_actor(c.id, c.roles), CALLBACK_ACTIONS[head])
-        if not parts or not parts[0].isdigit():
+        if not parts or _row_id(parts[0]) is None:
             if head == "sw" and len(parts) == 2:
                 text = await self.coordinator.swap_decision(uow, c, parts[0], parts[1], now)
                 await tell_staff(uow, c, text, now)
