@@ -59,7 +59,7 @@ class KnowledgeBase:
         self._topic_of = np.asarray([list(topics).index(e.topic) if e.topic in topics else -1
                                      for e in self.entries])
         self._topic_ids = tuple(topics)
-        self._cues = CueMatcher(topics)
+        self._cues = CueMatcher(topics, config.weights.group_cue)
         warm_up()
         self._index = {lang: LangIndex(self.entries, lang, config.weights, config.k1, config.b,
                                        {t: n.name(lang) for t, n in topics.items()})
@@ -76,7 +76,7 @@ class KnowledgeBase:
         top = float(topic_best.max())
         if top > 0:
             topic_best /= top
-        cues = np.minimum(np.asarray(self._cues.counts(question, lang), dtype=np.float64), 2.0)
+        cues = np.asarray(self._cues.bonus(question, lang), dtype=np.float64)
         final = topic_best + self.config.weights.cue * cues
         order = np.argsort(-final, kind="stable")
         best_topic = self._topic_ids[order[0]]

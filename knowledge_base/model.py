@@ -67,6 +67,7 @@ class TopicName(BaseModel):
     zh: str
     en: str
     cues: Cues = Field(default_factory=Cues)
+    group: bool = False
 
     def name(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -88,6 +89,7 @@ class FieldWeights(BaseModel):
     answer: float = 0.35
     topic: float = 0.5
     cue: float = 0.3
+    group_cue: float = 2.0
 
 
 class Calibration(BaseModel):
