@@ -1,0 +1,117 @@
+"""Escalation chains: who is asked at each step, and when the chain has ended.
+
+A policy is copied onto the case when escalation starts (`policy_copy`): a plain JSON dict, so
+later edits to config/escalation.yaml do not change a running escalation (GoAlert and Grafana
+OnCall do the same). `step_targets` is pure: policy + step + compiled rota + time -> targets.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from scheduling.errors import RotaError
+from scheduling.model import DutyAssignment, Layer
+from scheduling.rotation import member_of
+from scheduling.schedule import Schedule
+
+STEP_KINDS = ("on_duty_primary", "all_on_duty", "backup", "coordinator", "parent_station",
+              "hotline_fallback")
+
+
+@dataclass(frozen=True)
+class StepTargets:
+    """Who to notify at one step; `fallback` means the chain has ended (24-hour hotline)."""
+
+    kind: str
+    counselors: tuple[str, ...]
+    timeout_s: float
+    repeat: int
+    fallback: bool = False
+    coordinators: tuple[str, ...] = ()  # told when the chain ends
+
+
+def policy_copy(levels: Mapping[str, Mapping[str, Any]], level: str,
+                station: str | None = None) -> dict[str, Any]:
+    """A JSON-able deep copy of the policy for `level`, to store on the case."""
+    if level not in levels:
+        raise RotaError(f"no escalation policy for level {level!r}: add it to config/escalation.yaml")
+    steps = [{"kind": str(s["kind"]), "timeout_s": float(s.get("timeout_s", 0)),
+              "repeat": int(s.get("repeat", 0))} for s in levels[level]["steps"]]
+    return copy.deepcopy({"level": level, "station": station, "steps": steps})
+
+
+def _prefer(found: Sequence[DutyAssignment], schedule: Schedule, language: str | None) -> list[str]:
+    """People who speak the language first; if nobody does, everyone (a crisis needs someone)."""
+    people = list(dict.fromkeys(d.counselor for d in found))
+    speakers = [c for c in people if schedule.rota.speaks(c, language)]
+    return speakers or people
+
+
+def _coordinators(schedule: Schedule, station: str | None) -> list[str]:
+    rota = schedule.rota
+    everyone = [c.id for c in rota.counselors.values() if c.is_coordinator and c.active]
+    for sid in rota.chain(station) if station else []:
+        here = [c for c in everyone if rota.counselors[c].station == sid]
+        if here:
+            return here
+    return everyone
+
+
+def _backup(schedule: Schedule, station: str | None, at: datetime) -> list[str]:
+    """Each running rotation's backup, else the member of its next shift, not on leave now."""
+    found = schedule.on_duty(at, station)
+    on_duty = {d.counselor for d in found}
+    rotations = {r.id: r for r in schedule.rota.rotations}
+    off = {lv.counselor for lv in schedule.rota.leave if lv.start <= at < lv.end}
+    out: list[str] = []
+    for d in found:
+        rot = rotations.get(d.rotation or "")
+        if rot is None or d.slot is None or d.layer == Layer.OVERRIDE:
+            continue
+        for c in (*rot.backup, *(member_of(rot, d.slot + i) for i in range(1, len(rot.members)))):
+            if c not in on_duty and c not in off:
+                out.append(c)
+                break
+    return list(dict.fromkeys(out))
+
+
+def _parent_station(schedule: Schedule, station: str | None, at: datetime, lang: str | None) -> list[str]:
+    """Everyone on duty at the nearest station up the tree that has anyone on duty."""
+    for sid in schedule.rota.chain(station)[1:] if station else []:
+        found = _prefer(schedule.on_duty(at, sid), schedule, lang)
+        if found:
+            return found
+    return []
+
+
+def _who(kind: str, schedule: Schedule, station: str | None, at: datetime, lang: str | None) -> list[str]:
+    if kind in ("on_duty_primary", "all_on_duty"):
+        people = _prefer(schedule.on_duty(at, station), schedule, lang)
+        return people[:1] if kind == "on_duty_primary" else people
+    if kind == "backup":
+        return _backup(schedule, station, at)
+    if kind == "coordinator":
+        return _coordinators(schedule, station)
+    if kind == "parent_station":
+        return _parent_station(schedule, station, at, lang)
+    raise RotaError(f"unknown escalation step {kind!r}; known: {', '.join(STEP_KINDS)}")
+
+
+def step_targets(policy: Mapping[str, Any], step: int, schedule: Schedule, at: datetime,
+                 language: str | None = None) -> StepTargets:
+    """Who to notify at `step` of a copied policy; past the last step the chain has ended.
+
+    A step may find nobody (no backup, no parent station); the caller moves on to the next.
+    """
+    steps: Sequence[Mapping[str, Any]] = policy["steps"]
+    station: str | None = policy.get("station")
+    if step >= len(steps) or steps[step]["kind"] == "hotline_fallback":
+        return StepTargets("hotline_fallback", (), 0.0, 0, fallback=True,
+                           coordinators=tuple(_coordinators(schedule, station)))
+    s = steps[step]
+    ids = _who(str(s["kind"]), schedule, station, at, language)
+    return StepTargets(str(s["kind"]), tuple(ids), float(s["timeout_s"]), int(s.get("repeat", 0)))
