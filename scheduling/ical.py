@@ -1,0 +1,40 @@
+"""iCal export of duty spans, per counselor or per station (RFC 5545 via the icalendar package)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from icalendar import Calendar, Event
+
+from scheduling.model import DutyAssignment, Rota
+
+PRODID = "-//hotline//rota//EN"
+
+
+def _event(rota: Rota, d: DutyAssignment, stamp: datetime) -> Event:
+    ev = Event()
+    station = rota.stations.get(d.station)
+    person = rota.counselors.get(d.counselor)
+    name = person.name if person else d.counselor
+    # A stable UID per span, so a calendar that re-imports the feed updates rather than duplicates.
+    ev.add("uid", f"{d.station}-{d.counselor}-{d.start:%Y%m%dT%H%M%SZ}-{d.layer.value}@hotline")
+    ev.add("dtstamp", stamp)
+    ev.add("dtstart", d.start.astimezone(UTC))
+    ev.add("dtend", d.end.astimezone(UTC))
+    ev.add("summary", f"{name} on duty: {station.name if station else d.station}")
+    ev.add("description", f"layer: {d.layer.value}" + (f", rotation: {d.rotation}" if d.rotation else ""))
+    ev.add("categories", [d.layer.value])
+    return ev
+
+
+def to_ical(rota: Rota, duties: Iterable[DutyAssignment], title: str, stamp: datetime) -> bytes:
+    """A calendar with one event per duty span; `stamp` is the DTSTAMP (inject the clock)."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", title)
+    for d in duties:
+        cal.add_component(_event(rota, d, stamp))
+    data: bytes = cal.to_ical()
+    return data
