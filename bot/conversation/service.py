@@ -103,6 +103,8 @@ class ConversationService:
         conv.updated_at = now
         ctx = ResidentContext(uow, conv, inbound, tracked, risk, now, after)
         if inbound.kind == "command":
+            if risk.level in ("high", "imminent"):  # "/start I have the pills here": the words
+                await self.resident.on_message(ctx)  # count, and the safety reply comes first
             await self._resident_command(ctx, inbound.command or "")
         elif inbound.kind == "callback":
             await self._resident_callback(ctx, inbound.callback_data or "")

@@ -19,3 +19,22 @@ async def test_bug_forged_card_id_out_of_range_failed_the_turn_and_was_retried_f
                                        update_key="cq-forged"))
 
     assert rig.c.service._deferred == []
+
+
+@pytest.mark.parametrize("text", ["/start I have the pills here", "/help I have the pills here",
+                                  "/lang en I have the pills here"])
+async def test_bug_crisis_words_after_a_command_got_no_safety_reply_and_no_handoff(
+        rig: Rig, text: str) -> None:
+    """Bug: a resident's "/start I have the pills here" got the welcome only: no emergency
+    numbers first, no handoff. Now the words are triaged as a message before the command."""
+    head, *args = text.split()
+
+    await rig.c.service.handle(Inbound("telegram", "9001", "9001", text, kind="command",
+                                       command=head[1:], args=tuple(args), update_key="u1"))
+    await rig.c.dispatcher.deliver_due()
+
+    sent = rig.tg.to("9001")
+    assert sent and sent[0].urgent
+    async with rig.c.uow() as uow:
+        conv = await uow.conversations.open_for("telegram", "9001")
+        assert conv is not None and await uow.handoffs.open_for_conversation(conv.id) is not None
