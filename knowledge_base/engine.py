@@ -27,16 +27,33 @@ MAX_QUESTION_CHARS = 1000  # a longer message is a story, not a question: its st
 
 
 @dataclass(frozen=True)
+class Features:
+    """What the confidence is computed from (all 0..1 but strength).
+
+    coverage: share of the question's weight (IDF) found in the best entry's title and paraphrases;
+    known: share found anywhere in the knowledge base (a question about passwords is mostly unknown
+    words); margin: lead of the best topic over the runner-up; strength: best BM25 score per unit of
+    question weight; cue: the best topic's cue word appears in the question.
+    """
+
+    coverage: float
+    known: float
+    margin: float
+    strength: float
+    cue: float
+
+    def vector(self) -> tuple[float, ...]:
+        return (self.coverage, self.known, self.margin, self.strength, self.cue)
+
+
+@dataclass(frozen=True)
 class Ranking:
-    """How the entries and topics rank for one question, with the features of the best match."""
+    """How the topics rank for one question, the best entry of the best topic, and the confidence."""
 
     lang: str
     topics: tuple[str, ...]
     best_entry: int
-    coverage: float
-    margin: float
-    strength: float
-    cue: float
+    features: Features
     confidence: float
 
 
@@ -79,22 +96,23 @@ class KnowledgeBase:
         cues = np.asarray(self._cues.bonus(question, lang), dtype=np.float64)
         final = topic_best + self.config.weights.cue * cues
         order = np.argsort(-final, kind="stable")
-        best_topic = self._topic_ids[order[0]]
-        in_topic = [i for i in np.argsort(-m.scores) if self.entries[i].topic == best_topic]
+        in_topic = [i for i in np.argsort(-m.scores) if self._topic_of[i] == order[0]]
         best_entry = int(in_topic[0]) if in_topic else int(np.argmax(m.scores))
         s1, s2 = float(final[order[0]]), float(final[order[1]])
-        margin = (s1 - s2) / s1 if s1 > 0 else 0.0
-        strength = top / m.query_mass if m.query_mass > 0 else 0.0
-        coverage = index.coverage(m, best_entry)
-        cue = float(cues[order[0]] > 0)
-        c = self.config.calibration
-        z = c.bias + c.coverage * coverage + c.margin * margin + c.strength * strength + c.cue * cue
+        f = Features(coverage=index.coverage(m, best_entry), known=index.known(m),
+                     margin=(s1 - s2) / s1 if s1 > 0 else 0.0,
+                     strength=top / m.query_mass if m.query_mass > 0 else 0.0,
+                     cue=float(cues[order[0]] > 0))
         # Nothing of the question in the entry's title or paraphrases and no topic cue: a match on
         # answer text alone is too weak to answer from, whatever the margin says.
-        grounded = m.query_mass > 0 and top > 0 and (coverage > 0 or cue > 0)
-        conf = _sigmoid(z) if grounded else 0.0
-        return Ranking(lang, tuple(self._topic_ids[i] for i in order), best_entry, coverage, margin,
-                       strength, cue, conf)
+        grounded = m.query_mass > 0 and top > 0 and (f.coverage > 0 or f.cue > 0)
+        conf = self._calibrated(f) if grounded else 0.0
+        return Ranking(lang, tuple(self._topic_ids[i] for i in order), best_entry, f, conf)
+
+    def _calibrated(self, f: Features) -> float:
+        c = self.config.calibration
+        z = c.bias + sum(w * x for w, x in zip(c.weights(), f.vector(), strict=True))
+        return _sigmoid(z)
 
     def suggest_topics(self, question: str, lang: str | None = None, k: int | None = None
                        ) -> tuple[tuple[str, str], ...]:

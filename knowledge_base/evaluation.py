@@ -14,7 +14,6 @@ import numpy as np
 from knowledge_base.engine import KnowledgeBase, Ranking
 from knowledge_base.model import Calibration
 from knowledge_base.result import SearchResult
-from knowledge_base.scope import refusal_reason
 from knowledge_base.text import detect_lang
 
 
@@ -83,24 +82,25 @@ def evaluate(kb: KnowledgeBase, rows: Iterable[dict[str, object]]) -> tuple[Figu
     return figs, misses
 
 
-def fit_calibration(kb: KnowledgeBase, rows: Iterable[dict[str, object]], steps: int = 3000) -> Calibration:
-    """Logistic regression of "the top entry's topic is right" on the ranking features."""
-    feats: list[list[float]] = []
+def fit_calibration(kb: KnowledgeBase, rows: Iterable[dict[str, object]], steps: int = 4000) -> Calibration:
+    """Logistic regression of "the top entry's topic is right" on the ranking features.
+
+    Out-of-scope rows count as wrong whatever a refusal pattern would do: the confidence must also
+    be low for the out-of-scope questions no pattern foresaw.
+    """
+    feats: list[tuple[float, ...]] = []
     labels: list[float] = []
     for row in rows:
         q = " ".join(str(row.get("question", "")).split())
         if not q:
             continue
-        if refusal_reason(q) is not None:
-            continue  # refused by rule whatever the confidence: says nothing about the threshold
         r: Ranking = kb.rank(q, detect_lang(q, str(row.get("lang") or "zh")))
-        feats.append([1.0, r.coverage, r.margin, r.strength, r.cue])
-        labels.append(float(bool(row.get("topic")) and kb.entries[r.best_entry].topic == row.get("topic")))
+        feats.append((1.0, *r.features.vector()))
+        labels.append(float(bool(row.get("topic")) and r.topics[0] == row.get("topic")))
     x, y = np.asarray(feats), np.asarray(labels)
     w = np.zeros(x.shape[1])
-    for _ in range(steps):  # plain gradient descent with a little L2: four weights, a few hundred rows
+    for _ in range(steps):  # plain gradient descent with a little L2: six weights, a few hundred rows
         p = 1 / (1 + np.exp(-(x @ w)))
         w -= 0.5 * (x.T @ (p - y) / len(y) + 1e-3 * np.r_[0.0, w[1:]])
-    return Calibration(bias=round(float(w[0]), 3), coverage=round(float(w[1]), 3),
-                       margin=round(float(w[2]), 3), strength=round(float(w[3]), 3),
-                       cue=round(float(w[4]), 3))
+    names = ("bias", "coverage", "known", "margin", "strength", "cue")
+    return Calibration(**{n: round(float(v), 3) for n, v in zip(names, w, strict=True)})

@@ -62,6 +62,7 @@ class LangIndex:
         self.answers = bm25s.BM25(k1=k1, b=b)
         self.answers.index(answers, show_progress=False)
         self.idf = _idf(docs)
+        self.vocabulary = frozenset(t for d in docs + answers for t in d)
         self.topics = bm25s.BM25(k1=k1, b=b)
         self.topics.index(self._topic_docs(entries, topic_names), show_progress=False)
         self.max_idf = math.log(1 + (len(docs) + 0.5) / 0.5)
@@ -95,6 +96,12 @@ class LangIndex:
         topic_scores = np.asarray(self.topics.get_scores(tokens), dtype=np.float64)
         weights = {t: self.token_weight(t) for t in tokens}
         return Match(scores, topic_scores, weights, sum(weights.values()))
+
+    def known(self, m: Match) -> float:
+        """Share of the query's weight made of words that occur anywhere in the entries."""
+        if m.query_mass <= 0:
+            return 0.0
+        return sum(w for t, w in m.token_weights.items() if t in self.vocabulary) / m.query_mass
 
     def coverage(self, m: Match, entry: int) -> float:
         """Share of the query's weight (IDF) found in the entry's title and paraphrases."""

@@ -93,14 +93,19 @@ class FieldWeights(BaseModel):
 
 
 class Calibration(BaseModel):
-    """Logistic map from match features to the probability the answer is right."""
+    """Logistic map from match features to the probability that the answer's topic is right."""
 
     model_config = ConfigDict(extra="forbid")
     bias: float
     coverage: float
+    known: float = 0.0
     margin: float
     strength: float
     cue: float = 0.0
+
+    def weights(self) -> tuple[float, ...]:
+        """In the order of engine.Features.vector()."""
+        return (self.coverage, self.known, self.margin, self.strength, self.cue)
 
 
 class CheckRules(BaseModel):

@@ -42,23 +42,26 @@ _MEANS_ZH = "|".join([
     "致死量", "致命剂量", "(吃|喝|吞)(多少|几).{0,8}(会死|能死|致死|死掉|没命)",
     "(怎么|怎样|如何|哪里|去哪).{0,4}(买|弄到|搞到|拿到).{0,6}"
     + _any("安眠药 农药 百草枯 毒药 木炭 炭 刀片 氰化物"),
-    _any("安眠药 农药 百草枯 毒药 氰化物") + ".{0,4}(哪里|哪儿|怎么|去哪).{0,4}(买|弄|搞|拿)",
+    _any("安眠药 农药 百草枯 毒药 氰化物") + ".{0,4}(哪里|哪儿|怎么|去哪|在哪).{0,4}(买|弄|搞|拿)",
+    "(跳河|跳楼|跳桥|上吊|割腕|烧炭|服毒|喝农药|卧轨).{0,8}(痛苦|会死|死得|多久|怎么|方法)",
     "(无痛|不痛苦).{0,4}(死|自杀)", "我(想|要|准备)(去)?(自杀|死|结束(自己的)?生命)", "自杀(的)?方法",
     "怎么(样)?自杀", "(几|多少)层.{0,4}(摔死|跳|会死)",
     "烧炭.{0,4}(怎么|多久|步骤|弄)",
 ])
 _MEANS_EN = "|".join([
-    "lethal dose", "fatal dose", "overdose on", "(is|be) (lethal|fatal|deadly)", "致命",
+    "lethal dose", "fatal dose", "overdose", "(is|be) (lethal|fatal|deadly)", "致命",
     "how (many|much) .{0,30}(to die|would kill|to kill myself|is fatal)",
     "painless(ly)? (way )?(to )?(die|suicide|kill)",
     "(where|how) (can|do|could) i (buy|get|find) .{0,20}(gun|rope|poison|pills to die|cyanide)",
-    "kill myself", "end my (own )?life", "(buy|get) .{0,20}poison", "suicide methods?",
+    "kill myself", "end my (own )?life", "(buy|get) .{0,20}poison", "hang (myself|yourself|oneself)",
+    "(how|way) to (die|hang|drown|slit)", "suicide methods?",
     "how high .{0,40}(to die|fatal|kill)",
     "easiest way to die",
 ])
 _DOSE_EN = "|".join([
     r"dose", "dosage", "how many mg", r"milligrams?", r"\d+ ?mg", "how (much|many) .{0,20}should i take",
-    "double (my|the) dose", "how (much|many) .{0,30}(can|should|do|could) i take", "take at once",
+    "double (my|the) dose", r"prescribe (me )?", "(is|are) .{0,20}(dangerous|toxic) (dose|amount)",
+    "how (much|many) .{0,30}(can|should|do|could) i take", "take at once",
     "(increase|decrease|raise|lower|stop|quit|come off|taper) (taking )?(my )?" + _DRUG_EN,
     "(take|mix) .{0,20}" + _DRUG_EN + " (with|and) ",
 ])
@@ -74,8 +77,8 @@ _OFF_ZH = _any(" ".join([
     "(买|推荐|哪款|哪个牌子).{0,6}(手机|电脑|洗衣机|冰箱|车|相机) 手机.{0,4}(推荐|哪款) 哪个牌子",
     "讲个笑话 唱首歌 几点了 星座 算命 菜价 房价 (申请|办)信用卡 信用卡怎么 贷款 签证 护照 报名",
     "宠物.{0,6}(不吃|生病|拉肚子|怎么养) 写.{0,4}(辞职信|简历|求职信|论文|报告|文案|邮件) 注册公司",
-    "NBA 足球 篮球 小说 星期几 几号 汇率",
-    "(苹果|华为|小米|三星).{0,6}(哪个好|怎么样) 今晚吃什么 吃什么好 怎么走 多远 语言",
+    "NBA 足球 篮球 小说 星期几 几号 汇率 限号 机器人 减肥 綜艺 综艺 截图 密码 黄金价格 金价",
+    "(苹果|华为|小米|三星).{0,6}(哪个好|怎么样) 今晚吃什么 吃什么好 多远 几种语言",
     "(推荐|好看的).{0,4}(电影|电视剧|书|歌|餐厅) 有多长 有多高 多少米 轮胎 去哪里玩 旅游攻略 超市 餐厅",
 ]))
 _OFF_EN = r"\b" + _any(
@@ -93,7 +96,8 @@ _OFF_EN = r"\b" + _any(
 REFUSALS: tuple[tuple[RefusalReason, re.Pattern[str]], ...] = (
     ("means", re.compile(_MEANS_ZH)),
     ("means", re.compile(_MEANS_EN, re.I)),
-    ("medication", re.compile(_DRUG_ZH + ".{0,10}" + _DOSE_ZH + "|" + _DOSE_ZH + ".{0,10}" + _DRUG_ZH
+    ("medication", re.compile("开(点|些|一点)?.{0,4}" + _DRUG_ZH + "|" + _DRUG_ZH + ".{0,10}" + _DOSE_ZH
+                              + "|" + _DOSE_ZH + ".{0,10}" + _DRUG_ZH
                               + "|" + _DRUG_ZH + ".{0,6}(和|跟|与).{0,6}(酒|药).{0,4}(一起|同时)")),
     ("medication", re.compile(_DOSE_EN, re.I)),
     ("diagnosis", re.compile("(诊断|确诊|判断|鉴定)一?下?.{0,4}" + _PERSON_ZH + "|" + _PERSON_ZH
