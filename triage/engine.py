@@ -50,10 +50,12 @@ class TriageEngine:
                 note = f"classifier failed ({exc.__class__.__name__}): lexicon and rules only"
         out = []
         for i, norm in enumerate(norms):
-            findings = judge(norm, self.lexicon.find(norm.text))
+            hits = self.lexicon.find(norm.text)
+            findings = judge(norm, hits)
+            figurative = any(h.entry.kind in ("idiom", "information") for h in hits)
             lang = self._lang(norm, langs[i] if langs and i < len(langs) else None)
             p = probs[i] if norm.text.strip() else None
-            out.append(decide(norm.text, findings, lang, p, self.settings.classifier, note))
+            out.append(decide(norm.text, findings, lang, p, self.settings.classifier, note, figurative))
         return out
 
 

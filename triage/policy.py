@@ -80,8 +80,13 @@ def _classifier_level(p: Probs, th: ClassifierThresholds) -> Level:
 
 
 def decide(text: str, findings: list[Finding], lang: Lang, probs: Probs | None,
-           th: ClassifierThresholds, classifier_note: str | None = None) -> Assessment:
-    """Combine what the lexicon, the rules and the classifier found into one Assessment."""
+           th: ClassifierThresholds, classifier_note: str | None = None,
+           figurative: bool = False) -> Assessment:
+    """Combine what the lexicon, the rules and the classifier found into one Assessment.
+
+    `figurative`: the text holds an idiom or a question/story cue, so the classifier alone may
+    raise it at most to `context_cap` unless a crisis word counts.
+    """
     live = [f for f in findings if f.live]
     floor, soft = _lexicon_levels(live)
     reasons = [f'{f.hit.entry.category}: "{_quote(text, f)}"' + (" (past)" if f.past else "")
@@ -93,7 +98,7 @@ def decide(text: str, findings: list[Finding], lang: Lang, probs: Probs | None,
             soft = level_at(rank(soft) - 1)  # softer words, confidently benign message
             level = higher(floor, soft)
         cls_level = _classifier_level(probs, th)
-        if len(live) < len(findings) and rank(floor) < 3 and rank(soft) < 3:
+        if (figurative or len(live) < len(findings)) and rank(floor) < 3 and rank(soft) < 3:
             cls_level = level_at(min(rank(cls_level), rank(th.context_cap)))
         if rank(cls_level) > rank(level):
             reasons.append(f"classifier: {cls_level} (crisis p={probs.crisis:.2f})")

@@ -22,7 +22,7 @@ class ClassifierThresholds(BaseModel):
     low: float = Field(default=0.6, gt=0, le=1)
     benign_confidence: float = Field(default=0.95, gt=0, le=1)
     context_cap: Literal["none", "low", "medium", "high"] = "medium"
-    max_tokens: int = Field(default=96, ge=16, le=512)
+    max_tokens: int = Field(default=64, ge=16, le=512)
     max_windows: int = Field(default=4, ge=1, le=32)
     threads: int = Field(default=2, ge=1, le=64)
     batch_size: int = Field(default=64, ge=1, le=1024)

@@ -1,0 +1,70 @@
+"""`hotline train triage`: train the triage classifier from the data the project may use."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+# The shared evaluation folder sits beside the checkout (../shared/eval from the project root).
+DEFAULT_PSYSUICIDE = (Path(__file__).resolve().parents[3] / "shared" / "eval" / "external"
+                      / "psysuicide" / "valid.json")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("train", help="train a model (triage)")
+    sub = p.add_subparsers(dest="train_what", required=True)
+    t = sub.add_parser("triage", help="train the triage classifier (minutes on 2 CPU cores)")
+    t.add_argument("--psysuicide", type=Path, default=DEFAULT_PSYSUICIDE,
+                   help="PsySUICIDE valid.json (test.json is an exam and is refused)")
+    t.add_argument("--extra", type=Path, action="append", default=[],
+                   help='more examples, JSONL {"text": ..., "label": none|low|medium|crisis}')
+    t.add_argument("--out", type=Path, default=None, help="where to write the model (default triage/model/)")
+    t.add_argument("--epochs", type=int, default=None)
+    t.add_argument("--seed", type=int, default=None)
+    t.add_argument("--holdout", type=float, default=0.2, help="share of PsySUICIDE rows held out")
+    t.add_argument("--max-false", type=float, default=0.08,
+                   help="false-urgent budget on held-out rows when choosing the threshold")
+    t.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from triage.classifier import MODEL_DIR
+    from triage.errors import TriageError
+    from triage.training.fit import TrainConfig
+    from triage.training.pipeline import run as train
+
+    console = Console(stderr=True)
+    cfg = TrainConfig()
+    if args.epochs:
+        cfg.epochs = args.epochs
+    if args.seed is not None:
+        cfg.seed = args.seed
+    psy = args.psysuicide if args.psysuicide and args.psysuicide.exists() else None
+    if psy is None:
+        console.print(f"[yellow]no PsySUICIDE file at {args.psysuicide}: training on own examples only")
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console) as bar:
+        task = bar.add_task("preparing", total=None)
+
+        def progress(msg: str, step: int, total: int) -> None:
+            bar.update(task, description=msg, completed=step, total=total)
+
+        try:
+            figures = train(args.out or MODEL_DIR, psy, extra=args.extra, cfg=cfg, holdout=args.holdout,
+                            max_false=args.max_false, progress=progress)
+        except TriageError as exc:
+            console.print(f"[red]{exc}")
+            return 2
+    fit = figures["train"]
+    print(f"trained {fit['steps']} steps in {fit['seconds']} s; "
+          f"vocab {fit['vocab']}, params {fit['params']:,}")
+    if "threshold" in figures:
+        r = figures["held_out_real"]
+        print(f"held-out real: crisis recall {r['crisis_recall']:.3f}, false urgent {r['false_urgent']:.3f} "
+              f"at threshold {figures['threshold']} (set classifier.high in config/triage.yaml)")
+    print(f"model and MODEL_CARD.md in {args.out or MODEL_DIR}", file=sys.stdout)
+    return 0

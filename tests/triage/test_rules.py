@@ -1,0 +1,130 @@
+"""Spec tables, one per context rule: what a person writes -> whether a counselor is called.
+
+'urgent' means level high or imminent (a counselor now); 'not urgent' means medium or lower.
+Each table runs on the lexicon-only engine (the floor every deployment has) and the full engine.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from triage import TriageEngine
+from triage.levels import rank
+
+URGENT, CALM = "urgent", "not urgent"
+
+NEGATION = [
+    ("我不想死了", CALM),
+    ("我不想活了", URGENT),
+    ("我没有自杀的想法，就是想聊聊工作", CALM),
+    ("我不会自杀的，放心", CALM),
+    ("I don't want to die, I want help with sleep", CALM),
+    ("I'm not going to kill myself", CALM),
+    ("I don't want to live anymore", URGENT),
+    ("I can't stop thinking about killing myself", URGENT),
+    ("没有人在乎我，我想死", URGENT),
+    ("I'm not suicidal", CALM),
+]
+IDIOM = [
+    ("笑死我了", CALM),
+    ("今天热死了", CALM),
+    ("累死了，终于下班", CALM),
+    ("想死你了，快回来", CALM),
+    ("这道题难死了", CALM),
+    ("手机又死机了", CALM),
+    ("this exam is killing me", CALM),
+    ("I'd kill for a coffee", CALM),
+    ("she killed it on stage", CALM),
+    ("I'm dead tired", CALM),
+    ("累死了，真的想死", URGENT),
+    ("bored to death in this meeting", CALM),
+]
+SLANG = [
+    ("想紫砂了", URGENT),
+    ("我想自鲨", URGENT),
+    ("想zs", URGENT),
+    ("i wanna unalive", URGENT),
+    ("kms", URGENT),
+    ("sewerslide is the only way out", URGENT),
+    ("k1ll myself", URGENT),
+    ("我想自 殺", URGENT),
+    ("不 想 活 了", URGENT),
+    ("我想死死死死", URGENT),
+    ("s u i c i d a l", URGENT),
+    ("bu xiang huo le", URGENT),
+]
+TRADITIONAL = [
+    ("我真的不想活了", URGENT),
+    ("我想自殺", URGENT),
+    ("我已經準備好繩子了", URGENT),
+    ("活著沒有意義，想結束自己的生命", URGENT),
+    ("笑死我了，這個影片太好笑", CALM),
+    ("請問服務站幾點開門", CALM),
+]
+THIRD_PERSON = [
+    ("my friend says she wants to die", URGENT),
+    ("我儿子说他想去死，现在联系不上", URGENT),
+    ("my sister says she wants to kill herself", URGENT),
+    ("室友说他不想活了", URGENT),
+    ("电视剧里那个角色自杀了，好可惜", CALM),
+]
+EMOJI = [("我想死💊", URGENT), ("💊💊💊 goodbye everyone", URGENT), ("🔪 I want to cut myself", URGENT),
+         ("这个蛋糕看起来好好吃😋", CALM), ("lol 💀 that joke", CALM)]
+INFORMATION = [
+    ("what are the signs of suicide", CALM),
+    ("自杀的征兆有哪些", CALM),
+    ("We had a suicide prevention training at work", CALM),
+    ("我在写一篇关于自杀预防的论文", CALM),
+    ("如果有人说想死，我该怎么回应", CALM),
+    ("I want to kill myself, what is the hotline number", URGENT),
+]
+PAST_VS_NOW = [
+    ("我以前想过自杀，现在好多了", CALM),
+    ("I used to self harm years ago but I'm better now", CALM),
+    ("我以前想过自杀，最近又开始想了", URGENT),
+    ("I attempted suicide last year and I want to try again", URGENT),
+]
+
+
+def _check(engine: TriageEngine, text: str, expected: str) -> None:
+    a = engine.assess(text)
+    urgent = rank(a.level) >= 3
+    assert urgent == (expected == URGENT), f"{text!r} -> {a.level}: {a.reasons}"
+
+
+TABLES = {"negation": NEGATION, "idiom": IDIOM, "slang": SLANG, "traditional": TRADITIONAL,
+          "third_person": THIRD_PERSON, "emoji": EMOJI, "information": INFORMATION, "past": PAST_VS_NOW}
+CASES = [pytest.param(t, e, id=f"{name}-{i}")
+         for name, rows in TABLES.items() for i, (t, e) in enumerate(rows)]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_rule_table_on_lexicon_and_rules(lexicon_engine: TriageEngine, text: str, expected: str) -> None:
+    _check(lexicon_engine, text, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_rule_table_on_full_engine(engine: TriageEngine, text: str, expected: str) -> None:
+    _check(engine, text, expected)
+
+
+def test_third_person_is_flagged_and_explained(lexicon_engine: TriageEngine) -> None:
+    a = lexicon_engine.assess("my friend says she wants to die")
+    assert a.third_person
+    assert any("someone else" in r for r in a.reasons)
+
+
+def test_plan_with_means_or_time_is_imminent(lexicon_engine: TriageEngine) -> None:
+    for text in ("I have the pills here", "我打算今晚吃药结束自己", "我刚吃了二十片安眠药",
+                 "I'm going to end my life tonight"):
+        assert lexicon_engine.assess(text).level == "imminent", text
+
+
+def test_reasons_quote_the_matched_words(lexicon_engine: TriageEngine) -> None:
+    a = lexicon_engine.assess("活着就是受罪，我想死")
+    assert any('"想死"' in r for r in a.reasons)
+
+
+def test_negated_words_are_named_as_not_counted(lexicon_engine: TriageEngine) -> None:
+    a = lexicon_engine.assess("我不想死")
+    assert any("not counted (negated)" in r for r in a.reasons)

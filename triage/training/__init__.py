@@ -1,0 +1,1 @@
+"""Training the triage classifier (`hotline train triage`); imports torch only when used."""
