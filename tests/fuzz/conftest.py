@@ -78,3 +78,7 @@ async def rig(db_url: str, tmp_path: Path) -> AsyncIterator[Rig]:
         await uow.commit()
     yield Rig(c, clock, tg, web)
     await c.engine.dispose()
+
+
+# The real server and the fake Bot API, for the Telegram and HTTP fuzz tests.
+from tests.e2e.conftest import fake_tg, server  # noqa: E402, F401
