@@ -145,7 +145,10 @@ class KnowledgeBase:
                                 refusal_reason=reason)
         sure = r.confidence >= self.config.answer_threshold
         service_topic_near = SERVICE_TOPIC in r.topics[: self.config.alternatives]
-        if (sure and r.topics[0] == SERVICE_TOPIC) or (asks_for_services(text) and service_topic_near):
+        # The directory answers when retrieval says service_info, or when it is unsure and the words
+        # ask for a station, hours or a number (a pattern alone must not overrule a confident topic).
+        if (sure and r.topics[0] == SERVICE_TOPIC) or (not sure and asks_for_services(text)
+                                                       and service_topic_near):
             return self._services(text, qlang, now, max(r.confidence, self.config.answer_threshold))
         if not sure:
             return self._fallback(qlang, r.topics[0], r.confidence, r.topics)
