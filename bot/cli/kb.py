@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL_DIR = ROOT / "knowledge_base" / "eval"
-DEFAULT_EVAL = [EVAL_DIR / "inscope.jsonl", EVAL_DIR / "offtopic.jsonl"]
+# Every set the project wrote: in-scope paraphrases (topic set) and out-of-scope/never-answer (topic null).
+DEFAULT_EVAL = sorted(EVAL_DIR.glob("*.jsonl"))
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
