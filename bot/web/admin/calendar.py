@@ -35,12 +35,14 @@ class Shift:
 
 @dataclass(frozen=True)
 class Gap:
-    """A span with fewer people on duty than needed (`missing` more are needed)."""
+    """A span with fewer people on duty than needed (`missing` more are needed; for speakers of
+    `language` when given)."""
 
     station: str
     start: datetime
     end: datetime
     missing: int = 1
+    language: str | None = None
 
 
 def local_midnight(day: date) -> datetime:

@@ -29,7 +29,8 @@ def gaps_html(gaps: Sequence[Gap], limit: int = 12) -> str:
         return ('<section class="card side" id="gaps"><h2>Coverage gaps</h2>'
                 '<p class="ok">No gaps in this view.</p></section>')
     items = "".join(f'<li><strong>{esc(g.station)}</strong> {span(g.start, g.end)} '
-                    f'<span class="gap-tag">−{g.missing}</span></li>' for g in gaps[:limit])
+                    f'<span class="gap-tag">−{g.missing}{" " + esc(g.language) if g.language else ""}'
+                    '</span></li>' for g in gaps[:limit])
     more = f'<p class="hint">and {len(gaps) - limit} more.</p>' if len(gaps) > limit else ""
     return (f'<section class="card side" id="gaps"><h2>Coverage gaps ({len(gaps)})</h2>'
             f'<p class="hint">Worst first (by the demand profile).</p><ol>{items}</ol>{more}</section>')
@@ -40,14 +41,17 @@ def swaps_html(swaps: Sequence[SwapRow], csrf: str, back: str) -> str:
         return '<section class="card side" id="swaps"><h2>Swap requests</h2><p>None waiting.</p></section>'
     rows = []
     for s in swaps:
+        # Approval needs the peer's consent first (scheduling.swaps); a fresh request can only be declined.
+        verbs = (("approve", "Approve", ""),) if s.state == "accepted" else ()
         forms = "".join(
             f'<form method="post" action="/admin/rota/swaps/{esc(s.id)}/{verb}" class="inline">{csrf}'
             f'<input type="hidden" name="back" value="{esc(back)}">'
             f'<button type="submit" class="{cls}" data-swap="{esc(s.id)}">{label}</button></form>'
-            for verb, label, cls in (("approve", "Approve", ""), ("decline", "Decline", "secondary")))
+            for verb, label, cls in (*verbs, ("decline", "Decline", "secondary")))
+        state = "peer agreed" if s.state == "accepted" else "waiting for the peer"
         rows.append(f'<li class="swap" id="swap-{esc(s.id)}"><strong>{esc(s.requester)}</strong> ↔ '
                     f'<strong>{esc(s.other)}</strong> at {esc(s.station)}, {span(s.start, s.end)} '
-                    f'<span class="state">({esc(s.state)})</span> {forms}</li>')
+                    f'<span class="state">({state})</span> {forms}</li>')
     return (f'<section class="card side" id="swaps"><h2>Swap requests ({len(swaps)})</h2>'
             f'<ul>{"".join(rows)}</ul></section>')
 

@@ -77,7 +77,8 @@ async def rota_page(request: web.Request) -> web.Response:
             else cal.week_grid(first, shifts, gaps, not station))
     body = (notice(request) + filter_form(view, day, station, stations) + nav_links(view, first, station)
             + '<p class="hint legend"><span class="gap-tag">gap</span> fewer people on duty than needed · '
-            '<span class="who layer-override">override</span> <span class="who layer-swap">swap</span></p>'
+            '<span class="who layer-override">override</span> <span class="who layer-swap">swap</span> '
+            '<span class="who layer-leave_cover">covering leave</span></p>'
             f'<div class="rota-layout"><div class="cal-wrap">{grid}</div>'
             f'<aside class="rota-side">{forms.gaps_html(gaps)}{side}</aside></div>')
     return await admin_page(request, "Rota", body)

@@ -102,7 +102,7 @@ def source_for(container: Any) -> RotaSource:
         return given  # type: ignore[no-any-return]
     from bot.web.admin.rota_db import DatabaseRota
 
-    source = DatabaseRota(container.uow, container.settings)
+    source = DatabaseRota(container.uow, container.settings.config_dir)
     container.extras[EXTRA_KEY] = source
     return source
 

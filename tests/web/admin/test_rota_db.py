@@ -1,0 +1,132 @@
+"""The dashboard over the real rota (scheduling + its tables) on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.storage import rota_repo
+from bot.web.admin.common import LOCAL
+from tests.web.admin.conftest import Running, login
+
+ROTA = Path(__file__).parent / "rota.yaml"
+TUESDAY_10 = datetime(2026, 3, 3, 10, 0, tzinfo=LOCAL)
+
+
+@pytest.fixture
+async def rota(running: Running) -> Running:
+    await rota_repo.import_rota_file(running.server.container.uow, ROTA, running.clock.now(), by="test")
+    return running
+
+
+def cell(body: str, at: datetime) -> str:
+    found = re.search(rf'<td class="slot[^"]*" data-at="{re.escape(at.isoformat())}">(.*?)</td>', body)
+    assert found, f"no calendar cell for {at}"
+    return found.group(0)
+
+
+async def request_accepted_swap(run: Running) -> str:
+    async with run.server.container.uow() as uow:
+        sid = await rota_repo.request_swap(uow.session, "c1", "k1", "hd", TUESDAY_10.replace(hour=8),
+                                           TUESDAY_10.replace(hour=20), run.clock.now())
+        await rota_repo.accept_swap(uow.session, sid, "k1")
+        await uow.commit()
+    return sid
+
+
+async def test_approving_a_stored_swap_changes_the_calendar_and_is_audited(
+        rota: Running, http: aiohttp.ClientSession) -> None:
+    sid = await request_accepted_swap(rota)
+    token = await login(http, rota.base, "kim")
+    async with http.get(rota.base + "/admin/rota?date=2026-03-03") as resp:
+        before = await resp.text()
+
+    async with http.post(rota.base + f"/admin/rota/swaps/{sid}/approve",
+                         data={"csrf_token": token, "back": "/admin/rota?date=2026-03-03"}) as resp:
+        after = await resp.text()
+
+    assert "Counselor Chen" in cell(before, TUESDAY_10)
+    assert 'layer-swap" data-counselor="k1"' in cell(after, TUESDAY_10)
+    assert "Counselor Chen" not in cell(after, TUESDAY_10)
+    async with rota.server.container.uow() as uow:
+        entries = [(e.actor, e.action, e.object) for e in await uow.audit.all()]
+        stored = await rota_repo.load_rota(uow.session)
+    assert ("k1", "rota.swap_approve", f"swap:{sid}") in entries
+    assert stored.swaps[0].state == "approved" and stored.swaps[0].decided_by == "k1"
+
+
+async def test_leave_is_covered_by_the_next_member_and_a_gap_when_nobody_can(
+        rota: Running, http: aiohttp.ClientSession) -> None:
+    token = await login(http, rota.base, "kim")
+    leave = {"csrf_token": token, "start": "2026-03-03T08:00", "end": "2026-03-03T20:00",
+             "back": "/admin/rota?date=2026-03-03"}
+
+    async with http.post(rota.base + "/admin/rota/leave", data={**leave, "counselor_id": "c1"}) as resp:
+        covered = await resp.text()
+    async with http.post(rota.base + "/admin/rota/leave", data={**leave, "counselor_id": "c2"}) as resp:
+        uncovered = await resp.text()
+
+    assert 'layer-leave_cover" data-counselor="c2"' in cell(covered, TUESDAY_10)
+    assert 'class="slot gap"' in cell(uncovered, TUESDAY_10)
+    assert 'id="gaps"><h2>Coverage gaps (2)' in uncovered  # one per language the demand profile checks
+
+
+async def test_an_override_is_stored_shown_and_removed(rota: Running, http: aiohttp.ClientSession) -> None:
+    token = await login(http, rota.base, "kim")
+    await http.post(rota.base + "/admin/rota/overrides", data={
+        "csrf_token": token, "counselor_id": "k1", "station": "hd", "start": "2026-03-03T09:00",
+        "end": "2026-03-03T11:00"})
+    async with rota.server.container.uow() as uow:
+        (ov,) = (await rota_repo.load_rota(uow.session)).overrides
+    async with http.get(rota.base + "/admin/rota?date=2026-03-03") as resp:
+        shown = await resp.text()
+
+    async with http.post(rota.base + f"/admin/rota/overrides/{ov.id}/delete",
+                         data={"csrf_token": token, "back": "/admin/rota?date=2026-03-03"}) as resp:
+        removed = await resp.text()
+
+    assert 'layer-override" data-counselor="k1"' in cell(shown, TUESDAY_10)
+    assert "Coordinator Kim" not in cell(removed, TUESDAY_10)
+
+
+async def test_the_rota_refuses_an_unknown_station_with_a_clear_409(
+        rota: Running, http: aiohttp.ClientSession) -> None:
+    token = await login(http, rota.base, "kim")
+    async with http.post(rota.base + "/admin/rota/overrides", data={
+            "csrf_token": token, "counselor_id": "k1", "station": "nowhere", "start": "2026-03-03T09:00",
+            "end": "2026-03-03T11:00"}) as resp:
+        assert resp.status == 409
+        assert "unknown station" in await resp.text()
+
+
+async def test_a_swap_on_someones_behalf_is_stored_approved(rota: Running,
+                                                            http: aiohttp.ClientSession) -> None:
+    token = await login(http, rota.base, "kim")
+    async with http.post(rota.base + "/admin/rota/swaps", data={
+            "csrf_token": token, "requester": "c2", "other": "k1", "station": "hd",
+            "start": "2026-03-03T20:00", "end": "2026-03-04T08:00",
+            "back": "/admin/rota?date=2026-03-03"}) as resp:
+        body = await resp.text()
+    assert "Coordinator Kim" in cell(body, TUESDAY_10.replace(hour=22))
+
+
+async def test_month_view_and_report_coverage_come_from_the_stored_rota(
+        rota: Running, http: aiohttp.ClientSession) -> None:
+    await login(http, rota.base, "kim")
+    async with http.get(rota.base + "/admin/rota?view=month&date=2026-03-10") as resp:
+        month = await resp.text()
+    async with http.get(rota.base + "/admin/reports.csv?from=2026-03-02&to=2026-03-08") as resp:
+        report = await resp.text()
+    assert "08:00–20:00 hd Counselor Chen" in month
+    assert "coverage_hours,hd,168.0" in report
+
+
+async def test_no_rota_yet_says_how_to_import_one(running: Running, http: aiohttp.ClientSession) -> None:
+    await login(http, running.base, "kim")
+    async with http.get(running.base + "/admin/rota") as resp:
+        body = await resp.text()
+    assert resp.status == 200 and "hotline rota import" in body
