@@ -64,21 +64,22 @@ class LangIndex:
         self.idf = _idf(docs)
         self.vocabulary = frozenset(t for d in docs + answers for t in d)
         self.topics = bm25s.BM25(k1=k1, b=b)
-        self.topics.index(self._topic_docs(entries, topic_names), show_progress=False)
+        self.topics.index(self._topic_docs(entries, topic_names, docs, owner, answers), show_progress=False)
         self.max_idf = math.log(1 + (len(docs) + 0.5) / 0.5)
 
-    def _topic_docs(self, entries: Sequence[Entry], names: dict[str, str]) -> list[list[str]]:
+    def _topic_docs(self, entries: Sequence[Entry], names: dict[str, str], docs: list[list[str]],
+                    owner: list[int], answers: list[list[str]]) -> list[list[str]]:
         """One document per topic: its name and every title, paraphrase and answer of its entries.
 
         A question worded unlike any single paraphrase often still shares words with the topic as a
-        whole (an answer about grief says 去世, 离世, 想念...).
+        whole (an answer about grief says 去世, 离世, 想念...). Built from the tokens already cut.
         """
-        text = {t: [name] for t, name in names.items()}
-        for e in entries:
-            if e.topic in text:
-                v = e.version(self.lang)
-                text[e.topic].extend([v.title, *v.questions, v.answer])
-        return [tokenize("\n".join(text[t]), self.lang) or ["<empty>"] for t in self.topic_ids]
+        out = {t: tokenize(name, self.lang) for t, name in names.items()}
+        for doc, i in zip(docs, owner, strict=True):
+            out.setdefault(entries[i].topic, []).extend(doc)
+        for e, doc in zip(entries, answers, strict=True):
+            out.setdefault(e.topic, []).extend(doc)
+        return [out[t] or ["<empty>"] for t in self.topic_ids]
 
     def token_weight(self, token: str) -> float:
         """Inverse document frequency over titles and paraphrases; unseen tokens weigh most."""
