@@ -17,8 +17,11 @@ def _event(rota: Rota, d: DutyAssignment, stamp: datetime) -> Event:
     station = rota.stations.get(d.station)
     person = rota.counselors.get(d.counselor)
     name = person.name if person else d.counselor
-    # A stable UID per span, so a calendar that re-imports the feed updates rather than duplicates.
-    ev.add("uid", f"{d.station}-{d.counselor}-{d.start:%Y%m%dT%H%M%SZ}-{d.layer.value}@hotline")
+    # A stable UID per duty (rotation shift or change id, not the clipped start), so a calendar
+    # that re-imports the feed updates events rather than duplicating them.
+    key = (f"{d.rotation}-{d.slot}-{d.source or ''}" if d.rotation is not None
+           else f"{d.source}-{d.start.astimezone(UTC):%Y%m%dT%H%M}")
+    ev.add("uid", f"{d.station}-{key}-{d.counselor}-{d.layer.value}@hotline")
     ev.add("dtstamp", stamp)
     ev.add("dtstart", d.start.astimezone(UTC))
     ev.add("dtend", d.end.astimezone(UTC))

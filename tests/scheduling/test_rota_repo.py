@@ -70,7 +70,7 @@ async def test_import_refuses_a_web_login_that_belongs_to_someone_else(uow: Unit
     await rota_repo.import_demo_rota(uow, DEMO, NOW)
     text = DEMO.read_text(encoding="utf-8").replace("id: c2,", "id: c9,").replace(
         "web_login: counselor2", "web_login: counselor1").replace("members: [c5, c2]", "members: [c5, c9]"
-    ).replace("members: [c1, c2, c3, c4]", "members: [c1, c9, c3, c4]")
+    ).replace("members: [c1, c2, c3, c4, c5]", "members: [c1, c9, c3, c4, c5]")
     bad = tmp_path / "rota.yaml"
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match="counselor1"):

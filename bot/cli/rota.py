@@ -1,0 +1,288 @@
+"""`hotline rota show|import|export|gaps|ics|fairness|swap`: the rota from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    rota = subparsers.add_parser("rota", help="duty rota: who is on duty, gaps, import/export, iCal, swaps")
+    sub = rota.add_subparsers(dest="rota_command", required=True)
+    show = sub.add_parser("show", help="who is on duty (now, or --at)")
+    show.add_argument("--at", help="ISO time with offset (default: now)")
+    show.add_argument("--station")
+    show.add_argument("--lang")
+    show.set_defaults(handler=_show)
+    imp = sub.add_parser("import", help="replace the rota with a YAML file (checked first)")
+    imp.add_argument("file")
+    imp.set_defaults(handler=_import)
+    exp = sub.add_parser("export", help="write the rota as YAML (stdout or -o)")
+    exp.add_argument("-o", "--output")
+    exp.set_defaults(handler=_export)
+    gaps = sub.add_parser("gaps", help="coverage gaps, worst first (demand profile from config/demand.yaml)")
+    _span_args(gaps, days=7)
+    gaps.add_argument("--station", action="append", help="repeatable; default: stations with a rotation")
+    gaps.add_argument("--lang", action="append", help="repeatable; default: config/demand.yaml languages")
+    gaps.add_argument("--min-staff", type=int)
+    gaps.add_argument("--top", type=int, default=30)
+    gaps.set_defaults(handler=_gaps)
+    ics = sub.add_parser("ics", help="iCal of duty spans for one counselor or station")
+    who = ics.add_mutually_exclusive_group(required=True)
+    who.add_argument("--counselor")
+    who.add_argument("--station")
+    _span_args(ics, days=28)
+    ics.add_argument("-o", "--output", help="file (default: stdout)")
+    ics.set_defaults(handler=_ics)
+    fair = sub.add_parser("fairness", help="hours on duty per counselor")
+    _span_args(fair, days=28)
+    fair.set_defaults(handler=_fairness)
+    _register_swap(sub)
+
+
+def _register_swap(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    swap = sub.add_parser("swap", help="swap requests: list, request, accept, approve, decline, on-behalf")
+    ss = swap.add_subparsers(dest="swap_command", required=True)
+    ss.add_parser("list", help="swap requests and their state").set_defaults(handler=_swap_list)
+    for name, help_text in (("request", "REQUESTER asks OTHER to exchange duty at STATION"),
+                            ("on-behalf", "a coordinator (--by) swaps two people; approved at once")):
+        p = ss.add_parser(name, help=help_text)
+        for arg in ("requester", "other", "station", "start", "end"):
+            p.add_argument(arg)
+        if name == "on-behalf":
+            p.add_argument("--by", required=True, help="coordinator id")
+        p.set_defaults(handler=_swap_new)
+    for name in ("accept", "approve", "decline"):
+        p = ss.add_parser(name, help=f"{name} swap SWAP_ID as --by")
+        p.add_argument("swap_id")
+        p.add_argument("--by", required=True, help="counselor id (the peer) or coordinator id")
+        p.set_defaults(handler=_swap_decide)
+
+
+def _span_args(p: argparse.ArgumentParser, days: int) -> None:
+    p.add_argument("--from", dest="start", help="ISO time with offset (default: now)")
+    p.add_argument("--to", dest="end", help=f"ISO time with offset (default: {days} days after --from)")
+    p.set_defaults(default_days=days)
+
+
+def parse_time(text: str | None, default: datetime) -> datetime:
+    if not text:
+        return default
+    from config.errors import ConfigError
+
+    try:
+        t = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError("command line", "time",
+                          f"{text!r} is not an ISO time like 2026-12-01T08:00+08:00") from None
+    if t.tzinfo is None:
+        raise ConfigError("command line", "time", f"{text!r} needs an offset, e.g. +08:00")
+    return t
+
+
+def span(args: argparse.Namespace) -> tuple[datetime, datetime]:
+    start = parse_time(args.start, datetime.now(UTC))
+    return start, parse_time(args.end, start + timedelta(days=args.default_days))
+
+
+def run_db(work: Callable[[Any], Awaitable[T]], commit: bool = False) -> T:
+    """Run `work(session)` against the configured database."""
+    import asyncio
+
+    from bot.storage.engine import create_engine, session_factory
+    from config.settings import load_settings
+
+    async def run() -> T:
+        engine = create_engine(load_settings().database_url)
+        try:
+            async with session_factory(engine)() as session:
+                result = await work(session)
+                if commit:
+                    await session.commit()
+                return result
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def stored_rota() -> Any:
+    from bot.storage.rota_repo import load_rota
+
+    return run_db(load_rota)
+
+
+def local(t: datetime) -> str:
+    from scheduling.model import DEFAULT_TZ
+    from scheduling.rotation import zone
+
+    return t.astimezone(zone(DEFAULT_TZ)).strftime("%Y-%m-%d %H:%M")
+
+
+def _show(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from scheduling.schedule import on_duty
+
+    at = parse_time(args.at, datetime.now(UTC))
+    rota = stored_rota()
+    if not rota.stations:
+        print("No rota yet: import one with `hotline rota import FILE` (see config/demo_rota.yaml).")
+        return 1
+    table = Table(title=f"On duty at {local(at)} (Asia/Shanghai)")
+    for col in ("station", "counselor", "languages", "layer", "until"):
+        table.add_column(col)
+    for d in on_duty(rota, at, args.station, args.lang):
+        c = rota.counselors[d.counselor]
+        table.add_row(d.station, f"{c.name} ({c.id})", ",".join(c.languages), d.layer.value, local(d.end))
+    Console().print(table)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from bot.storage.rota_repo import save_rota, summary
+    from scheduling.rota_io import load_rota_file
+
+    rota = load_rota_file(args.file)  # ConfigError -> exit 2 naming the entry and field
+    counts = run_db(lambda s: save_rota(s, rota, datetime.now(UTC), "cli", args.file), commit=True)
+    print(f"imported {args.file}: {summary(counts)}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    import yaml
+
+    from scheduling.rota_io import rota_to_dict
+
+    text = yaml.safe_dump(rota_to_dict(stored_rota()), allow_unicode=True, sort_keys=False)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"wrote {args.output}")
+    else:
+        print(text, end="")
+    return 0
+
+
+def _gaps(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from scheduling.gaps import coverage_gaps
+    from scheduling.schedule import Schedule
+    from scheduling.settings import load_demand
+
+    demand = load_demand()
+    start, end = span(args)
+    schedule = Schedule(stored_rota(), start, end)
+    gaps = coverage_gaps(schedule, start, end, args.station, args.lang or demand.languages,
+                         args.min_staff or demand.min_staff, demand.profile())
+    table = Table(title=f"{len(gaps)} coverage gaps {local(start)} .. {local(end)}, worst first")
+    for col in ("station", "lang", "from", "to", "hours", "missing", "severity"):
+        table.add_column(col)
+    for g in gaps[: args.top]:
+        table.add_row(g.station, g.language or "any", local(g.start), local(g.end), f"{g.hours:.1f}",
+                      str(g.missing), f"{g.severity:.1f}")
+    Console().print(table)
+    return 0
+
+
+def _ics(args: argparse.Namespace) -> int:
+    from scheduling.ical import to_ical
+    from scheduling.schedule import Schedule
+
+    start, end = span(args)
+    rota = stored_rota()
+    schedule = Schedule(rota, start, end)
+    duties = schedule.shifts(station=args.station, counselor=args.counselor)
+    data = to_ical(rota, duties, args.counselor or args.station, datetime.now(UTC))
+    if args.output:
+        with open(args.output, "wb") as f:
+            f.write(data)
+        print(f"wrote {len(duties)} events to {args.output}")
+    else:
+        print(data.decode("utf-8"), end="")
+    return 0
+
+
+def _fairness(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from scheduling.fairness import fairness
+    from scheduling.schedule import Schedule
+    from scheduling.settings import load_demand
+
+    start, end = span(args)
+    rota = stored_rota()
+    rows = fairness(Schedule(rota, start, end), start, end, load_demand().profile())
+    table = Table(title=f"Hours on duty {local(start)} .. {local(end)}")
+    for col in ("counselor", "hours", "demand-weighted", "by layer"):
+        table.add_column(col)
+    for r in rows:
+        layers = ", ".join(f"{k} {v:.0f}" for k, v in sorted(r.by_layer.items()))
+        name = rota.counselors[r.counselor].name if r.counselor in rota.counselors else r.counselor
+        table.add_row(f"{name} ({r.counselor})", f"{r.hours:.1f}", f"{r.weighted_hours:.1f}", layers)
+    Console().print(table)
+    return 0
+
+
+def _swap_list(args: argparse.Namespace) -> int:
+    rota = stored_rota()
+    for w in rota.swaps:
+        print(f"{w.id}  {w.state.value:<9} {w.requester} <-> {w.other} at {w.station}  "
+              f"{local(w.start)} .. {local(w.end)}")
+    if not rota.swaps:
+        print("no swap requests")
+    return 0
+
+
+def _swap_new(args: argparse.Namespace) -> int:
+    from bot.storage import rota_repo
+
+    start, end = parse_time(args.start, datetime.now(UTC)), parse_time(args.end, datetime.now(UTC))
+    now = datetime.now(UTC)
+    if args.swap_command == "on-behalf":
+        sid = _refusable(lambda: run_db(lambda s: rota_repo.swap_on_behalf(
+            s, args.requester, args.other, args.station, start, end, args.by, now), commit=True))
+    else:
+        sid = _refusable(lambda: run_db(lambda s: rota_repo.request_swap(
+            s, args.requester, args.other, args.station, start, end, now), commit=True))
+    if sid is False:
+        return 1
+    print(f"swap {sid} created")
+    return 0
+
+
+def _swap_decide(args: argparse.Namespace) -> int:
+    from bot.storage import rota_repo
+
+    now = datetime.now(UTC)
+    if args.swap_command == "accept":
+        done = _refusable(lambda: run_db(lambda s: rota_repo.accept_swap(s, args.swap_id, args.by),
+                                         commit=True))
+    else:
+        done = _refusable(lambda: run_db(lambda s: rota_repo.decide_swap(
+            s, args.swap_id, args.swap_command == "approve", args.by, now), commit=True))
+    if done is False:
+        return 1
+    print(f"swap {args.swap_id}: {args.swap_command} done")
+    return 0
+
+
+def _refusable(work: Callable[[], T]) -> T | bool | None:
+    """Run a rota change; a refusal prints what to do next and gives False/None."""
+    from scheduling.errors import RotaError
+
+    try:
+        return work()
+    except RotaError as exc:
+        import sys
+
+        print(f"refused: {exc}", file=sys.stderr)
+        return False
