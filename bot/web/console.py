@@ -80,10 +80,11 @@ def _should_audit(request: web.Request, counselor_id: str, conv_id: int) -> bool
 
 
 def _handoff_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["hid"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    # Past 9 digits an id overflows the database's integer (a 500 before this check).
+    hid = request.match_info["hid"]
+    if not (hid.isascii() and hid.isdigit() and len(hid) <= 9):
+        raise web.HTTPNotFound()
+    return int(hid)
 
 
 @require_staff("handoff.queue", "conversation.read")

@@ -68,17 +68,18 @@ async def rig(db_url: str, tmp_path: Path) -> AsyncIterator[Rig]:
                              var_dir=tmp_path)
     c = build(settings, clock=clock, triage=triage_engine(), kb=CannedKB(),  # type: ignore[arg-type]
               rota=StaticRota(["c1", "c2"], coordinators=["k1"], timeout_s=60))
-    tg, web = RecordingSender("telegram"), RecordingSender("web")
-    c.senders.update(telegram=tg, web=web)
+    tg, web_out = RecordingSender("telegram"), RecordingSender("web")
+    c.senders.update(telegram=tg, web=web_out)
     async with c.uow() as uow:
         for cid, tid in STAFF_IDS.items():
             roles = ["coordinator", "counselor"] if cid.startswith("k") else ["counselor"]
             await uow.counselors.add(Counselor(id=cid, name=cid.upper(), languages=["zh", "en"],
                                                roles=roles, telegram_id=tid, alias=f"Alias-{cid}"))
         await uow.commit()
-    yield Rig(c, clock, tg, web)
+    yield Rig(c, clock, tg, web_out)
     await c.engine.dispose()
 
 
 # The real server and the fake Bot API, for the Telegram and HTTP fuzz tests.
 from tests.e2e.conftest import fake_tg, server  # noqa: E402, F401
+from tests.web.conftest import web  # noqa: E402, F401

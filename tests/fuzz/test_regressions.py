@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation.messages import Inbound
+from bot.server import Server
 from tests.fuzz.conftest import STAFF_IDS, Rig
+from tests.web.conftest import Browserish
 
 
 @pytest.mark.parametrize("data", ["acc:9223372036854775808", "dec:99999999999", "acc:²"])
@@ -38,3 +40,17 @@ async def test_bug_crisis_words_after_a_command_got_no_safety_reply_and_no_hando
     async with rig.c.uow() as uow:
         conv = await uow.conversations.open_for("telegram", "9001")
         assert conv is not None and await uow.handoffs.open_for_conversation(conv.id) is not None
+
+
+async def test_bug_console_handoff_id_past_the_integer_range_was_a_500(web: Server) -> None:
+    """Bug: /console/api/handoffs/99999999999999999999 raised OverflowError in the database
+    driver: a 500 for a counselor who typed (or was sent) a long number. Now a 404."""
+    tab = Browserish(f"http://127.0.0.1:{web.port}")
+    try:
+        await tab.login("li")
+        got, _ = await tab.api("GET", "/console/api/handoffs/99999999999999999999")
+        posted, _ = await tab.api("POST", "/console/api/handoffs/99999999999999999999/accept")
+    finally:
+        await tab.close()
+
+    assert (got, posted) == (404, 404)
