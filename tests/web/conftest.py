@@ -4,6 +4,7 @@ small HTTP / WebSocket clients that behave like a browser (cookies, CSRF token f
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib.util
 import json
 import re
@@ -32,12 +33,23 @@ CRISIS_EN = "I have the pills here and I'm going to take them tonight"
 CRISIS_ZH = "我不想活了，今晚就吃药"
 
 
+@functools.cache
+def real_engines() -> tuple[object, object]:
+    """The trained triage and the knowledge base, loaded once per test session (they are read-only)."""
+    from bot.adapters.kb_adapter import KnowledgeAdapter
+    from bot.adapters.triage_adapter import TriageAdapter
+
+    return TriageAdapter(), KnowledgeAdapter()
+
+
 def web_ports() -> dict[str, object]:
     """The real triage and knowledge base once bot/adapters exists; a fixed rota (c1, c2 on duty)."""
     from tests.fakes.ports import CannedKB, KeywordTriage, StaticRota
 
     ports: dict[str, object] = {"rota": StaticRota(["c1", "c2"], coordinators=["k1"], timeout_s=120)}
-    if not REAL_ENGINES:
+    if REAL_ENGINES:
+        ports["triage"], ports["kb"] = real_engines()
+    else:
         ports.update(triage=KeywordTriage(), kb=CannedKB())
     return ports
 
