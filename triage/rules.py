@@ -19,6 +19,8 @@ _ZH_FILLER = set("我想会要是再去有过在敢也都还就真的打算准�
 _EN_FILLER = {"going", "to", "gonna", "ever", "really", "actually", "planning", "trying", "want",
               "wanting", "thinking", "of", "about", "try", "any", "intention", "intentions", "plan",
               "plans", "thoughts", "thought", "desire", "urge", "feel", "feeling", "be", "a", "the"}
+# Words that end a hypothetical: the writer is back to themself ("...if you are there, but I want to die").
+_BACK_TO_SELF = {"i", "me", "my", "but", "and", "我", "但是", "可是", "但", "其实"}
 _INFO_REACH = 60  # characters either side in which a question or story cue covers a topic word
 _NEAR_ZH, _NEAR_EN = 10, 8  # how far back a person or tense cue reaches (characters / words)
 
@@ -101,11 +103,19 @@ def _judge_one(norm: Normalised, cues: dict[str, list[Hit]], hit: Hit, resolved:
         return Finding(hit, "negated", third, past)
     if hit.entry.topic and any(abs(c.start - hit.start) <= _INFO_REACH for c in cues.get("information", [])):
         return Finding(hit, "information", third, past)
-    if _before(norm, cues.get("hypothetical", []), hit, _reach(hit, 1), False):
+    if any(not _back_to_self(norm.text[c.end:hit.start])
+           for c in _before(norm, cues.get("hypothetical", []), hit, _reach(hit, 1), False)):
         return Finding(hit, "hypothetical", third, past)
     if past and resolved:
         return Finding(hit, "resolved", third, past)
     return Finding(hit, "live", third, past)
+
+
+def _back_to_self(gap: str) -> bool:
+    words = gap.split()
+    if words and all(w.isascii() for w in words):
+        return any(w in _BACK_TO_SELF for w in words)
+    return any(w in gap for w in _BACK_TO_SELF if not w.isascii())
 
 
 def _reach(hit: Hit, scale: int) -> int:
@@ -113,6 +123,8 @@ def _reach(hit: Hit, scale: int) -> int:
     latin = _latin(hit.entry.term)
     if scale == 0:
         return 3 if latin else 4
+    if scale == 1:  # short: "I don't know if you are there but I want to die" must still count
+        return 3 if latin else 6
     return _NEAR_EN if latin else _NEAR_ZH
 
 

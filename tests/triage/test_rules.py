@@ -77,6 +77,9 @@ INFORMATION = [
     ("我在写一篇关于自杀预防的论文", CALM),
     ("如果有人说想死，我该怎么回应", CALM),
     ("I want to kill myself, what is the hotline number", URGENT),
+    ("If you are suicidal, please call a hotline", CALM),
+    ("I do not know if you are there but I want to die", URGENT),
+    ("你会有想死的时候吗", CALM),
 ]
 PAST_VS_NOW = [
     ("我以前想过自杀，现在好多了", CALM),
