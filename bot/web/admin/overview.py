@@ -21,7 +21,9 @@ async def duty_now_html(request: web.Request) -> str:
     now = container.clock.now()
     rota = source_for(container)
     try:
-        on = await rota.shifts(now, now + timedelta(seconds=1), None)
+        # A wider span than the instant, so "until" is the shift's real end, not the span's edge.
+        near = await rota.shifts(now - timedelta(days=1), now + timedelta(days=2), None)
+        on = [s for s in near if s.start <= now < s.end]
         gaps = await rota.gaps(now, now + GAP_HORIZON, None)
     except RotaUnavailable as exc:
         return f'<section class="card"><h2>On duty now</h2><p class="error">{esc(str(exc))}</p></section>'

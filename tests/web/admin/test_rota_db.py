@@ -130,3 +130,11 @@ async def test_no_rota_yet_says_how_to_import_one(running: Running, http: aiohtt
     async with http.get(running.base + "/admin/rota") as resp:
         body = await resp.text()
     assert resp.status == 200 and "hotline rota import" in body
+
+
+async def test_overview_names_who_is_on_duty_now(rota: Running, http: aiohttp.ClientSession) -> None:
+    await login(http, rota.base, "kim")  # the clock says Monday 09:00 in Beijing: Chen's day shift
+    async with http.get(rota.base + "/admin") as resp:
+        body = await resp.text()
+    on_duty = body.split('id="on-duty">')[1].split("</ul>")[0]
+    assert "Counselor Chen" in on_duty and "until 03-02 20:00" in on_duty
