@@ -6,7 +6,7 @@ every instant by construction; a property test holds them to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -29,20 +29,18 @@ class Gap:
         return (self.end - self.start).total_seconds() / 3600
 
 
-def _count(schedule: Schedule, people: Iterable[str], language: str | None) -> int:
-    return sum(1 for c in people if schedule.rota.speaks(c, language))
-
-
 def _station_gaps(schedule: Schedule, station: str, line: Timeline, lo: float, hi: float,
                   language: str | None, min_staff: int) -> list[tuple[float, float, int, int]]:
     """(start, end, staffed, missing) runs inside [lo, hi)."""
     out: list[tuple[float, float, int, int]] = []
     times = line.times
+    speakers = {c.id for c in schedule.rota.counselors.values()
+                if language is None or language in c.languages}
     for i, who in enumerate(line.who):
         a, b = max(times[i], lo), min(times[i + 1], hi)
         if a >= b:
             continue
-        staffed = _count(schedule, (d.counselor for d in who), language)
+        staffed = sum(1 for d in who if d.counselor in speakers)
         if staffed >= min_staff:
             continue
         if out and out[-1][1] == a and out[-1][2] == staffed:

@@ -11,10 +11,12 @@ Order of layers (each acts on the result of the one before):
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
-from scheduling.model import DutyAssignment, Layer, Leave, Rota, Rotation, Swap, SwapState
+from scheduling.model import DutyAssignment, Layer, Leave, Override, Rota, Rotation, Swap, SwapState
 from scheduling.rotation import Slot, member_of, slots
 
 
@@ -26,6 +28,9 @@ class LeaveIndex:
         for lv in leave:
             if lv.start < lv.end:
                 self.by_person[lv.counselor].append(lv)
+        # Sorted start/end times per person, so `cuts` is a binary search, not a scan.
+        self.edges = {c: sorted({t for lv in lvs for t in (lv.start, lv.end)})
+                      for c, lvs in self.by_person.items()}
 
     def on_leave(self, counselor: str, at: datetime) -> Leave | None:
         for lv in self.by_person.get(counselor, ()):
@@ -37,8 +42,9 @@ class LeaveIndex:
         """Leave boundaries of these people strictly inside (start, end)."""
         out: set[datetime] = set()
         for c in counselors:
-            for lv in self.by_person.get(c, ()):
-                out.update(t for t in (lv.start, lv.end) if start < t < end)
+            edges = self.edges.get(c)
+            if edges:
+                out.update(edges[bisect_right(edges, start):bisect_left(edges, end)])
         return out
 
 
@@ -58,8 +64,8 @@ def _cover(rot: Rotation, k: int, away: str, at: datetime, leave: LeaveIndex) ->
     return None
 
 
-def _resolve_slot(rot: Rotation, slot: Slot, swaps: list[Swap], leave: LeaveIndex) -> list[DutyAssignment]:
-    people = {*rot.members, *rot.backup} | {p for s in swaps for p in (s.requester, s.other)}
+def _resolve_slot(rot: Rotation, slot: Slot, swaps: list[Swap], leave: LeaveIndex,
+                  people: set[str]) -> list[DutyAssignment]:
     cuts = leave.cuts(people, slot.start, slot.end)
     cuts.update(t for s in swaps for t in (s.start, s.end) if slot.start < t < slot.end)
     points = [slot.start, *sorted(cuts), slot.end]
@@ -99,16 +105,22 @@ def _cut(items: list[DutyAssignment], who: str, start: datetime, end: datetime) 
 
 
 def station_assignments(rota: Rota, station: str, start: datetime, end: datetime,
-                        leave: LeaveIndex | None = None) -> list[DutyAssignment]:
-    """Every (person, span, layer) at `station` within [start, end)."""
+                        leave: LeaveIndex | None = None,
+                        overrides: Sequence[Override] | None = None) -> list[DutyAssignment]:
+    """Every (person, span, layer) at `station` within [start, end).
+
+    `leave` and `overrides` (this station's) may be given pre-built when compiling many stations.
+    """
     leave = leave or LeaveIndex(rota.leave)
     swaps = [s for s in rota.swaps
              if s.state == SwapState.APPROVED and s.station == station and s.start < end and s.end > start]
     out: list[DutyAssignment] = []
+    swappers = {p for s in swaps for p in (s.requester, s.other)}
     for rot in rota.rotations_at(station):
+        people = {*rot.members, *rot.backup} | swappers
         for slot in slots(rot, start, end):
-            out.extend(_resolve_slot(rot, slot, swaps, leave))
-    for ov in rota.overrides:
+            out.extend(_resolve_slot(rot, slot, swaps, leave, people))
+    for ov in rota.overrides if overrides is None else overrides:
         s, e = max(ov.start, start), min(ov.end, end)
         if ov.station != station or s >= e:
             continue

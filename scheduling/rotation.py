@@ -89,10 +89,17 @@ def slots(rotation: Rotation, start: datetime, end: datetime) -> list[Slot]:
     """Every staffed span of the rotation that overlaps [start, end), clipped to it, in order."""
     if not rotation.members:
         return []
+    tz = zone(rotation.tz)
+    base = _local(rotation.start, tz)
+    numbers = _shift_numbers(rotation, start, end)
     out: list[Slot] = []
-    for k in _shift_numbers(rotation, start, end):
-        s, e = shift_span(rotation, k)
-        s, e = max(s, start), min(e, end)
+    nxt = _utc(base + numbers.start * rotation.shift, tz) if numbers else start
+    for k in numbers:
+        # Shift k ends where k+1 begins: one conversion per shift, not two.
+        s, nxt = nxt, _utc(base + (k + 1) * rotation.shift, tz)
+        if s >= end:
+            break
+        s, e = max(s, start), min(nxt, end)
         if s >= e:
             continue
         member = member_of(rotation, k)

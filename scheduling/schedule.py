@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from scheduling.errors import RotaError
 from scheduling.layers import LeaveIndex, station_assignments
-from scheduling.model import DutyAssignment, Layer, Rota
+from scheduling.model import DutyAssignment, Layer, Override, Rota
 
 # Scheduled holders first, then extra people from overrides; within that, rota order.
 _RANK = {Layer.ROTATION: 0, Layer.SWAP: 0, Layer.LEAVE_COVER: 0, Layer.OVERRIDE: 1}
@@ -35,16 +35,18 @@ def _sweep(items: list[DutyAssignment], start: datetime, end: datetime,
         edges.setdefault(d.start.timestamp(), []).append((1, i))
         edges.setdefault(d.end.timestamp(), []).append((-1, i))
     times = sorted(edges)
+    keys = [(_RANK[d.layer], order.get(d.rotation or "", 0), d.counselor, i) for i, d in enumerate(items)]
     active: set[int] = set()
     who: list[tuple[DutyAssignment, ...]] = []
     for t in times[:-1]:
         for sign, i in edges[t]:
             (active.add if sign > 0 else active.discard)(i)
-        ranked = sorted((items[i] for i in active),
-                        key=lambda d: (_RANK[d.layer], order.get(d.rotation or "", 0), d.counselor))
+        if len(active) < 2:
+            who.append(tuple(items[i] for i in active))
+            continue
         seen: dict[str, DutyAssignment] = {}
-        for d in ranked:
-            seen.setdefault(d.counselor, d)
+        for i in sorted(active, key=keys.__getitem__):
+            seen.setdefault(items[i].counselor, items[i])
         who.append(tuple(seen.values()))
     return Timeline(tuple(times), tuple(who))
 
@@ -58,10 +60,14 @@ class Schedule:
         self.rota, self.start, self.end = rota, start, end
         leave = LeaveIndex(rota.leave)
         order = {r.id: i for i, r in enumerate(rota.rotations)}
+        overrides: dict[str, list[Override]] = {}
+        for ov in rota.overrides:
+            if ov.start < end and ov.end > start:
+                overrides.setdefault(ov.station, []).append(ov)
         self.assignments: dict[str, list[DutyAssignment]] = {}
         self.timelines: dict[str, Timeline] = {}
         for sid in rota.stations:
-            items = station_assignments(rota, sid, start, end, leave)
+            items = station_assignments(rota, sid, start, end, leave, overrides.get(sid, []))
             self.assignments[sid] = sorted(items, key=lambda d: (d.start, d.counselor))
             self.timelines[sid] = _sweep(items, start, end, order)
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduling.demand import DemandProfile
 from scheduling.fairness import fairness
@@ -48,3 +52,13 @@ def test_fairness_reports_hours_per_counselor_including_zero() -> None:
 def test_weighted_hours_follow_the_local_hour_of_day() -> None:
     p = DemandProfile(tuple(float(h) for h in range(24)))
     assert p.weighted_hours(sh(2026, 1, 6, 22, 30), sh(2026, 1, 7, 1)) == 0.5 * 22 + 23 + 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 400 * 24 * 60), st.integers(1, 120 * 24 * 60), st.sampled_from(
+    ("Asia/Shanghai", "Europe/Berlin", "America/New_York", "Asia/Kolkata")))
+def test_closed_form_weighted_hours_match_hour_by_hour(start_min: int, length_min: int, tz: str) -> None:
+    p = DemandProfile(tuple(float(h % 7 + 1) for h in range(24)), tz)
+    start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=start_min)
+    end = start + timedelta(minutes=length_min)
+    assert p.weighted_hours(start, end) == pytest.approx(p._stepwise(start, end), abs=1e-6)
