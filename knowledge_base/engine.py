@@ -19,7 +19,7 @@ from knowledge_base.model import LANGS, Entry, KBConfig, TopicName
 from knowledge_base.result import SearchResult
 from knowledge_base.scope import asks_for_services, refusal_reason
 from knowledge_base.services import Directory, services_answer
-from knowledge_base.text import detect_lang, tokenize, warm_up
+from knowledge_base.text import detect_lang, normalise, tokenize, warm_up
 
 SERVICES_FILE = CONFIG_FILE.parent / "services.yaml"
 SERVICE_TOPIC = "service_info"
@@ -117,8 +117,9 @@ class KnowledgeBase:
     def suggest_topics(self, question: str, lang: str | None = None, k: int | None = None
                        ) -> tuple[tuple[str, str], ...]:
         """The k closest topics as (topic id, name in the asker's language), best first."""
-        qlang = detect_lang(question, lang or "zh")
-        return self._named(self.rank(question, qlang).topics, qlang, k)
+        text = normalise(question)
+        qlang = detect_lang(text, lang or "zh")
+        return self._named(self.rank(text, qlang).topics, qlang, k)
 
     def _named(self, topic_ids: Sequence[str], lang: str, k: int | None = None
                ) -> tuple[tuple[str, str], ...]:
@@ -132,7 +133,7 @@ class KnowledgeBase:
         `lang` is a hint used only when the text itself shows no language; `now` (aware, or naive
         local time) lets service answers say what is open; without it hours are not checked.
         """
-        text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        text = normalise(question)[:MAX_QUESTION_CHARS]
         qlang = detect_lang(text, lang if lang in LANGS else "zh")
         if not text:
             return self._fallback(qlang, None, 0.0, ("seeking_help", SERVICE_TOPIC, "relaxation"))

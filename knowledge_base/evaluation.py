@@ -14,7 +14,7 @@ import numpy as np
 from knowledge_base.engine import KnowledgeBase, Ranking
 from knowledge_base.model import Calibration
 from knowledge_base.result import SearchResult
-from knowledge_base.text import detect_lang
+from knowledge_base.text import detect_lang, normalise
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def fit_calibration(kb: KnowledgeBase, rows: Iterable[dict[str, object]], steps:
     feats: list[tuple[float, ...]] = []
     labels: list[float] = []
     for row in rows:
-        q = " ".join(str(row.get("question", "")).split())
+        q = normalise(str(row.get("question", "")))
         if not q:
             continue
         r: Ranking = kb.rank(q, detect_lang(q, str(row.get("lang") or "zh")))

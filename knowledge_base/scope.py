@@ -33,7 +33,8 @@ _RELATION_ZH = _any("老公 老婆 丈夫 妻子 男朋友 女朋友 男友 女�
 _PERSON_ZH = "(他|她|我(的)?" + _RELATION_ZH + ")"
 _LABEL_ZH = _any("精神病 神经病 抑郁症 焦虑症 强迫症 双相 躁郁症 精神分裂 人格障碍 反社会 自恋型 心理变态")
 _PERSON_EN = ("((?i:him|her)|(?i:my " + _any(
-    r"husband wife partner boyfriend girlfriend boss coworker colleague friend neighbou?r roommate mom "
+    r"husband wife partner boyfriend girlfriend boss coworker co-worker colleague friend neighbou?r "
+    r"roommate mom "
     r"mum mother dad father brother sister ex mother-in-law teacher manager classmate cousin uncle aunt")
     + ")|[A-Z][a-z]+)")
 _LABEL_EN = "(?i:" + _any(r"narcissist\w* psychopath\w* sociopath\w* bipolar schizophreni\w* borderline "
@@ -60,7 +61,8 @@ _MEANS_EN = "|".join([
 ])
 _DOSE_EN = "|".join([
     r"dose", "dosage", "how many mg", r"milligrams?", r"\d+ ?mg", "how (much|many) .{0,20}should i take",
-    "double (my|the) dose", r"prescribe (me )?", "(is|are) .{0,20}(dangerous|toxic) (dose|amount)",
+    "double (my|the) dose", "without (a )?prescription", r"prescribe (me )?",
+    "(is|are) .{0,20}(dangerous|toxic) (dose|amount)",
     "how (much|many) .{0,30}(can|should|do|could) i take", "take at once",
     "(increase|decrease|raise|lower|stop|quit|come off|taper) (taking )?(my )?" + _DRUG_EN,
     "(take|mix) .{0,20}" + _DRUG_EN + " (with|and) ",
@@ -77,7 +79,8 @@ _OFF_ZH = _any(" ".join([
     "(买|推荐|哪款|哪个牌子).{0,6}(手机|电脑|洗衣机|冰箱|车|相机) 手机.{0,4}(推荐|哪款) 哪个牌子",
     "讲个笑话 唱首歌 几点了 星座 算命 菜价 房价 (申请|办)信用卡 信用卡怎么 贷款 签证 护照 报名",
     "宠物.{0,6}(不吃|生病|拉肚子|怎么养) 写.{0,4}(辞职信|简历|求职信|论文|报告|文案|邮件) 注册公司",
-    "NBA 足球 篮球 小说 星期几 几号 汇率 限号 机器人 减肥 綜艺 综艺 截图 密码 黄金价格 金价",
+    "(推荐|好玩的).{0,4}游戏 手机.{0,6}(设置|语言|壁纸) NBA 足球 篮球 小说 星期几 几号 汇率 限号",
+    "机器人 减肥 综艺 截图 密码 黄金价格 金价",
     "(苹果|华为|小米|三星).{0,6}(哪个好|怎么样) 今晚吃什么 吃什么好 多远 几种语言",
     "(推荐|好看的).{0,4}(电影|电视剧|书|歌|餐厅) 有多长 有多高 多少米 轮胎 去哪里玩 旅游攻略 超市 餐厅",
 ]))
@@ -91,19 +94,26 @@ _OFF_EN = r"\b" + _any(
     r"recommend\sa\s(good\s)?(movie|film|book|song|restaurant) movie pizza restaurant supermarket passport "
     r"visa credit\scard loan how\stall how\sfar\sis quantum tyre tire cover\sletter resume cv "
     r"exchange\srate what\sday\sis what\stime\sis president\sof history\sof wifi router "
-    r"get\sto\sthe\s(airport|station) buy\sshoes nba fried\srice") + r"\b"
+    r"get\sto\sthe\s(airport|station) buy\sshoes nba fried\srice "
+    r"play\s(chess|cards|poker|guitar|piano|football|basketball|tennis|mahjong) "
+    r"phone'?s?\s(language|settings|wallpaper) recommend\sa\s(good\s)?game") + r"\b"
 
 REFUSALS: tuple[tuple[RefusalReason, re.Pattern[str]], ...] = (
     ("means", re.compile(_MEANS_ZH)),
     ("means", re.compile(_MEANS_EN, re.I)),
-    ("medication", re.compile("开(点|些|一点)?.{0,4}" + _DRUG_ZH + "|" + _DRUG_ZH + ".{0,10}" + _DOSE_ZH
+    ("medication", re.compile("(不用|没有|不要|无)处方|开(点|些|一点)?.{0,4}" + _DRUG_ZH + "|" + _DRUG_ZH
+                              + ".{0,10}" + _DOSE_ZH
                               + "|" + _DOSE_ZH + ".{0,10}" + _DRUG_ZH
                               + "|" + _DRUG_ZH + ".{0,6}(和|跟|与).{0,6}(酒|药).{0,4}(一起|同时)")),
     ("medication", re.compile(_DOSE_EN, re.I)),
-    ("diagnosis", re.compile("(诊断|确诊|判断|鉴定)一?下?.{0,4}" + _PERSON_ZH + "|" + _PERSON_ZH
-                             + ".{0,6}(是不是|是否|算不算|有没有)(得了|有|患了?)?.{0,4}" + _LABEL_ZH)),
+    # A request to judge someone else ("is my boss a psychopath?", "我怀疑我老板有反社会人格"), not a
+    # carer saying a relative has a diagnosis ("my husband has bipolar disorder, how do I cope?").
+    ("diagnosis", re.compile("(诊断|确诊|判断|鉴定|分析)一?下?.{0,4}" + _PERSON_ZH + "|" + _PERSON_ZH
+                             + ".{0,6}(是不是|是否|算不算|有没有)(得了|有|患了?)?.{0,4}" + _LABEL_ZH
+                             + "|(怀疑|觉得|感觉)" + _PERSON_ZH + ".{0,6}" + _LABEL_ZH)),
     ("diagnosis", re.compile(r"\b(?i:diagnose) " + _PERSON_EN + r"|\b(?i:is|does|has) " + _PERSON_EN
-                             + " (a |an |have |has |got |)?" + _LABEL_EN)),
+                             + " (a |an |have |has |got |)?" + _LABEL_EN + "|" + _PERSON_EN
+                             + " (?i:is|seems) (?i:like )?(a |an )?(?i:real |total )?" + _LABEL_EN)),
     ("out_of_scope", re.compile(_OFF_ZH)),
     ("out_of_scope", re.compile(_OFF_EN, re.I)),
 )

@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import opencc
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -65,6 +67,20 @@ def _jieba() -> jieba.Tokenizer:
 def warm_up() -> None:
     """Load jieba's dictionary now rather than on the first question."""
     _jieba()
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width letters and digits), traditional -> simplified Chinese, single spaces.
+
+    Entries are written in simplified Chinese; a resident in Hong Kong or Taiwan types 焦慮, 睡不著.
+    """
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    return _t2s().convert(text) if HAN.search(text) else text
 
 
 def stem(word: str) -> str:
