@@ -65,9 +65,9 @@ def _cover(rot: Rotation, k: int, away: str, at: datetime, leave: LeaveIndex) ->
 
 
 def _resolve_slot(rot: Rotation, slot: Slot, swaps: list[Swap], leave: LeaveIndex,
-                  people: set[str]) -> list[DutyAssignment]:
+                  people: set[str], swap_edges: list[datetime]) -> list[DutyAssignment]:
     cuts = leave.cuts(people, slot.start, slot.end)
-    cuts.update(t for s in swaps for t in (s.start, s.end) if slot.start < t < slot.end)
+    cuts.update(swap_edges[bisect_right(swap_edges, slot.start):bisect_left(swap_edges, slot.end)])
     points = [slot.start, *sorted(cuts), slot.end]
     out: list[DutyAssignment] = []
     for a, b in zip(points, points[1:], strict=False):
@@ -116,10 +116,11 @@ def station_assignments(rota: Rota, station: str, start: datetime, end: datetime
              if s.state == SwapState.APPROVED and s.station == station and s.start < end and s.end > start]
     out: list[DutyAssignment] = []
     swappers = {p for s in swaps for p in (s.requester, s.other)}
+    swap_edges = sorted({t for s in swaps for t in (s.start, s.end)})
     for rot in rota.rotations_at(station):
         people = {*rot.members, *rot.backup} | swappers
         for slot in slots(rot, start, end):
-            out.extend(_resolve_slot(rot, slot, swaps, leave, people))
+            out.extend(_resolve_slot(rot, slot, swaps, leave, people, swap_edges))
     for ov in rota.overrides if overrides is None else overrides:
         s, e = max(ov.start, start), min(ov.end, end)
         if ov.station != station or s >= e:
