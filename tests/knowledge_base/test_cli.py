@@ -58,3 +58,11 @@ def test_check_passes_on_good_entries_and_lists_problems_on_bad(tmp_path: Path,
 
     assert code == 1
     assert f"{bad / 'sleep-009.yaml'}: audience: required field is missing" in capsys.readouterr().out
+
+
+def test_services_command_checks_hours_at_the_given_time(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["kb", "services", "海淀现在有开着的服务站吗", "--at", "2026-11-30T23:30"])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("24小时热线") and "海淀现在没有开放的服务站" in out

@@ -118,3 +118,13 @@ def test_result_record_carries_the_scoring_contract(kb: KnowledgeBase) -> None:
     contract = {"topic", "entry_id", "score", "fallback", "answer", "kind", "confidence", "alternatives"}
     assert contract <= set(record)
     assert record["topic"] == "sleep" and record["fallback"] is False
+
+
+def test_traditional_characters_are_read_as_simplified(kb: KnowledgeBase) -> None:
+    res = kb.search("失眠了有什麼辦法")
+
+    assert (res.kind, res.topic, res.lang) == ("answer", "sleep", "zh")
+
+
+def test_full_width_english_is_read_as_english(kb: KnowledgeBase) -> None:
+    assert kb.search("Ｗｈａｔ ｓｈｏｕｌｄ Ｉ ｄｏ ｉｎ ａ ｐａｎｉｃ ａｔｔａｃｋ？").topic == "panic"
