@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from scheduling.errors import RotaError
-from scheduling.model import DutyAssignment, Layer
+from scheduling.model import DutyAssignment, Layer, Rota
 from scheduling.rotation import member_of
 from scheduling.schedule import Schedule
 
@@ -52,7 +52,11 @@ def _prefer(found: Sequence[DutyAssignment], schedule: Schedule, language: str |
 
 
 def _coordinators(schedule: Schedule, station: str | None) -> list[str]:
-    rota = schedule.rota
+    return coordinators_for(schedule.rota, station)
+
+
+def coordinators_for(rota: Rota, station: str | None) -> list[str]:
+    """Coordinators of the station, else of the nearest station up the tree, else all of them."""
     everyone = [c.id for c in rota.counselors.values() if c.is_coordinator and c.active]
     for sid in rota.chain(station) if station else []:
         here = [c for c in everyone if rota.counselors[c].station == sid]

@@ -22,12 +22,13 @@ def fairness(schedule: Schedule, start: datetime, end: datetime,
              demand: DemandProfile | None = None) -> list[FairnessRow]:
     """Hours per counselor in [start, end) across all stations, most hours first.
 
-    Every active counselor gets a row, so someone never scheduled shows up with 0 hours.
+    Every active counselor (role counselor or coordinator) gets a row, so someone never
+    scheduled shows up with 0 hours.
     """
     demand = demand or DemandProfile()
     lo, hi = max(start, schedule.start).timestamp(), min(end, schedule.end).timestamp()
     rows: dict[str, FairnessRow] = {c.id: FairnessRow(c.id) for c in schedule.rota.counselors.values()
-                                    if c.active}
+                                    if c.active and {"counselor", "coordinator"} & set(c.roles)}
     layers: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for line in schedule.timelines.values():
         for i, who in enumerate(line.who):

@@ -92,3 +92,24 @@ def test_policy_copy_is_plain_json_and_later_config_edits_do_not_change_it(tmp_p
     s = Schedule(rota(rots, cs), AT - timedelta(days=1), AT + timedelta(days=1))
     assert step_targets(stored, 0, s, AT).timeout_s == 120.0
     assert stored == copied and stored["station"] == "hd"
+
+
+def test_shift_reminder_goes_out_fifteen_minutes_before_and_not_for_a_continuation() -> None:
+    from scheduling.reminders import shift_reminders
+
+    cs, rots = setup()
+    s = Schedule(rota(rots, cs), AT - timedelta(days=1), AT + timedelta(days=1))
+    due = shift_reminders(s, sh(2026, 1, 7, 7, 45), sh(2026, 1, 7, 7, 46))
+    assert [(n.counselor, n.at) for n in due] == [("b", sh(2026, 1, 7, 7, 45))]
+    assert due[0].dedupe_key.startswith("remind:b:hd:")
+
+
+def test_gap_alert_reaches_the_coordinator_of_the_station() -> None:
+    from scheduling.reminders import gap_alerts
+
+    cs, rots = setup()
+    r = rota(rots, cs, leave=(Leave("L", "s1", AT, AT + timedelta(hours=3)),))
+    s = Schedule(r, AT, AT + timedelta(days=2))
+    notices = gap_alerts(s, AT, days=1)
+    assert [n.counselor for n in notices] == ["boss"]  # room -> street -> hd has the coordinator
+    assert "room" in notices[0].text
