@@ -1,27 +1,26 @@
-"""The rota page: week and month calendars with gaps, swaps approved or declined, overrides,
-leave; every change audited in the same transaction."""
+"""The dashboard over the real rota (scheduling + its tables) on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 
 import aiohttp
 import pytest
 
+from bot.storage import rota_repo
 from bot.web.admin.common import LOCAL
 from tests.web.admin.conftest import Running, login
-from tests.web.admin.memory_rota import MemoryRota
 
-NAMES = {"c1": "Counselor Chen", "c2": "Counselor Li", "k1": "Coordinator Kim"}
+ROTA = Path(__file__).parent / "rota.yaml"
 TUESDAY_10 = datetime(2026, 3, 3, 10, 0, tzinfo=LOCAL)
 
 
 @pytest.fixture
-def rota(running: Running) -> MemoryRota:
-    r = MemoryRota(dict(NAMES))
-    running.server.container.extras["admin_rota"] = r
-    return r
+async def rota(running: Running) -> Running:
+    await rota_repo.import_rota_file(running.server.container.uow, ROTA, running.clock.now(), by="test")
+    return running
 
 
 def cell(body: str, at: datetime) -> str:
@@ -30,156 +29,180 @@ def cell(body: str, at: datetime) -> str:
     return found.group(0)
 
 
-async def audit(run: Running) -> list[tuple[str, str, str]]:
+async def request_accepted_swap(run: Running) -> str:
     async with run.server.container.uow() as uow:
-        return [(e.actor, e.action, e.object) for e in await uow.audit.all() if e.action.startswith("rota.")]
+        sid = await rota_repo.request_swap(uow.session, "c1", "k1", "hd", TUESDAY_10.replace(hour=8),
+                                           TUESDAY_10.replace(hour=20), run.clock.now())
+        await rota_repo.accept_swap(uow.session, sid, "k1")
+        await uow.commit()
+    return sid
 
 
-async def test_week_view_shows_who_is_on_duty_each_hour(running: Running, rota: MemoryRota,
-                                                        http: aiohttp.ClientSession) -> None:
-    await login(http, running.base, "kim")
-    async with http.get(running.base + "/admin/rota?date=2026-03-03") as resp:
-        body = await resp.text()
-    assert resp.status == 200
-    assert "Counselor Chen" in cell(body, TUESDAY_10)
-    assert "Counselor Li" in cell(body, TUESDAY_10.replace(hour=22))
-
-
-async def test_leave_without_cover_shows_as_a_gap(running: Running, rota: MemoryRota,
-                                                  http: aiohttp.ClientSession) -> None:
-    token = await login(http, running.base, "kim")
-
-    async with http.post(running.base + "/admin/rota/leave", data={
-            "csrf_token": token, "counselor_id": "c1", "start": "2026-03-03T08:00",
-            "end": "2026-03-03T20:00", "back": "/admin/rota?date=2026-03-03"}) as resp:
-        body = await resp.text()
-
-    assert "Leave saved." in body
-    assert 'class="slot gap"' in cell(body, TUESDAY_10)
-    assert ("k1", "rota.leave", "leave:1") in await audit(running)
-
-
-async def test_approving_a_swap_puts_the_other_person_on_the_calendar(
-        running: Running, rota: MemoryRota, http: aiohttp.ClientSession) -> None:
-    sid = rota.request_swap("c1", "k1", TUESDAY_10.replace(hour=8), TUESDAY_10.replace(hour=20))
-    token = await login(http, running.base, "kim")
-    async with http.get(running.base + "/admin/rota?date=2026-03-03") as resp:
+async def test_approving_a_stored_swap_changes_the_calendar_and_is_audited(
+        rota: Running, http: aiohttp.ClientSession) -> None:
+    sid = await request_accepted_swap(rota)
+    token = await login(http, rota.base, "kim")
+    async with http.get(rota.base + "/admin/rota?date=2026-03-03") as resp:
         before = await resp.text()
-    assert f'id="swap-{sid}"' in before
 
-    async with http.post(running.base + f"/admin/rota/swaps/{sid}/approve",
+    async with http.post(rota.base + f"/admin/rota/swaps/{sid}/approve",
                          data={"csrf_token": token, "back": "/admin/rota?date=2026-03-03"}) as resp:
         after = await resp.text()
 
     assert "Counselor Chen" in cell(before, TUESDAY_10)
-    assert "Coordinator Kim" in cell(after, TUESDAY_10) and "Counselor Chen" not in cell(after, TUESDAY_10)
-    assert f'id="swap-{sid}"' not in after
-    assert ("k1", "rota.swap_approve", f"swap:{sid}") in await audit(running)
+    assert 'layer-swap" data-counselor="k1"' in cell(after, TUESDAY_10)
+    assert "Counselor Chen" not in cell(after, TUESDAY_10)
+    async with rota.server.container.uow() as uow:
+        entries = [(e.actor, e.action, e.object) for e in await uow.audit.all()]
+        stored = await rota_repo.load_rota(uow.session)
+    assert ("k1", "rota.swap_approve", f"swap:{sid}") in entries
+    assert stored.swaps[0].state == "approved" and stored.swaps[0].decided_by == "k1"
 
 
-async def test_a_declined_swap_leaves_the_calendar_as_it_was(running: Running, rota: MemoryRota,
+async def test_leave_is_covered_by_the_next_member_and_a_gap_when_nobody_can(
+        rota: Running, http: aiohttp.ClientSession) -> None:
+    token = await login(http, rota.base, "kim")
+    leave = {"csrf_token": token, "start": "2026-03-03T08:00", "end": "2026-03-03T20:00",
+             "back": "/admin/rota?date=2026-03-03"}
+
+    async with http.post(rota.base + "/admin/rota/leave", data={**leave, "counselor_id": "c1"}) as resp:
+        covered = await resp.text()
+    async with http.post(rota.base + "/admin/rota/leave", data={**leave, "counselor_id": "c2"}) as resp:
+        uncovered = await resp.text()
+
+    assert 'layer-leave_cover" data-counselor="c2"' in cell(covered, TUESDAY_10)
+    assert 'class="slot gap"' in cell(uncovered, TUESDAY_10)
+    assert 'id="gaps"><h2>Coverage gaps (2)' in uncovered  # one per language the demand profile checks
+
+
+async def test_an_override_is_stored_shown_and_removed(rota: Running, http: aiohttp.ClientSession) -> None:
+    token = await login(http, rota.base, "kim")
+    await http.post(rota.base + "/admin/rota/overrides", data={
+        "csrf_token": token, "counselor_id": "k1", "station": "hd", "start": "2026-03-03T09:00",
+        "end": "2026-03-03T11:00"})
+    async with rota.server.container.uow() as uow:
+        (ov,) = (await rota_repo.load_rota(uow.session)).overrides
+    async with http.get(rota.base + "/admin/rota?date=2026-03-03") as resp:
+        shown = await resp.text()
+
+    async with http.post(rota.base + f"/admin/rota/overrides/{ov.id}/delete",
+                         data={"csrf_token": token, "back": "/admin/rota?date=2026-03-03"}) as resp:
+        removed = await resp.text()
+
+    assert 'layer-override" data-counselor="k1"' in cell(shown, TUESDAY_10)
+    assert "Coordinator Kim" not in cell(removed, TUESDAY_10)
+
+
+async def test_the_rota_refuses_an_unknown_station_with_a_clear_409(
+        rota: Running, http: aiohttp.ClientSession) -> None:
+    token = await login(http, rota.base, "kim")
+    async with http.post(rota.base + "/admin/rota/overrides", data={
+            "csrf_token": token, "counselor_id": "k1", "station": "nowhere", "start": "2026-03-03T09:00",
+            "end": "2026-03-03T11:00"}) as resp:
+        assert resp.status == 409
+        assert "unknown station" in await resp.text()
+
+
+async def test_a_swap_on_someones_behalf_is_stored_approved(rota: Running,
+                                                            http: aiohttp.ClientSession) -> None:
+    token = await login(http, rota.base, "kim")
+    async with http.post(rota.base + "/admin/rota/swaps", data={
+            "csrf_token": token, "requester": "c2", "other": "k1", "station": "hd",
+            "start": "2026-03-03T20:00", "end": "2026-03-04T08:00",
+            "back": "/admin/rota?date=2026-03-03"}) as resp:
+        body = await resp.text()
+    assert "Coordinator Kim" in cell(body, TUESDAY_10.replace(hour=22))
+
+
+async def test_month_view_and_report_coverage_come_from_the_stored_rota(
+        rota: Running, http: aiohttp.ClientSession) -> None:
+    await login(http, rota.base, "kim")
+    async with http.get(rota.base + "/admin/rota?view=month&date=2026-03-10") as resp:
+        month = await resp.text()
+    async with http.get(rota.base + "/admin/reports.csv?from=2026-03-02&to=2026-03-08") as resp:
+        report = await resp.text()
+    assert "08:00–20:00 hd Counselor Chen" in month
+    assert "coverage_hours,hd,168.0" in report
+
+
+async def test_no_rota_yet_says_how_to_import_one(running: Running, http: aiohttp.ClientSession) -> None:
+    await login(http, running.base, "kim")
+    async with http.get(running.base + "/admin/rota") as resp:
+        body = await resp.text()
+    assert resp.status == 200 and "hotline rota import" in body
+
+
+async def test_overview_names_who_is_on_duty_now(rota: Running, http: aiohttp.ClientSession) -> None:
+    await login(http, rota.base, "kim")  # the clock says Monday 09:00 in Beijing: Chen's day shift
+    async with http.get(rota.base + "/admin") as resp:
+        body = await resp.text()
+    on_duty = body.split('id="on-duty">')[1].split("</ul>")[0]
+    assert "Counselor Chen" in on_duty and "until 03-02 20:00" in on_duty
+
+
+async def test_a_declined_swap_leaves_the_calendar_as_it_was(rota: Running,
                                                              http: aiohttp.ClientSession) -> None:
-    sid = rota.request_swap("c1", "k1", TUESDAY_10.replace(hour=8), TUESDAY_10.replace(hour=20))
-    token = await login(http, running.base, "kim")
+    sid = await request_accepted_swap(rota)
+    token = await login(http, rota.base, "kim")
 
-    async with http.post(running.base + f"/admin/rota/swaps/{sid}/decline",
+    async with http.post(rota.base + f"/admin/rota/swaps/{sid}/decline",
                          data={"csrf_token": token, "back": "/admin/rota?date=2026-03-03"}) as resp:
         body = await resp.text()
 
     assert "Swap declined." in body and "Counselor Chen" in cell(body, TUESDAY_10)
 
 
-async def test_deciding_a_swap_twice_is_a_clear_conflict(running: Running, rota: MemoryRota,
-                                                         http: aiohttp.ClientSession) -> None:
-    sid = rota.request_swap("c1", "k1", TUESDAY_10, TUESDAY_10.replace(hour=12))
-    token = await login(http, running.base, "kim")
-    await http.post(running.base + f"/admin/rota/swaps/{sid}/approve", data={"csrf_token": token})
+async def test_deciding_a_swap_twice_is_a_clear_conflict(rota: Running, http: aiohttp.ClientSession) -> None:
+    sid = await request_accepted_swap(rota)
+    token = await login(http, rota.base, "kim")
+    await http.post(rota.base + f"/admin/rota/swaps/{sid}/approve", data={"csrf_token": token})
 
-    async with http.post(running.base + f"/admin/rota/swaps/{sid}/decline",
+    async with http.post(rota.base + f"/admin/rota/swaps/{sid}/decline",
                          data={"csrf_token": token}) as resp:
         assert resp.status == 409
-        assert "no longer waiting" in await resp.text()
-    assert len(await audit(running)) == 1
+        assert "cannot be declined now" in await resp.text()
+    async with rota.server.container.uow() as uow:
+        actions = [e.action for e in await uow.audit.all() if e.action.startswith("rota.")]
+    assert actions == ["rota.swap_approve"]
 
 
-async def test_a_coordinator_swaps_on_someones_behalf(running: Running, rota: MemoryRota,
-                                                      http: aiohttp.ClientSession) -> None:
-    token = await login(http, running.base, "kim")
-
-    async with http.post(running.base + "/admin/rota/swaps", data={
-            "csrf_token": token, "requester": "c2", "other": "k1", "station": "hd",
-            "start": "2026-03-03T20:00", "end": "2026-03-04T08:00",
-            "back": "/admin/rota?date=2026-03-03"}) as resp:
-        body = await resp.text()
-
-    assert "Coordinator Kim" in cell(body, TUESDAY_10.replace(hour=22))
-    assert [a[1] for a in await audit(running)] == ["rota.swap_approve"]
-
-
-async def test_an_override_is_added_and_deleted(running: Running, rota: MemoryRota,
-                                                http: aiohttp.ClientSession) -> None:
-    token = await login(http, running.base, "kim")
-    form = {"csrf_token": token, "counselor_id": "k1", "station": "hd", "start": "2026-03-03T09:00",
-            "end": "2026-03-03T11:00", "back": "/admin/rota?date=2026-03-03"}
-
-    async with http.post(running.base + "/admin/rota/overrides", data=form) as resp:
-        added = await resp.text()
-    async with http.post(running.base + "/admin/rota/overrides/1/delete",
-                         data={"csrf_token": token, "back": "/admin/rota?date=2026-03-03"}) as resp:
-        removed = await resp.text()
-
-    assert 'layer-override" data-counselor="k1"' in cell(added, TUESDAY_10)
-    assert "Coordinator Kim" not in cell(removed, TUESDAY_10)
-    assert [a[1:] for a in await audit(running)] == [("rota.override", "override:1"),
-                                                      ("rota.override_delete", "override:1")]
-
-
-async def test_an_override_that_ends_before_it_starts_is_refused(
-        running: Running, rota: MemoryRota, http: aiohttp.ClientSession) -> None:
-    token = await login(http, running.base, "kim")
-    async with http.post(running.base + "/admin/rota/overrides", data={
+async def test_an_override_that_ends_before_it_starts_is_refused(rota: Running,
+                                                                 http: aiohttp.ClientSession) -> None:
+    token = await login(http, rota.base, "kim")
+    async with http.post(rota.base + "/admin/rota/overrides", data={
             "csrf_token": token, "counselor_id": "k1", "station": "hd",
             "start": "2026-03-03T11:00", "end": "2026-03-03T09:00"}) as resp:
         assert resp.status == 400
-    assert await audit(running) == []
+    async with rota.server.container.uow() as uow:
+        assert (await rota_repo.load_rota(uow.session)).overrides == ()
 
 
-async def test_month_view_marks_days_with_gaps(running: Running, rota: MemoryRota,
-                                               http: aiohttp.ClientSession) -> None:
-    token = await login(http, running.base, "kim")
-    await http.post(running.base + "/admin/rota/leave", data={
-        "csrf_token": token, "counselor_id": "c2", "start": "2026-03-10T20:00", "end": "2026-03-11T08:00"})
+async def test_month_view_marks_days_with_gaps(rota: Running, http: aiohttp.ClientSession) -> None:
+    token = await login(http, rota.base, "kim")
+    for who in ("c1", "c2"):  # both away: nobody left to cover the night
+        await http.post(rota.base + "/admin/rota/leave", data={
+            "csrf_token": token, "counselor_id": who, "start": "2026-03-10T20:00", "end": "2026-03-11T08:00"})
 
-    async with http.get(running.base + "/admin/rota?view=month&date=2026-03-10") as resp:
+    async with http.get(rota.base + "/admin/rota?view=month&date=2026-03-10") as resp:
         body = await resp.text()
 
-    assert 'class="calendar month"' in body
-    assert re.search(r'<td class="day gap" data-day="2026-03-10">', body)
-    assert re.search(r'<td class="day gap" data-day="2026-03-11">', body)
-    assert re.search(r'<td class="day" data-day="2026-03-12">', body)
+    assert '<td class="day gap" data-day="2026-03-10">' in body
+    assert '<td class="day gap" data-day="2026-03-11">' in body
+    assert '<td class="day" data-day="2026-03-12">' in body
 
 
-async def test_station_filter_shows_only_that_station(running: Running, rota: MemoryRota,
-                                                      http: aiohttp.ClientSession) -> None:
-    await login(http, running.base, "kim")
-    async with http.get(running.base + "/admin/rota?date=2026-03-03&station=cy") as resp:
+async def test_station_filter_shows_only_that_station(rota: Running, http: aiohttp.ClientSession) -> None:
+    await login(http, rota.base, "kim")
+    async with http.get(rota.base + "/admin/rota?date=2026-03-03&station=cy") as resp:
         body = await resp.text()
     assert "Counselor Chen" not in cell(body, TUESDAY_10)
 
 
-async def test_a_counselor_cannot_approve_a_swap(running: Running, rota: MemoryRota,
-                                                 http: aiohttp.ClientSession) -> None:
-    sid = rota.request_swap("c1", "k1", TUESDAY_10, TUESDAY_10.replace(hour=12))
-    token = await login(http, running.base, "chen")
-    async with http.post(running.base + f"/admin/rota/swaps/{sid}/approve",
+async def test_a_counselor_cannot_approve_a_swap(rota: Running, http: aiohttp.ClientSession) -> None:
+    sid = await request_accepted_swap(rota)
+    token = await login(http, rota.base, "chen")
+    async with http.post(rota.base + f"/admin/rota/swaps/{sid}/approve",
                          data={"csrf_token": token}, allow_redirects=False) as resp:
         assert resp.status == 403
-    assert rota.swaps_[sid].state == "accepted"
-
-
-async def test_reports_count_scheduled_hours_per_station(running: Running, rota: MemoryRota,
-                                                         http: aiohttp.ClientSession) -> None:
-    await login(http, running.base, "kim")
-    async with http.get(running.base + "/admin/reports.csv?from=2026-03-02&to=2026-03-08") as resp:
-        body = await resp.text()
-    assert "coverage_hours,hd,168.0" in body  # two 12-hour shifts a day for a week
+    async with rota.server.container.uow() as uow:
+        assert (await rota_repo.load_rota(uow.session)).swaps[0].state == "accepted"
