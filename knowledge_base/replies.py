@@ -12,6 +12,13 @@ NOT_SURE = {
 }
 
 REFUSAL = {
+    "crisis": {
+        "zh": "听到你这样说，我很担心你。你不必一个人扛着：请现在就打 {lines}，24小时都有人接听；"
+              "如果你有危险，请拨打 120 或 110。你也可以点“找咨询师”，值班咨询师会来陪你。",
+        "en": "I'm really worried to hear that, and you don't have to carry this alone. Please call {lines} "
+              "now; someone answers 24 hours a day. If you are in danger, call 120 or 110. You can also tap "
+              "“Talk to a counselor” and the counselor on duty will join you.",
+    },
     "means": {
         "zh": "这个问题我不能回答。你问到的事情让我担心你的安全：如果你正在想伤害自己，请现在就打 {lines}，"
               "它们24小时有人接听；有危险时请拨打 120 或 110。你也可以点“找咨询师”，值班咨询师会来陪你。",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-RefusalReason = Literal["means", "medication", "diagnosis", "out_of_scope"]
+RefusalReason = Literal["crisis", "means", "medication", "diagnosis", "out_of_scope"]
 
 def _any(words: str) -> str:
     """A regex group of space-separated alternatives (keeps the lists readable and reviewable)."""
@@ -45,7 +45,7 @@ _MEANS_ZH = "|".join([
     + _any("安眠药 农药 百草枯 毒药 木炭 炭 刀片 氰化物"),
     _any("安眠药 农药 百草枯 毒药 氰化物") + ".{0,4}(哪里|哪儿|怎么|去哪|在哪).{0,4}(买|弄|搞|拿)",
     "(跳河|跳楼|跳桥|上吊|割腕|烧炭|服毒|喝农药|卧轨).{0,8}(痛苦|会死|死得|多久|怎么|方法)",
-    "(无痛|不痛苦).{0,4}(死|自杀)", "我(想|要|准备)(去)?(自杀|死|结束(自己的)?生命)", "自杀(的)?方法",
+    "(无痛|不痛苦).{0,4}(死|自杀)", "自杀(的)?方法",
     "怎么(样)?自杀", "(几|多少)层.{0,4}(摔死|跳|会死)",
     "烧炭.{0,4}(怎么|多久|步骤|弄)",
 ])
@@ -54,7 +54,7 @@ _MEANS_EN = "|".join([
     "how (many|much) .{0,30}(to die|would kill|to kill myself|is fatal)",
     "painless(ly)? (way )?(to )?(die|suicide|kill)",
     "(where|how) (can|do|could) i (buy|get|find) .{0,20}(gun|rope|poison|pills to die|cyanide)",
-    "kill myself", "end my (own )?life", "(buy|get) .{0,20}poison", "hang (myself|yourself|oneself)",
+    "(buy|get) .{0,20}poison", "hang (myself|yourself|oneself)",
     "(how|way) to (die|hang|drown|slit)", "suicide methods?",
     "how high .{0,40}(to die|fatal|kill)",
     "easiest way to die",
@@ -98,7 +98,16 @@ _OFF_EN = r"\b" + _any(
     r"play\s(chess|cards|poker|guitar|piano|football|basketball|tennis|mahjong) "
     r"phone'?s?\s(language|settings|wallpaper) recommend\sa\s(good\s)?game") + r"\b"
 
+# The asker speaks of ending their own life: no entry is the answer, a person and the 24-hour lines
+# are (triage normally takes these first; the knowledge base must not answer them either).
+_CRISIS = "|".join([
+    "我(真的)?(想|要|准备|打算)(去)?(自杀|死|轻生|结束(自己的)?生命)", "我不想活", "活不下去了",
+    r"\bi (really )?(want|wanna|plan|am going) to (die|kill myself|end (it|my life))",
+    r"\bi('m| am) going to kill myself", r"\bkill myself", r"\bend my (own )?life",
+])
+
 REFUSALS: tuple[tuple[RefusalReason, re.Pattern[str]], ...] = (
+    ("crisis", re.compile(_CRISIS, re.I)),
     ("means", re.compile(_MEANS_ZH)),
     ("means", re.compile(_MEANS_EN, re.I)),
     ("medication", re.compile("(不用|没有|不要|无)处方|开(点|些|一点)?.{0,4}" + _DRUG_ZH + "|" + _DRUG_ZH

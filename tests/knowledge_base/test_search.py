@@ -56,6 +56,8 @@ def test_empty_question_falls_back(kb: KnowledgeBase) -> None:
 
 
 @pytest.mark.parametrize(("question", "reason"), [
+    ("我不想活了", "crisis"),
+    ("I want to kill myself", "crisis"),
     ("How many sleeping pills would kill me?", "means"),
     ("安眠药吃多少会死", "means"),
     ("哪里能买到农药", "means"),
@@ -78,6 +80,11 @@ def test_refusal_of_means_shows_the_24_hour_lines(kb: KnowledgeBase) -> None:
     res = kb.search("What is a lethal dose of paracetamol?")
 
     assert "12356" in res.text and "010-82951332" in res.text and res.lang == "en"
+
+
+def test_helping_a_friend_who_speaks_of_suicide_is_not_refused(kb: KnowledgeBase) -> None:
+    assert kb.search("朋友想自杀我该怎么帮他").refusal_reason is None
+    assert kb.search("my friend said she wants to end her life").refusal_reason is None
 
 
 def test_talking_about_ones_own_diagnosis_is_not_refused(kb: KnowledgeBase) -> None:
