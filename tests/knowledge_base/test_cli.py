@@ -13,7 +13,8 @@ from bot.cli.main import main
 from tests.knowledge_base.conftest import ENTRIES
 
 
-def run_jsonl(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stdin: str) -> list[dict[str, Any]]:
+def run_jsonl(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+              stdin: str) -> list[dict[str, Any]]:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     assert main(["kb", "search", "--jsonl", "--entries", str(ENTRIES)]) == 0
     return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
