@@ -116,6 +116,10 @@ def step_targets(policy: Mapping[str, Any], step: int, schedule: Schedule, at: d
     if step >= len(steps) or steps[step]["kind"] == "hotline_fallback":
         return StepTargets("hotline_fallback", (), 0.0, 0, fallback=True,
                            coordinators=tuple(_coordinators(schedule, station)))
+    if station is not None and station not in schedule.timelines:
+        # The station was removed after this case started: ask the whole network rather than
+        # fail (a crisis must still reach someone).
+        station = None
     s = steps[step]
     ids = _who(str(s["kind"]), schedule, station, at, language)
     return StepTargets(str(s["kind"]), tuple(ids), float(s["timeout_s"]), int(s.get("repeat", 0)))

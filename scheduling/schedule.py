@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from scheduling.errors import RotaError
 from scheduling.layers import LeaveIndex, station_assignments
-from scheduling.model import DutyAssignment, Layer, Override, Rota
+from scheduling.model import DutyAssignment, Layer, Leave, Override, Rota
 
 # Scheduled holders first, then extra people from overrides; within that, rota order.
 _RANK = {Layer.ROTATION: 0, Layer.SWAP: 0, Layer.LEAVE_COVER: 0, Layer.OVERRIDE: 1}
@@ -58,7 +58,11 @@ class Schedule:
         if start >= end:
             raise RotaError("the schedule's span is empty: give an end after the start")
         self.rota, self.start, self.end = rota, start, end
-        leave = LeaveIndex(rota.leave)
+        # An inactive account is treated as away for the whole span: the rotation's cover shows
+        # instead, so nobody is offered a crisis chat through an account that cannot answer.
+        away = tuple(Leave(f"inactive:{c.id}", c.id, start, end) for c in rota.counselors.values()
+                     if not c.active)
+        leave = LeaveIndex(rota.leave + away)
         order = {r.id: i for i, r in enumerate(rota.rotations)}
         overrides: dict[str, list[Override]] = {}
         for ov in rota.overrides:

@@ -30,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     gaps.add_argument("--lang", action="append", help="repeatable; default: config/demand.yaml languages")
     gaps.add_argument("--min-staff", type=int)
     gaps.add_argument("--top", type=int, default=30)
+    gaps.add_argument("--svg", help="also draw the gaps as an SVG heat map into this file")
     gaps.set_defaults(handler=_gaps)
     ics = sub.add_parser("ics", help="iCal of duty spans for one counselor or station")
     who = ics.add_mutually_exclusive_group(required=True)
@@ -189,6 +190,14 @@ def _gaps(args: argparse.Namespace) -> int:
         table.add_row(g.station, g.language or "any", local(g.start), local(g.end), f"{g.hours:.1f}",
                       str(g.missing), f"{g.severity:.1f}")
     Console().print(table)
+    if args.svg:
+        from scheduling.gap_picture import gaps_svg
+
+        shown = args.station or sorted({r.station for r in schedule.rota.rotations})
+        hours = int((end - start).total_seconds() // 3600)
+        with open(args.svg, "w", encoding="utf-8") as f:
+            f.write(gaps_svg(gaps, shown, start, hours, demand.profile()))
+        print(f"wrote {args.svg}")
     return 0
 
 

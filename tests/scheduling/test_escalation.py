@@ -113,3 +113,16 @@ def test_gap_alert_reaches_the_coordinator_of_the_station() -> None:
     notices = gap_alerts(s, AT, days=1)
     assert [n.counselor for n in notices] == ["boss"]  # room -> street -> hd has the coordinator
     assert "room" in notices[0].text
+
+
+def test_a_station_removed_after_the_case_started_asks_the_whole_network() -> None:
+    cs, rots = setup()
+    assert targets(rota(rots, cs), "gone", 1).counselors == ("a", "e", "s1")
+
+
+def test_an_inactive_account_is_skipped_and_covered() -> None:
+    from dataclasses import replace
+
+    cs, rots = setup()
+    cs["a"] = replace(cs["a"], active=False)
+    assert targets(rota(rots, cs), "hd", 0).counselors == ("b",)

@@ -52,7 +52,11 @@ def test_ics_for_a_station_parses_back(db: Path) -> None:
 
 def test_gaps_fairness_and_swaps_run(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(["rota", "import", DEMO])
-    assert main(["rota", "gaps", "--from", "2026-12-01T00:00+08:00", "--station", "cy", "--lang", "en"]) == 0
+    assert main(["rota", "gaps", "--from", "2026-12-01T00:00+08:00", "--station", "cy", "--lang", "en",
+                 "--svg", str(db / "gaps.svg")]) == 0
+    import xml.etree.ElementTree as ET
+    svg = ET.parse(db / "gaps.svg").getroot()
+    assert any(el.tag.endswith("rect") and el.get("fill") == "#d62728" for el in svg.iter())
     assert main(["rota", "fairness", "--from", "2026-12-01T00:00+08:00"]) == 0
     assert main(["rota", "swap", "on-behalf", "c1", "c2", "bj-city", "2026-12-02T08:00+08:00",
                  "2026-12-02T20:00+08:00", "--by", "c6"]) == 0
