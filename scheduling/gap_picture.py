@@ -24,18 +24,20 @@ def _hour_index(t: datetime, start: datetime) -> float:
 
 def gaps_svg(gaps: Sequence[Gap], stations: Sequence[str], start: datetime, hours: int = 168,
              demand: DemandProfile | None = None) -> str:
-    """SVG markup for `hours` hours from `start` (local day lines in Asia/Shanghai time)."""
+    """SVG markup for `hours` hours from `start`, a line at each local midnight (Asia/Shanghai)."""
     demand = demand or DemandProfile()
     top_w = max(demand.weights) or 1.0
     width, height = LABEL_W + hours * CELL, HEAD_H + len(stations) * (CELL * 3)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'font-family="sans-serif" font-size="10"><rect width="100%" height="100%" fill="white"/>']
     tz = zone(DEFAULT_TZ)
-    for h in range(0, hours, 24):
-        day = (start + timedelta(hours=h)).astimezone(tz)
+    local = start.astimezone(tz)
+    day = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), tz)  # next midnight
+    while (h := _hour_index(day, start)) < hours:
         x = LABEL_W + h * CELL
-        out.append(f'<line x1="{x}" y1="{HEAD_H - 4}" x2="{x}" y2="{height}" stroke="#bbb"/>'
-                   f'<text x="{x + 2}" y="{HEAD_H - 8}">{day:%a %m-%d %H:%M}</text>')
+        out.append(f'<line x1="{x:.1f}" y1="{HEAD_H - 4}" x2="{x:.1f}" y2="{height}" stroke="#bbb"/>'
+                   f'<text x="{x + 2:.1f}" y="{HEAD_H - 8}">{day:%a %m-%d}</text>')
+        day = datetime.combine(day.date() + timedelta(days=1), datetime.min.time(), tz)
     for row, station in enumerate(stations):
         y = HEAD_H + row * CELL * 3
         out.append(f'<text x="2" y="{y + CELL * 2}">{escape(station)}</text>')
