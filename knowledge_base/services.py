@@ -124,11 +124,13 @@ class Directory(BaseModel):
 _WORDS = {
     "zh": {"lines": "24小时热线（任何时候都可以打）：", "open": "现在开放", "closed": "现在未开放",
            "next": "下次开放", "none_open": "{where}现在没有开放的服务站。", "stations": "{where}的服务站：",
-           "open_list": "现在开放的服务站：", "demo": "（示例数据，上线前由运营方替换）", "all": "北京",
+           "open_list": "现在开放的服务站：",
+           "elsewhere": "其他地方现在开放的：", "demo": "（示例数据，上线前由运营方替换）", "all": "北京",
            "sep": "；", "person": "也可以点“找咨询师”，由值班咨询师和你聊。"},
     "en": {"lines": "24-hour lines (any time, day or night):", "open": "open now", "closed": "closed now",
            "next": "next opens", "none_open": "No station in {where} is open right now.",
            "stations": "Stations in {where}:", "open_list": "Stations open right now:",
+           "elsewhere": "Open right now elsewhere:",
            "demo": "(demo data, to be replaced by the operator before going live)", "all": "Beijing",
            "sep": "; ", "person": "You can also tap “Talk to a counselor” to reach the counselor on duty."},
 }
@@ -155,34 +157,45 @@ def _lines_block(d: Directory, lang: str) -> str:
     return f"{w['lines']}\n{body}"
 
 
+def _by_level(stations: list[Station]) -> list[Station]:
+    return sorted(stations, key=lambda s: LEVEL_ORDER[s.level])
+
+
+def _stations_part(d: Directory, question: str, district: str | None, local: datetime, lang: str) -> str:
+    """The stations block: open ones (or all in the district), else when the district's next open."""
+    w = _WORDS[lang]
+    where = d.districts[district].get_name(lang) if district else w["all"]
+    wants_open = bool(OPEN_NOW.search(question))
+    in_area = _by_level([s for s in d.stations if district in (None, s.district)])
+    chosen = d.open_now(local, district) if wants_open else in_area
+    if chosen:
+        head = w["open_list"] if wants_open and district is None else w["stations"].format(where=where)
+        return head + "\n" + "\n".join(_station_line(s, local, lang) for s in chosen[:6])
+    text = w["none_open"].format(where=where) + "\n" + "\n".join(
+        _station_line(s, local, lang) for s in in_area[:4])
+    elsewhere = d.open_now(local)
+    if elsewhere:  # another district's centre is open now: worth the trip for some
+        text += "\n" + w["elsewhere"] + "\n" + "\n".join(_station_line(s, local, lang) for s in elsewhere[:3])
+    return text
+
+
 def services_answer(d: Directory, question: str, lang: str, now: datetime | None) -> str:
     """A directory answer: the named district's stations (or those open now), then the 24-hour lines.
 
-    Lines come first when the question asks for a number or it is night; without `now` the stations
-    are listed without an open/closed status.
+    Lines come first when the question asks for a number or nothing is open; without `now` the
+    stations are listed without an open/closed status.
     """
     w = _WORDS[lang]
     district = d.district_in(question)
-    where = d.districts[district].get_name(lang) if district else w["all"]
     local = d.local(now) if now is not None else None
     parts: list[str] = []
     if local is None:
-        chosen = [s for s in d.stations if district in (None, s.district)]
+        where = d.districts[district].get_name(lang) if district else w["all"]
+        chosen = _by_level([s for s in d.stations if district in (None, s.district)])
         parts.append(w["stations"].format(where=where) + "\n" + "\n".join(
             f"• {s.name.get(lang)} — {s.address.get(lang)}" for s in chosen))
     elif district is not None or not LINES.search(question) or OPEN_NOW.search(question):
-        in_area = [s for s in sorted(d.stations, key=lambda s: LEVEL_ORDER[s.level])
-                   if district in (None, s.district)]
-        chosen = d.open_now(local, district) if OPEN_NOW.search(question) else in_area
-        if chosen:
-            head = w["open_list"] if OPEN_NOW.search(question) and district is None else w["stations"].format(
-                where=where)
-            parts.append(head + "\n" + "\n".join(_station_line(s, local, lang) for s in chosen[:6]))
-        else:
-            later = [x for x in sorted(d.stations, key=lambda x: LEVEL_ORDER[x.level])
-                     if district in (None, x.district)][:4]
-            parts.append(w["none_open"].format(where=where) + "\n" + "\n".join(
-                _station_line(x, local, lang) for x in later))
+        parts.append(_stations_part(d, question, district, local, lang))
     lines_first = bool(LINES.search(question)) or (local is not None and not d.open_now(local))
     block = _lines_block(d, lang)
     parts = [block, *parts] if lines_first else [*parts, block]

@@ -73,3 +73,11 @@ def test_district_named_by_alias(directory: Directory) -> None:
     assert directory.district_in("中关村附近有服务站吗") == "haidian"
     assert directory.district_in("stations in Chaoyang?") == "chaoyang"
     assert directory.district_in("附近有服务站吗") is None
+
+
+def test_when_the_district_is_closed_stations_open_elsewhere_are_named(directory: Directory) -> None:
+    # Sunday noon: Haidian's stations are closed, the city centre and Chaoyang's centre are open.
+    text = services_answer(directory, "海淀有没有现在开着的心理服务站", "zh", at(6, 12))
+
+    assert "海淀现在没有开放的服务站" in text
+    assert "其他地方现在开放的：" in text and "北京市社会心理服务指导中心（示例）" in text
