@@ -1,5 +1,5 @@
-"""Demo data for `make run` / `hotline serve --demo`: staff with web logins, and (when the rota
-package provides it) a station tree and a rota with someone on duty now.
+"""Demo data for `make run` / `hotline serve --demo`: the demo rota (a station tree and rotations
+with someone on duty at every hour, config/demo_rota.yaml) and web logins for its staff.
 
 Demo passwords are random, made once and kept in ./var/demo_logins.json (mode 600) so that they
 stay the same across restarts; they are printed at every start. Never used outside demo mode.
@@ -7,7 +7,6 @@ stay the same across restarts; they are printed at every start. Never used outsi
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import secrets
@@ -32,11 +31,13 @@ class DemoStaff:
     station_id: str | None = None
 
 
+DEMO_ADMIN = DemoStaff("demo-admin", "demo-admin", "Demo Admin", "Admin", ("admin",))
+# Used only when the rota package is missing; normally config/demo_rota.yaml names the staff.
 DEMO_STAFF = (
     DemoStaff("c-li", "li", "李娜 Li Na", "小李", ("counselor",)),
     DemoStaff("c-wang", "wang", "王强 Wang Qiang", "小王", ("counselor",)),
     DemoStaff("k-zhao", "zhao", "赵敏 Zhao Min", "赵老师", ("coordinator", "counselor")),
-    DemoStaff("a-admin", "admin", "Admin", "Admin", ("admin",)),
+    DEMO_ADMIN,
 )
 
 
@@ -71,33 +72,45 @@ async def seed_staff(uow_factory: UnitOfWorkFactory, staff: tuple[DemoStaff, ...
             if not c.password_hash or not verify_password(c.password_hash, passwords[s.login]):
                 c.password_hash = hash_password(passwords[s.login])
             c.web_login, c.roles, c.active = s.login, list(s.roles), True
+            c.alias = c.alias or s.alias
         await uow.commit()
 
 
 async def seed_rota(container: Any) -> str:
-    """Import the demo rota when the rota package provides an importer; says what it did."""
-    settings = container.settings
-    path = Path(settings.config_dir) / "demo_rota.yaml"
-    try:
-        module = importlib.import_module("bot.storage.rota_repo")
-    except ImportError:
-        return "no rota importer yet: counselors seeded, nobody scheduled (the rota adapter decides)"
-    importer = getattr(module, "import_demo_rota", None)
-    if importer is None or not path.exists():
-        return f"rota: no demo importer or {path} missing"
-    result = await importer(container.uow, path, container.clock.now())
-    return f"rota: {result}" if result else "rota: demo rota imported"
+    """Import config/demo_rota.yaml (stations, counselors with web logins, rotations that put
+    someone on duty at every hour) through the rota package's importer."""
+    from bot.storage.rota_repo import import_demo_rota
+
+    path = Path(container.settings.config_dir) / "demo_rota.yaml"
+    return str(await import_demo_rota(container.uow, path, container.clock.now()))
+
+
+async def rota_staff(uow_factory: UnitOfWorkFactory) -> tuple[DemoStaff, ...]:
+    """Everyone the demo rota gave a web login, plus a demo admin (admins hold no chats)."""
+    async with uow_factory() as uow:
+        rows = [c for c in await uow.counselors.all() if c.web_login and c.active]
+    # Residents see an alias, never a counselor's name (identity protected by default).
+    staff = tuple(DemoStaff(c.id, str(c.web_login), c.name, c.alias or c.id.upper(),
+                            tuple(c.roles or ()), tuple(c.languages or ()), c.station_id)
+                  for c in rows if c.id != DEMO_ADMIN.id)
+    return (*staff, DEMO_ADMIN)
 
 
 async def seed(container: Any) -> list[tuple[DemoStaff, str]]:
-    """Seed everything for the demo; returns (staff, password) pairs to print."""
-    passwords = demo_passwords(Path(container.settings.var_dir), [s.login for s in DEMO_STAFF])
-    await seed_staff(container.uow, DEMO_STAFF, passwords)
+    """Seed everything for the demo; returns (staff, password) pairs to print.
+
+    With the rota package present its demo rota decides who the counselors are (so the people
+    on duty are the ones who can log in); without it, a small fixed staff is seeded.
+    """
     try:
         log.info(await seed_rota(container))
-    except Exception as exc:  # a demo without a rota still shows chat and console
-        log.warning("demo rota not seeded (%s: %s)", exc.__class__.__name__, exc)
-    return [(s, passwords[s.login]) for s in DEMO_STAFF]
+        staff = await rota_staff(container.uow)
+    except ImportError:
+        log.warning("no rota importer: seeding demo staff without a rota")
+        staff = DEMO_STAFF
+    passwords = demo_passwords(Path(container.settings.var_dir), [s.login for s in staff])
+    await seed_staff(container.uow, staff, passwords)
+    return [(s, passwords[s.login]) for s in staff]
 
 
 def banner(base_url: str, accounts: list[tuple[DemoStaff, str]]) -> str:
@@ -110,6 +123,6 @@ def banner(base_url: str, accounts: list[tuple[DemoStaff, str]]) -> str:
         "  demo logins (password kept in ./var/demo_logins.json):",
     ]
     for s, pw in accounts:
-        lines.append(f"    {s.login:<8} {pw:<14} {', '.join(s.roles)}")
+        lines.append(f"    {s.login:<13} {pw:<14} {', '.join(s.roles):<22} {s.name}")
     lines += ["  try in the chat: 我不想活了，今晚就吃药  (then accept it in the console)", "=" * 64, ""]
     return "\n".join(lines)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.demo import DEMO_STAFF, DemoStaff, banner, demo_passwords, seed_staff
+from bot.demo import DEMO_STAFF, DemoStaff, banner, demo_passwords, seed, seed_staff
 from bot.server import Server
 from tests.web.conftest import Browserish
 
@@ -26,6 +26,22 @@ async def test_demo_logins_work_and_stay_the_same_across_restarts(
 
     assert again == first and status == 302
     assert oct((tmp_path / "var" / "demo_logins.json").stat().st_mode & 0o777) == "0o600"
+
+
+async def test_the_demo_seeds_the_demo_rota_and_its_staff_can_log_in(
+        web: Server, client: Callable[[], Browserish]) -> None:
+    accounts = await seed(web.container)
+    again = await seed(web.container)  # `make run` a second time
+
+    logins = {s.login: pw for s, pw in accounts}
+    tab = client()
+    status = await tab.login("coordinator1", logins["coordinator1"])
+    async with web.container.uow() as uow:
+        c6 = await uow.counselors.get("c6")
+
+    assert {"counselor1", "coordinator1", "demo-admin"} <= set(logins) and again == accounts
+    assert status == 302 and tab.landing == "/console"
+    assert c6 is not None and c6.alias == "C6" and c6.station_id == "bj-city"  # no name shown
 
 
 def test_the_demo_banner_prints_every_login_with_its_password() -> None:
