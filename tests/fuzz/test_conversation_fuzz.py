@@ -15,7 +15,7 @@ from tests.fuzz.conftest import CRISIS, STAFF_IDS, Rig
 from tests.fuzz.invariants import assert_consistent
 from tests.fuzz.strategies import hostile_text, with_crisis
 
-FUZZ = settings(max_examples=80, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 RESIDENTS = ("9001", "9002", "-1009001")
