@@ -134,9 +134,30 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _ports() -> dict[str, Any]:
+    """The real engines where they exist; the test fakes stand in for any still missing."""
+    import importlib.util
+
+    have = importlib.util.find_spec
+    ports: dict[str, Any] = {}
+    if have("bot.adapters") and have("bot.adapters.triage_adapter") and have("bot.adapters.kb_adapter"):
+        from bot.adapters.kb_adapter import KnowledgeAdapter
+        from bot.adapters.triage_adapter import TriageAdapter
+
+        ports.update(triage=TriageAdapter(), kb=KnowledgeAdapter())
+    else:
+        from tests.fakes.ports import CannedKB, KeywordTriage
+
+        ports.update(triage=KeywordTriage(), kb=CannedKB())
+    if not (have("bot.adapters") and have("bot.adapters.rota_adapter")):
+        from tests.fakes.ports import StaticRota
+
+        ports["rota"] = StaticRota(["c1"])
+    return ports
+
+
 def _serve(db_url: str, var_dir: str, port: int) -> None:
     """The server process: the same build() and Server as `hotline serve`, fresh keys."""
-    import importlib.util
     import logging
 
     from bot.bootstrap import build
@@ -147,11 +168,7 @@ def _serve(db_url: str, var_dir: str, port: int) -> None:
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings(database_url=db_url, secret_key=new_key(), pseudonym_key=secrets.token_hex(16),
                              var_dir=Path(var_dir))
-    ports: dict[str, Any] = {}
-    if importlib.util.find_spec("bot.adapters") is None:  # before the real engines land
-        from tests.fakes.ports import CannedKB, KeywordTriage, StaticRota
-
-        ports = {"triage": KeywordTriage(), "kb": CannedKB(), "rota": StaticRota(["c1"])}
+    ports = _ports()
 
     async def main() -> None:
         server = Server(build(settings, **ports))
@@ -258,6 +275,12 @@ def _run(args: argparse.Namespace) -> int:
                 proc.terminate()
                 proc.wait(10)
     print(report(tally, args.residents, args.seconds))
+    if args.url is None:
+        import importlib.util
+
+        real = importlib.util.find_spec("bot.adapters") is not None
+        engines = "the real triage and knowledge base" if real else "test fakes (no bot/adapters yet)"
+        print(f"  engines: {engines}")
     if args.svg and tally.latencies:
         out = Path(args.svg)
         out.parent.mkdir(parents=True, exist_ok=True)
