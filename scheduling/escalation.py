@@ -65,12 +65,12 @@ def coordinators_for(rota: Rota, station: str | None) -> list[str]:
     return everyone
 
 
-def _backup(schedule: Schedule, station: str | None, at: datetime) -> list[str]:
+def _backup(schedule: Schedule, station: str | None, at: datetime, away: frozenset[str]) -> list[str]:
     """Each running rotation's backup, else the member of its next shift, not on leave now."""
     found = schedule.on_duty(at, station)
     on_duty = {d.counselor for d in found}
     rotations = {r.id: r for r in schedule.rota.rotations}
-    off = {lv.counselor for lv in schedule.rota.leave if lv.start <= at < lv.end}
+    off = {lv.counselor for lv in schedule.rota.leave if lv.start <= at < lv.end} | away
     out: list[str] = []
     for d in found:
         rot = rotations.get(d.rotation or "")
@@ -83,33 +83,44 @@ def _backup(schedule: Schedule, station: str | None, at: datetime) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _parent_station(schedule: Schedule, station: str | None, at: datetime, lang: str | None) -> list[str]:
+def _present(schedule: Schedule, at: datetime, station: str | None,
+             away: frozenset[str]) -> list[DutyAssignment]:
+    return [d for d in schedule.on_duty(at, station) if d.counselor not in away]
+
+
+def _parent_station(schedule: Schedule, station: str | None, at: datetime, lang: str | None,
+                    away: frozenset[str]) -> list[str]:
     """Everyone on duty at the nearest station up the tree that has anyone on duty."""
     for sid in schedule.rota.chain(station)[1:] if station else []:
-        found = _prefer(schedule.on_duty(at, sid), schedule, lang)
+        found = _prefer(_present(schedule, at, sid, away), schedule, lang)
         if found:
             return found
     return []
 
 
-def _who(kind: str, schedule: Schedule, station: str | None, at: datetime, lang: str | None) -> list[str]:
+def _who(kind: str, schedule: Schedule, station: str | None, at: datetime, lang: str | None,
+         away: frozenset[str]) -> list[str]:
     if kind in ("on_duty_primary", "all_on_duty"):
-        people = _prefer(schedule.on_duty(at, station), schedule, lang)
+        people = _prefer(_present(schedule, at, station, away), schedule, lang)
         return people[:1] if kind == "on_duty_primary" else people
     if kind == "backup":
-        return _backup(schedule, station, at)
+        return _backup(schedule, station, at, away)
     if kind == "coordinator":
-        return _coordinators(schedule, station)
+        coords = _coordinators(schedule, station)
+        # A coordinator marked away is skipped unless that leaves none: someone must hear of it.
+        return [c for c in coords if c not in away] or coords
     if kind == "parent_station":
-        return _parent_station(schedule, station, at, lang)
+        return _parent_station(schedule, station, at, lang, away)
     raise RotaError(f"unknown escalation step {kind!r}; known: {', '.join(STEP_KINDS)}")
 
 
 def step_targets(policy: Mapping[str, Any], step: int, schedule: Schedule, at: datetime,
-                 language: str | None = None) -> StepTargets:
+                 language: str | None = None, away: frozenset[str] = frozenset()) -> StepTargets:
     """Who to notify at `step` of a copied policy; past the last step the chain has ended.
 
-    A step may find nobody (no backup, no parent station); the caller moves on to the next.
+    `away` are people who cannot answer now (off duty in the console): the primary is then the
+    next person on duty, not nobody. A step may find nobody (no backup, no parent station); the
+    caller moves on to the next.
     """
     steps: Sequence[Mapping[str, Any]] = policy["steps"]
     station: str | None = policy.get("station")
@@ -121,5 +132,5 @@ def step_targets(policy: Mapping[str, Any], step: int, schedule: Schedule, at: d
         # fail (a crisis must still reach someone).
         station = None
     s = steps[step]
-    ids = _who(str(s["kind"]), schedule, station, at, language)
+    ids = _who(str(s["kind"]), schedule, station, at, language, away)
     return StepTargets(str(s["kind"]), tuple(ids), float(s["timeout_s"]), int(s.get("repeat", 0)))

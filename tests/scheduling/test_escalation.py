@@ -126,3 +126,11 @@ def test_an_inactive_account_is_skipped_and_covered() -> None:
     cs, rots = setup()
     cs["a"] = replace(cs["a"], active=False)
     assert targets(rota(rots, cs), "hd", 0).counselors == ("b",)
+
+
+def test_primary_who_is_away_in_the_console_passes_to_the_next_person_on_duty() -> None:
+    cs, rots = setup()
+    s = Schedule(rota(rots, cs), AT - timedelta(days=1), AT + timedelta(days=1))
+    assert step_targets(policy("hd"), 0, s, AT, away=frozenset({"a"})).counselors == ("e",)
+    assert step_targets(policy("hd"), 2, s, AT, away=frozenset({"b"})).counselors == ("c",)
+    assert step_targets(policy("hd"), 3, s, AT, away=frozenset({"boss"})).counselors == ("boss",)
