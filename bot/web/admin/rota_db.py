@@ -8,9 +8,10 @@ Changes go through bot.storage.rota_repo inside the caller's unit of work.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.storage import rota_repo
 from bot.web.admin import calendar as cal
@@ -22,6 +23,7 @@ from scheduling.schedule import Schedule
 from scheduling.settings import DemandSettings, load_demand
 
 PENDING = (SwapState.REQUESTED, SwapState.ACCEPTED)
+T = TypeVar("T")
 
 
 def _overlaps(x: Any, start: datetime, end: datetime) -> bool:
@@ -112,7 +114,7 @@ class DatabaseRota:
         return await _refusing(rota_repo.add_leave(uow.session, counselor_id, start, end, by, now))
 
 
-async def _refusing(change: Any) -> Any:
+async def _refusing(change: Awaitable[T]) -> T:
     try:
         return await change
     except RotaError as exc:
