@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.events import Event
 from bot.web.admin import calendar as cal
 from bot.web.admin import rota_forms as forms
 from bot.web.admin.common import admin_page, csrf_field, local_date, local_dt, monday_of, notice, today_local
@@ -140,6 +141,8 @@ async def change(request: web.Request, action: str, obj: str, detail: dict[str, 
             raise web.HTTPConflict(text=str(exc)) from None
         await uow.audit.append(staff.counselor_id, action, obj.format(id=made), now, detail)
         await uow.commit()
+    # After commit: anything holding a compiled schedule (the bot's rota adapter) recompiles.
+    container.events.publish(Event("rota.changed"))
     return made
 
 

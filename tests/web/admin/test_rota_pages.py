@@ -206,3 +206,12 @@ async def test_a_counselor_cannot_approve_a_swap(rota: Running, http: aiohttp.Cl
         assert resp.status == 403
     async with rota.server.container.uow() as uow:
         assert (await rota_repo.load_rota(uow.session)).swaps[0].state == "accepted"
+
+
+async def test_a_rota_change_is_announced_after_commit(rota: Running, http: aiohttp.ClientSession) -> None:
+    sid = await request_accepted_swap(rota)
+    token = await login(http, rota.base, "kim")
+    async with rota.server.container.events.subscribe() as events:
+        await http.post(rota.base + f"/admin/rota/swaps/{sid}/approve", data={"csrf_token": token})
+        names = [events.get_nowait().name for _ in range(events.qsize())]
+    assert "rota.changed" in names
