@@ -256,42 +256,43 @@ def _swap_new(args: argparse.Namespace) -> int:
 
     start, end = parse_time(args.start, datetime.now(UTC)), parse_time(args.end, datetime.now(UTC))
     now = datetime.now(UTC)
-    if args.swap_command == "on-behalf":
-        sid = _refusable(lambda: run_db(lambda s: rota_repo.swap_on_behalf(
-            s, args.requester, args.other, args.station, start, end, args.by, now), commit=True))
-    else:
-        sid = _refusable(lambda: run_db(lambda s: rota_repo.request_swap(
-            s, args.requester, args.other, args.station, start, end, now), commit=True))
-    if sid is False:
-        return 1
-    print(f"swap {sid} created")
-    return 0
+
+    async def work(s: Any) -> str:
+        if args.swap_command == "on-behalf":
+            return await rota_repo.swap_on_behalf(s, args.requester, args.other, args.station, start, end,
+                                                  args.by, now)
+        return await rota_repo.request_swap(s, args.requester, args.other, args.station, start, end, now)
+
+    return _refusable(lambda: print(f"swap {run_db(work, commit=True)} created"))
 
 
 def _swap_decide(args: argparse.Namespace) -> int:
     from bot.storage import rota_repo
 
     now = datetime.now(UTC)
-    if args.swap_command == "accept":
-        done = _refusable(lambda: run_db(lambda s: rota_repo.accept_swap(s, args.swap_id, args.by),
-                                         commit=True))
-    else:
-        done = _refusable(lambda: run_db(lambda s: rota_repo.decide_swap(
-            s, args.swap_id, args.swap_command == "approve", args.by, now), commit=True))
-    if done is False:
-        return 1
-    print(f"swap {args.swap_id}: {args.swap_command} done")
-    return 0
+
+    async def work(s: Any) -> None:
+        if args.swap_command == "accept":
+            await rota_repo.accept_swap(s, args.swap_id, args.by)
+        else:
+            await rota_repo.decide_swap(s, args.swap_id, args.swap_command == "approve", args.by, now)
+
+    def go() -> None:
+        run_db(work, commit=True)
+        print(f"swap {args.swap_id}: {args.swap_command} done")
+
+    return _refusable(go)
 
 
-def _refusable(work: Callable[[], T]) -> T | bool | None:
-    """Run a rota change; a refusal prints what to do next and gives False/None."""
+def _refusable(work: Callable[[], object]) -> int:
+    """Run a rota change; a refusal prints what to do next and exits 1."""
+    import sys
+
     from scheduling.errors import RotaError
 
     try:
-        return work()
+        work()
     except RotaError as exc:
-        import sys
-
         print(f"refused: {exc}", file=sys.stderr)
-        return False
+        return 1
+    return 0
