@@ -13,7 +13,7 @@ import numpy as np
 from knowledge_base import replies
 from knowledge_base.cues import CueMatcher
 from knowledge_base.errors import KnowledgeBaseError
-from knowledge_base.index import LangIndex
+from knowledge_base.index import FloatArray, LangIndex
 from knowledge_base.loading import CONFIG_FILE, load_config, load_topics, read_entries, read_yaml_file
 from knowledge_base.model import LANGS, Entry, KBConfig, TopicName
 from knowledge_base.result import SearchResult
@@ -23,6 +23,7 @@ from knowledge_base.text import detect_lang, normalise, tokenize, warm_up
 
 SERVICES_FILE = CONFIG_FILE.parent / "services.yaml"
 SERVICE_TOPIC = "service_info"
+SPECIAL_AUDIENCE_PRIOR = 0.85  # entry-choice tie-breaker only (see _best_entry); topics are unaffected
 MAX_QUESTION_CHARS = 1000  # a longer message is a story, not a question: its start carries the ask
 
 
@@ -76,6 +77,8 @@ class KnowledgeBase:
         self._topic_of = np.asarray([list(topics).index(e.topic) if e.topic in topics else -1
                                      for e in self.entries])
         self._topic_ids = tuple(topics)
+        self._entry_prior = np.asarray([1.0 if "general" in e.audience else SPECIAL_AUDIENCE_PRIOR
+                                        for e in self.entries])
         self._cues = CueMatcher(topics, config.weights.group_cue)
         warm_up()
         self._index = {lang: LangIndex(self.entries, lang, config.weights, config.k1, config.b,
@@ -96,10 +99,10 @@ class KnowledgeBase:
         cues = np.asarray(self._cues.bonus(question, lang), dtype=np.float64)
         final = topic_best + self.config.weights.cue * cues
         order = np.argsort(-final, kind="stable")
-        in_topic = [i for i in np.argsort(-m.scores) if self._topic_of[i] == order[0]]
-        best_entry = int(in_topic[0]) if in_topic else int(np.argmax(m.scores))
+        matched = self._best_entry(m.scores, int(order[0]), prior=False)
+        best_entry = self._best_entry(m.scores, int(order[0]), prior=True)
         s1, s2 = float(final[order[0]]), float(final[order[1]])
-        f = Features(coverage=index.coverage(m, best_entry), known=index.known(m),
+        f = Features(coverage=index.coverage(m, matched), known=index.known(m),
                      margin=(s1 - s2) / s1 if s1 > 0 else 0.0,
                      strength=top / m.query_mass if m.query_mass > 0 else 0.0,
                      cue=float(cues[order[0]] > 0))
@@ -108,6 +111,16 @@ class KnowledgeBase:
         grounded = m.query_mass > 0 and top > 0 and (f.coverage > 0 or f.cue > 0)
         conf = self._calibrated(f) if grounded else 0.0
         return Ranking(lang, tuple(self._topic_ids[i] for i in order), best_entry, f, conf)
+
+    def _best_entry(self, scores: FloatArray, topic: int, prior: bool) -> int:
+        """The best entry of a topic; an entry for everyone beats one for a special group on a near tie.
+
+        A general question ("work stress and poor sleep") should get the general entry, not the one
+        written for workers with a disability, unless the group's words tip the score.
+        """
+        ranked = np.where(self._topic_of == topic, scores * (self._entry_prior if prior else 1.0), -np.inf)
+        best = int(np.argmax(ranked))
+        return best if np.isfinite(ranked[best]) else int(np.argmax(scores))
 
     def _calibrated(self, f: Features) -> float:
         c = self.config.calibration
