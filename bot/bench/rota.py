@@ -95,10 +95,12 @@ def run(args: argparse.Namespace) -> int:
     probes = [(YEAR_START + timedelta(seconds=rng.randrange(365 * 86400)), rng.choice(stations),
                rng.choice(("zh", "en"))) for _ in range(args.queries)]
     _, t_q = _time(lambda: [schedule.on_duty(at, st, lang) for at, st, lang in probes])
-    print(f"on_duty(at, station, lang):  {args.queries / t_q:10,.0f} queries/s")
+    print(f"on_duty(at, station, lang):  {args.queries / t_q:10,.0f} queries/s "
+          f"(cpu: {args.queries / CPU[-1]:,.0f}/s)")
     few = probes[: max(1, args.queries // 10)]
     _, t_all = _time(lambda: [schedule.on_duty(at) for at, _, _ in few])
-    print(f"on_duty(at) all stations:    {len(few) / t_all:10,.0f} queries/s")
+    print(f"on_duty(at) all stations:    {len(few) / t_all:10,.0f} queries/s "
+          f"(cpu: {len(few) / CPU[-1]:,.0f}/s)")
     demand = load_demand()
     gaps, t_gaps = _time(lambda: coverage_gaps(schedule, YEAR_START, end, stations, ["zh", "en"],
                                                1, demand.profile()))
