@@ -22,6 +22,7 @@ def setup_admin(app: web.Application) -> None:
     r.add_post("/admin/rota/swaps", rota_pages.create_swap)
     r.add_post("/admin/rota/swaps/{swap_id}/{verdict:approve|decline}", rota_pages.decide_swap)
     r.add_post("/admin/rota/leave", rota_pages.add_leave)
+    r.add_post("/admin/rota/leave/{leave_id}/delete", rota_pages.delete_leave)
     r.add_get("/admin/board", board.board_page)
     r.add_get("/admin/api/board", board.board_api)
     r.add_get("/admin/counselors", counselors.counselors_page)

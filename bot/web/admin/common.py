@@ -96,4 +96,5 @@ NOTICES = {
     "swap-decline": "Swap declined.",
     "swap-created": "Swap created and approved.",
     "leave": "Leave saved.",
+    "leave-deleted": "Leave removed.",
 }

@@ -113,6 +113,9 @@ class DatabaseRota:
                         now: datetime) -> str:
         return await _refusing(rota_repo.add_leave(uow.session, counselor_id, start, end, by, now))
 
+    async def delete_leave(self, uow: Any, leave_id: str, by: str, now: datetime) -> None:
+        await _refusing(rota_repo.delete_leave(uow.session, leave_id))
+
 
 async def _refusing(change: Awaitable[T]) -> T:
     try:

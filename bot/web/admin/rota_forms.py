@@ -87,7 +87,11 @@ def swap_form(csrf: str, back: str, people: Options, stations: Options) -> str:
 
 
 def leave_html(rows: Sequence[LeaveRow], csrf: str, back: str, people: Options) -> str:
-    items = "".join(f"<li>{esc(lv.name)} {span(lv.start, lv.end)}</li>" for lv in rows) or "<li>None.</li>"
+    items = "".join(
+        f'<li>{esc(lv.name)} {span(lv.start, lv.end)} '
+        f'<form method="post" action="/admin/rota/leave/{esc(lv.id)}/delete" class="inline">{csrf}'
+        f'<input type="hidden" name="back" value="{esc(back)}">'
+        '<button type="submit" class="link">Delete</button></form></li>' for lv in rows) or "<li>None.</li>"
     form = (f'<form method="post" action="/admin/rota/leave" class="stack compact">{csrf}'
             f'<input type="hidden" name="back" value="{esc(back)}">'
             f'<label>Who <select name="counselor_id" required>{options(people, blank="–")}</select></label>'

@@ -205,3 +205,15 @@ async def add_leave(request: web.Request) -> web.Response:
                  {"counselor": who, "start": start.isoformat(), "end": end.isoformat()},
                  lambda uow, rota, by, now: rota.add_leave(uow, who, start, end, by, now))
     raise back_to(form, "leave")
+
+
+@require_staff("rota.edit")
+async def delete_leave(request: web.Request) -> web.Response:
+    form = await read_form(request)
+    lid = request.match_info["leave_id"]
+
+    async def do(uow: Any, rota: RotaSource, by: str, now: datetime) -> str:
+        await rota.delete_leave(uow, lid, by, now)
+        return lid
+    await change(request, "rota.leave_delete", "leave:{id}", {}, do)
+    raise back_to(form, "leave-deleted")

@@ -94,6 +94,8 @@ class RotaSource(Protocol):
     async def add_leave(self, uow: Any, counselor_id: str, start: datetime, end: datetime, by: str,
                         now: datetime) -> str: ...
 
+    async def delete_leave(self, uow: Any, leave_id: str, by: str, now: datetime) -> None: ...
+
 
 def source_for(container: Any) -> RotaSource:
     """The rota behind the dashboard for this container."""

@@ -215,3 +215,21 @@ async def test_a_rota_change_is_announced_after_commit(rota: Running, http: aioh
         await http.post(rota.base + f"/admin/rota/swaps/{sid}/approve", data={"csrf_token": token})
         names = [events.get_nowait().name for _ in range(events.qsize())]
     assert "rota.changed" in names
+
+
+async def test_removing_leave_puts_the_person_back(rota: Running, http: aiohttp.ClientSession) -> None:
+    token = await login(http, rota.base, "kim")
+    await http.post(rota.base + "/admin/rota/leave", data={
+        "csrf_token": token, "counselor_id": "c1", "start": "2026-03-03T08:00", "end": "2026-03-03T20:00"})
+    async with rota.server.container.uow() as uow:
+        (leave,) = (await rota_repo.load_rota(uow.session)).leave
+
+    async with http.post(rota.base + f"/admin/rota/leave/{leave.id}/delete",
+                         data={"csrf_token": token, "back": "/admin/rota?date=2026-03-03"}) as resp:
+        body = await resp.text()
+
+    assert "Leave removed." in body
+    assert 'layer-rotation" data-counselor="c1"' in cell(body, TUESDAY_10)
+    async with rota.server.container.uow() as uow:
+        actions = [e.action for e in await uow.audit.all() if e.action.startswith("rota.")]
+    assert actions == ["rota.leave", "rota.leave_delete"]
