@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+REPLY_WAIT_S = 30.0  # a reply later than this counts as unanswered in the latency figures
+DRAIN_S = 60.0  # after the run: how long residents wait for late replies before the comparison
 QUESTIONS = ("I can't sleep at night, what can I do?", "我最近压力很大，晚上睡不着怎么办？",
              "How do I find a counselor near me?", "考试前很焦虑，有什么办法放松吗？",
              "My roommate and I keep arguing", "工作太累了，怎么调整？", "hello", "你好")
@@ -56,7 +58,8 @@ class BenchResident:
     def __init__(self, base: str, tally: Tally) -> None:
         self.base, self.tally = base, tally
         self.seen: set[int] = set()
-        self.mine: dict[str, int | None] = {}
+        self.sent = 0
+        self.replies = 0
 
     async def run(self, until: float, think: float) -> None:
         import aiohttp
@@ -77,16 +80,15 @@ class BenchResident:
             await self._verify(http)
 
     async def _turn(self, ws: Any) -> None:
-        cid = secrets.token_hex(6)
-        self.mine[cid] = None
-        t0 = time.perf_counter()
-        await ws.send_json({"type": "msg", "cid": cid, "text": random.choice(QUESTIONS)})
+        t0, before = time.perf_counter(), self.replies
+        await ws.send_json({"type": "msg", "cid": secrets.token_hex(6), "text": random.choice(QUESTIONS)})
+        self.sent += 1
         self.tally.sent += 1
         try:
-            await self._until(ws, lambda f: f["type"] == "msg" and f["sender"] != "resident", 30)
+            await self._until(ws, lambda f: self.replies > before, REPLY_WAIT_S)
             self.tally.latencies.append(time.perf_counter() - t0)
         except TimeoutError:
-            self.tally.unanswered += 1
+            self.tally.unanswered += 1  # not within the wait: it may still come (counted at the end)
 
     async def _until(self, ws: Any, pred: Any, timeout: float) -> dict[str, Any]:
         async with asyncio.timeout(timeout):
@@ -97,35 +99,39 @@ class BenchResident:
                 frame: dict[str, Any] = json.loads(msg.data)
                 if frame["type"] == "msg" and frame.get("seq"):
                     self.seen.add(frame["seq"])
-                if frame["type"] == "ack":
-                    self.mine[frame["cid"]] = frame["seq"]
-                    if frame["seq"]:
-                        self.seen.add(frame["seq"])
+                if frame["type"] == "msg" and frame["sender"] != "resident":
+                    self.replies += 1
                 if pred(frame):
                     return frame
 
     async def _drain(self, ws: Any) -> None:
-        """Read what is still in flight (acks and replies) before comparing with the transcript."""
-        try:
-            await self._until(ws, lambda f: False, 3)
-        except TimeoutError:
-            pass
+        """Read late replies until the socket has been quiet for a few seconds (at most DRAIN_S)."""
+        end = time.monotonic() + DRAIN_S
+        while time.monotonic() < end:
+            heard = len(self.seen) + self.replies
+            try:
+                await self._until(ws, lambda f: False, 3.0)
+            except TimeoutError:
+                if len(self.seen) + self.replies == heard:
+                    return
 
     async def _verify(self, http: Any) -> None:
         ws = await http.ws_connect(self.base + "/chat/ws")
         await ws.send_json({"type": "hello", "last_seq": 0, "csrf": self.csrf})
-        stored: set[int] = set()
+        stored: dict[int, str] = {}
         async with asyncio.timeout(30):
             while True:
                 frame = json.loads((await ws.receive()).data)
                 if frame["type"] == "synced":
                     break
                 if frame["type"] == "msg":
-                    stored.add(frame["seq"])
+                    stored[frame["seq"]] = frame["sender"]
         await ws.close()
-        never_seen = stored - self.seen
-        never_stored = [cid for cid, seq in self.mine.items() if seq is None or seq not in stored]
-        self.tally.lost += len(never_seen) + len(never_stored)
+        # Lost: a reply in the transcript this resident never saw live, or a message it sent that
+        # never reached the transcript.
+        undelivered = [seq for seq, sender in stored.items() if sender != "resident" and seq not in self.seen]
+        unstored = self.sent - sum(1 for sender in stored.values() if sender == "resident")
+        self.tally.lost += len(undelivered) + max(0, unstored)
 
 
 def _free_port() -> int:
