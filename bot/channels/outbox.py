@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -19,6 +20,9 @@ from bot.storage.models import OutboxItem, SentRef
 from bot.storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
+# Chats sent to at once: enough that a card never queues behind other chats, few enough that the
+# "mark sent" writes stay well inside the database pool.
+PARALLEL_CHATS = 4
 
 
 def backoff(attempts: int) -> float:
@@ -80,18 +84,25 @@ class OutboxDispatcher:
                         rows.append((i.id, i.channel, i.chat_key, i.next_attempt_at, uow.outbox.payload(i)))
                     except ValueError:  # written under a key we no longer hold: park, keep going
                         await self._park(i.id, "payload cannot be decrypted")
-            blocked: set[tuple[str, str]] = set()
+            # Chats are delivered in parallel (a crisis card must not wait behind other chats'
+            # messages); within one chat, rows go strictly in order.
+            by_chat: dict[tuple[str, str], list[tuple[int, datetime, dict[str, Any]]]] = {}
             for item_id, channel, chat_key, due_at, payload in rows:
-                chat = (channel, chat_key)
-                if chat in blocked:
-                    continue
-                if due_at > now:
-                    blocked.add(chat)
-                    continue
-                ok = await self._deliver_one(item_id, Outbound.from_payload(channel, chat_key, payload))
-                if not ok:
-                    blocked.add(chat)
+                by_chat.setdefault((channel, chat_key), []).append((item_id, due_at, payload))
+            chats = list(by_chat.items())
+            for i in range(0, len(chats), PARALLEL_CHATS):
+                await asyncio.gather(*(self._deliver_chat(chat, items, now)
+                                       for chat, items in chats[i:i + PARALLEL_CHATS]))
             return await self._next_wait()
+
+    async def _deliver_chat(self, chat: tuple[str, str], items: list[tuple[int, datetime, dict[str, Any]]],
+                            now: datetime) -> None:
+        channel, chat_key = chat
+        for item_id, due_at, payload in items:
+            if due_at > now:
+                return
+            if not await self._deliver_one(item_id, Outbound.from_payload(channel, chat_key, payload)):
+                return
 
     async def _next_wait(self) -> float:
         async with self.uow() as uow:

@@ -146,6 +146,9 @@ def build_application(token: str, base_url: str, on_inbound: InboundHandler) -> 
         .token(token)
         .base_url(base_url)
         .concurrent_updates(64)  # conversations run in parallel; the service locks per conversation
+        .connection_pool_size(32)  # the outbox sends to several chats at once
+        # One long poll in flight plus the final getUpdates PTB sends on shutdown to confirm offsets.
+        .get_updates_connection_pool_size(2)
         .build()
     )
     app.add_handler(TypeHandler(Update, handle))

@@ -28,21 +28,21 @@ class CoordinatorDesk:
     async def command(self, uow: UnitOfWork, c: Counselor, cmd: str, args: tuple[str, ...],
                       now: datetime) -> tuple[str, Buttons]:
         if cmd == "oncall":
-            lines = await self.roster.on_duty_detail(now)
+            lines = await self.roster.on_duty_detail(now, uow)
             body = "\n".join(f"{d.station}: {d.name} ({d.layer})" for d in lines) or "Nobody is on duty now."
             return f"On duty at {hm(now)}:\n{body}", ()
         if cmd == "rota":
-            spans = await self.roster.week(now)
+            spans = await self.roster.week(now, 7, uow)
             body = "\n".join(f"{hm(s.start)}–{hm(s.end)} {s.station}: {s.who}" for s in spans[:60])
             return f"This week:\n{body or 'no shifts'}", ()
         if cmd == "gaps":
-            gaps = await self.roster.gaps(now)
+            gaps = await self.roster.gaps(now, 7, uow)
             body = "\n".join(f"{hm(s.start)}–{hm(s.end)} {s.station}: {s.who}" for s in gaps[:30])
             return f"Coverage gaps, next 7 days (worst first):\n{body or 'none'}", ()
         if cmd == "override":
-            return await self._override(c, args, now), ()
+            return await self._override(uow, c, args, now), ()
         if cmd == "swaps":
-            swaps = await self.roster.pending_swaps()
+            swaps = await self.roster.pending_swaps(uow)
             if not swaps:
                 return "No swap requests waiting.", ()
             rows = tuple((Button(f"✅ {sid}", f"sw:{sid}:approve"), Button("✖", f"sw:{sid}:decline"))
@@ -52,11 +52,12 @@ class CoordinatorDesk:
             return await self._invite(uow, c, args, now), ()
         return "Unknown command.", ()
 
-    async def _override(self, c: Counselor, args: tuple[str, ...], now: datetime) -> str:
+    async def _override(self, uow: UnitOfWork, c: Counselor, args: tuple[str, ...], now: datetime) -> str:
         if len(args) < 2 or not args[1].isdigit() or not 1 <= int(args[1]) <= 72:
             return "Usage: /override COUNSELOR_ID HOURS [STATION] (1–72 hours from now)"
         end = now + timedelta(hours=int(args[1]))
-        return await self.roster.add_override(args[0], now, end, args[2] if len(args) > 2 else None, c.id)
+        return await self.roster.add_override(args[0], now, end, args[2] if len(args) > 2 else None, c.id,
+                                             uow)
 
     async def _invite(self, uow: UnitOfWork, c: Counselor, args: tuple[str, ...], now: datetime) -> str:
         if not args or await uow.counselors.get(args[0]) is None:
@@ -69,7 +70,7 @@ class CoordinatorDesk:
         from bot.security.roles import require, staff_actor
 
         require(staff_actor(c.id, c.roles), "rota.swap_approve")
-        text = await self.roster.decide_swap(swap_id, verdict == "approve", c.id, now)
+        text = await self.roster.decide_swap(swap_id, verdict == "approve", c.id, now, uow)
         await uow.audit.append(c.id, f"swap.{verdict}", f"swap:{swap_id}", now)
         return text
 

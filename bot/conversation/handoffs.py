@@ -71,7 +71,7 @@ class HandoffManager:
                           repeat: int = 0) -> None:
         """Offer at `step`; steps with nobody to offer to are skipped at once, ending in fallback."""
         while True:
-            plan = await self.rota.plan_step(h.policy, step, now, h.lang)
+            plan = await self.rota.plan_step(h.policy, step, now, h.lang, uow)
             if plan.fallback:
                 await self._fallback(uow, h, now, plan, after)
                 return
@@ -113,7 +113,7 @@ class HandoffManager:
         if conv is not None:
             await say(uow, conv, t("fallback", conv.lang, emergency=self.emergency[conv.lang]), now,
                       urgent=True)
-        for cid in plan.notify_coordinators or tuple(await self.rota.coordinators()):
+        for cid in plan.notify_coordinators or tuple(await self.rota.coordinators(uow)):
             counselor = await uow.counselors.get(cid)
             if counselor is not None:
                 await tell_staff(uow, counselor,
@@ -130,7 +130,7 @@ class HandoffManager:
         h = await uow.handoffs.get(handoff_id, lock=True)
         if h is None or h.state != "offered" or h.version != version or h.step != step:
             return False
-        plan = await self.rota.plan_step(h.policy, step, now, h.lang)
+        plan = await self.rota.plan_step(h.policy, step, now, h.lang, uow)
         if h.step_repeat < plan.repeat:
             await self._offer_step(uow, h, step, now, after, repeat=h.step_repeat + 1)
         else:

@@ -117,7 +117,7 @@ class StaffRouter:
         if h is None:
             await tell_staff(uow, c, "You have no active chat to transfer.", now)
             return
-        ids = [i for i in await self.flow.handoffs.rota.on_duty(now) if i != c.id]
+        ids = [i for i in await self.flow.handoffs.rota.on_duty(now, None, uow) if i != c.id]
         rows = []
         for cid in ids[:8]:
             other = await uow.counselors.get(cid)

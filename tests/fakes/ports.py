@@ -62,7 +62,8 @@ class StaticRota:
             {"kind": "coordinator", "timeout_s": self.timeout_s, "repeat": 0},
             {"kind": "hotline_fallback", "timeout_s": 0, "repeat": 0}]}
 
-    async def plan_step(self, policy: dict[str, Any], step: int, at: datetime, lang: str) -> StepPlan:
+    async def plan_step(self, policy: dict[str, Any], step: int, at: datetime, lang: str,
+                        uow: Any = None) -> StepPlan:
         steps = policy["steps"]
         if step >= len(steps) or steps[step]["kind"] == "hotline_fallback":
             return StepPlan((), 0, fallback=True, notify_coordinators=tuple(self.coords))
@@ -71,29 +72,30 @@ class StaticRota:
                "coordinator": self.coords}[kind]
         return StepPlan(tuple(ids), steps[step]["timeout_s"], steps[step]["repeat"], label=kind)
 
-    async def on_duty(self, at: datetime, lang: str | None = None) -> list[str]:
+    async def on_duty(self, at: datetime, lang: str | None = None, uow: Any = None) -> list[str]:
         return list(self.duty)
 
-    async def coordinators(self) -> list[str]:
+    async def coordinators(self, uow: Any = None) -> list[str]:
         return list(self.coords)
 
     # RosterPort
-    async def on_duty_detail(self, at: datetime) -> list[DutyLine]:
+    async def on_duty_detail(self, at: datetime, uow: Any = None) -> list[DutyLine]:
         return [DutyLine("hd", c, c, "rotation") for c in self.duty]
 
-    async def week(self, start: datetime, days: int = 7) -> list[Span]:
+    async def week(self, start: datetime, days: int = 7, uow: Any = None) -> list[Span]:
         return []
 
-    async def gaps(self, start: datetime, days: int = 7) -> list[Span]:
+    async def gaps(self, start: datetime, days: int = 7, uow: Any = None) -> list[Span]:
         return []
 
     async def add_override(self, counselor_id: str, start: datetime, end: datetime,
-                           station: str | None, by: str) -> str:
+                           station: str | None, by: str, uow: Any = None) -> str:
         self.overrides.append((counselor_id, start, end))
         return f"override {counselor_id} added"
 
-    async def pending_swaps(self) -> list[tuple[str, str]]:
+    async def pending_swaps(self, uow: Any = None) -> list[tuple[str, str]]:
         return []
 
-    async def decide_swap(self, swap_id: str, approve: bool, by: str, at: datetime) -> str:
+    async def decide_swap(self, swap_id: str, approve: bool, by: str, at: datetime,
+                          uow: Any = None) -> str:
         return "ok"

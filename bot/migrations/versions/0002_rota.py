@@ -1,18 +1,17 @@
 """rota: stations, rotations and members, overrides, leave, swap requests
 
 Revision ID: 0002_rota
-Revises: 0003_privacy
+Revises: 0001_initial
 Create Date: 2026-11-29
 
-It follows 0003_privacy (which was written first and revises 0001_initial) so the history has
-one head. Tables are in bot/storage/rota_tables.py.
+Tables are in bot/storage/rota_tables.py.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_rota"
-down_revision = "0003_privacy"
+down_revision = "0001_initial"
 branch_labels = None
 depends_on = None
 

@@ -1,26 +1,15 @@
 """anonymous counts kept when retention or /forget removes data
 
 Revision ID: 0003_privacy
-Revises: 0002_rota (0001_initial until the rota migration is in the tree)
+Revises: 0002_rota
 Create Date: 2026-11-29
 """
-
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
 
-# The table's model lives in bot/privacy/tables.py; importing it here puts it on Base.metadata for
-# Alembic and the models-vs-migrations test until the registry loads bot.privacy.tables itself.
-import bot.privacy.tables  # noqa: F401
-
 revision = "0003_privacy"
-# The rota migration (0002_rota) is being written alongside this one. Chain after it once it is in
-# the tree, so main never has two heads in between; if it chose to chain after this one instead,
-# stay after 0001 (never a cycle). Replace with the literal "0002_rota" once both have landed.
-_ROTA = Path(__file__).with_name("0002_rota.py")
-_ROTA_AFTER_US = _ROTA.exists() and '"0003_privacy"' in _ROTA.read_text(encoding="utf-8")
-down_revision = "0002_rota" if _ROTA.exists() and not _ROTA_AFTER_US else "0001_initial"
+down_revision = "0002_rota"
 branch_labels = None
 depends_on = None
 
