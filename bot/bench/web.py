@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 REPLY_WAIT_S = 30.0  # a reply later than this counts as unanswered in the latency figures
-DRAIN_S = 60.0  # after the run: how long residents wait for late replies before the comparison
+DRAIN_S = 120.0  # after the run: how long residents wait for late replies before the comparison
+# Quiet this long means nothing more is coming: longer than the service's 5 s retry of deferred turns.
+QUIET_S = 8.0
 QUESTIONS = ("I can't sleep at night, what can I do?", "我最近压力很大，晚上睡不着怎么办？",
              "How do I find a counselor near me?", "考试前很焦虑，有什么办法放松吗？",
              "My roommate and I keep arguing", "工作太累了，怎么调整？", "hello", "你好")
@@ -110,7 +112,7 @@ class BenchResident:
         while time.monotonic() < end:
             heard = len(self.seen) + self.replies
             try:
-                await self._until(ws, lambda f: False, 3.0)
+                await self._until(ws, lambda f: False, QUIET_S)
             except TimeoutError:
                 if len(self.seen) + self.replies == heard:
                     return
