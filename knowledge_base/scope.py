@@ -63,7 +63,8 @@ _DOSE_EN = "|".join([
     r"dose", "dosage", "how many mg", r"milligrams?", r"\d+ ?mg", "how (much|many) .{0,20}should i take",
     "double (my|the) dose", "without (a )?prescription", r"prescribe (me )?",
     "(is|are) .{0,20}(dangerous|toxic) (dose|amount)",
-    "how (much|many) .{0,30}(can|should|do|could) i take", "take at once",
+    "how (much|many) .{0,30}(can|should|do|could) (i|you|he|she|they|a child|a kid|my \\w+) take",
+    "how (much|many) (mg |milligrams )?(of )?" + _DRUG_EN, "take at once",
     "(increase|decrease|raise|lower|stop|quit|come off|taper) (taking )?(my )?" + _DRUG_EN,
     "(take|mix) .{0,20}" + _DRUG_EN + " (with|and) ",
 ])
@@ -80,7 +81,8 @@ _OFF_ZH = _any(" ".join([
     "讲个笑话 唱首歌 几点了 星座 算命 菜价 房价 (申请|办)信用卡 信用卡怎么 贷款 签证 护照 报名",
     "宠物.{0,6}(不吃|生病|拉肚子|怎么养) 写.{0,4}(辞职信|简历|求职信|论文|报告|文案|邮件) 注册公司",
     "(推荐|好玩的).{0,4}游戏 手机.{0,6}(设置|语言|壁纸) NBA 足球 篮球 小说 星期几 几号 汇率 限号",
-    "机器人 减肥 综艺 截图 密码 黄金价格 金价 (手机|电脑|网络|wifi|WiFi).{0,4}(没信号|信号|连不上|上不了网)",
+    "(能|可以)吃.{1,4}吗 机器人 减肥 综艺 截图 密码 黄金价格 金价",
+    "(手机|电脑|网络|wifi|WiFi).{0,4}(没信号|信号|连不上|上不了网)",
     "(苹果|华为|小米|三星).{0,6}(哪个好|怎么样) 今晚吃什么 吃什么好 多远 几种语言",
     "(推荐|好看的).{0,4}(电影|电视剧|书|歌|餐厅) 有多长 有多高 多少米 轮胎 去哪里玩 旅游攻略 超市 餐厅",
 ]))
@@ -96,7 +98,8 @@ _OFF_EN = r"\b" + _any(
     r"exchange\srate what\sday\sis what\stime\sis president\sof history\sof wifi router "
     r"get\sto\sthe\s(airport|station) buy\sshoes nba fried\srice "
     r"play\s(chess|cards|poker|guitar|piano|football|basketball|tennis|mahjong) "
-    r"phone'?s?\s(language|settings|wallpaper) recommend\sa\s(good\s)?game") + r"\b"
+    r"phone'?s?\s(language|settings|wallpaper) recommend\sa\s(good\s)?game password "
+    r"(next|public|bank)\sholiday") + r"\b"
 
 # The asker speaks of ending their own life: no entry is the answer, a person and the 24-hour lines
 # are (triage normally takes these first; the knowledge base must not answer them either).
@@ -110,7 +113,8 @@ REFUSALS: tuple[tuple[RefusalReason, re.Pattern[str]], ...] = (
     ("crisis", re.compile(_CRISIS, re.I)),
     ("means", re.compile(_MEANS_ZH)),
     ("means", re.compile(_MEANS_EN, re.I)),
-    ("medication", re.compile("(不用|没有|不要|无)处方|开(点|些|一点)?.{0,4}" + _DRUG_ZH + "|" + _DRUG_ZH
+    ("medication", re.compile("(不用|没有|不要|无)处方|(能|可以|该不该)(吃|服用?).{0,4}" + _DRUG_ZH
+                              + "|开(点|些|一点)?.{0,4}" + _DRUG_ZH + "|" + _DRUG_ZH
                               + ".{0,10}" + _DOSE_ZH
                               + "|" + _DOSE_ZH + ".{0,10}" + _DRUG_ZH
                               + "|" + _DRUG_ZH + ".{0,6}(和|跟|与).{0,6}(酒|药).{0,4}(一起|同时)")),
