@@ -110,6 +110,8 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
     service = ConversationService(
         uow, clock, dispatcher, pseudo_key, triage, ResidentFlow(kb, handoffs, emergency), staff,
         handoffs, emergency, senders, events, settings.max_message_chars, limiter)
+    if hasattr(rota, "invalidate"):
+        events.on("rota.changed", rota.invalidate)  # dashboard edits show in escalation at once
     timers = Timers(service.on_timer)
     service.timers = timers
     container = Container(settings, engine, uow, clock, dispatcher, service, timers, events, rota, senders)

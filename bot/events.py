@@ -7,7 +7,7 @@ PostgreSQL LISTEN/NOTIFY would feed the same hub (see DESIGN.md, growing past on
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -23,8 +23,15 @@ class Event:
 class EventHub:
     def __init__(self) -> None:
         self._queues: set[asyncio.Queue[Event]] = set()
+        self._listeners: dict[str, list[Callable[[], None]]] = {}
+
+    def on(self, name: str, callback: Callable[[], None]) -> None:
+        """Call `callback` (cheap, synchronous) whenever an event with this name is published."""
+        self._listeners.setdefault(name, []).append(callback)
 
     def publish(self, event: Event) -> None:
+        for callback in self._listeners.get(event.name, []):
+            callback()
         for q in list(self._queues):
             if q.qsize() < 1000:  # a stuck subscriber must not grow without bound
                 q.put_nowait(event)
