@@ -15,6 +15,12 @@ from config.loader import load_yaml
 SCHEMAS: dict[str, str] = {
     "emergency.yaml": "config.emergency:EmergencyConfig",
     "retention.yaml": "config.retention:RetentionConfig",
+    "escalation.yaml": "scheduling.settings:EscalationSettings",
+    "demand.yaml": "scheduling.settings:DemandSettings",
+    "triage.yaml": "triage.settings:TriageSettings",
+    "kb.yaml": "knowledge_base.model:KBConfig",
+    "services.yaml": "knowledge_base.services:Directory",
+    "demo_rota.yaml": "scheduling.rota_file:RotaFile",
 }
 
 

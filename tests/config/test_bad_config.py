@@ -67,3 +67,14 @@ def test_bad_environment_setting_names_the_variable(config_dir: Path) -> None:
 def test_out_of_range_port_is_refused(config_dir: Path) -> None:
     result = run_check(config_dir, HOTLINE_PORT="70000")
     assert result.returncode == 2 and "HOTLINE_PORT" in result.stderr
+
+
+@pytest.mark.parametrize("filename", ["escalation.yaml", "demand.yaml", "triage.yaml", "kb.yaml",
+                                      "services.yaml", "demo_rota.yaml", "retention.yaml"])
+def test_every_config_file_refuses_an_unknown_key(config_dir: Path, filename: str) -> None:
+    path = config_dir / filename
+    path.write_text(path.read_text(encoding="utf-8") + "\nnot_a_setting: 1\n", encoding="utf-8")
+    result = run_check(config_dir)
+    assert result.returncode == 2
+    assert filename in result.stderr and "not_a_setting" in result.stderr and "unknown key" in result.stderr
+    assert "Traceback" not in result.stderr
