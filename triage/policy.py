@@ -69,8 +69,8 @@ def _lexicon_levels(live: list[Finding]) -> tuple[Level, Level]:
     return floor, soft
 
 
-def _classifier_level(p: Probs, th: ClassifierThresholds) -> Level:
-    if p.crisis >= th.high:
+def _classifier_level(p: Probs, th: ClassifierThresholds, alone: bool) -> Level:
+    if p.crisis >= (th.high_alone if alone else th.high):
         return "high"
     if p.crisis + p.medium >= th.medium:
         return "medium"
@@ -97,7 +97,7 @@ def decide(text: str, findings: list[Finding], lang: Lang, probs: Probs | None,
         if probs.none >= th.benign_confidence and rank(soft) > rank(floor):
             soft = level_at(rank(soft) - 1)  # softer words, confidently benign message
             level = higher(floor, soft)
-        cls_level = _classifier_level(probs, th)
+        cls_level = _classifier_level(probs, th, alone=not findings)
         if (figurative or len(live) < len(findings)) and rank(floor) < 3 and rank(soft) < 3:
             cls_level = level_at(min(rank(cls_level), rank(th.context_cap)))
         if rank(cls_level) > rank(level):

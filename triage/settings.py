@@ -18,6 +18,7 @@ class ClassifierThresholds(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     high: float = Field(default=0.5, gt=0, le=1)
+    high_alone: float = Field(default=0.8, gt=0, le=1)
     medium: float = Field(default=0.5, gt=0, le=1)
     low: float = Field(default=0.6, gt=0, le=1)
     benign_confidence: float = Field(default=0.95, gt=0, le=1)

@@ -49,3 +49,29 @@ Trained mostly on Chinese; English relies on the lexicon and rules. A classifier
 lowers an unambiguous crisis phrase (the lexicon floor). Not a clinical instrument.
 """
     (out / "MODEL_CARD.md").write_text(text, encoding="utf-8")
+
+
+def write_curve(out: Path, points: list[tuple[float, float, float]]) -> None:
+    """threshold_curve.svg: crisis recall and false urgent against the crisis threshold (held-out)."""
+    w, h, pad = 480, 300, 40
+
+    def xy(t: float, v: float) -> str:
+        return f"{pad + t * (w - 2 * pad):.1f},{h - pad - v * (h - 2 * pad):.1f}"
+
+    recall = " ".join(xy(t, r) for t, r, _ in points)
+    false = " ".join(xy(t, f) for t, _, f in points)
+    ticks = "".join(f'<text x="{pad + i / 5 * (w - 2 * pad):.0f}" y="{h - pad + 16}" font-size="11" '
+                    f'text-anchor="middle">{i / 5:.1f}</text>' for i in range(6))
+    svg = f"""<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif">
+<rect width="{w}" height="{h}" fill="white"/>
+<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="black"/>
+<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="black"/>{ticks}
+<text x="{w / 2}" y="{h - 6}" font-size="12" text-anchor="middle">crisis threshold (classifier.high)</text>
+<text x="{pad}" y="{pad - 10}" font-size="12">held-out PsySUICIDE valid (real rows), full engine</text>
+<polyline fill="none" stroke="#1565c0" stroke-width="2" points="{recall}"/>
+<polyline fill="none" stroke="#c62828" stroke-width="2" points="{false}"/>
+<text x="{w - pad}" y="{pad + 14}" font-size="12" fill="#1565c0" text-anchor="end">crisis recall</text>
+<text x="{w - pad}" y="{pad + 30}" font-size="12" fill="#c62828" text-anchor="end">false urgent</text>
+</svg>
+"""
+    (out / "threshold_curve.svg").write_text(svg, encoding="utf-8")

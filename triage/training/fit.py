@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from triage.training.benign import common_chars
 from triage.training.data import CLASSES, Example
 
 SPECIALS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
@@ -37,13 +38,16 @@ class TrainConfig:
     lr: float = 4e-4
     weight_decay: float = 0.01
     min_count: int = 2
+    common_chars: int = 4000
     threads: int = 2
     class_weights: tuple[float, ...] = (1.0, 1.0, 1.5, 2.0)
+    label_smoothing: float = 0.0
+    dropout: float = 0.1
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def build_vocab(texts: list[str], min_count: int) -> list[str]:
-    """Characters and English words seen at least `min_count` times, plus letters as pieces."""
+def build_vocab(texts: list[str], min_count: int, extra: list[str] | None = None) -> list[str]:
+    """Characters and English words seen at least `min_count` times, common characters, letters."""
     from transformers.models.bert.tokenization_bert import BasicTokenizer
 
     basic = BasicTokenizer(do_lower_case=True, tokenize_chinese_chars=True)
@@ -52,8 +56,8 @@ def build_vocab(texts: list[str], min_count: int) -> list[str]:
         counts.update(basic.tokenize(t))
     pieces = [c for c in "abcdefghijklmnopqrstuvwxyz0123456789"]
     pieces += ["##" + c for c in pieces]
-    common = sorted(t for t, n in counts.items() if n >= min_count and t not in pieces)
-    return list(SPECIALS) + pieces + common
+    common = {t for t, n in counts.items() if n >= min_count} | set(extra or [])
+    return list(SPECIALS) + pieces + sorted(common - set(pieces))
 
 
 def _batches(ids: list[list[int]], labels: list[int], size: int, rng: random.Random
@@ -81,7 +85,7 @@ def train_model(train: list[Example], texts: list[str], out: Path, cfg: TrainCon
     torch.set_num_threads(cfg.threads)
     torch.use_deterministic_algorithms(True)
     out.mkdir(parents=True, exist_ok=True)
-    vocab = build_vocab(texts, cfg.min_count)
+    vocab = build_vocab(texts, cfg.min_count, common_chars(cfg.common_chars))
     (out / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
     tok = BertTokenizerFast(vocab_file=str(out / "vocab.txt"), do_lower_case=True,
                             tokenize_chinese_chars=True)
@@ -90,6 +94,7 @@ def train_model(train: list[Example], texts: list[str], out: Path, cfg: TrainCon
     config = BertConfig(vocab_size=len(vocab), hidden_size=cfg.hidden, num_hidden_layers=cfg.layers,
                         num_attention_heads=cfg.heads, intermediate_size=cfg.intermediate,
                         max_position_embeddings=max(128, cfg.max_tokens), num_labels=len(CLASSES),
+                        hidden_dropout_prob=cfg.dropout, attention_probs_dropout_prob=cfg.dropout,
                         id2label=dict(enumerate(CLASSES)), label2id={c: i for i, c in enumerate(CLASSES)})
     model = BertForSequenceClassification(config)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
@@ -98,7 +103,8 @@ def train_model(train: list[Example], texts: list[str], out: Path, cfg: TrainCon
     warm = max(1, steps // 10)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm))))
-    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(cfg.class_weights))
+    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(cfg.class_weights),
+                                        label_smoothing=cfg.label_smoothing)
     model.train()
     step, t0, last = 0, time.perf_counter(), 0.0
     for epoch in range(cfg.epochs):

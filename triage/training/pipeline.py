@@ -12,9 +12,10 @@ from triage.classifier import Classifier
 from triage.engine import TriageEngine, load_engine
 from triage.levels import rank
 from triage.policy import Probs, decide
-from triage.rules import judge
+from triage.rules import Finding, judge
 from triage.settings import ClassifierThresholds
-from triage.training.card import write_card
+from triage.training.benign import benign_lines
+from triage.training.card import write_card, write_curve
 from triage.training.data import (
     OWN_DIR,
     Example,
@@ -44,19 +45,32 @@ def gather(psysuicide: Path | None, own_dir: Path, extra: list[Path], holdout: f
         own += load_jsonl(p)
     # The project's own lines are few: repeat them so they weigh about as much as a third of the set.
     train += own * 2 + augment(own, rng)
+    everyday = benign_lines(load_engine(None, use_classifier=False), 700, 200, rng)
+    train += [Example(t, 0, "benign") for t in everyday]
     rng.shuffle(train)
     return train, held
 
 
-def tally(engine: TriageEngine, probs: list[Probs], rows: list[Example], th: ClassifierThresholds
-          ) -> dict[str, float]:
-    """Crisis recall, concern recall and false urgent (score.py's definitions) at thresholds `th`."""
-    hit = {"crisis": [0, 0], "concern": [0, 0], "none": [0, 0]}
-    for ex, p in zip(rows, probs, strict=True):
+Prepared = list[tuple[str, list[Finding], bool]]
+
+
+def prepare(engine: TriageEngine, rows: list[Example]) -> Prepared:
+    """Normalised text, findings and the figurative flag per row (computed once per grid)."""
+    out = []
+    for ex in rows:
         norm = engine.normaliser.normalise(ex.text)
         hits = engine.lexicon.find(norm.text)
         figurative = any(h.entry.kind in ("idiom", "information") for h in hits)
-        a = decide(norm.text, judge(norm, hits), "zh", p, th, None, figurative)
+        out.append((norm.text, judge(norm, hits), figurative))
+    return out
+
+
+def tally(prepared: Prepared, probs: list[Probs], rows: list[Example], th: ClassifierThresholds
+          ) -> dict[str, float]:
+    """Crisis recall, concern recall and false urgent (score.py's definitions) at thresholds `th`."""
+    hit = {"crisis": [0, 0], "concern": [0, 0], "none": [0, 0]}
+    for (text, findings, figurative), ex, p in zip(prepared, rows, probs, strict=True):
+        a = decide(text, findings, "zh", p, th, None, figurative)
         want = EXPECT[ex.label]
         good = rank(a.level) >= 3 if want == "crisis" else rank(a.level) >= 2 if want == "concern" \
             else rank(a.level) <= 2
@@ -67,15 +81,20 @@ def tally(engine: TriageEngine, probs: list[Probs], rows: list[Example], th: Cla
             "false_urgent": 1 - hit["none"][0] / max(1, hit["none"][1]), "n": float(len(rows))}
 
 
-def choose_threshold(engine: TriageEngine, probs: list[Probs], rows: list[Example],
-                     base: ClassifierThresholds, max_false: float) -> tuple[float, dict[str, float]]:
-    """The lowest crisis threshold whose false urgent stays within `max_false` (recall first)."""
-    for t in GRID:
-        figures = tally(engine, probs, rows, base.model_copy(update={"high": t}))
-        if figures["false_urgent"] <= max_false:
-            return t, figures
-    t = GRID[-1]
-    return t, tally(engine, probs, rows, base.model_copy(update={"high": t}))
+def choose_thresholds(prepared: Prepared, probs: list[Probs], rows: list[Example],
+                      base: ClassifierThresholds, max_false: float
+                      ) -> tuple[ClassifierThresholds, dict[str, float]]:
+    """Crisis thresholds (with lexicon support, alone) with the best recall within `max_false`."""
+    best: tuple[float, float, float, float] | None = None
+    chosen = base
+    for alone in GRID:
+        for high in (t for t in GRID if t <= alone):
+            th = base.model_copy(update={"high": high, "high_alone": alone})
+            f = tally(prepared, probs, rows, th)
+            key = (f["crisis_recall"], -f["false_urgent"], high, alone)
+            if f["false_urgent"] <= max_false and (best is None or key > best):
+                best, chosen = key, th
+    return chosen, tally(prepared, probs, rows, chosen)
 
 
 def run(out: Path, psysuicide: Path | None, own_dir: Path = OWN_DIR, extra: list[Path] | None = None,
@@ -96,9 +115,14 @@ def run(out: Path, psysuicide: Path | None, own_dir: Path = OWN_DIR, extra: list
         real = [e for e in held if not e.source.endswith("synthetic")]
         probs_all = clf.predict([lex.normaliser.normalise(e.text).text for e in held])
         probs_real = [p for p, e in zip(probs_all, held, strict=True) if not e.source.endswith("synthetic")]
-        t, chosen = choose_threshold(lex, probs_real, real, base, max_false)
-        figures.update(threshold=t, held_out_real=chosen,
-                       held_out_all=tally(lex, probs_all, held, base.model_copy(update={"high": t})),
+        prepared = prepare(lex, real)
+        th, chosen = choose_thresholds(prepared, probs_real, real, base, max_false)
+        curve = [(t, f["crisis_recall"], f["false_urgent"]) for t in (i / 20 for i in range(1, 20))
+                 for f in [tally(prepared, probs_real, real, th.model_copy(update={"high": t}))]]
+        write_curve(out, curve)
+        figures["held_out_auc"] = auc([p.crisis for p in probs_all], [e.label == 3 for e in held])
+        figures.update(threshold={"high": th.high, "high_alone": th.high_alone}, held_out_real=chosen,
+                       held_out_all=tally(prepare(lex, held), probs_all, held, th),
                        held_out_real_lexicon_only=tally_lexicon(lex, real, base))
     report = json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
     (out / "metrics.json").write_text(report, encoding="utf-8")
@@ -109,4 +133,15 @@ def run(out: Path, psysuicide: Path | None, own_dir: Path = OWN_DIR, extra: list
 def tally_lexicon(engine: TriageEngine, rows: list[Example], th: ClassifierThresholds) -> dict[str, float]:
     """The same figures with no classifier (what the lexicon and rules alone reach)."""
     none = Probs(1.0, 0.0, 0.0, 0.0)
-    return tally(engine, [none] * len(rows), rows, th.model_copy(update={"benign_confidence": 1.0}))
+    th = th.model_copy(update={"benign_confidence": 1.0})
+    return tally(prepare(engine, rows), [none] * len(rows), rows, th)
+
+
+def auc(scores: list[float], positive: list[bool]) -> float:
+    """Area under the ROC curve of the classifier's crisis probability (rank statistic)."""
+    pos = [s for s, y in zip(scores, positive, strict=True) if y]
+    neg = [s for s, y in zip(scores, positive, strict=True) if not y]
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return round(wins / (len(pos) * len(neg)), 4)
