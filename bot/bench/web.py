@@ -29,6 +29,7 @@ REPLY_WAIT_S = 30.0  # a reply later than this counts as unanswered in the laten
 DRAIN_S = 120.0  # after the run: how long residents wait for late replies before the comparison
 # Quiet this long means nothing more is coming: longer than the service's 5 s retry of deferred turns.
 QUIET_S = 8.0
+RETRY_S, RETRIES = 5.0, 12  # as bot/web/static/chat.js does
 QUESTIONS = ("I can't sleep at night, what can I do?", "我最近压力很大，晚上睡不着怎么办？",
              "How do I find a counselor near me?", "考试前很焦虑，有什么办法放松吗？",
              "My roommate and I keep arguing", "工作太累了，怎么调整？", "hello", "你好")
@@ -52,6 +53,7 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     sent: int = 0
     unanswered: int = 0
+    retries: int = 0
     lost: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -62,6 +64,7 @@ class BenchResident:
         self.seen: set[int] = set()
         self.sent = 0
         self.replies = 0
+        self.outgoing: dict[str, dict[str, Any]] = {}  # sent, not yet stored (no seq in the ack)
 
     async def run(self, until: float, think: float) -> None:
         import aiohttp
@@ -83,7 +86,9 @@ class BenchResident:
 
     async def _turn(self, ws: Any) -> None:
         t0, before = time.perf_counter(), self.replies
-        await ws.send_json({"type": "msg", "cid": secrets.token_hex(6), "text": random.choice(QUESTIONS)})
+        frame = {"type": "msg", "cid": secrets.token_hex(6), "text": random.choice(QUESTIONS)}
+        self.outgoing[frame["cid"]] = frame
+        await ws.send_json(frame)
         self.sent += 1
         self.tally.sent += 1
         try:
@@ -103,8 +108,27 @@ class BenchResident:
                     self.seen.add(frame["seq"])
                 if frame["type"] == "msg" and frame["sender"] != "resident":
                     self.replies += 1
+                if frame["type"] == "ack":
+                    self._acked(ws, frame)
                 if pred(frame):
                     return frame
+
+    def _acked(self, ws: Any, ack: dict[str, Any]) -> None:
+        """Like the browser: an ack without a seq is asked again later with the same client id."""
+        frame = self.outgoing.get(ack["cid"])
+        if frame is None:
+            return
+        if ack["seq"] is not None or frame.setdefault("tries", 0) >= RETRIES:
+            self.outgoing.pop(ack["cid"], None)
+            return
+        frame["tries"] += 1
+        self.tally.retries += 1
+        asyncio.get_running_loop().call_later(
+            RETRY_S, lambda: asyncio.ensure_future(self._resend(ws, frame)))
+
+    async def _resend(self, ws: Any, frame: dict[str, Any]) -> None:
+        if not ws.closed:
+            await ws.send_json(frame)
 
     async def _drain(self, ws: Any) -> None:
         """Read late replies until the socket has been quiet for a few seconds (at most DRAIN_S)."""
@@ -229,7 +253,8 @@ def report(tally: Tally, residents: int, seconds: float) -> str:
     lat = [x * 1000 for x in tally.latencies]
     lines = [f"web bench: {residents} WebSocket residents on loopback for {seconds:.0f} s",
              f"  messages sent {tally.sent}, replies {len(lat)}, unanswered {tally.unanswered}, "
-             f"throughput {len(lat) / seconds:.1f} replies/s"]
+             f"throughput {len(lat) / seconds:.1f} replies/s, re-sent after an ack without seq "
+             f"{tally.retries}"]
     if lat:
         lines.append(f"  reply latency ms: p50 {statistics.median(lat):.0f}  p95 {_pct(lat, .95):.0f}  "
                      f"p99 {_pct(lat, .99):.0f}  max {max(lat):.0f}")

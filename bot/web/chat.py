@@ -135,8 +135,12 @@ class ChatSocket:
         if inbound is None:
             await self.ws.send_json({"type": "error", "code": "bad_request", "cid": cid})
             return
-        await self.container.service.handle(inbound)
-        seq = await self._resident_seq(inbound.text) if kind == "msg" else None
+        await self.container.service.handle(inbound)  # never raises: a failed turn is deferred
+        try:
+            seq = await self._resident_seq(inbound.text) if kind == "msg" else None
+        except Exception as exc:  # database unavailable: the client asks again with the same id
+            log.warning("no sequence number for an ack (%s)", exc.__class__.__name__)
+            seq = None
         await self.ws.send_json({"type": "ack", "cid": cid, "seq": seq})
 
     def _inbound(self, kind: Any, cid: str, data: dict[str, Any]) -> Inbound | None:

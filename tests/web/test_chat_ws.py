@@ -146,3 +146,31 @@ async def test_a_resident_can_erase_their_conversation_after_confirming(
     await fresh.connect()
 
     assert confirm and erased and fresh.messages() == []
+
+
+async def test_a_message_taken_while_the_database_is_down_is_stored_once_when_resent(
+        web: Server, client: Callable[[], Browserish]) -> None:
+    """The page re-sends a message whose ack came without a seq; the repeat is handled once."""
+    from bot.storage.engine import create_engine, session_factory
+
+    r = Resident(client())
+    await r.connect()
+    live, dead_engine = web.container.uow.sessions, create_engine("postgresql+asyncpg://u@127.0.0.1:1/none")
+    web.container.uow.sessions = session_factory(dead_engine)
+    try:
+        await r.send("I can't sleep", cid="during-outage")
+        refused = await r.wait(lambda f: f["type"] == "ack")
+    finally:
+        web.container.uow.sessions = live
+        await dead_engine.dispose()
+
+    await r.send("I can't sleep", cid="during-outage")  # what chat.js does after RETRY_MS
+    stored = await r.wait(lambda f: f["type"] == "ack")
+    await r.wait(bot_msg)
+    await r.send("I can't sleep", cid="during-outage")  # and once more: a replay now
+    await r.wait(lambda f: f["type"] == "ack")
+    fresh = Resident(r.tab)
+    await fresh.connect()
+
+    assert refused["seq"] is None and isinstance(stored["seq"], int)
+    assert [m["seq"] for m in fresh.messages() if m["sender"] == "resident"] == [stored["seq"]]

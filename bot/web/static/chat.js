@@ -34,6 +34,7 @@
   var seen = {};          // seq -> true: every message shown once
   var queue = [];         // frames not yet acknowledged, resent after each reconnect
   var unmatched = [];     // own messages without a seq yet: {text, li}
+  var RETRY_MS = 5000, RETRIES = 12;
 
   function cid() {
     var a = new Uint8Array(12);
@@ -156,14 +157,29 @@
     queue = queue.filter(function (f) { return f.cid !== id; });
   }
 
+  // An ack without a seq: the server took the message but has not stored it yet (its database was
+  // slow or down, or it restarted). Ask again with the same id a little later: the server treats a
+  // repeat as a replay, so the message is handled once however often it is sent.
+  function retryLater(id, tries) {
+    if (tries >= RETRIES) { return; }
+    window.setTimeout(function () {
+      var frame = queue.filter(function (f) { return f.cid === id; })[0];
+      if (frame && ready) { frame.tries = tries + 1; ws.send(JSON.stringify(frame)); }
+    }, RETRY_MS);
+  }
+
   function onAck(a) {
-    dropQueued(a.cid);
     for (var i = 0; i < unmatched.length; i++) {
       if (unmatched[i].cid === a.cid) {
         var own = unmatched[i];
-        if (a.seq === null || a.seq === undefined) { own.li.classList.remove('pending'); return; }
-        unmatched.splice(i, 1);
         own.li.classList.remove('pending');
+        if (a.seq === null || a.seq === undefined) {
+          var queued = queue.filter(function (f) { return f.cid === a.cid; })[0];
+          retryLater(a.cid, queued ? (queued.tries || 0) : RETRIES);
+          return;
+        }
+        unmatched.splice(i, 1);
+        dropQueued(a.cid);
         if (seen[a.seq]) { own.li.remove(); return; }   // the echo came first and is shown
         seen[a.seq] = true;
         lastSeq = Math.max(lastSeq, a.seq);
@@ -171,6 +187,7 @@
         return;
       }
     }
+    dropQueued(a.cid);
   }
 
   function forgetShown() {   // the conversation was erased: so are its messages on this page
