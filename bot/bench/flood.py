@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import secrets
 import statistics
@@ -291,5 +292,7 @@ def _run(args: argparse.Namespace) -> int:
         result["outcomes"] = asyncio.run(crisis_outcomes(db_url, key))
     limiter = "off (--no-limiter)" if args.no_limiter else "what build() wires (bot.security.ratelimit)"
     print(report(result, args, limiter))
+    # Latency figures only mean something on a quiet machine: say how busy this one was.
+    print(f"  machine load (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     ok = result["outcomes"]["crisis_answered"] == result["crisis_sent"] and result["outcomes"]["handoffs"] > 0
     return 0 if ok else 1
