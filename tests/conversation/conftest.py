@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.bootstrap import Container, build
 from bot.conversation.messages import Inbound
 from bot.crypto import new_key
-from bot.storage.models import Counselor
+from bot.storage.models import Counselor, Handoff
 from config.settings import load_settings
 from tests.fakes.clock import FakeClock
 from tests.fakes.ports import CannedKB, KeywordTriage, StaticRota
@@ -38,6 +39,12 @@ class Harness:
             channel="telegram", chat_key=str(user), user_key=str(user), text=text, kind=str(kind),
             command=cmd, args=args, update_key=f"u{self.updates}", **kw))  # type: ignore[arg-type]
         await self.c.dispatcher.deliver_due()
+
+    async def latest_handoff(self) -> Handoff:
+        async with self.c.uow() as uow:
+            row = await uow.session.scalar(select(Handoff).order_by(Handoff.id.desc()))
+        assert row is not None
+        return row
 
     async def click(self, data: str, user: int) -> None:
         await self.send("", user=user, kind="callback", callback_data=data)

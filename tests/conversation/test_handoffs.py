@@ -14,10 +14,7 @@ C1, C2, K1 = 1001, 1002, 1009
 
 
 async def latest(h: Harness) -> Handoff:
-    async with h.c.uow() as uow:
-        row = await uow.session.scalar(select(Handoff).order_by(Handoff.id.desc()))
-    assert row is not None
-    return row
+    return await h.latest_handoff()
 
 
 async def crisis(h: Harness) -> Handoff:

@@ -9,10 +9,7 @@ from tests.conversation.conftest import RESIDENT, Harness
 
 
 async def handoff(h: Harness) -> Handoff:
-    async with h.c.uow() as uow:
-        row = await uow.session.scalar(select(Handoff).order_by(Handoff.id.desc()))
-    assert row is not None
-    return row
+    return await h.latest_handoff()
 
 
 async def test_start_welcomes_with_emergency_numbers_and_privacy(h: Harness) -> None:

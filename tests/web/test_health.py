@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -20,10 +19,8 @@ async def running(db_url: str, tmp_path: Path) -> Server:
 
 
 @pytest.fixture
-async def up(db_url: str, tmp_path: Path) -> AsyncIterator[Server]:
-    srv = await running(db_url, tmp_path)
-    yield srv
-    await srv.stop()
+async def up(web: Server) -> Server:
+    return web  # the web tests' server (tests/web/conftest.py)
 
 
 async def test_healthz_is_200_when_the_database_answers(up: Server) -> None:
