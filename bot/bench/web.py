@@ -29,7 +29,7 @@ REPLY_WAIT_S = 30.0  # a reply later than this counts as unanswered in the laten
 DRAIN_S = 120.0  # after the run: how long residents wait for late replies before the comparison
 # Quiet this long means nothing more is coming: longer than the service's 5 s retry of deferred turns.
 QUIET_S = 8.0
-RETRY_S, RETRIES = 5.0, 12  # as bot/web/static/chat.js does
+RETRY_S, RETRIES = 5.0, 8  # as bot/web/static/chat.js does: 5 s, doubling, at most 60 s
 QUESTIONS = ("I can't sleep at night, what can I do?", "我最近压力很大，晚上睡不着怎么办？",
              "How do I find a counselor near me?", "考试前很焦虑，有什么办法放松吗？",
              "My roommate and I keep arguing", "工作太累了，怎么调整？", "hello", "你好")
@@ -121,10 +121,11 @@ class BenchResident:
         if ack["seq"] is not None or frame.setdefault("tries", 0) >= RETRIES:
             self.outgoing.pop(ack["cid"], None)
             return
+        delay = min(RETRY_S * 2 ** frame["tries"], 60.0)
         frame["tries"] += 1
         self.tally.retries += 1
         asyncio.get_running_loop().call_later(
-            RETRY_S, lambda: asyncio.ensure_future(self._resend(ws, frame)))
+            delay, lambda: asyncio.ensure_future(self._resend(ws, frame)))
 
     async def _resend(self, ws: Any, frame: dict[str, Any]) -> None:
         if not ws.closed:
@@ -138,8 +139,8 @@ class BenchResident:
             try:
                 await self._until(ws, lambda f: False, QUIET_S)
             except TimeoutError:
-                if len(self.seen) + self.replies == heard:
-                    return
+                if len(self.seen) + self.replies == heard and not self.outgoing:
+                    return  # quiet, and nothing of ours is still waiting to be stored
 
     async def _verify(self, http: Any) -> None:
         ws = await http.ws_connect(self.base + "/chat/ws")

@@ -187,6 +187,8 @@ async def chat_ws(request: web.Request) -> web.StreamResponse:
     sock = ChatSocket(request, ws, token)
     try:
         await _serve_socket(ws, sock)
+    except ConnectionError:
+        pass  # the browser went away while we answered: it resyncs from the transcript
     except Exception:  # the socket is already open: close it plainly, never send a trace
         log.exception("chat socket failed")
         await ws.close(code=1011, message=b"server error, reconnecting")

@@ -34,7 +34,7 @@
   var seen = {};          // seq -> true: every message shown once
   var queue = [];         // frames not yet acknowledged, resent after each reconnect
   var unmatched = [];     // own messages without a seq yet: {text, li}
-  var RETRY_MS = 5000, RETRIES = 12;
+  var RETRY_MS = 5000, RETRIES = 8;   // 5 s, doubling to at most a minute: about 5 minutes in all
 
   function cid() {
     var a = new Uint8Array(12);
@@ -165,7 +165,7 @@
     window.setTimeout(function () {
       var frame = queue.filter(function (f) { return f.cid === id; })[0];
       if (frame && ready) { frame.tries = tries + 1; ws.send(JSON.stringify(frame)); }
-    }, RETRY_MS);
+    }, Math.min(RETRY_MS * Math.pow(2, tries), 60000));
   }
 
   function onAck(a) {
