@@ -75,13 +75,21 @@ def errors(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     return caplog
 
 
+pushes = st.one_of(st.tuples(st.just("callback"), callback_data, st.sampled_from([6001, 6002, 1001])),
+                  st.tuples(st.just("text"), hostile_text.map(lambda t: t[:5000]),
+                            st.sampled_from([6001, 1001])))
+
+
 @LIVE
-@given(batch=st.lists(st.tuples(callback_data, st.sampled_from([6001, 6002, 1001])), min_size=1, max_size=5))
-async def test_malformed_callbacks_through_real_ptb_never_stop_the_bot(
+@given(batch=st.lists(pushes, min_size=1, max_size=5))
+async def test_malformed_updates_through_real_ptb_never_stop_the_bot(
         server: Server, fake_tg: FakeTelegram, errors: pytest.LogCaptureFixture,
-        batch: list[tuple[str, int]]) -> None:
-    for data, chat in batch:
-        await fake_tg.push_callback(chat, data, query_id=f"junk{next(_ids)}")
+        batch: list[tuple[str, str, int]]) -> None:
+    for kind, value, chat in batch:
+        if kind == "callback":
+            await fake_tg.push_callback(chat, value, query_id=f"junk{next(_ids)}")
+        else:
+            await fake_tg.push_text(chat, value)
     sentinel = 7000 + next(_ids)
 
     await fake_tg.push_text(sentinel, "/start")
