@@ -39,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--flood", type=int, default=1000, help="messages the flooding resident sends")
     p.add_argument("--crisis-every", type=int, default=10, help="every Nth flood message is a crisis")
     p.add_argument("--sockets", type=int, default=4, help="sockets the flooder sends through at once")
+    p.add_argument("--flood-rate", type=float, default=0.0,
+                   help="messages per second the flooder sends (0: as fast as the sockets take them)")
     p.add_argument("--interval", type=float, default=0.2, help="seconds between steady messages")
     p.add_argument("--steady-residents", type=int, default=10)
     p.add_argument("--quiet-seconds", type=float, default=15.0, help="length of the quiet phase")
@@ -157,7 +159,7 @@ async def _settle(chats: list[Chat]) -> None:
         await asyncio.sleep(0.1)
 
 
-async def flood(base: str, count: int, every: int, sockets: int) -> tuple[int, float]:
+async def flood(base: str, count: int, every: int, sockets: int, rate: float = 0.0) -> tuple[int, float]:
     """One resident (one cookie) sends `count` messages through `sockets` sockets at once."""
     import aiohttp
 
@@ -172,6 +174,8 @@ async def flood(base: str, count: int, every: int, sockets: int) -> tuple[int, f
             crisis += is_crisis
             text = CRISIS[(i // every) % len(CRISIS)] if is_crisis else FILLER[i % len(FILLER)]
             await chats[i % sockets].send(text)
+            if rate > 0:
+                await asyncio.sleep(max(0.0, t0 + (i + 1) / rate - time.perf_counter()))
         async with asyncio.timeout(600):
             await asyncio.gather(*(c.all_acked.wait() for c in chats if c.expected > 0))
         took = time.perf_counter() - t0
@@ -236,7 +240,7 @@ async def _phases(base: str, args: argparse.Namespace) -> dict[str, Any]:
     busy_task = asyncio.create_task(steady(base, args.steady_residents, args.interval, stop))
     await asyncio.sleep(1.0)  # the steady traffic is flowing before the flood starts
     t_flood = time.perf_counter()
-    crisis_sent, took = await flood(base, args.flood, args.crisis_every, args.sockets)
+    crisis_sent, took = await flood(base, args.flood, args.crisis_every, args.sockets, args.flood_rate)
     t_end = time.perf_counter()
     stop.set()
     busy = await busy_task
@@ -252,8 +256,9 @@ def _p95(values: list[float]) -> float:
 
 def report(r: dict[str, Any], args: argparse.Namespace, limiter: str) -> str:
     q, b = [x * 1000 for x in r["quiet"]], [x * 1000 for x in r["busy"]]
-    lines = [f"flood bench: {args.flood} messages from one resident over {args.sockets} sockets; steady "
-             f"traffic one message every {args.interval * 1000:.0f} ms over "
+    pace = f" at {args.flood_rate:g}/s" if args.flood_rate else ""
+    lines = [f"flood bench: {args.flood} messages{pace} from one resident over {args.sockets} sockets; "
+             f"steady traffic one message every {args.interval * 1000:.0f} ms over "
              f"{args.steady_residents} residents",
              f"  rate limiter: {limiter}",
              f"  flood processed in {r['flood_s']:.1f} s ({args.flood / max(r['flood_s'], 1e-9):.0f} msg/s)"]
