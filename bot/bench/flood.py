@@ -201,7 +201,7 @@ async def crisis_outcomes(db_url: str, key: str) -> dict[str, int]:
     async with uow() as u:
         conv_id = await u.session.scalar(select(Message.conversation_id).group_by(Message.conversation_id)
                                          .order_by(func.count().desc()).limit(1))
-        rows = await u.messages.after(conv_id, 0, limit=100_000)
+        rows = await u.messages.after(conv_id, 0, limit=100_000) if conv_id is not None else []
         handoffs = await u.session.scalar(select(func.count()).select_from(Handoff)
                                           .where(Handoff.conversation_id == conv_id))
     await engine.dispose()
