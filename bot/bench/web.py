@@ -39,7 +39,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = subparsers.add_parser("web", help="concurrent WebSocket residents: reply latency, messages lost")
     p.add_argument("--residents", type=int, default=200)
     p.add_argument("--seconds", type=float, default=60.0)
-    p.add_argument("--think", type=float, default=3.0, help="mean pause between a reply and the next message")
+    p.add_argument("--think", type=float, default=10.0,
+                   help="mean pause between a reply and the next message (reading and typing)")
     p.add_argument("--url", help="bench a running server instead of starting one (http://host:port)")
     p.add_argument("--database-url",
                    help="database for the server started here (default: SQLite in a temp dir)")
