@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if "threshold" in figures:
         r = figures["held_out_real"]
         print(f"held-out real: crisis recall {r['crisis_recall']:.3f}, false urgent {r['false_urgent']:.3f} "
-              f"at threshold {figures['threshold']} (set classifier.high in config/triage.yaml)")
+              f"at thresholds {figures['threshold']}")
+        print("set classifier.high and classifier.high_alone in config/triage.yaml to use them")
     print(f"model and MODEL_CARD.md in {args.out or MODEL_DIR}", file=sys.stdout)
     return 0

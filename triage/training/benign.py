@@ -38,6 +38,30 @@ _SLOTS = {
 }
 
 
+# "我想..." and "I want to..." are also the start of most crisis lines; a model from scratch must
+# see that the words after them decide.
+_ZH_WANT = ("我想", "我要", "想", "我很想", "我打算", "我准备", "今晚想", "明天想", "我现在想")
+_ZH_WHAT = ("了解一下心理咨询", "了解一下", "问一下", "预约咨询师", "吃火锅", "换个工作", "学画画", "去旅游",
+            "睡个好觉", "买件衣服", "给妈妈打电话", "报名志愿者", "看电影", "去公园跑步",
+            "学英语", "养只猫", "问问服务站几点开门", "知道怎么缓解焦虑", "搬家", "考研", "早点下班",
+            "请假回家", "减肥", "学做饭", "认识新朋友", "换个发型", "找份兼职", "出去走走", "听听音乐")
+_EN_WANT = ("I want to", "I'd like to", "I'm going to", "I really want to", "tonight I want to", "I plan to")
+_EN_WHAT = ("learn more about counselling", "book an appointment", "ask a question", "go for a walk",
+            "cook dinner", "change jobs", "sleep better", "visit my parents",
+            "learn to paint", "watch a movie", "try meditation", "go to the gym", "know your opening hours")
+
+
+def want_lines(rng: random.Random, n: int) -> list[str]:
+    """Benign lines that start like a crisis line ("我想...", "I want to...")."""
+    out = []
+    for _ in range(n):
+        if rng.random() < 0.7:
+            out.append(rng.choice(_ZH_WANT) + rng.choice(_ZH_WHAT))
+        else:
+            out.append(rng.choice(_EN_WANT) + " " + rng.choice(_EN_WHAT))
+    return out
+
+
 def _common_words(limit: int) -> tuple[list[str], list[int]]:
     path = Path(jieba.__file__).parent / "dict.txt"
     rows = []
@@ -57,6 +81,7 @@ def benign_lines(engine: TriageEngine, n_zh: int, n_en: int, rng: random.Random)
     while len(out) < n_zh:
         line = "".join(rng.choices(words, weights=freq, k=rng.randint(3, 10)))
         out.append(line)
+    out += want_lines(rng, n_zh // 3)
     for _ in range(n_en):
         template, _slot = rng.choice(_EN_TEMPLATES)
         out.append(template.format(**{k: rng.choice(v) for k, v in _SLOTS.items()}))

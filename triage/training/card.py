@@ -30,19 +30,27 @@ stored as fp16 safetensors, served in fp32 on CPU.
   9-10 -> none; {f['held_out']} rows held out (stratified, seed {cfg['seed']}) to choose the threshold.
 - The project's own examples (triage/data/train/own_*.yaml, zh and en) repeated twice, plus
   augmentation (traditional script, slang, spacing, emoji). {f['examples']} training examples in all.
+- Everyday benign lines (label none): strings of common words from jieba's dictionary (MIT) and
+  English templates (triage/training/benign.py), each checked to hold no lexicon risk word.
 - Never used: PsySUICIDE test.json and Reddit C-SSRS (exams; `hotline train` refuses them by path
   and by content hash).
 
 ## Training
 Seed {cfg['seed']}, {cfg['epochs']} epochs, batch {cfg['batch_size']}, AdamW lr {cfg['lr']}, class weights
-{cfg['class_weights']}, max {cfg['max_tokens']} tokens; {fit['steps']} steps in {fit['seconds']} s on the
+{cfg['class_weights']}, label smoothing {cfg['label_smoothing']}, dropout {cfg['dropout']},
+max {cfg['max_tokens']} tokens; {fit['steps']} steps in {fit['seconds']} s on the
 2-core CPU; final loss {fit['final_loss']}.
 
 ## Figures (full engine: lexicon + rules + classifier)
-- Chosen crisis threshold (config/triage.yaml `classifier.high`): {f.get('threshold', 'n/a')}
+- Chosen crisis thresholds (config/triage.yaml `classifier.high` with lexicon support,
+  `classifier.high_alone` without): {f.get('threshold', 'n/a')}
+- Classifier alone, held-out rows: ROC AUC of p(crisis) {f.get('held_out_auc', 'n/a')}
 - Held-out PsySUICIDE valid, real rows: {_fmt(f.get('held_out_real'))}
 - Held-out PsySUICIDE valid, all rows: {_fmt(f.get('held_out_all'))}
 - Same real rows, lexicon and rules only: {_fmt(f.get('held_out_real_lexicon_only'))}
+
+threshold_curve.svg shows crisis recall and false urgent against `classifier.high` on the
+held-out rows.
 
 ## Limits
 Trained mostly on Chinese; English relies on the lexicon and rules. A classifier alone never

@@ -33,7 +33,7 @@ class TrainConfig:
     heads: int = 4
     intermediate: int = 512
     max_tokens: int = 64
-    epochs: int = 6
+    epochs: int = 4
     batch_size: int = 32
     lr: float = 4e-4
     weight_decay: float = 0.01
@@ -41,8 +41,10 @@ class TrainConfig:
     common_chars: int = 4000
     threads: int = 2
     class_weights: tuple[float, ...] = (1.0, 1.0, 1.5, 2.0)
-    label_smoothing: float = 0.0
-    dropout: float = 0.1
+    # Chosen on held-out valid rows: recall at a 5-8% false-urgent budget was best with smoothing
+    # and dropout (less overconfident probabilities); 6 epochs or hidden 256 did not help.
+    label_smoothing: float = 0.1
+    dropout: float = 0.2
     extra: dict[str, Any] = field(default_factory=dict)
 
 
