@@ -105,11 +105,12 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
     senders: dict[str, Sender] = {}
     events = EventHub()
     dispatcher = OutboxDispatcher(uow, senders, clock, settings.outbox_max_attempts)
-    handoffs = HandoffManager(rota, emergency)
+    handoffs = HandoffManager(rota, emergency, settings.care_interval_s)
     staff = StaffRouter(StaffFlow(handoffs), CoordinatorDesk(roster))  # type: ignore[arg-type]
     service = ConversationService(
         uow, clock, dispatcher, pseudo_key, triage, ResidentFlow(kb, handoffs, emergency), staff,
-        handoffs, emergency, senders, events, settings.max_message_chars, limiter)
+        handoffs, emergency, senders, events, settings.max_message_chars, limiter,
+        settings.db_turn_timeout_s)
     if hasattr(rota, "invalidate"):
         events.on("rota.changed", rota.invalidate)  # dashboard edits show in escalation at once
     timers = Timers(service.on_timer)

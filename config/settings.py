@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=4000, ge=100)
     # Outbox delivery: attempts before a message is parked for a human to look at.
     outbox_max_attempts: int = Field(default=20, ge=1)
+    # While a resident waits for a counselor, a caring line this often (WHO psychological first
+    # aid: stay with the person; two minutes is short enough that nobody feels forgotten).
+    care_interval_s: float = Field(default=120.0, ge=10)
+    # A turn that cannot reach the database within this many seconds counts as "database down":
+    # an imminent message then gets the emergency numbers straight through the channel.
+    db_turn_timeout_s: float = Field(default=5.0, ge=0.5, le=60)
 
 
 def load_settings(**overrides: object) -> Settings:

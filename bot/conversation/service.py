@@ -30,7 +30,6 @@ from bot.storage.repositories import mark_update_processed
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-DB_TIMEOUT_S = 5.0  # past this a turn counts as "database down" and imminent goes out directly
 
 
 def clean_text(text: str) -> str:
@@ -43,13 +42,15 @@ class ConversationService:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, dispatcher: OutboxDispatcher,
                  pseudonym_key: bytes, triage: TriagePort, resident: ResidentFlow, staff: StaffRouter,
                  handoffs: HandoffManager, emergency: dict[str, str], senders: dict[str, Sender],
-                 events: EventHub, max_chars: int = 4000, limiter: Any = None) -> None:
+                 events: EventHub, max_chars: int = 4000, limiter: Any = None,
+                 db_timeout_s: float = 5.0) -> None:
         self.uow, self.clock, self.dispatcher = uow, clock, dispatcher
         self.pseudonym_key = pseudonym_key
         self.triage, self.resident, self.staff, self.handoffs = triage, resident, staff, handoffs
         self.emergency, self.senders, self.events = emergency, senders, events
         self.max_chars = max_chars
         self.limiter = limiter
+        self.db_timeout_s = db_timeout_s
         self.timers: Any = None  # set by bootstrap (bot.timers.Timers)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._deferred: list[Inbound] = []
@@ -63,7 +64,7 @@ class ConversationService:
         lang = detect_lang(text, inbound.lang_hint[:2] if inbound.lang_hint in ("zh", "en") else "zh") \
             if text else None
         try:
-            async with asyncio.timeout(DB_TIMEOUT_S):
+            async with asyncio.timeout(self.db_timeout_s):
                 after = await self._turn(inbound, text, risk, lang, too_long)
         except Exception as exc:
             log.error("turn failed (%s); update %s", exc.__class__.__name__, inbound.update_key)
