@@ -25,7 +25,7 @@ class ClassifierThresholds(BaseModel):
     context_cap: Literal["none", "low", "medium", "high"] = "medium"
     max_tokens: int = Field(default=64, ge=16, le=512)
     max_windows: int = Field(default=4, ge=1, le=32)
-    threads: int = Field(default=2, ge=1, le=64)
+    threads: int = Field(default=1, ge=1, le=64)
     batch_size: int = Field(default=64, ge=1, le=1024)
 
 

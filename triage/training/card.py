@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+EXAM_HEADING = "## Exam figures"
+
 
 def _fmt(figures: dict[str, float] | None) -> str:
     if not figures:
@@ -56,7 +58,12 @@ held-out rows.
 Trained mostly on Chinese; English relies on the lexicon and rules. A classifier alone never
 lowers an unambiguous crisis phrase (the lexicon floor). Not a clinical instrument.
 """
-    (out / "MODEL_CARD.md").write_text(text, encoding="utf-8")
+    card = out / "MODEL_CARD.md"
+    old = card.read_text(encoding="utf-8") if card.exists() else ""
+    if EXAM_HEADING in old:  # scored by hand after training: keep them, marked for rescoring
+        kept = old[old.index(EXAM_HEADING):]
+        text += "\n" + kept.replace(EXAM_HEADING, EXAM_HEADING + " (from an earlier model: rescore)", 1)
+    card.write_text(text, encoding="utf-8")
 
 
 def write_curve(out: Path, points: list[tuple[float, float, float]]) -> None:
