@@ -13,6 +13,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
 from bot.server import Server
+from bot.storage import migrate
 from tests.web.conftest import start_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,9 +31,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-async def site(db_url: str, tmp_path: Path) -> AsyncIterator[Server]:
+async def site(tmp_path: Path) -> AsyncIterator[Server]:
+    """The server on SQLite only: the browser tests are about the pages; the HTTP and WebSocket
+    tests in tests/web run on both databases. (Keeps tests/browser well under 90 s.)"""
     if not HAVE_CHROMIUM:
         pytest.skip("Debian chromium is not installed (make browser-deps)")
+    db_url = f"sqlite+aiosqlite:///{tmp_path}/browser.db"
+    await migrate.upgrade_async(db_url)
     srv = await start_server(db_url, tmp_path)
     yield srv
     await srv.stop()
