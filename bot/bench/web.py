@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.bench.latency_svg import histogram_svg, percentile
+
 REPLY_WAIT_S = 30.0  # a reply later than this counts as unanswered in the latency figures
 DRAIN_S = 120.0  # after the run: how long residents wait for late replies before the comparison
 # Quiet this long means nothing more is coming: longer than the service's 5 s retry of deferred turns.
@@ -246,11 +248,6 @@ async def _bench(base: str, residents: int, seconds: float, think: float) -> Tal
     return tally
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))]
-
-
 def report(tally: Tally, residents: int, seconds: float) -> str:
     lat = [x * 1000 for x in tally.latencies]
     lines = [f"web bench: {residents} WebSocket residents on loopback for {seconds:.0f} s",
@@ -258,38 +255,12 @@ def report(tally: Tally, residents: int, seconds: float) -> str:
              f"throughput {len(lat) / seconds:.1f} replies/s, re-sent after an ack without seq "
              f"{tally.retries}"]
     if lat:
-        lines.append(f"  reply latency ms: p50 {statistics.median(lat):.0f}  p95 {_pct(lat, .95):.0f}  "
-                     f"p99 {_pct(lat, .99):.0f}  max {max(lat):.0f}")
+        lines.append(f"  reply latency ms: p50 {statistics.median(lat):.0f}  p95 {percentile(lat, .95):.0f}  "
+                     f"p99 {percentile(lat, .99):.0f}  max {max(lat):.0f}")
     lines.append(f"  messages lost: {tally.lost}  (transcript vs what each resident saw live)")
     if tally.errors:
         lines.append(f"  residents that failed: {len(tally.errors)} (first: {tally.errors[0]})")
     return "\n".join(lines)
-
-
-def histogram_svg(latencies_ms: list[float], title: str, bins: int = 40) -> str:
-    """A plain SVG histogram of reply latency with p50 and p95 marked (no chart library)."""
-    w, h, pad = 640, 260, 40
-    top = max(latencies_ms)
-    width = top / bins or 1.0
-    counts = [0] * bins
-    for x in latencies_ms:
-        counts[min(bins - 1, int(x / width))] += 1
-    peak = max(counts) or 1
-    bar_w = (w - 2 * pad) / bins
-    bars = "".join(
-        f'<rect x="{pad + i * bar_w:.1f}" y="{h - pad - c / peak * (h - 2 * pad):.1f}" '
-        f'width="{bar_w - 1:.1f}" height="{c / peak * (h - 2 * pad):.1f}" fill="#1d5fbf"/>'
-        for i, c in enumerate(counts))
-    marks = ""
-    for label, q in (("p50", 0.5), ("p95", 0.95)):
-        v = _pct(latencies_ms, q)
-        x = pad + v / (width * bins) * (w - 2 * pad)
-        marks += (f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{pad}" y2="{h - pad}" stroke="#b3261e"/>'
-                  f'<text x="{x + 3:.1f}" y="{pad + 12}" font-size="11">{label} {v:.0f} ms</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif">'
-            f'<text x="{pad}" y="20" font-size="13">{title}</text>{bars}{marks}'
-            f'<text x="{pad}" y="{h - 12}" font-size="11">0 ms</text>'
-            f'<text x="{w - pad - 60}" y="{h - 12}" font-size="11">{top:.0f} ms</text></svg>')
 
 
 def _run(args: argparse.Namespace) -> int:
