@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile of `values` (q in 0..1)."""
     ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))]
+    return ordered[max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))]
 
 
 def histogram_svg(latencies_ms: list[float], title: str, bins: int = 40) -> str:
