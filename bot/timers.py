@@ -43,5 +43,8 @@ class Timers:
 
     def add_repeating(self, func: Callable[[], Awaitable[None]], seconds: float, job_id: str,
                       first: datetime | None = None) -> None:
+        # APScheduler 3 treats next_run_time=None as "paused": pass it only when given.
+        # (Regression: retry_deferred and the retention job never ran.)
+        extra = {"next_run_time": first} if first is not None else {}
         self.scheduler.add_job(func, "interval", seconds=seconds, id=job_id, replace_existing=True,
-                               next_run_time=first, coalesce=True, max_instances=1)
+                               coalesce=True, max_instances=1, **extra)

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     # A turn that cannot reach the database within this many seconds counts as "database down":
     # an imminent message then gets the emergency numbers straight through the channel.
     db_turn_timeout_s: float = Field(default=5.0, ge=0.5, le=60)
+    # Web sessions: encrypted cookies (a Fernet key; demo mode derives one under ./var).
+    session_key: str | None = None
+    cookie_secure: bool = False  # set true behind HTTPS
+    # Where the chat's quick-exit button goes: a neutral page (the default is served locally).
+    quick_exit_url: str = "/leave"
 
 
 def load_settings(**overrides: object) -> Settings:
