@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-NOISY = ("httpx", "httpcore", "telegram", "apscheduler", "aiohttp.access", "alembic")
+NOISY = ("httpx", "httpcore", "telegram", "apscheduler", "aiohttp.access", "alembic", "bm25s", "jieba")
 # Loggers whose records below WARNING may carry message text, names, chat ids or the bot token.
 PAYLOAD_LOGGERS = ("telegram", "httpx", "httpcore", "sqlalchemy.engine", "aiosqlite")
 
