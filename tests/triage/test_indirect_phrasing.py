@@ -28,6 +28,8 @@ URGENT = ("high", "imminent")
     "去年吃过一次药，没死成，现在又开始有这种念头了。",
     "安眠药已经攒了一些了，放在柜子里。",
     "好想一睡不醒啊。",
+    "要是哪天被车撞死就好了，就不用再面对这些了。",
+    "最近又开始用圆规扎自己，停不下来。",
     "我已经跟朋友们都告别了，东西也送出去了。",
 ])
 def test_indirect_crisis_phrasing_reaches_a_counselor(lexicon_engine: TriageEngine, text: str) -> None:
