@@ -74,6 +74,11 @@ class ConversationService:
             return
         self._after(after)
 
+    def is_urgent(self, text: str) -> bool:
+        """High or imminent risk in this one message (edges use it to never delay a crisis)."""
+        cleaned = clean_text(text)[: self.max_chars]
+        return bool(cleaned) and self.triage.assess(cleaned).level in ("high", "imminent")
+
     async def _turn(self, inbound: Inbound, text: str, risk: Risk, lang: str | None,
                     too_long: bool) -> After:
         after = After()
@@ -125,8 +130,12 @@ class ConversationService:
             flooded = not decision.allowed
             if flooded and decision.notice:
                 await self._say(ctx, t("slow_down", ctx.conv.lang))
-        if flooded and ctx.risk.level in ("none", "low", "medium") and ctx.conv.state != "with_counselor":
-            return  # slowed down: stored and triaged, but no answer until the flood eases
+        # Decided on this message's own risk: a crisis line inside a flood is always answered,
+        # while the rest of a flood from someone already waiting for a counselor is not answered
+        # line by line (it is stored, triaged and relayed; the counselor sees all of it).
+        if flooded and ctx.message_risk.level in ("none", "low", "medium") \
+                and ctx.conv.state != "with_counselor":
+            return
         await self.resident.on_message(ctx)
         if too_long:
             await self._say(ctx, t("too_long", ctx.conv.lang, limit=self.max_chars))

@@ -16,6 +16,7 @@ The server resends everything after `last_seq` from the transcript; the client d
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -27,6 +28,7 @@ from aiohttp import WSMsgType, web
 
 from bot.conversation.messages import Inbound
 from bot.conversation.service import clean_text
+from bot.security.pacing import EdgePacer
 from bot.web.app import CONTAINER
 from bot.web.auth import check_csrf, csrf_token
 from bot.web.chat_page import chat_page, leave_page
@@ -35,6 +37,8 @@ from bot.web.web_channel import WebChannel, message_frame
 
 log = logging.getLogger(__name__)
 WEB_CHANNEL = web.AppKey("web_channel", WebChannel)
+PACER = web.AppKey("pacer", EdgePacer)
+MAX_QUEUED = 1000  # frames one socket may have waiting for their turn; past it "busy"
 RESIDENT_KEY = "resident"
 CID_MAX = 64
 
@@ -105,6 +109,7 @@ class ChatSocket:
         self.channel = request.app[WEB_CHANNEL]
         self.chat_key = chat_key_for(request, token)
         self.lang = "zh"
+        self.queued: set[asyncio.Task[None]] = set()  # paced frames of a flood, in arrival order
 
     async def hello(self, data: dict[str, Any]) -> bool:
         if not await check_csrf(self.request, data.get("csrf")):
@@ -214,7 +219,32 @@ async def _serve_socket(ws: web.WebSocketResponse, sock: ChatSocket) -> None:
             if not ready:
                 await ws.close(code=4403, message=b"hello with a valid token first")
             continue
+        await pace_then_handle(ws, sock, data)
+
+
+async def pace_then_handle(ws: web.WebSocketResponse, sock: ChatSocket, data: dict[str, Any]) -> None:
+    """Crisis words are handled at once; the rest of a flood waits for the resident's tokens in
+    the background (bot/security/pacing.py), so reading this socket never stalls behind it."""
+    text = data.get("text")
+    pacer = sock.request.app[PACER]
+    if data.get("type") != "msg" or not isinstance(text, str) or sock.container.service.is_urgent(text) \
+            or pacer.try_take(sock.chat_key):
         await sock.on_frame(data)
+        return
+    if len(sock.queued) >= MAX_QUEUED:
+        await ws.send_json({"type": "error", "code": "busy", "cid": data.get("cid")})
+        return
+
+    async def later() -> None:
+        await pacer.admit(sock.chat_key)
+        try:  # handled even if the socket closed meanwhile: the message is stored, never lost
+            await sock.on_frame(data)
+        except (ConnectionResetError, RuntimeError):
+            log.info("paced message handled after its socket closed")
+
+    task = asyncio.create_task(later())
+    sock.queued.add(task)
+    task.add_done_callback(sock.queued.discard)
 
 
 def register(app: web.Application) -> None:
@@ -222,6 +252,7 @@ def register(app: web.Application) -> None:
     channel = WebChannel(container.uow)
     container.senders["web"] = channel
     app[WEB_CHANNEL] = channel
+    app[PACER] = EdgePacer()
     app.router.add_get("/chat", page)
     app.router.add_get("/chat/ws", chat_ws)
     app.router.add_get("/chat/state", state)
