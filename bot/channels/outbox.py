@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 # Chats sent to at once: enough that a card never queues behind other chats, few enough that the
 # "mark sent" writes stay well inside the database pool.
 PARALLEL_CHATS = 4
+Row = tuple[int, datetime, dict[str, Any]]  # (outbox id, due at, payload)
+ROWS_PER_CHAT_PER_PASS = 5  # the rest of a long queue goes out in the next pass, right after
 
 
 def backoff(attempts: int) -> float:
@@ -89,10 +91,15 @@ class OutboxDispatcher:
             by_chat: dict[tuple[str, str], list[tuple[int, datetime, dict[str, Any]]]] = {}
             for item_id, channel, chat_key, due_at, payload in rows:
                 by_chat.setdefault((channel, chat_key), []).append((item_id, due_at, payload))
-            chats = list(by_chat.items())
-            for i in range(0, len(chats), PARALLEL_CHATS):
-                await asyncio.gather(*(self._deliver_chat(chat, items, now)
-                                       for chat, items in chats[i:i + PARALLEL_CHATS]))
+            # A semaphore rather than fixed batches, and a few rows per chat per pass: one busy chat
+            # (a flood, a burst of cards) never holds the other chats' replies behind it.
+            slots = asyncio.Semaphore(PARALLEL_CHATS)
+
+            async def one_chat(chat: tuple[str, str], items: list[Row]) -> None:
+                async with slots:
+                    await self._deliver_chat(chat, items[:ROWS_PER_CHAT_PER_PASS], now)
+
+            await asyncio.gather(*(one_chat(chat, items) for chat, items in by_chat.items()))
             return await self._next_wait()
 
     async def _deliver_chat(self, chat: tuple[str, str], items: list[tuple[int, datetime, dict[str, Any]]],
