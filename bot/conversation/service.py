@@ -18,11 +18,12 @@ from bot.channels.base import Sender
 from bot.channels.outbox import OutboxDispatcher
 from bot.clock import Clock
 from bot.conversation.handoffs import After, HandoffManager, Timer
-from bot.conversation.messages import Inbound, Outbound
+from bot.conversation.messages import Button, Inbound, Outbound
 from bot.conversation.ports import Risk, TriagePort
+from bot.conversation.posting import say
 from bot.conversation.resident import ResidentContext, ResidentFlow
 from bot.conversation.staff_router import StaffRouter
-from bot.conversation.texts import detect_lang, t
+from bot.conversation.texts import b, detect_lang, t
 from bot.crypto import pseudonym
 from bot.events import Event, EventHub
 from bot.storage.models import Conversation
@@ -149,10 +150,6 @@ class ConversationService:
             ctx.conv.lang = ctx.inbound.args[0]
             await self._say(ctx, t("lang_set", ctx.conv.lang))
         elif command == "forget":
-            from bot.conversation.messages import Button
-            from bot.conversation.posting import say
-            from bot.conversation.texts import b
-
             await say(ctx.uow, ctx.conv, t("forget_confirm", lang), ctx.now,
                       ((Button(b("forget_yes", lang), "forget:yes"),
                         Button(b("forget_no", lang), "forget:no")),))
@@ -182,8 +179,6 @@ class ConversationService:
         await ctx.uow.outbox.add(channel, chat_key, out.to_payload(), ctx.now)
 
     async def _say(self, ctx: ResidentContext, text: str) -> None:
-        from bot.conversation.posting import say
-
         await say(ctx.uow, ctx.conv, text, ctx.now)
 
     async def _conversation(self, uow: UnitOfWork, inbound: Inbound, lang: str | None,

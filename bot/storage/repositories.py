@@ -246,20 +246,6 @@ class OutboxRepo:
         data: dict[str, Any] = json.loads(self.cipher.decrypt(item.payload_enc))
         return data
 
-    async def due(
-        self, now: datetime, channels: list[str] | None = None, limit: int = 50
-    ) -> list[OutboxItem]:
-        q = (
-            select(OutboxItem)
-            .where(OutboxItem.sent_at.is_(None), OutboxItem.failed.is_(False))
-            .where(OutboxItem.next_attempt_at <= now)
-            .order_by(OutboxItem.id)
-            .limit(limit)
-        )
-        if channels is not None:
-            q = q.where(OutboxItem.channel.in_(channels))
-        return list(await self.s.scalars(q))
-
     async def pending(self, channels: list[str], limit: int = 200) -> list[OutboxItem]:
         """Unsent rows in id order, due or not: delivery keeps each chat's order."""
         q = (
@@ -270,10 +256,6 @@ class OutboxRepo:
             .limit(limit)
         )
         return list(await self.s.scalars(q))
-
-    async def pending_count(self) -> int:
-        rows = await self.s.scalars(select(OutboxItem.id).where(OutboxItem.sent_at.is_(None)))
-        return len(list(rows))
 
 
 async def mark_update_processed(session: AsyncSession, key: str, now: datetime) -> bool:

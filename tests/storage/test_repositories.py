@@ -94,16 +94,20 @@ async def test_audit_entries_chain_their_hashes(uow: UnitOfWorkFactory) -> None:
     assert b.hash == audit_hash(a.hash, NOW, "c1", "accept", "handoff:1", {"level": "high"})
 
 
-async def test_outbox_returns_only_due_unsent_items(uow: UnitOfWorkFactory) -> None:
+async def test_outbox_pending_lists_unsent_rows_in_order_due_or_not(uow: UnitOfWorkFactory) -> None:
+    """The dispatcher keeps each chat's order, so it sees rows not yet due; sent rows are gone."""
     async with uow() as u:
+        sent = await u.outbox.add("test", "c1", {"text": "sent"}, NOW)
+        sent.sent_at = NOW
         first = await u.outbox.add("test", "c1", {"text": "hello"}, NOW)
         later = await u.outbox.add("test", "c1", {"text": "later"}, NOW)
         later.next_attempt_at = NOW + timedelta(minutes=5)
+        await u.outbox.add("other", "c2", {"text": "elsewhere"}, NOW)
         await u.commit()
     async with uow() as u:
-        due = await u.outbox.due(NOW)
-        assert [u.outbox.payload(i)["text"] for i in due] == ["hello"]
-        assert due[0].id == first.id
+        pending = await u.outbox.pending(["test"])
+        assert [u.outbox.payload(i)["text"] for i in pending] == ["hello", "later"]
+        assert pending[0].id == first.id and pending[1].next_attempt_at > NOW
 
 
 async def test_outbox_dedupe_key_refuses_a_second_copy(uow: UnitOfWorkFactory) -> None:
