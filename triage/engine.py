@@ -5,21 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from triage.classifier import MODEL_DIR, Classifier
+from triage.classifier import MODEL_DIR
 from triage.errors import ModelUnavailable
 from triage.levels import Assessment, Lang
 from triage.lexicon import DATA_DIR, Lexicon, load_lexicon, load_slang
+from triage.models import Models
 from triage.normalise import Normalised, Normaliser
 from triage.policy import Probs, decide
 from triage.rules import judge
-from triage.settings import TriageSettings, load_settings
+from triage.settings import ClassifierThresholds, TriageSettings, load_settings
 
 
 class TriageEngine:
     """Text -> Assessment; pure after construction. Without a classifier the lexicon still decides."""
 
     def __init__(self, normaliser: Normaliser, lexicon: Lexicon, settings: TriageSettings,
-                 classifier: Classifier | None, classifier_note: str | None = None) -> None:
+                 classifier: Models | None, classifier_note: str | None = None) -> None:
         self.normaliser, self.lexicon, self.settings = normaliser, lexicon, settings
         self.classifier = classifier
         self.classifier_note = classifier_note
@@ -33,6 +34,11 @@ class TriageEngine:
     def _lang(self, norm: Normalised, lang: str | None) -> Lang:
         return cast(Lang, lang if lang in ("zh", "en") else norm.lang)
 
+    def _thresholds(self, text_lang: str) -> ClassifierThresholds:
+        """English text has its own thresholds when its own classifier is there."""
+        english = self.classifier is not None and self.classifier.english is not None
+        return self.settings.classifier_en if text_lang == "en" and english else self.settings.classifier
+
     def assess(self, text: str, lang: str | None = None) -> Assessment:
         """Assess one message."""
         return self.assess_batch([text], [lang])[0]
@@ -45,7 +51,7 @@ class TriageEngine:
         note = self.classifier_note
         if self.classifier is not None and norms:
             try:
-                probs = list(self.classifier.predict([n.text for n in norms]))
+                probs = list(self.classifier.predict([n.text for n in norms], [n.lang for n in norms]))
             except Exception as exc:  # a broken model must never hide a crisis word (safety rule 1)
                 note = f"classifier failed ({exc.__class__.__name__}): lexicon and rules only"
         out = []
@@ -55,7 +61,9 @@ class TriageEngine:
             figurative = any(h.entry.kind in ("idiom", "information") for h in hits)
             lang = self._lang(norm, langs[i] if langs and i < len(langs) else None)
             p = probs[i] if norm.text.strip() else None
-            out.append(decide(norm.text, findings, lang, p, self.settings.classifier, note, figurative))
+            part = self.classifier.notes.get(norm.lang) if self.classifier and p is not None else None
+            out.append(decide(norm.text, findings, lang, p, self._thresholds(norm.lang), note or part,
+                              figurative))
         return out
 
 
@@ -70,9 +78,8 @@ def load_engine(model_dir: Path | None = MODEL_DIR, settings_path: Path | None =
     lexicon = load_lexicon(normaliser, data_dir)
     classifier, note = None, None
     if use_classifier and model_dir is not None:
-        c = settings.classifier
         try:
-            classifier = Classifier(model_dir, c.threads, c.max_tokens, c.max_windows, c.batch_size)
+            classifier = Models(model_dir, settings.classifier, settings.classifier_en)
         except ModelUnavailable as exc:
             note = f"{exc}: lexicon and rules only"
     elif use_classifier:

@@ -27,6 +27,8 @@ class ClassifierThresholds(BaseModel):
     max_windows: int = Field(default=4, ge=1, le=32)
     threads: int = Field(default=1, ge=1, le=64)
     batch_size: int = Field(default=64, ge=1, le=1024)
+    # Share of the character n-gram model in the Chinese ensemble (0: BERT alone).
+    ngram_weight: float = Field(default=0.0, ge=0, le=1)
 
 
 class TrackerTimings(BaseModel):
@@ -44,6 +46,10 @@ class TriageSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     classifier: ClassifierThresholds = Field(default_factory=ClassifierThresholds)
+    # English text goes to its own classifier (MiniLM + head, triage/english.py), with its own
+    # thresholds; without it English falls back to `classifier`.
+    classifier_en: ClassifierThresholds = Field(
+        default_factory=lambda: ClassifierThresholds(max_tokens=256, batch_size=32))
     tracker: TrackerTimings = Field(default_factory=TrackerTimings)
     max_chars: int = Field(default=100_000, ge=100)
 

@@ -22,9 +22,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     t.add_argument("--out", type=Path, default=None, help="where to write the model (default triage/model/)")
     t.add_argument("--epochs", type=int, default=None)
     t.add_argument("--seed", type=int, default=None)
-    t.add_argument("--holdout", type=float, default=0.2, help="share of PsySUICIDE rows held out")
-    t.add_argument("--max-false", type=float, default=0.08,
-                   help="false-urgent budget on held-out rows when choosing the threshold")
+    t.add_argument("--folds", type=int, default=5,
+                   help="cross-validation folds for the thresholds (1: no cross-validation)")
+    t.add_argument("--max-false", type=float, default=0.06,
+                   help="false-urgent budget on out-of-fold PsySUICIDE rows when choosing thresholds")
+    t.add_argument("--no-english", action="store_true", help="skip the English head")
     t.set_defaults(handler=run)
 
 
@@ -54,18 +56,21 @@ def run(args: argparse.Namespace) -> int:
             bar.update(task, description=msg, completed=step, total=total)
 
         try:
-            figures = train(args.out or MODEL_DIR, psy, extra=args.extra, cfg=cfg, holdout=args.holdout,
-                            max_false=args.max_false, progress=progress)
+            figures = train(args.out or MODEL_DIR, psy, extra=args.extra, cfg=cfg, folds=args.folds,
+                            max_false=args.max_false, english=not args.no_english, progress=progress)
         except TriageError as exc:
             console.print(f"[red]{exc}")
             return 2
     fit = figures["train"]
     print(f"trained {fit['steps']} steps in {fit['seconds']} s; "
           f"vocab {fit['vocab']}, params {fit['params']:,}")
-    if "threshold" in figures:
-        r = figures["held_out_real"]
-        print(f"held-out real: crisis recall {r['crisis_recall']:.3f}, false urgent {r['false_urgent']:.3f} "
-              f"at thresholds {figures['threshold']}")
-        print("set classifier.high and classifier.high_alone in config/triage.yaml to use them")
+    for lang, key in (("zh", "classifier"), ("en", "classifier_en")):
+        if lang in figures:
+            f = figures[lang]
+            r = f.get("real", f.get("oof", {}))
+            extra = f", ngram_weight {f['ngram_weight']}" if "ngram_weight" in f else ""
+            print(f"{lang} out of fold: crisis recall {r['crisis_recall']:.3f}, false urgent "
+                  f"{r['false_urgent']:.3f} at high {f['high']}, high_alone {f['high_alone']}{extra}")
+            print(f"  set these under `{key}` in config/triage.yaml to use them")
     print(f"model and MODEL_CARD.md in {args.out or MODEL_DIR}", file=sys.stdout)
     return 0

@@ -45,6 +45,10 @@ class TrainConfig:
     # and dropout (less overconfident probabilities); 6 epochs or hidden 256 did not help.
     label_smoothing: float = 0.1
     dropout: float = 0.2
+    # The character n-gram model beside it (triage/ngram.py).
+    ngram_dim: int = 48
+    ngram_epochs: int = 8
+    ngram_orders: tuple[int, ...] = (1, 2, 3)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -1,0 +1,80 @@
+"""Figures of the full engine (lexicon + rules + classifier) on labelled rows, and threshold choice.
+
+The definitions are score.py's: crisis recall (level >= high), concern (>= medium), false urgent
+(benign rows at high or above).
+"""
+
+from __future__ import annotations
+
+from triage.engine import TriageEngine
+from triage.levels import rank
+from triage.policy import Probs, decide
+from triage.rules import Finding, judge
+from triage.settings import ClassifierThresholds
+from triage.training.data import Example
+
+EXPECT = {0: "none", 1: "none", 2: "concern", 3: "crisis"}
+GRID = tuple(round(0.2 + 0.05 * i, 2) for i in range(16))
+
+
+Prepared = list[tuple[str, list[Finding], bool]]
+
+
+def prepare(engine: TriageEngine, rows: list[Example]) -> Prepared:
+    """Normalised text, findings and the figurative flag per row (computed once per grid)."""
+    out = []
+    for ex in rows:
+        norm = engine.normaliser.normalise(ex.text)
+        hits = engine.lexicon.find(norm.text)
+        figurative = any(h.entry.kind in ("idiom", "information") for h in hits)
+        out.append((norm.text, judge(norm, hits), figurative))
+    return out
+
+
+def tally(prepared: Prepared, probs: list[Probs], rows: list[Example], th: ClassifierThresholds
+          ) -> dict[str, float]:
+    """Crisis recall, concern recall and false urgent (score.py's definitions) at thresholds `th`."""
+    hit = {"crisis": [0, 0], "concern": [0, 0], "none": [0, 0]}
+    for (text, findings, figurative), ex, p in zip(prepared, rows, probs, strict=True):
+        a = decide(text, findings, "zh", p, th, None, figurative)
+        want = EXPECT[ex.label]
+        good = rank(a.level) >= 3 if want == "crisis" else rank(a.level) >= 2 if want == "concern" \
+            else rank(a.level) <= 2
+        hit[want][0] += good
+        hit[want][1] += 1
+    return {"crisis_recall": hit["crisis"][0] / max(1, hit["crisis"][1]),
+            "concern_recall": hit["concern"][0] / max(1, hit["concern"][1]),
+            "false_urgent": 1 - hit["none"][0] / max(1, hit["none"][1]), "n": float(len(rows))}
+
+
+def choose_thresholds(prepared: Prepared, probs: list[Probs], rows: list[Example],
+                      base: ClassifierThresholds, max_false: float
+                      ) -> tuple[ClassifierThresholds, dict[str, float]]:
+    """Crisis thresholds (with lexicon support, alone) with the best recall within `max_false`."""
+    best: tuple[float, float, float, float] | None = None
+    chosen = base
+    for alone in GRID:
+        for high in (t for t in GRID if t <= alone):
+            th = base.model_copy(update={"high": high, "high_alone": alone})
+            f = tally(prepared, probs, rows, th)
+            key = (f["crisis_recall"], -f["false_urgent"], high, alone)
+            if f["false_urgent"] <= max_false and (best is None or key > best):
+                best, chosen = key, th
+    return chosen, tally(prepared, probs, rows, chosen)
+
+
+def tally_lexicon(engine: TriageEngine, rows: list[Example], th: ClassifierThresholds) -> dict[str, float]:
+    """The same figures with no classifier (what the lexicon and rules alone reach)."""
+    none = Probs(1.0, 0.0, 0.0, 0.0)
+    th = th.model_copy(update={"benign_confidence": 1.0})
+    return tally(prepare(engine, rows), [none] * len(rows), rows, th)
+
+
+def auc(scores: list[float], positive: list[bool]) -> float:
+    """Area under the ROC curve of the classifier's crisis probability (rank statistic)."""
+    pos = [s for s, y in zip(scores, positive, strict=True) if y]
+    neg = [s for s, y in zip(scores, positive, strict=True) if not y]
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return round(wins / (len(pos) * len(neg)), 4)
