@@ -80,12 +80,18 @@ INFORMATION = [
     ("If you are suicidal, please call a hotline", CALM),
     ("I do not know if you are there but I want to die", URGENT),
     ("你会有想死的时候吗", CALM),
+    ("what are the signs that someone is suicidal?", CALM),
+    ("my friend is suicidal", URGENT),
 ]
 PAST_VS_NOW = [
     ("我以前想过自杀，现在好多了", CALM),
     ("I used to self harm years ago but I'm better now", CALM),
     ("我以前想过自杀，最近又开始想了", URGENT),
     ("I attempted suicide last year and I want to try again", URGENT),
+    ("三年前我想过自杀，现在好多了", CALM),
+    ("三年前我自杀过，最近又想了", URGENT),
+    ("I used to self harm but I've been clean for 3 years and I'm doing great", CALM),
+    ("I used to cut and I started again last night", URGENT),
 ]
 
 
