@@ -91,7 +91,7 @@ PAST_VS_NOW = [
     ("三年前我想过自杀，现在好多了", CALM),
     ("三年前我自杀过，最近又想了", URGENT),
     ("I used to self harm but I've been clean for 3 years and I'm doing great", CALM),
-    ("I used to cut and I started again last night", URGENT),
+    ("I used to cut myself and last night I cut myself again", URGENT),
 ]
 
 
