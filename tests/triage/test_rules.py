@@ -38,6 +38,15 @@ IDIOM = [
     ("I'm dead tired", CALM),
     ("累死了，真的想死", URGENT),
     ("bored to death in this meeting", CALM),
+    ("my mom will kill me when she sees my grades", CALM),
+    ("I'm going to kill my brother for eating my fries", CALM),
+    ("I'd rather die than wear that sweater", CALM),
+    ("I'm so tired I could die", CALM),
+    ("我妈看到成绩会打死我的", CALM),
+    ("这个题要把我逼疯了，想死的心都有了哈哈", CALM),
+    ("he said he will kill me if I leave", URGENT),
+    ("I'd rather die than keep living like this", URGENT),
+    ("我老公说要打死我，他现在在门外", URGENT),
 ]
 SLANG = [
     ("想紫砂了", URGENT),
