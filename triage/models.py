@@ -19,6 +19,12 @@ from triage.settings import ClassifierThresholds
 NGRAM_FILE = "ngram.safetensors"
 
 
+def mix(a: list[Probs], b: list[Probs], w: float) -> list[Probs]:
+    """(1 - w) * a + w * b, class by class (training chooses w on the same formula)."""
+    return [Probs(*((1 - w) * x + w * y for x, y in zip(vars(p).values(), vars(q).values(), strict=True)))
+            for p, q in zip(a, b, strict=True)]
+
+
 class Models:
     """predict(texts, langs) -> Probs per text; `notes` say which parts are missing."""
 
@@ -43,9 +49,7 @@ class Models:
         probs = self.bert.predict(texts)
         if self.ngram is None or not texts:
             return probs
-        w = self.ngram_weight
-        return [Probs(*((1 - w) * a + w * b for a, b in zip(vars(p).values(), q, strict=True)))
-                for p, q in zip(probs, self.ngram.predict(texts), strict=True)]
+        return mix(probs, [Probs(*q) for q in self.ngram.predict(texts)], self.ngram_weight)
 
     def predict(self, texts: list[str], langs: list[str]) -> list[Probs]:
         """Each text by the models of its language (`langs`: 'zh' or 'en' per text)."""

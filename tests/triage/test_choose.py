@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import triage
+from triage.models import mix
 from triage.policy import Probs
-from triage.training.choose import choose_mix, mix
+from triage.training.choose import choose_mix
 from triage.training.data import Example
 
 

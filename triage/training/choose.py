@@ -16,10 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 from triage.engine import TriageEngine
+from triage.models import mix
 from triage.policy import Probs
 from triage.settings import ClassifierThresholds
 from triage.training.data import Example
-from triage.training.measure import GRID, auc, prepare, tally, tally_lexicon
+from triage.training.measure import GRID, auc, prepare, tally, tally_prepared_lexicon
 
 MIX_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 POSTS_EXTRA_FALSE = 0.05
@@ -36,12 +37,6 @@ NEAR_MISS_FALSE = 0.02
 KIND_MIN_ROWS = 50
 
 
-def mix(a: list[Probs], b: list[Probs], w: float) -> list[Probs]:
-    """(1 - w) * a + w * b, class by class (what triage/models.py serves)."""
-    return [Probs(*((1 - w) * x + w * y for x, y in zip(vars(p).values(), vars(q).values(), strict=True)))
-            for p, q in zip(a, b, strict=True)]
-
-
 class _Part:
     """One kind of row, prepared once for many threshold pairs."""
 
@@ -52,6 +47,9 @@ class _Part:
     def tally(self, probs: list[Probs], th: ClassifierThresholds) -> dict[str, float]:
         return tally(self.prepared, [probs[i] for i in self.idx], self.rows, th)
 
+    def lexicon_only(self, th: ClassifierThresholds) -> dict[str, float]:
+        return tally_prepared_lexicon(self.prepared, self.rows, th)
+
 
 def choose_mix(lex: TriageEngine, rows: list[Example], bert: list[Probs], ngram: list[Probs],
                max_false: float) -> dict[str, Any]:
@@ -61,9 +59,9 @@ def choose_mix(lex: TriageEngine, rows: list[Example], bert: list[Probs], ngram:
                              and not e.source.endswith("synthetic")])
     posts = _Part(lex, rows, [i for i, e in enumerate(rows) if e.source.startswith("written:")])
     near = _near_misses(lex, rows)
-    lexicon = {"real": tally_lexicon(lex, real.rows, base)}
+    lexicon = {"real": real.lexicon_only(base)}
     if posts.idx:
-        lexicon["posts"] = tally_lexicon(lex, posts.rows, base)
+        lexicon["posts"] = posts.lexicon_only(base)
     fits: list[tuple[float, float, float, float, float, ClassifierThresholds]] = []
     for w in MIX_GRID:
         probs = mix(bert, ngram, w)
@@ -121,7 +119,7 @@ def choose_english(lex: TriageEngine, rows: list[Example], probs: list[Probs], e
         if e.label <= 1:
             kinds.setdefault(e.source, []).append(i)
     groups = [_Part(lex, rows, idx) for idx in kinds.values() if len(idx) >= KIND_MIN_ROWS]
-    budgets = [tally_lexicon(lex, g.rows, base)["false_urgent"] + extra_false for g in groups]
+    budgets = [g.lexicon_only(base)["false_urgent"] + extra_false for g in groups]
     best: tuple[tuple[float, ...], ClassifierThresholds] | None = None
     for th in _pairs(base):
         if any(g.tally(probs, th)["false_urgent"] > b for g, b in zip(groups, budgets, strict=True)):
@@ -133,5 +131,6 @@ def choose_english(lex: TriageEngine, rows: list[Example], probs: list[Probs], e
         if best is None or key > best[0]:
             best = (key, th)
     th = best[1] if best else base.model_copy(update={"high": GRID[-1], "high_alone": GRID[-1]})
-    return th, {"all": every.tally(probs, th), "near_misses": near.tally(probs, th) if near.idx else None,
+    return th, {"all": every.tally(probs, th), "lexicon_only": every.lexicon_only(base),
+                "near_misses": near.tally(probs, th) if near.idx else None,
                 "benign_by_kind": {rows[g.idx[0]].source: g.tally(probs, th)["false_urgent"] for g in groups}}

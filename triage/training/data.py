@@ -11,6 +11,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import opencc
 import yaml
@@ -65,10 +66,10 @@ def load_psysuicide(path: Path) -> list[Example]:
             for r in rows]
 
 
-def load_own(directory: Path = OWN_DIR) -> list[Example]:
-    """The project's written examples (own_*.yaml: class name -> list of texts)."""
+def load_own(directory: Path = OWN_DIR, pattern: str = "own_*.yaml") -> list[Example]:
+    """The project's short written examples (own_*.yaml: class name -> list of texts)."""
     out: list[Example] = []
-    for path in sorted(directory.glob("own_*.yaml")):
+    for path in sorted(directory.glob(pattern)):
         refuse_exams(path)
         for key, texts in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
             label = CLASSES.index(str(key).split("_")[0])
@@ -76,15 +77,20 @@ def load_own(directory: Path = OWN_DIR) -> list[Example]:
     return out
 
 
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    refuse_exams(path)
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def load_jsonl(path: Path) -> list[Example]:
     """Extra examples: {"text": ..., "label": none|low|medium|crisis} per line."""
-    refuse_exams(path)
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            out.append(Example(str(row["text"]), CLASSES.index(row["label"]), f"extra:{path.name}"))
-    return out
+    return [Example(str(r["text"]), CLASSES.index(r["label"]), f"extra:{path.name}") for r in _jsonl(path)]
+
+
+def load_posts(directory: Path = OWN_DIR, lang: str = "en") -> list[Example]:
+    """Written posts: {"text", "label", "kind"} per line in <lang>_posts_*.jsonl."""
+    return [Example(str(r["text"]), CLASSES.index(r["label"]), f"written:{r.get('kind', '')}")
+            for path in sorted(directory.glob(f"{lang}_posts_*.jsonl")) for r in _jsonl(path)]
 
 
 def augment(examples: list[Example], rng: random.Random) -> list[Example]:
@@ -100,16 +106,3 @@ def augment(examples: list[Example], rng: random.Random) -> list[Example]:
             variants.append(ex.text + rng.choice(_EMOJI))
         out.extend(Example(v, ex.label, ex.source + "+aug") for v in variants if v != ex.text)
     return out
-
-
-def split(examples: list[Example], fraction: float, rng: random.Random
-          ) -> tuple[list[Example], list[Example]]:
-    """(train, held out) stratified by label."""
-    train, held = [], []
-    for label in range(len(CLASSES)):
-        group = [e for e in examples if e.label == label]
-        rng.shuffle(group)
-        cut = round(len(group) * fraction)
-        held += group[:cut]
-        train += group[cut:]
-    return train, held

@@ -17,23 +17,10 @@ import random
 from pathlib import Path
 from typing import Any
 
-from triage.training.data import CLASSES, OWN_DIR, Example, refuse_exams
+from triage.training.data import CLASSES, OWN_DIR, Example, load_own, load_posts
 
 COUNSEL_CHAT = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "external" / \
     "counsel-chat" / "20200325_counsel_chat.csv"
-
-
-def load_posts(directory: Path = OWN_DIR, lang: str = "en") -> list[Example]:
-    """Written posts: {"text", "label", "kind"} per line in <lang>_posts_*.jsonl."""
-    out = []
-    for path in sorted(directory.glob(f"{lang}_posts_*.jsonl")):
-        refuse_exams(path)
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                out.append(Example(str(row["text"]), CLASSES.index(row["label"]),
-                                   f"written:{row.get('kind', '')}"))
-    return out
 
 
 def load_counsel_chat(csv_path: Path = COUNSEL_CHAT, directory: Path = OWN_DIR,
@@ -60,14 +47,6 @@ def load_counsel_chat(csv_path: Path = COUNSEL_CHAT, directory: Path = OWN_DIR,
     return out
 
 
-def load_own_english(directory: Path = OWN_DIR) -> list[Example]:
-    import yaml
-
-    data = yaml.safe_load((directory / "own_en.yaml").read_text(encoding="utf-8")) or {}
-    return [Example(str(t), CLASSES.index(str(k).split("_")[0]), "own:en")
-            for k, texts in data.items() for t in texts]
-
-
 def fit_head(torch: Any, emb: Any, labels: list[int], seed: int = 13, weight_decay: float = 3e-4,
              epochs: int = 300, class_weights: tuple[float, ...] = (1.0, 1.0, 1.5, 2.0)) -> Any:
     """Multinomial logistic regression on the embeddings (full batch, Adam, seeded)."""
@@ -90,7 +69,7 @@ def english_examples(lex: Any, seed: int) -> list[Example]:
     from triage.training.benign import benign_lines
 
     rng = random.Random(seed)
-    out = load_own_english() + load_posts() + load_counsel_chat(seed=seed)
+    out = load_own(pattern="own_en.yaml") + load_posts() + load_counsel_chat(seed=seed)
     return out + [Example(t, 0, "benign") for t in benign_lines(lex, 0, 200, rng)]
 
 
@@ -127,7 +106,7 @@ def train_english(out: Path, lex: Any, seed: int, folds: int, progress: Any = No
     from triage.english import HEAD_FILE, Encoder
     from triage.policy import Probs
     from triage.training.choose import choose_english
-    from triage.training.measure import auc, tally_lexicon
+    from triage.training.measure import auc
 
     t0 = time.perf_counter()
     rows = english_examples(lex, seed)
@@ -146,7 +125,6 @@ def train_english(out: Path, lex: Any, seed: int, folds: int, progress: Any = No
         [{"source": e.source, "label": e.label, "probs": list(vars(p).values())}
          for e, p in zip(rows, probs, strict=True)]),
         encoding="utf-8")
-    lexicon = tally_lexicon(lex, rows, base)
     th, chosen = choose_english(lex, rows, probs, extra_false)
     head = fit_head(torch, torch.stack([w.mean(0) for w in windows]), labels, seed)
     head.save(out / HEAD_FILE)
@@ -157,5 +135,6 @@ def train_english(out: Path, lex: Any, seed: int, folds: int, progress: Any = No
             "n": len(sel), "auc": auc([probs[i].crisis for i in sel], [labels[i] == 3 for i in sel])}
     return {"examples": len(rows), "high": th.high, "high_alone": th.high_alone, "oof": chosen["all"],
             "near_misses": chosen["near_misses"], "benign_by_kind": chosen["benign_by_kind"],
-            "lexicon_only": lexicon, "auc": auc([p.crisis for p in probs], [y == 3 for y in labels]),
-            "by_source": by_source, "seconds": round(time.perf_counter() - t0, 1)}
+            "lexicon_only": chosen["lexicon_only"],
+            "auc": auc([p.crisis for p in probs], [y == 3 for y in labels]), "by_source": by_source,
+            "seconds": round(time.perf_counter() - t0, 1)}

@@ -1,4 +1,4 @@
-"""Figures of the full engine (lexicon + rules + classifier) on labelled rows, and threshold choice.
+"""Figures of the full engine (lexicon + rules + classifier) on labelled rows.
 
 The definitions are score.py's: crisis recall (level >= high), concern (>= medium), false urgent
 (benign rows at high or above).
@@ -47,27 +47,17 @@ def tally(prepared: Prepared, probs: list[Probs], rows: list[Example], th: Class
             "false_urgent": 1 - hit["none"][0] / max(1, hit["none"][1]), "n": float(len(rows))}
 
 
-def choose_thresholds(prepared: Prepared, probs: list[Probs], rows: list[Example],
-                      base: ClassifierThresholds, max_false: float
-                      ) -> tuple[ClassifierThresholds, dict[str, float]]:
-    """Crisis thresholds (with lexicon support, alone) with the best recall within `max_false`."""
-    best: tuple[float, float, float, float] | None = None
-    chosen = base
-    for alone in GRID:
-        for high in (t for t in GRID if t <= alone):
-            th = base.model_copy(update={"high": high, "high_alone": alone})
-            f = tally(prepared, probs, rows, th)
-            key = (f["crisis_recall"], -f["false_urgent"], high, alone)
-            if f["false_urgent"] <= max_false and (best is None or key > best):
-                best, chosen = key, th
-    return chosen, tally(prepared, probs, rows, chosen)
-
-
 def tally_lexicon(engine: TriageEngine, rows: list[Example], th: ClassifierThresholds) -> dict[str, float]:
     """The same figures with no classifier (what the lexicon and rules alone reach)."""
+    return tally_prepared_lexicon(prepare(engine, rows), rows, th)
+
+
+def tally_prepared_lexicon(prepared: Prepared, rows: list[Example], th: ClassifierThresholds
+                           ) -> dict[str, float]:
+    """tally_lexicon for rows already prepared."""
     none = Probs(1.0, 0.0, 0.0, 0.0)
     th = th.model_copy(update={"benign_confidence": 1.0})
-    return tally(prepare(engine, rows), [none] * len(rows), rows, th)
+    return tally(prepared, [none] * len(rows), rows, th)
 
 
 def auc(scores: list[float], positive: list[bool]) -> float:

@@ -25,10 +25,11 @@ from triage.training.data import (
     augment,
     load_jsonl,
     load_own,
+    load_posts,
     load_psysuicide,
     refuse_exams,
 )
-from triage.training.english import load_posts, train_english
+from triage.training.english import train_english
 from triage.training.fit import Progress, TrainConfig, train_model
 
 
