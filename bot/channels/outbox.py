@@ -59,12 +59,14 @@ class OutboxDispatcher:
 
     async def _loop(self) -> None:
         while True:
+            # Cleared before the pass, never after it: a row committed while the pass runs (after
+            # its query) wakes the loop again at once instead of waiting out the idle timeout.
+            self._wake.clear()
             try:
                 wait = await self.deliver_due()
             except Exception:  # keep delivering after a database hiccup; logged without content
                 log.exception("outbox pass failed")
                 wait = 1.0
-            self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
             except TimeoutError:

@@ -1,0 +1,58 @@
+"""The outbox loop never sleeps on a row that was committed while a pass was running."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.channels.outbox import OutboxDispatcher
+from bot.clock import SystemClock
+from bot.conversation.messages import Outbound
+from bot.storage.uow import UnitOfWorkFactory
+from tests.fakes.sender import RecordingSender
+
+
+class SignallingSender(RecordingSender):
+    def __init__(self, channel: str) -> None:
+        super().__init__(channel)
+        self.got = asyncio.Event()
+
+    async def send(self, message: Outbound) -> str | None:
+        ref = await super().send(message)
+        self.got.set()
+        return ref
+
+
+class CommitDuringPass(OutboxDispatcher):
+    """Between a pass's query and its end, a turn commits a row and wakes the loop, once.
+
+    This is the order a resident's reply meets when it arrives while the previous reply is
+    being delivered; the loop's idle wait is made long so a lost wake-up cannot hide.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.passes = 0
+
+    async def _next_wait(self) -> float:
+        self.passes += 1
+        if self.passes == 1:
+            async with self.uow() as uow:
+                out = Outbound("test", "c1", "sent while the first pass ran")
+                await uow.outbox.add("test", "c1", out.to_payload(), self.clock.now())
+                await uow.commit()
+            self.wake()
+        return 60.0
+
+
+async def test_a_row_committed_during_a_pass_goes_out_without_waiting_for_the_idle_timeout(
+        uow: UnitOfWorkFactory) -> None:
+    sender = SignallingSender("test")
+    dispatcher = CommitDuringPass(uow, {"test": sender}, SystemClock())
+    await dispatcher.start()
+    try:
+        # far below the 60 s idle wait a lost wake-up would cost
+        await asyncio.wait_for(sender.got.wait(), timeout=10)
+    finally:
+        await dispatcher.stop()
+
+    assert sender.texts("c1") == ["sent while the first pass ran"]
