@@ -57,6 +57,7 @@ class Container:
     async def stop(self) -> None:
         self.timers.stop()
         await self.dispatcher.stop()
+        self.service.screening.close()
         await self.engine.dispose()
 
 

@@ -12,7 +12,7 @@ from triage.lexicon import DATA_DIR, Lexicon, load_lexicon, load_slang
 from triage.models import Models
 from triage.normalise import Normalised, Normaliser
 from triage.policy import Probs, decide
-from triage.rules import judge
+from triage.rules import Finding, judge
 from triage.settings import ClassifierThresholds, TriageSettings, load_settings
 
 
@@ -43,6 +43,12 @@ class TriageEngine:
         """Assess one message."""
         return self.assess_batch([text], [lang])[0]
 
+    def read(self, norm: Normalised) -> tuple[list[Finding], bool]:
+        """What the lexicon and rules find in a normalised text, and whether it holds an idiom or a
+        question/story cue (then the classifier alone may not raise it to crisis: policy.decide)."""
+        hits = self.lexicon.find(norm.text)
+        return judge(norm, hits), any(h.entry.kind in ("idiom", "information") for h in hits)
+
     def assess_batch(self, texts: list[str], langs: list[str | None] | None = None) -> list[Assessment]:
         """Assess many messages at once (the classifier runs batched)."""
         clipped = [self._clip(t) for t in texts]
@@ -56,9 +62,7 @@ class TriageEngine:
                 note = f"classifier failed ({exc.__class__.__name__}): lexicon and rules only"
         out = []
         for i, norm in enumerate(norms):
-            hits = self.lexicon.find(norm.text)
-            findings = judge(norm, hits)
-            figurative = any(h.entry.kind in ("idiom", "information") for h in hits)
+            findings, figurative = self.read(norm)
             lang = self._lang(norm, langs[i] if langs and i < len(langs) else None)
             p = probs[i] if norm.text.strip() else None
             part = self.classifier.notes.get(norm.lang) if self.classifier and p is not None else None

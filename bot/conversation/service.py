@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import unicodedata
-from collections import defaultdict
+import weakref
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.conversation.messages import Button, Inbound, Outbound
 from bot.conversation.ports import Risk, TriagePort
 from bot.conversation.posting import say
 from bot.conversation.resident import ResidentContext, ResidentFlow
+from bot.conversation.screening import Screening
 from bot.conversation.staff_router import StaffRouter
 from bot.conversation.texts import b, detect_lang, t
 from bot.crypto import pseudonym
@@ -48,12 +49,15 @@ class ConversationService:
         self.uow, self.clock, self.dispatcher = uow, clock, dispatcher
         self.pseudonym_key = pseudonym_key
         self.triage, self.resident, self.staff, self.handoffs = triage, resident, staff, handoffs
+        self.screening = Screening(triage)
         self.emergency, self.senders, self.events = emergency, senders, events
         self.max_chars = max_chars
         self.limiter = limiter
         self.db_timeout_s = db_timeout_s
         self.timers: Any = None  # set by bootstrap (bot.timers.Timers)
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # One lock per chat while it has a turn running or waiting; gone when none does (a
+        # dictionary of every chat ever seen would grow for the life of the process).
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._deferred: list[Inbound] = []
 
     # ---- entry point ------------------------------------------------------------------------
@@ -61,42 +65,57 @@ class ConversationService:
         text = clean_text(inbound.text or "")
         too_long = len(text) > self.max_chars
         text = text[: self.max_chars]
-        risk = self.triage.assess(text) if text else Risk("none")
         lang = detect_lang(text, inbound.lang_hint[:2] if inbound.lang_hint in ("zh", "en") else "zh") \
             if text else None
+        risk: Risk | None = None
+        loop = asyncio.get_running_loop()
         try:
-            async with asyncio.timeout(self.db_timeout_s):
-                after = await self._turn(inbound, text, risk, lang, too_long)
+            async with asyncio.timeout(self.db_timeout_s) as budget:
+                # The chat's lock comes before triage, which waits for a worker thread: a short
+                # line must not overtake a long one sent just before it in the same chat. The
+                # database budget (lock wait + turn) pauses while triage runs.
+                async with self._chat_lock(f"{inbound.channel}:{inbound.chat_key}"):
+                    when, started = budget.when(), loop.time()
+                    budget.reschedule(None)
+                    risk = await self.screening.assess(text)
+                    budget.reschedule(None if when is None else when + loop.time() - started)
+                    after = await self._turn(inbound, text, risk, lang, too_long)
         except Exception as exc:
             log.error("turn failed (%s); update %s", exc.__class__.__name__, inbound.update_key)
+            risk = risk if risk is not None else await self.screening.assess(text)
             if risk.level == "imminent":
                 await self._emergency_direct(inbound, lang or "zh")
             self._deferred.append(inbound)  # retried when the database answers again
             return
         self._after(after)
 
-    def is_urgent(self, text: str) -> bool:
+    def _chat_lock(self, key: str) -> asyncio.Lock:
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        return lock
+
+    async def is_urgent(self, text: str) -> bool:
         """High or imminent risk in this one message (edges use it to never delay a crisis)."""
-        cleaned = clean_text(text)[: self.max_chars]
-        return bool(cleaned) and self.triage.assess(cleaned).level in ("high", "imminent")
+        risk = await self.screening.assess(clean_text(text)[: self.max_chars])
+        return risk.level in ("high", "imminent")
 
     async def _turn(self, inbound: Inbound, text: str, risk: Risk, lang: str | None,
                     too_long: bool) -> After:
         after = After()
         now = self.clock.now()
-        async with self._locks[f"{inbound.channel}:{inbound.chat_key}"]:
-            async with self.uow() as uow:
-                key = inbound.update_key
-                if key and not await mark_update_processed(uow.session, key, now):
-                    return after  # replayed update or double click: handled once already
-                counselor = None
-                if inbound.channel == "telegram" and inbound.user_key.lstrip("-").isdigit():
-                    counselor = await uow.counselors.by_telegram_id(int(inbound.user_key))
-                if counselor is not None or (inbound.command == "join" and inbound.args):
-                    await self.staff.handle(uow, inbound, text, counselor, now, after)
-                else:
-                    await self._resident_turn(uow, inbound, text, risk, lang, too_long, now, after)
-                await uow.commit()
+        async with self.uow() as uow:  # called under the chat's lock (handle)
+            key = inbound.update_key
+            if key and not await mark_update_processed(uow.session, key, now):
+                return after  # replayed update or double click: handled once already
+            counselor = None
+            if inbound.channel == "telegram" and inbound.user_key.lstrip("-").isdigit():
+                counselor = await uow.counselors.by_telegram_id(int(inbound.user_key))
+            if counselor is not None or (inbound.command == "join" and inbound.args):
+                await self.staff.handle(uow, inbound, text, counselor, now, after)
+            else:
+                await self._resident_turn(uow, inbound, text, risk, lang, too_long, now, after)
+            await uow.commit()
         return after
 
     async def _resident_turn(self, uow: UnitOfWork, inbound: Inbound, text: str, risk: Risk,

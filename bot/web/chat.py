@@ -227,8 +227,8 @@ async def pace_then_handle(ws: web.WebSocketResponse, sock: ChatSocket, data: di
     the background (bot/security/pacing.py), so reading this socket never stalls behind it."""
     text = data.get("text")
     pacer = sock.request.app[PACER]
-    if data.get("type") != "msg" or not isinstance(text, str) or sock.container.service.is_urgent(text) \
-            or pacer.try_take(sock.chat_key):
+    if data.get("type") != "msg" or not isinstance(text, str) \
+            or await sock.container.service.is_urgent(text) or pacer.try_take(sock.chat_key):
         await sock.on_frame(data)
         return
     if len(sock.queued) >= MAX_QUEUED:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from triage.engine import TriageEngine
 from triage.levels import rank
 from triage.policy import Probs, decide
-from triage.rules import Finding, judge
+from triage.rules import Finding
 from triage.settings import ClassifierThresholds
 from triage.training.data import Example
 
@@ -25,9 +25,7 @@ def prepare(engine: TriageEngine, rows: list[Example]) -> Prepared:
     out = []
     for ex in rows:
         norm = engine.normaliser.normalise(ex.text)
-        hits = engine.lexicon.find(norm.text)
-        figurative = any(h.entry.kind in ("idiom", "information") for h in hits)
-        out.append((norm.text, judge(norm, hits), figurative))
+        out.append((norm.text, *engine.read(norm)))
     return out
 
 

@@ -1,0 +1,90 @@
+"""Triage runs in a worker thread: the event loop stays free, a chat keeps its order, and the
+web edge's urgency check and the turn share one assessment."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import threading
+
+from sqlalchemy import select
+
+from bot.conversation.ports import Risk
+from bot.storage.models import Conversation
+from tests.conversation.conftest import RESIDENT, Harness
+from tests.fakes.ports import KeywordTriage
+
+
+class SlowTriage(KeywordTriage):
+    """Holds any text starting with "LONG" in the worker until the test opens the gate (a long
+    post's MiniLM windows, made as slow as the test needs); counts every assessment."""
+
+    def __init__(self) -> None:
+        self.gate, self.entered = threading.Event(), threading.Event()
+        self.calls: list[str] = []
+
+    def assess(self, text: str, lang: str | None = None) -> Risk:
+        self.calls.append(text)
+        if text.startswith("LONG"):
+            self.entered.set()
+            self.gate.wait(10)
+        return super().assess(text, lang)
+
+
+def slow(h: Harness) -> SlowTriage:
+    triage = SlowTriage()
+    h.c.service.screening.triage = triage
+    return triage
+
+
+async def transcript(h: Harness) -> list[str]:
+    async with h.c.uow() as uow:
+        conv = await uow.session.scalar(select(Conversation).where(Conversation.chat_key == str(RESIDENT)))
+        assert conv is not None
+        return [text for m, text in await uow.messages.recent(conv.id, 50) if m.sender == "resident"]
+
+
+async def test_the_event_loop_keeps_serving_while_a_long_message_is_triaged(h: Harness) -> None:
+    triage = slow(h)
+    turn = asyncio.create_task(h.send("LONG post " + "word " * 400))
+    await asyncio.to_thread(triage.entered.wait, 5)
+
+    async with h.c.uow() as uow:  # other work on the loop (here a database read) is not held up
+        conversations = list(await uow.session.scalars(select(Conversation)))
+    still_triaging = not turn.done()
+    triage.gate.set()
+    await asyncio.wait_for(turn, 10)
+
+    assert still_triaging and conversations == []
+    assert (await transcript(h))[0].startswith("LONG post")
+
+
+async def test_a_short_line_never_overtakes_a_long_one_sent_just_before_it(h: Harness) -> None:
+    triage = slow(h)
+    await h.c.service.is_urgent("ok")  # "ok" is now remembered: its turn would not wait for triage
+    first = asyncio.create_task(h.send("LONG story of my week"))
+    await asyncio.to_thread(triage.entered.wait, 5)
+    second = asyncio.create_task(h.send("ok"))
+    await asyncio.sleep(0.1)
+    triage.gate.set()
+    await asyncio.wait_for(asyncio.gather(first, second), 10)
+
+    assert await transcript(h) == ["LONG story of my week", "ok"]
+
+
+async def test_the_edge_check_and_the_turn_assess_a_message_once(h: Harness) -> None:
+    triage = slow(h)
+
+    urgent = await h.c.service.is_urgent("I have the pills here")
+    await h.send("I have the pills here")
+
+    assert urgent and triage.calls == ["I have the pills here"]
+    assert any("112" in t or "120" in t or "12356" in t for t in h.tg.texts(RESIDENT))
+
+
+async def test_a_chat_lock_lives_only_while_its_chat_has_a_turn(h: Harness) -> None:
+    for user in range(20):
+        await h.send("hello", user=50_000 + user)
+    gc.collect()
+
+    assert len(h.c.service._locks) == 0
