@@ -44,10 +44,13 @@ class TriageEngine:
         return self.assess_batch([text], [lang])[0]
 
     def read(self, norm: Normalised) -> tuple[list[Finding], bool]:
-        """What the lexicon and rules find in a normalised text, and whether it holds an idiom or a
-        question/story cue (then the classifier alone may not raise it to crisis: policy.decide)."""
+        """What the lexicon and rules find in a normalised text, and whether it holds an idiom, a
+        question/story cue or a joke (then the classifier alone may not raise it to crisis:
+        policy.decide)."""
         hits = self.lexicon.find(norm.text)
-        return judge(norm, hits), any(h.entry.kind in ("idiom", "information") for h in hits)
+        findings = judge(norm, hits)
+        figurative = any(h.entry.kind in ("idiom", "information") for h in hits)
+        return findings, figurative or any(f.joking for f in findings)
 
     def assess_batch(self, texts: list[str], langs: list[str | None] | None = None) -> list[Assessment]:
         """Assess many messages at once (the classifier runs batched)."""

@@ -37,7 +37,7 @@ def _quote(text: str, f: Finding) -> str:
 
 def _combo(live: list[Finding]) -> tuple[Level, bool]:
     """(imminent or none from combinations, whether a floor term took part)."""
-    now = [f for f in live if not f.past]
+    now = [f for f in live if not f.past and not f.joking]
     anchors = [f for f in now if (f.hit.entry.category in CRISIS | VIOLENCE and rank(f.hit.entry.level) >= 3)
                or (f.hit.entry.category == "farewell")]
     joined = any(f.hit.entry.category in COMBINERS for f in now)
@@ -57,6 +57,8 @@ def _lexicon_levels(live: list[Finding]) -> tuple[Level, Level]:
         lvl = f.hit.entry.level
         if f.past and lvl == "imminent":
             lvl = "high"  # a past plan is history of risk, not danger now
+        if f.joking and rank(lvl) > 2:
+            lvl = "medium"  # a joke (rules.py): a counselor is offered, nobody is paged
         if f.hit.entry.floor:
             floor = higher(floor, lvl)
         else:
@@ -100,7 +102,7 @@ def decide(text: str, findings: list[Finding], lang: Lang, probs: Probs | None,
     live = [f for f in findings if f.live]
     floor, soft = _lexicon_levels(live)
     reasons = [f'{f.hit.entry.category}: "{_quote(text, f)}"' + (" (past)" if f.past else "")
-               for f in live]
+               + (" (said as a joke: medium at most)" if f.joking else "") for f in live]
     reasons += [f'not counted ({f.status}): "{_quote(text, f)}"' for f in findings if not f.live]
     level: Level = higher(floor, soft)
     if probs is not None:

@@ -3,7 +3,10 @@
 A hit is discounted when it sits inside an idiom (笑死, "killing me"), is negated right before it
 (我不想死, "I am not going to kill myself"), is a bare topic word in a question or a story ("what
 are the signs of suicide"), follows a hypothetical about someone else, or is past and resolved.
-Third person is noted, never discounted: someone is at risk (DESIGN.md).
+Third person is noted, never discounted: someone is at risk (DESIGN.md). A joke is noted and only
+softens: a threat to others next to laughter ("我要杀了他哈哈", "I'll murder him lol"), or a wish to
+die the writer says is a joke ("我要紫砂（开玩笑的）", "jk"), counts as medium, never as nothing;
+laughter alone does not soften a wish to die (people mask real pain with "哈哈").
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Finding:
     status: str  # live | negated | idiom | information | hypothetical | resolved
     third_person: bool = False
     past: bool = False
+    joking: bool = False  # counts at most as medium (policy.py)
 
     @property
     def live(self) -> bool:
@@ -81,7 +85,16 @@ def judge(norm: Normalised, hits: list[Hit]) -> list[Finding]:
         cues.setdefault(h.entry.kind, []).append(h)
     risks = _outermost(cues.get("risk", []))
     resolved = bool(cues.get("resolved"))
-    return [_judge_one(norm, cues, h, resolved) for h in risks]
+    kidding = any(not _before(norm, cues.get("negation", []), k, _reach(k, 0), True)
+                  for k in cues.get("kidding", []))  # "我不是开玩笑", "I am not kidding" are not jokes
+    return [_soften(_judge_one(norm, cues, h, resolved), cues, kidding) for h in risks]
+
+
+def _soften(f: Finding, cues: dict[str, list[Hit]], kidding: bool) -> Finding:
+    category = f.hit.entry.category
+    joking = (category == "violence_to_others" and (kidding or bool(cues.get("laughing")))) \
+        or (category == "ideation" and kidding)
+    return Finding(f.hit, f.status, f.third_person, f.past, True) if joking and f.live else f
 
 
 def _outermost(risks: list[Hit]) -> list[Hit]:
@@ -96,7 +109,8 @@ def _outermost(risks: list[Hit]) -> list[Hit]:
 
 def _judge_one(norm: Normalised, cues: dict[str, list[Hit]], hit: Hit, resolved: bool) -> Finding:
     third = hit.entry.third or _third_person(norm, cues, hit)
-    past = bool(_before(norm, cues.get("past", []), hit, _reach(hit, 2), False))
+    past = bool(_before(norm, cues.get("past", []), hit, _reach(hit, 2), False)) \
+        or _past_after(norm, cues.get("past", []), hit)
     if any(_overlaps(hit, c) for c in cues.get("idiom", [])):
         return Finding(hit, "idiom", third, past)
     if _before(norm, cues.get("negation", []), hit, _reach(hit, 0), True):
@@ -109,6 +123,15 @@ def _judge_one(norm: Normalised, cues: dict[str, list[Hit]], hit: Hit, resolved:
     if past and resolved:
         return Finding(hit, "resolved", third, past)
     return Finding(hit, "live", third, past)
+
+
+def _past_after(norm: Normalised, cues: list[Hit], hit: Hit) -> bool:
+    """English puts the time after the act: "I tried to kill myself two years ago"."""
+    if not _latin(hit.entry.term):
+        return False
+    end = next((b for b in norm.boundaries if b >= hit.end), len(norm.text))
+    return any(hit.end <= c.start and c.end <= end and len(norm.text[hit.end:c.start].split()) <= _NEAR_EN
+               for c in cues)
 
 
 def _back_to_self(gap: str) -> bool:

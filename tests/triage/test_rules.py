@@ -47,6 +47,10 @@ IDIOM = [
     ("he said he will kill me if I leave", URGENT),
     ("I'd rather die than keep living like this", URGENT),
     ("我老公说要打死我，他现在在门外", URGENT),
+    ("我妈要是知道我挂科，非杀了我不可", CALM),
+    ("尴尬得想死，当众摔了一跤", CALM),
+    ("今天的晚饭🔪切菜切到手了", CALM),
+    ("this commute is murdering me", CALM),
 ]
 SLANG = [
     ("想紫砂了", URGENT),
@@ -61,6 +65,10 @@ SLANG = [
     ("我想死死死死", URGENT),
     ("s u i c i d a l", URGENT),
     ("bu xiang huo le", URGENT),
+    ("bu4 xiang3 huo2 le", URGENT),
+    ("i w a n t t o d i e", URGENT),
+    ("want 2 d1e", URGENT),
+    ("8想活了", URGENT),
 ]
 TRADITIONAL = [
     ("我真的不想活了", URGENT),
@@ -76,6 +84,8 @@ THIRD_PERSON = [
     ("my sister says she wants to kill herself", URGENT),
     ("室友说他不想活了", URGENT),
     ("电视剧里那个角色自杀了，好可惜", CALM),
+    ("my brother texted me goodbye and now his phone is off", URGENT),
+    ("a kid in my class said he's going to bring a gun to school tomorrow", URGENT),
 ]
 EMOJI = [("我想死💊", URGENT), ("💊💊💊 goodbye everyone", URGENT), ("🔪 I want to cut myself", URGENT),
          ("这个蛋糕看起来好好吃😋", CALM), ("lol 💀 that joke", CALM)]
@@ -91,6 +101,8 @@ INFORMATION = [
     ("你会有想死的时候吗", CALM),
     ("what are the signs that someone is suicidal?", CALM),
     ("my friend is suicidal", URGENT),
+    ("心理学课作业：青少年自伤行为的原因有哪些", CALM),
+    ("how can I tell if a coworker might be thinking about suicide?", CALM),
 ]
 PAST_VS_NOW = [
     ("我以前想过自杀，现在好多了", CALM),
@@ -101,6 +113,39 @@ PAST_VS_NOW = [
     ("三年前我自杀过，最近又想了", URGENT),
     ("I used to self harm but I've been clean for 3 years and I'm doing great", CALM),
     ("I used to cut myself and last night I cut myself again", URGENT),
+    ("高中的时候想过自杀，现在挺好的", CALM),
+    ("我以前自残过，但已经三年没有了", CALM),
+    ("I tried to kill myself two years ago but I'm in a much better place now", CALM),
+    ("I self-harmed in high school, haven't in ages", CALM),
+    ("I tried to kill myself two years ago and lately I think about it again", URGENT),
+]
+# A joke softens a threat to others and a wish to die the writer calls a joke; laughter alone
+# never softens a wish to die, and "not kidding" is no joke.
+JOKE = [
+    ("室友偷吃我的零食，我要杀了他哈哈", CALM),
+    ("if my brother eats my leftovers again I swear I'll murder him lol", CALM),
+    ("这游戏太烂了，我要紫砂（开玩笑的）", CALM),
+    ("我想死哈哈哈", URGENT),
+    ("我不是开玩笑，我真的想自杀", URGENT),
+    ("I'm not kidding, I want to kill myself", URGENT),
+]
+CANTONESE = [
+    ("我真係唔想活啦", URGENT),
+    ("我已經冇再諗住自殺啦，放心", CALM),
+    ("炭已經買好咗，聽晚燒", URGENT),
+    ("以前嗰陣有自殘，依家好返好多", CALM),
+    ("今晚同朋友去飲茶，好開心", CALM),
+]
+ACTS_AND_FAREWELLS = [
+    ("我已经站在天台上了", URGENT),
+    ("刀就在手边，我正在划", URGENT),
+    ("今天去公园划船了", CALM),
+    ("再见了，这是我最后一次发消息", URGENT),
+    ("by the time anyone reads this I'll be gone", URGENT),
+    ("I'll be gone for the weekend, see you monday", CALM),
+    ("my husband just threatened me with a knife, I'm hiding", URGENT),
+    ("💊💊💊 今晚全吃了", URGENT),
+    ("饺子今晚全吃了", CALM),
 ]
 
 
@@ -111,7 +156,8 @@ def _check(engine: TriageEngine, text: str, expected: str) -> None:
 
 
 TABLES = {"negation": NEGATION, "idiom": IDIOM, "slang": SLANG, "traditional": TRADITIONAL,
-          "third_person": THIRD_PERSON, "emoji": EMOJI, "information": INFORMATION, "past": PAST_VS_NOW}
+          "third_person": THIRD_PERSON, "emoji": EMOJI, "information": INFORMATION, "past": PAST_VS_NOW,
+          "joke": JOKE, "cantonese": CANTONESE, "acts_and_farewells": ACTS_AND_FAREWELLS}
 CASES = [pytest.param(t, e, id=f"{name}-{i}")
          for name, rows in TABLES.items() for i, (t, e) in enumerate(rows)]
 
@@ -146,3 +192,10 @@ def test_reasons_quote_the_matched_words(lexicon_engine: TriageEngine) -> None:
 def test_negated_words_are_named_as_not_counted(lexicon_engine: TriageEngine) -> None:
     a = lexicon_engine.assess("我不想死")
     assert any("not counted (negated)" in r for r in a.reasons)
+
+
+def test_asking_whether_the_pills_were_taken_is_no_plan_for_the_lexicon(lexicon_engine: TriageEngine) -> None:
+    # Lexicon only: the Chinese classifier alone still puts this reminder at high (p 0.77, noted
+    # in the issue), so it cannot sit in the tables that run on both engines.
+    assert lexicon_engine.assess("药都吃了吗？记得按时吃").level == "none"
+    assert lexicon_engine.assess("💊 今晚全吃了").level == "imminent"
