@@ -12,6 +12,7 @@ laughter alone does not soften a wish to die (people mask real pain with "哈哈
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from triage.lexicon import Hit
@@ -74,6 +75,11 @@ def _before(norm: Normalised, cues: list[Hit], hit: Hit, reach: int, filler: boo
     return sorted(found, key=lambda c: -c.end)
 
 
+def _crosses_clause(norm: Normalised, cue: Hit) -> bool:
+    """An idiom read across a comma is no idiom: "我真的想死，你知道吗" is not "想死你" (miss you)."""
+    return any(cue.start < b < cue.end for b in norm.boundaries)
+
+
 def _overlaps(a: Hit, b: Hit) -> bool:
     return a.start < b.end and b.start < a.end
 
@@ -111,7 +117,7 @@ def _judge_one(norm: Normalised, cues: dict[str, list[Hit]], hit: Hit, resolved:
     third = hit.entry.third or _third_person(norm, cues, hit)
     past = bool(_before(norm, cues.get("past", []), hit, _reach(hit, 2), False)) \
         or _past_after(norm, cues.get("past", []), hit)
-    if any(_overlaps(hit, c) for c in cues.get("idiom", [])):
+    if any(_overlaps(hit, c) and not _crosses_clause(norm, c) for c in cues.get("idiom", [])):
         return Finding(hit, "idiom", third, past)
     if _before(norm, cues.get("negation", []), hit, _reach(hit, 0), True):
         return Finding(hit, "negated", third, past)
@@ -134,7 +140,12 @@ def _past_after(norm: Normalised, cues: list[Hit], hit: Hit) -> bool:
                for c in cues)
 
 
+# "如果有人跟我说他想死": the writer is spoken to, not back to themself.
+_SPOKEN_TO = re.compile("(跟|对|告诉|和|给|问|找)我")
+
+
 def _back_to_self(gap: str) -> bool:
+    gap = _SPOKEN_TO.sub("", gap)
     words = gap.split()
     if words and all(w.isascii() for w in words):
         return any(w in _BACK_TO_SELF for w in words)

@@ -25,7 +25,7 @@ def test_written_posts_pull_the_classifier_alone_down_while_real_rows_hold(
     # classifier alone can catch at p=0.7; benign posts at 0.1.
     rows = ([Example("我真的不想活了", 3, "psysuicide:social_media")] * 10
             + [Example("今天去公园散步", 0, "psysuicide:social_media")] * 30
-            + [Example("把猫托付给朋友了以后不用管我", 3, "written:preparation")] * 10
+            + [Example("房间收拾得干干净净，该还的钱也都还了", 3, "written:preparation")] * 10
             + [Example("周末和朋友去吃火锅", 0, "written:everyday")] * 10)
     probs = [_p(0.9)] * 10 + [_p(0.05)] * 30 + [_p(0.7)] * 10 + [_p(0.1)] * 10
     f = choose_mix(lexicon_engine, rows, probs, probs, max_false=0.06)

@@ -51,6 +51,11 @@ IDIOM = [
     ("尴尬得想死，当众摔了一跤", CALM),
     ("今天的晚饭🔪切菜切到手了", CALM),
     ("this commute is murdering me", CALM),
+    ("我真的想死，你知道吗", URGENT),  # "想死你" (miss you) read across the comma is no idiom
+    ("我好想死，你们别管我", URGENT),
+    ("好想死你们了！", CALM),
+    ("求推荐好用的紫砂壶，泡普洱用", CALM),
+    ("真想掐死我弟，又偷吃我藏的辣条", CALM),
 ]
 SLANG = [
     ("想紫砂了", URGENT),
@@ -86,6 +91,8 @@ THIRD_PERSON = [
     ("电视剧里那个角色自杀了，好可惜", CALM),
     ("my brother texted me goodbye and now his phone is off", URGENT),
     ("a kid in my class said he's going to bring a gun to school tomorrow", URGENT),
+    ("室友发了条朋友圈说“谢谢大家，再见了”，现在电话打不通", URGENT),
+    ("我個仔成日講「死咗好過」，我好擔心佢", URGENT),
 ]
 EMOJI = [("我想死💊", URGENT), ("💊💊💊 goodbye everyone", URGENT), ("🔪 I want to cut myself", URGENT),
          ("这个蛋糕看起来好好吃😋", CALM), ("lol 💀 that joke", CALM)]
@@ -103,6 +110,8 @@ INFORMATION = [
     ("my friend is suicidal", URGENT),
     ("心理学课作业：青少年自伤行为的原因有哪些", CALM),
     ("how can I tell if a coworker might be thinking about suicide?", CALM),
+    ("如果有人跟我说他想死，我应该怎么回应比较好", CALM),
+    ("做報告需要，想問台灣的自殺防治專線是幾號", CALM),
 ]
 PAST_VS_NOW = [
     ("我以前想过自杀，现在好多了", CALM),
@@ -146,6 +155,9 @@ ACTS_AND_FAREWELLS = [
     ("my husband just threatened me with a knife, I'm hiding", URGENT),
     ("💊💊💊 今晚全吃了", URGENT),
     ("饺子今晚全吃了", CALM),
+    ("继父总是半夜进我房间，我不敢告诉妈妈", URGENT),
+    ("planning to do it on my birthday next month", URGENT),
+    ("等爸妈睡着我就从窗户跳下去，我家18楼", URGENT),
 ]
 
 
