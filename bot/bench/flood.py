@@ -32,6 +32,12 @@ CRISIS = ("I have the pills here and I'm going to take them tonight", "我不想
           "I want to die, I can't do this anymore", "我已经准备好了药，今晚就结束")
 FILLER = ("hi", "hello?", "anyone there", "你好", "在吗", "I can't sleep", "压力好大", "ok", "???", "test")
 REPLY_WAIT_S = 30.0
+# --long: the flood is long English posts (~2,400 characters each), the slowest text triage sees
+# (MiniLM over overlapping windows, ~75 ms a post): what they cost the other residents.
+LONG = (" ".join(["Today was long. I went to work, came home, cooked dinner, and watched the news.",
+                  "My sister called about the weekend and we talked about her kids and the garden.",
+                  "I keep thinking about the rent, the car repair and whether I should look for a"
+                  " new job closer to home, but mostly I am just tired of the commute."] * 8),)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--steady-residents", type=int, default=30)
     p.add_argument("--quiet-seconds", type=float, default=15.0, help="length of the quiet phase")
     p.add_argument("--no-limiter", action="store_true", help="build the server without the rate limiter")
+    p.add_argument("--long", action="store_true", help="ordinary flood lines are ~2,400-character posts")
     p.set_defaults(handler=_run)
 
 
@@ -163,7 +170,8 @@ async def _settle(chats: list[Chat]) -> None:
         await asyncio.sleep(0.1)
 
 
-async def flood(base: str, count: int, every: int, sockets: int, rate: float = 0.0) -> tuple[int, float]:
+async def flood(base: str, count: int, every: int, sockets: int, rate: float = 0.0,
+                filler: tuple[str, ...] = FILLER) -> tuple[int, float]:
     """One resident (one cookie) sends `count` messages through `sockets` sockets at once."""
     import aiohttp
 
@@ -176,7 +184,7 @@ async def flood(base: str, count: int, every: int, sockets: int, rate: float = 0
         for i in range(count):
             is_crisis = i % every == every - 1
             crisis += is_crisis
-            text = CRISIS[(i // every) % len(CRISIS)] if is_crisis else FILLER[i % len(FILLER)]
+            text = CRISIS[(i // every) % len(CRISIS)] if is_crisis else filler[i % len(filler)]
             await chats[i % sockets].send(text)
             if rate > 0:
                 await asyncio.sleep(max(0.0, t0 + (i + 1) / rate - time.perf_counter()))
@@ -244,7 +252,8 @@ async def _phases(base: str, args: argparse.Namespace) -> dict[str, Any]:
     busy_task = asyncio.create_task(steady(base, args.steady_residents, args.interval, stop))
     await asyncio.sleep(1.0)  # the steady traffic is flowing before the flood starts
     t_flood = time.perf_counter()
-    crisis_sent, took = await flood(base, args.flood, args.crisis_every, args.sockets, args.flood_rate)
+    crisis_sent, took = await flood(base, args.flood, args.crisis_every, args.sockets, args.flood_rate,
+                                    LONG if args.long else FILLER)
     t_end = time.perf_counter()
     stop.set()
     busy = await busy_task
@@ -261,7 +270,8 @@ def _p95(values: list[float]) -> float:
 def report(r: dict[str, Any], args: argparse.Namespace, limiter: str) -> str:
     q, b = [x * 1000 for x in r["quiet"]], [x * 1000 for x in r["busy"]]
     pace = f" at {args.flood_rate:g}/s" if args.flood_rate else ""
-    lines = [f"flood bench: {args.flood} messages{pace} from one resident over {args.sockets} sockets; "
+    kind = " (long posts)" if args.long else ""
+    lines = [f"flood bench: {args.flood} messages{kind}{pace} from one resident over {args.sockets} sockets; "
              f"steady traffic one message every {args.interval * 1000:.0f} ms over "
              f"{args.steady_residents} residents",
              f"  rate limiter: {limiter}",
