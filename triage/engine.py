@@ -7,7 +7,7 @@ from typing import cast
 
 from triage.classifier import MODEL_DIR
 from triage.errors import ModelUnavailable
-from triage.levels import Assessment, Lang
+from triage.levels import Assessment, Lang, rank
 from triage.lexicon import DATA_DIR, Lexicon, load_lexicon, load_slang
 from triage.models import Models
 from triage.normalise import Normalised, Normaliser
@@ -50,7 +50,11 @@ class TriageEngine:
         hits = self.lexicon.find(norm.text)
         findings = judge(norm, hits)
         figurative = any(h.entry.kind in ("idiom", "information") for h in hits)
-        return findings, figurative or any(f.joking for f in findings)
+        # A resolved past with nothing live of note ("clean 6 years now") too: the classifier reads
+        # the old episode. "8 months clean and I relapsed last night" is not resolved.
+        resolved = any(h.entry.kind == "resolved" for h in hits) \
+            and not any(f.live and rank(f.hit.entry.level) >= 2 for f in findings)
+        return findings, figurative or resolved or any(f.joking for f in findings)
 
     def assess_batch(self, texts: list[str], langs: list[str | None] | None = None) -> list[Assessment]:
         """Assess many messages at once (the classifier runs batched)."""

@@ -39,9 +39,9 @@ def _combo(live: list[Finding]) -> tuple[Level, bool]:
     """(imminent or none from combinations, whether a floor term took part)."""
     now = [f for f in live if not f.past and not f.joking]
     anchors = [f for f in now if (f.hit.entry.category in CRISIS | VIOLENCE and rank(f.hit.entry.level) >= 3)
-               or (f.hit.entry.category == "farewell")]
+               or (f.hit.entry.category == "farewell" and rank(f.hit.entry.level) >= 2)]
     joined = any(f.hit.entry.category in COMBINERS for f in now)
-    farewell = any(f.hit.entry.category == "farewell" for f in now)
+    farewell = any(f.hit.entry.category == "farewell" and rank(f.hit.entry.level) >= 2 for f in now)
     other = [f for f in now if f.hit.entry.category in CRISIS - {"farewell"} | {"hopelessness"}
              and rank(f.hit.entry.level) >= 2]
     if anchors and (joined or (farewell and other)):

@@ -123,7 +123,9 @@ def _judge_one(norm: Normalised, cues: dict[str, list[Hit]], hit: Hit, resolved:
         return Finding(hit, "negated", third, past)
     if hit.entry.topic and any(abs(c.start - hit.start) <= _INFO_REACH for c in cues.get("information", [])):
         return Finding(hit, "information", third, past)
-    if any(not _back_to_self(norm.text[c.end:hit.start])
+    # Asking for a method stays a plan however it is framed ("hypothetically, if someone wanted to
+    # OD, what is the least painful way").
+    if hit.entry.category != "plan" and any(not _back_to_self(norm.text[c.end:hit.start])
            for c in _before(norm, cues.get("hypothetical", []), hit, _reach(hit, 1), False)):
         return Finding(hit, "hypothetical", third, past)
     if past and resolved:
