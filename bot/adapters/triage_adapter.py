@@ -35,6 +35,10 @@ class TriageAdapter:
             log.error("triage failed (%s); lexicon-only for this message", exc.__class__.__name__)
             return self.lexicon_only.assess(text, lang)
 
+    def quick(self, text: str, lang: str | None = None) -> Assessment:
+        """Lexicon and rules only (about a millisecond even for a long post)."""
+        return self.lexicon_only.assess(text, lang)
+
     def track(self, memory: list[dict[str, Any]], risk: Assessment, now: datetime
               ) -> tuple[Assessment, list[dict[str, Any]]]:
         # The engine's own tracker timings (config/triage.yaml), without touching the default engine.

@@ -185,6 +185,8 @@ async def flood(base: str, count: int, every: int, sockets: int, rate: float = 0
             is_crisis = i % every == every - 1
             crisis += is_crisis
             text = CRISIS[(i // every) % len(CRISIS)] if is_crisis else filler[i % len(filler)]
+            if filler is LONG and not is_crisis:
+                text += f" Day {i}."  # every post different: none is a repeat triage has seen
             await chats[i % sockets].send(text)
             if rate > 0:
                 await asyncio.sleep(max(0.0, t0 + (i + 1) / rate - time.perf_counter()))

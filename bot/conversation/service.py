@@ -97,8 +97,7 @@ class ConversationService:
 
     async def is_urgent(self, text: str) -> bool:
         """High or imminent risk in this one message (edges use it to never delay a crisis)."""
-        risk = await self.screening.assess(clean_text(text)[: self.max_chars])
-        return risk.level in ("high", "imminent")
+        return await self.screening.urgent(clean_text(text)[: self.max_chars])
 
     async def _turn(self, inbound: Inbound, text: str, risk: Risk, lang: str | None,
                     too_long: bool) -> After:

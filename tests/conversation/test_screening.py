@@ -88,3 +88,19 @@ async def test_a_chat_lock_lives_only_while_its_chat_has_a_turn(h: Harness) -> N
     gc.collect()
 
     assert len(h.c.service._locks) == 0
+
+
+async def test_a_long_post_is_checked_at_the_edge_by_the_lexicon_not_the_worker(h: Harness) -> None:
+    from bot.adapters.triage_adapter import TriageAdapter
+
+    real = TriageAdapter()
+    h.c.service.screening.triage = real
+    everyday = "I went to work, cooked dinner and called my sister about the weekend. " * 10
+    calls: list[str] = []
+    real.engine = type("Counting", (), {"assess": lambda _s, t, lang=None: calls.append(t)})()  # type: ignore[assignment]
+
+    urgent = await h.c.service.is_urgent(everyday + "Tonight I am going to kill myself.")
+    calm = await h.c.service.is_urgent(everyday)
+
+    assert urgent and not calm
+    assert calls == []  # the full engine (the worker's job) was not asked
