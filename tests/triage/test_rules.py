@@ -60,6 +60,10 @@ IDIOM = [
     ("this econ final is gonna kill me fr 💀", CALM),
     ("about to unalive this entire large pizza 🍕💀", CALM),
     ("杀了我吧 明天早八还要点名", CALM),
+    ("landlord still hasn't fixed the heating, I'm so done with this flat", CALM),
+    ("I'm so done with this life", URGENT),
+    ("今日返工返到想死，老細又叫我OT", CALM),
+    ("my sister is going to kill me when she sees what I did to her car lmaooo", CALM),
 ]
 SLANG = [
     ("想紫砂了", URGENT),
@@ -134,6 +138,8 @@ PAST_VS_NOW = [
     ("I self-harmed in high school, haven't in ages", CALM),
     ("I tried to kill myself two years ago and lately I think about it again", URGENT),
     ("8 months clean from sh and I relapsed last night", URGENT),
+    ("I used to cut in high school. 8 years free of it now.", CALM),
+    ("我國高中的時候有自殘過，現在已經好幾年都沒有了", CALM),
 ]
 # A joke softens a threat to others and a wish to die the writer calls a joke; laughter alone
 # never softens a wish to die, and "not kidding" is no joke.
@@ -151,6 +157,8 @@ CANTONESE = [
     ("炭已經買好咗，聽晚燒", URGENT),
     ("以前嗰陣有自殘，依家好返好多", CALM),
     ("今晚同朋友去飲茶，好開心", CALM),
+    ("又𠝹咗手，冇人知", URGENT),
+    ("佢拎住把刀喺門口叫，我同個仔匿咗喺房", URGENT),
 ]
 ACTS_AND_FAREWELLS = [
     ("我已经站在天台上了", URGENT),
@@ -172,6 +180,11 @@ ACTS_AND_FAREWELLS = [
     ("我妹刚发了条朋友圈‘这个世界再见了’ 打她电话一直不接", URGENT),
     ("💊💊💊 tonight 🪦", URGENT),
     ("my ex keeps turning up at my work and told me if he can't have me nobody can", URGENT),
+    ("he's outside my apartment right now pounding on the door", URGENT),
+    ("took all 30 of my sertraline like 20 min ago", URGENT),
+    ("爸妈对不起，白养我这么大。咪咪拜托你们照顾，手机密码是它生日", URGENT),
+    ("on the roof of my building rn", URGENT),
+    ("my stepdad comes in my room at night and i dont know how to make him stop", URGENT),
 ]
 
 
