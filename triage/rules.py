@@ -27,6 +27,11 @@ _EN_FILLER = {"going", "to", "gonna", "ever", "really", "actually", "planning", 
 _BACK_TO_SELF = {"i", "me", "my", "but", "and", "我", "但是", "可是", "但", "其实"}
 _INFO_REACH = 60  # characters either side in which a question or story cue covers a topic word
 _NEAR_ZH, _NEAR_EN = 10, 8  # how far back a person or tense cue reaches (characters / words)
+# "如果有人跟我说他想死": the writer is spoken to, not back to themself.
+_SPOKEN_TO = re.compile("(跟|对|告诉|和|给|问|找)我")
+# "我以为她开玩笑" (she was not): what precedes a joke cue that makes it no joke.
+_THOUGHT_JOKING = re.compile(
+    r"(以为|当成|当作|当是|还当|thought (she|he|they) (was|were)|thought it was)[^，。]{0,6}$")
 
 
 @dataclass(frozen=True)
@@ -91,8 +96,10 @@ def judge(norm: Normalised, hits: list[Hit]) -> list[Finding]:
         cues.setdefault(h.entry.kind, []).append(h)
     risks = _outermost(cues.get("risk", []))
     resolved = bool(cues.get("resolved"))
+    # "我不是开玩笑", "I am not kidding", "我以为她开玩笑" (she was not) are no jokes.
     kidding = any(not _before(norm, cues.get("negation", []), k, _reach(k, 0), True)
-                  for k in cues.get("kidding", []))  # "我不是开玩笑", "I am not kidding" are not jokes
+                  and not _THOUGHT_JOKING.search(norm.text[max(0, k.start - 12):k.start])
+                  for k in cues.get("kidding", []))
     return [_soften(_judge_one(norm, cues, h, resolved), cues, kidding) for h in risks]
 
 
@@ -142,8 +149,6 @@ def _past_after(norm: Normalised, cues: list[Hit], hit: Hit) -> bool:
                for c in cues)
 
 
-# "如果有人跟我说他想死": the writer is spoken to, not back to themself.
-_SPOKEN_TO = re.compile("(跟|对|告诉|和|给|问|找)我")
 
 
 def _back_to_self(gap: str) -> bool:

@@ -64,6 +64,9 @@ IDIOM = [
     ("I'm so done with this life", URGENT),
     ("今日返工返到想死，老細又叫我OT", CALM),
     ("my sister is going to kill me when she sees what I did to her car lmaooo", CALM),
+    ("刚看完《自杀小队》 小丑女也太飒了吧", CALM),
+    ("kms this group project is a disaster", CALM),
+    ("这道高数题要了我的命 谁来杀了我", CALM),
 ]
 SLANG = [
     ("想紫砂了", URGENT),
@@ -150,6 +153,9 @@ JOKE = [
     ("我想死哈哈哈", URGENT),
     ("我不是开玩笑，我真的想自杀", URGENT),
     ("I'm not kidding, I want to kill myself", URGENT),
+    ("同事上周说她不想活了，我以为她开玩笑，结果今天她没来上班，电话也打不通", URGENT),
+    ("队友太坑了我要紫砂了（游戏里的那种 别紧张）", CALM),
+    ("I could strangle my brother for crashing my car. not literally.", CALM),
 ]
 CANTONESE = [
     ("我真係唔想活啦", URGENT),
@@ -159,6 +165,7 @@ CANTONESE = [
     ("今晚同朋友去飲茶，好開心", CALM),
     ("又𠝹咗手，冇人知", URGENT),
     ("佢拎住把刀喺門口叫，我同個仔匿咗喺房", URGENT),
+    ("我唔係想死啦，只係考完DSE好迷惘", CALM),
 ]
 ACTS_AND_FAREWELLS = [
     ("我已经站在天台上了", URGENT),
@@ -185,6 +192,11 @@ ACTS_AND_FAREWELLS = [
     ("爸妈对不起，白养我这么大。咪咪拜托你们照顾，手机密码是它生日", URGENT),
     ("on the roof of my building rn", URGENT),
     ("my stepdad comes in my room at night and i dont know how to make him stop", URGENT),
+    ("he's outside the door screaming he's gonna kill me. i'm hiding in the closet", URGENT),
+    ("我老公拿著菜刀說要殺了我，我躲在房間，門快被撞開了", URGENT),
+    ("我要去把那个黑心老板砍了 刀已经在包里了", URGENT),
+    ("安眠藥已經吞了，整瓶，現在好想睡", URGENT),
+    ("tonight after everyone's asleep. notes are written.", URGENT),
 ]
 
 
