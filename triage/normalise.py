@@ -26,6 +26,11 @@ _CONTRACTIONS = (
     (re.compile(r"\bcan't\b"), "can not"), (re.compile(r"\bwon't\b"), "will not"),
     (re.compile(r"n't\b"), " not"), (re.compile(r"'m\b"), " am"), (re.compile(r"'re\b"), " are"),
     (re.compile(r"'ve\b"), " have"), (re.compile(r"'ll\b"), " will"), (re.compile(r"'d\b"), " would"),
+    # "'s" is "is" before words that only follow a verb ("the car's running", "he's outside",
+    # "it's happening"); elsewhere it stays a bare "s" ("my dad's gun").
+    (re.compile(r"'s(?= (?:running|in|on|up|down|loaded|gone|over|ready|done|not|been|going|gonna|"
+                r"happening|tied|outside|here|there|coming|almost|already|still|just|really|so|too|"
+                r"all|the|a|my|at|behind|under|near|bleeding|locked|parked|empty|full)\b)"), " is"),
     (re.compile(r"'s\b"), " s"),
 )
 _LEET = str.maketrans("013457@$", "oieastas")

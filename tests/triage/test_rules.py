@@ -87,6 +87,7 @@ SLANG = [
     ("i w a n t t o d i e", URGENT),
     ("want 2 d1e", URGENT),
     ("8想活了", URGENT),
+    ("1 d0n7 w4nn4 b3 h3r3 4nym0r3", URGENT),
 ]
 TRADITIONAL = [
     ("我真的不想活了", URGENT),
@@ -206,6 +207,14 @@ ACTS_AND_FAREWELLS = [
     ("我前夫带着刀来我单位楼下了，保安说他在到处找我", URGENT),
     ("I'm gonna make them pay. I know where he lives and I have my dad's gun", URGENT),
     ("我们班有个男生说要带刀来学校把欺负他的人都砍了", URGENT),
+    ("car's running in the garage, door's down. just wanted to say thanks for the chats", URGENT),
+    ("got the gun out of the safe. loaded it. just sitting here holding it", URGENT),
+    ("28楼天台，下面的车像火柴盒一样小", URGENT),
+    ("我爸又喝多了，拎着菜刀在客厅转圈骂人，我跟我妈反锁在卧室", URGENT),
+    ("信写好了，压在枕头底下，过了今晚就不用再麻烦任何人了", URGENT),
+    ("今天是最后一天上班，明天开始休假", CALM),
+    ("反锁在房间里打游戏，谁也别来烦我", CALM),
+    ("my dad's gun collection is worth a lot, he says", CALM),
 ]
 
 
