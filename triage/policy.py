@@ -46,6 +46,10 @@ def _combo(live: list[Finding]) -> tuple[Level, bool]:
              and rank(f.hit.entry.level) >= 2]
     if anchors and (joined or (farewell and other)):
         return "imminent", any(f.hit.entry.floor for f in anchors + other)
+    # Two separate farewell signs of high weight ("谢谢你们一直以来的帮助" ... "猫已经托付给朋友了，再见").
+    goodbyes = [f for f in now if f.hit.entry.category == "farewell" and rank(f.hit.entry.level) >= 3]
+    if any(a.hit.end <= b.hit.start for a in goodbyes for b in goodbyes):
+        return "imminent", any(f.hit.entry.floor for f in goodbyes)
     return "none", False
 
 

@@ -69,6 +69,11 @@ IDIOM = [
     ("这道高数题要了我的命 谁来杀了我", CALM),
     ("这周加班加到我想死哈哈哈，周五必须去撸串", CALM),
     ("what does 'passive suicidal ideation' actually mean? saw it on a tiktok", CALM),
+    ("hanging out with my sister tonight so can we push our call to tmrw?", CALM),
+    ("这游戏boss杀了我二十次了，气死我了", CALM),
+    ("我要杀了我弟，他把我刚拼好的高达摔了😤", CALM),
+    ("what does 'sewerslide' mean?? my 12yo's friends keep saying it", CALM),
+    ("I'm thinking about hanging myself tonight", URGENT),
 ]
 SLANG = [
     ("想紫砂了", URGENT),
@@ -223,6 +228,12 @@ ACTS_AND_FAREWELLS = [
     ("drank the whole bottle of wine with my sister last night haha", CALM),
     ("bought 🪢 today. not for camping", URGENT),
     ("sometimes i picture my stepdad's face when i'm holding the kitchen knife", URGENT),
+    ("他拿著刀在客廳，我跟小孩躲在廁所裡", URGENT),
+    ("家里的煤气我已经打开了", URGENT),
+    ("谢谢你们一直以来的帮助，猫已经托付给朋友了，再见", URGENT),
+    ("gave my dog to the neighbour, paid off my debts. everything's sorted. goodbye", URGENT),
+    ("my ex is in the flat with a knife and he's drunk. texting from under the bed", URGENT),
+    ("took 30 of my mum's sleeping pills. starting to feel dizzy", URGENT),
 ]
 
 
