@@ -22,7 +22,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 RISK_CATEGORIES = ("ideation", "plan", "means", "time", "farewell", "self_harm", "violence_to_others",
                    "violence_from_others", "hopelessness", "distress")
 CUE_KINDS = ("negation", "idiom", "information", "hypothetical", "past", "resolved", "third", "first",
-             "laughing", "kidding")
+             "laughing", "kidding", "fiction")
 _WORD = re.compile(r"[a-z0-9]")
 # English reflexive and possessive forms a term template may use; third-person ones set a flag.
 _SELF = {"myself": False, "herself": True, "himself": True, "themselves": True,

@@ -96,6 +96,9 @@ def judge(norm: Normalised, hits: list[Hit]) -> list[Finding]:
         cues.setdefault(h.entry.kind, []).append(h)
     risks = _outermost(cues.get("risk", []))
     resolved = bool(cues.get("resolved"))
+    # "this is not for a story": a negated fiction cue is no story.
+    cues["fiction"] = [c for c in cues.get("fiction", [])
+                       if not _before(norm, cues.get("negation", []), c, _reach(c, 0), True)]
     # "我不是开玩笑", "I am not kidding", "我以为她开玩笑" (she was not) are no jokes.
     kidding = any(not _before(norm, cues.get("negation", []), k, _reach(k, 0), True)
                   and not _THOUGHT_JOKING.search(norm.text[max(0, k.start - 12):k.start])
@@ -130,6 +133,10 @@ def _judge_one(norm: Normalised, cues: dict[str, list[Hit]], hit: Hit, resolved:
         return Finding(hit, "negated", third, past)
     if hit.entry.topic and any(abs(c.start - hit.start) <= _INFO_REACH for c in cues.get("information", [])):
         return Finding(hit, "information", third, past)
+    if any(abs(c.start - hit.start) <= _INFO_REACH for c in cues.get("fiction", [])):
+        return Finding(hit, "information", third, past)  # a story's character, any word
+    if hit.entry.category.startswith("violence") and norm.text[max(0, hit.start - 1):hit.start] == "自":
+        return Finding(hit, "idiom", third, past)  # "杀了我" read inside "自杀了，我..."
     # Asking for a method stays a plan however it is framed ("hypothetically, if someone wanted to
     # OD, what is the least painful way").
     if hit.entry.category != "plan" and any(not _back_to_self(norm.text[c.end:hit.start])
