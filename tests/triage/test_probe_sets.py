@@ -1,4 +1,4 @@
-"""Ten probe sets written by helpers who never saw the engine (tests/triage/data/probes_*.jsonl).
+"""Eleven probe sets written by helpers who never saw the engine (tests/triage/data/probes_*.jsonl).
 
 Each set was first scored unseen (the figures are in the issue notes), then used to fix the
 lexicon and rules, so the figures here are in-sample: this test keeps them from sliding back.
@@ -19,11 +19,11 @@ from triage.levels import rank
 DATA = Path(__file__).parent / "data"
 # (set, crisis recall at least, false urgent at most) on the full engine: measured 0.972/0.027,
 # 0.969/0.072, 1.000/0.051, 0.864/0.110, 0.920/0.043, 0.886/0.068, 0.903/0.089, 0.882/0.068,
-# 0.961/0.055, 0.924/0.033 when this test was written.
+# 0.961/0.055, 0.924/0.033, 1.000/0.070 when this test was written (f: 0.899 after the last round).
 FLOORS = {"probes_a": (0.95, 0.05), "probes_b": (0.92, 0.09), "probes_c": (0.97, 0.08),
           "probes_d": (0.82, 0.13), "probes_e": (0.89, 0.06), "probes_f": (0.86, 0.09),
           "probes_g": (0.87, 0.11), "probes_h": (0.85, 0.09),
-          "probes_i": (0.93, 0.08), "probes_j": (0.90, 0.06)}
+          "probes_i": (0.93, 0.08), "probes_j": (0.90, 0.06), "probes_k": (0.96, 0.09)}
 
 
 def figures(engine: TriageEngine, name: str) -> tuple[float, float]:
