@@ -38,16 +38,16 @@ def _quote(text: str, f: Finding) -> str:
 def _combo(live: list[Finding]) -> tuple[Level, bool]:
     """(imminent or none from combinations, whether a floor term took part)."""
     now = [f for f in live if not f.past and not f.joking]
-    anchors = [f for f in now if (f.hit.entry.category in CRISIS | VIOLENCE and rank(f.hit.entry.level) >= 3)
-               or (f.hit.entry.category == "farewell" and rank(f.hit.entry.level) >= 2)]
+    farewells = [f for f in now if f.hit.entry.category == "farewell" and rank(f.hit.entry.level) >= 2]
+    anchors = farewells + [f for f in now if f.hit.entry.category in CRISIS | VIOLENCE
+                           and f.hit.entry.category != "farewell" and rank(f.hit.entry.level) >= 3]
     joined = any(f.hit.entry.category in COMBINERS for f in now)
-    farewell = any(f.hit.entry.category == "farewell" and rank(f.hit.entry.level) >= 2 for f in now)
     other = [f for f in now if f.hit.entry.category in CRISIS - {"farewell"} | {"hopelessness"}
              and rank(f.hit.entry.level) >= 2]
-    if anchors and (joined or (farewell and other)):
+    if anchors and (joined or (farewells and other)):
         return "imminent", any(f.hit.entry.floor for f in anchors + other)
     # Two separate farewell signs of high weight ("谢谢你们一直以来的帮助" ... "猫已经托付给朋友了，再见").
-    goodbyes = [f for f in now if f.hit.entry.category == "farewell" and rank(f.hit.entry.level) >= 3]
+    goodbyes = [f for f in farewells if rank(f.hit.entry.level) >= 3]
     if any(a.hit.end <= b.hit.start for a in goodbyes for b in goodbyes):
         return "imminent", any(f.hit.entry.floor for f in goodbyes)
     return "none", False

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from triage.lexicon import Hit
 from triage.normalise import Normalised
@@ -96,21 +96,25 @@ def judge(norm: Normalised, hits: list[Hit]) -> list[Finding]:
         cues.setdefault(h.entry.kind, []).append(h)
     risks = _outermost(cues.get("risk", []))
     resolved = bool(cues.get("resolved"))
-    # "this is not for a story": a negated fiction cue is no story.
-    cues["fiction"] = [c for c in cues.get("fiction", [])
-                       if not _before(norm, cues.get("negation", []), c, _reach(c, 0), True)]
-    # "我不是开玩笑", "I am not kidding", "我以为她开玩笑" (she was not) are no jokes.
-    kidding = any(not _before(norm, cues.get("negation", []), k, _reach(k, 0), True)
-                  and not _THOUGHT_JOKING.search(norm.text[max(0, k.start - 12):k.start])
-                  for k in cues.get("kidding", []))
+    # "this is not for a story" is no story; "我不是开玩笑", "I am not kidding" and "我以为她开玩笑"
+    # (she was not) are no jokes.
+    cues["fiction"] = _unnegated(norm, cues, "fiction")
+    kidding = any(not _THOUGHT_JOKING.search(norm.text[max(0, k.start - 12):k.start])
+                  for k in _unnegated(norm, cues, "kidding"))
     return [_soften(_judge_one(norm, cues, h, resolved), cues, kidding) for h in risks]
+
+
+def _unnegated(norm: Normalised, cues: dict[str, list[Hit]], kind: str) -> list[Hit]:
+    """Cues of `kind` with no negation right before them."""
+    negations = cues.get("negation", [])
+    return [c for c in cues.get(kind, []) if not _before(norm, negations, c, _reach(c, 0), True)]
 
 
 def _soften(f: Finding, cues: dict[str, list[Hit]], kidding: bool) -> Finding:
     category = f.hit.entry.category
     joking = (category == "violence_to_others" and (kidding or bool(cues.get("laughing")))) \
         or (category == "ideation" and kidding)
-    return Finding(f.hit, f.status, f.third_person, f.past, True) if joking and f.live else f
+    return replace(f, joking=True) if joking and f.live else f
 
 
 def _outermost(risks: list[Hit]) -> list[Hit]:
@@ -131,10 +135,9 @@ def _judge_one(norm: Normalised, cues: dict[str, list[Hit]], hit: Hit, resolved:
         return Finding(hit, "idiom", third, past)
     if _before(norm, cues.get("negation", []), hit, _reach(hit, 0), True):
         return Finding(hit, "negated", third, past)
-    if hit.entry.topic and any(abs(c.start - hit.start) <= _INFO_REACH for c in cues.get("information", [])):
+    # A bare topic word near a question or story cue, or any word near fiction (a character's).
+    if (hit.entry.topic and _near(cues.get("information", []), hit)) or _near(cues.get("fiction", []), hit):
         return Finding(hit, "information", third, past)
-    if any(abs(c.start - hit.start) <= _INFO_REACH for c in cues.get("fiction", [])):
-        return Finding(hit, "information", third, past)  # a story's character, any word
     if hit.entry.category.startswith("violence") and norm.text[max(0, hit.start - 1):hit.start] == "自":
         return Finding(hit, "idiom", third, past)  # "杀了我" read inside "自杀了，我..."
     # Asking for a method stays a plan however it is framed ("hypothetically, if someone wanted to
@@ -156,6 +159,8 @@ def _past_after(norm: Normalised, cues: list[Hit], hit: Hit) -> bool:
                for c in cues)
 
 
+def _near(cues: list[Hit], hit: Hit) -> bool:
+    return any(abs(c.start - hit.start) <= _INFO_REACH for c in cues)
 
 
 def _back_to_self(gap: str) -> bool:

@@ -14,13 +14,11 @@ the text alone, so a shared memory is safe across residents.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.conversation.ports import Risk, TriagePort
 
-log = logging.getLogger(__name__)
 REMEMBERED = 64
 # Above this length the edge's "is this urgent?" check reads the lexicon and rules only (about a
 # millisecond, on the loop): a resident flooding long posts must not fill the one worker's queue
