@@ -36,7 +36,7 @@ class SearchResult:
         return self.kind in ("fallback", "refusal")
 
     def as_json(self) -> dict[str, object]:
-        """The `kb search --jsonl` record (contract: ../shared/eval/score.py and issue 5)."""
+        """The `kb search --jsonl` record (contract: the team's scorer, score.py, and issue 5)."""
         return {
             "topic": self.topic,
             "kind": self.kind,

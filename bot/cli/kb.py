@@ -1,6 +1,6 @@
 """`hotline kb`: search, check, eval and services of the psychology knowledge base.
 
-`kb search --jsonl` contract (../shared/eval/score.py): stdin one {"question": ..., "lang": ...} per
+`kb search --jsonl` contract (the team's scorer, score.py, given as a path): stdin one {"question": ..., "lang": ...} per
 line; stdout exactly one JSON object per input line, in order, with at least "topic" (null on
 fallback and refusal), "entry_id", "score", "fallback", "answer", "kind", "confidence",
 "alternatives". Empty or unreadable lines get a fallback record with an "error" field.

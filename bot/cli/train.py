@@ -6,9 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-# The shared evaluation folder sits beside the checkout (../shared/eval from the project root).
-DEFAULT_PSYSUICIDE = (Path(__file__).resolve().parents[3] / "shared" / "eval" / "external"
-                      / "psysuicide" / "valid.json")
+from triage.training.data import PSYSUICIDE_VALID as DEFAULT_PSYSUICIDE  # data/psysuicide/, in the repo
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,4 +1,4 @@
-"""`hotline triage "text"` for a person, `hotline triage --jsonl` for scripts (../shared/eval/score.py)."""
+"""`hotline triage "text"` for a person, `hotline triage --jsonl` for scripts (the scorer)."""
 
 from __future__ import annotations
 

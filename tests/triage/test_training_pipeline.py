@@ -6,14 +6,12 @@ import json
 import random
 from pathlib import Path
 
-import pytest
-
 import triage
+from triage.training.data import PSYSUICIDE_VALID as VALID
 from triage.training.data import Example
 from triage.training.fit import TrainConfig
 from triage.training.pipeline import folds_of, run
 
-VALID = Path(__file__).resolve().parents[3] / "shared" / "eval" / "external" / "psysuicide" / "valid.json"
 OWN_ZH = Path(__file__).resolve().parents[2] / "triage" / "data" / "train" / "own_zh.yaml"
 
 
@@ -26,7 +24,6 @@ def test_folds_are_stratified_and_cover_every_row() -> None:
         assert got == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
 
 
-@pytest.mark.skipif(not VALID.exists(), reason="shared eval sets not present")
 def test_a_small_training_run_writes_a_model_the_engine_loads(tmp_path: Path) -> None:
     rows = json.loads(VALID.read_text(encoding="utf-8"))
     random.Random(3).shuffle(rows)

@@ -20,6 +20,11 @@ from triage.errors import ExamDataRefused, TriageError
 
 CLASSES = ("none", "low", "medium", "crisis")
 OWN_DIR = Path(__file__).resolve().parent.parent / "data" / "train"
+# Third-party data the project trains on, committed with its licence (data/*/SOURCE.md). Training runs
+# from a clone; nothing is read from beside the repository.
+REPO_DATA = Path(__file__).resolve().parents[2] / "data"
+PSYSUICIDE_VALID = REPO_DATA / "psysuicide" / "valid.json"
+COUNSEL_CHAT_CSV = REPO_DATA / "counsel-chat" / "20200325_counsel_chat.csv"
 EXAM_SHA256 = {
     "0c80014b71b80cc591c84ab46ccaaedcf43e792f6356670e0c3a07d8ec0104e1": "PsySUICIDE test.json",
     "6338b8694157948beeea209d16926d59750654d7a925da5b62a681501e5bc6fb": "Reddit C-SSRS",

@@ -3,7 +3,7 @@
 Data (English only; the exams are refused like everywhere else):
 - the project's written lines: triage/data/train/own_en.yaml and en_posts_*.jsonl;
 - real questions from counsel-chat (MIT), labelled by the project in en_counselchat_*.jsonl
-  (ids and labels only; the text is read from the csv under ../shared);
+  (ids and labels only; the text is read from data/counsel-chat/, committed with its licence);
 - therapists' answers from the same csv as "none": they talk to a person about suicide, pain and
   hope, which is what supportive forum replies look like (the false alarms a keyword list makes);
 - everyday English lines (triage/training/benign.py).
@@ -17,13 +17,10 @@ import random
 from pathlib import Path
 from typing import Any
 
-from triage.training.data import CLASSES, OWN_DIR, Example, load_own, load_posts
-
-COUNSEL_CHAT = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "external" / \
-    "counsel-chat" / "20200325_counsel_chat.csv"
+from triage.training.data import CLASSES, COUNSEL_CHAT_CSV, OWN_DIR, Example, load_own, load_posts
 
 
-def load_counsel_chat(csv_path: Path = COUNSEL_CHAT, directory: Path = OWN_DIR,
+def load_counsel_chat(csv_path: Path = COUNSEL_CHAT_CSV, directory: Path = OWN_DIR,
                       answers: int = 600, seed: int = 13) -> list[Example]:
     """Labelled counsel-chat questions plus a sample of therapists' answers (label none)."""
     if not csv_path.exists():
