@@ -1,5 +1,6 @@
-"""aiohttp app factory: `/healthz` checks the database, `/metrics` serves Prometheus text; the
-resident chat, the counselor console, staff login and (when present) the coordinator dashboard.
+"""aiohttp app factory: `/healthz` checks the database and how far each part is loaded, `/metrics`
+serves Prometheus text; the resident chat, the counselor console, staff login and (when present)
+the coordinator dashboard.
 
 Middlewares, outermost first: friendly errors (no stack traces), encrypted-cookie sessions, CSRF.
 """
@@ -19,21 +20,38 @@ from bot.bootstrap import Container
 
 log = logging.getLogger(__name__)
 CONTAINER = web.AppKey("container", Container)
+# container.extras[READINESS]: callables returning {part: loading|ready|failed} (bot/server.py).
+READINESS = "readiness"
 STATIC_DIR = Path(__file__).parent / "static"
 # Request bodies: a chat message is at most a few kB; forms are small. 256 kB bounds any upload.
 MAX_BODY = 256 * 1024
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """200 once messages can be taken safely: the database answers and the lexicon and rules screen.
+
+    The body names each part: `database` up|down, and each loading part (lexicon_rules,
+    knowledge_base, classifier_zh, classifier_en, telegram when configured) loading|ready|failed.
+    `status`: ok (all ready), loading, degraded (a part failed: the lexicon and rules still screen,
+    and every assessment says so) or unavailable (503).
+    """
     container = request.app[CONTAINER]
+    parts: dict[str, str] = {}
+    for source in container.extras.get(READINESS, ()):
+        parts.update(source())
     try:
         async with asyncio.timeout(3):
             async with container.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
+        database = "up"
     except Exception as exc:  # any database failure means "not healthy", never a stack trace
         log.warning("health check: database unavailable (%s)", exc.__class__.__name__)
-        return web.json_response({"status": "unavailable", "database": "down"}, status=503)
-    return web.json_response({"status": "ok", "database": "up"})
+        database = "down"
+    safe = database == "up" and parts.get("lexicon_rules", "ready") == "ready"
+    states = set(parts.values())
+    status = ("unavailable" if not safe else "degraded" if states - {"ready", "loading"}
+              else "loading" if "loading" in states else "ok")
+    return web.json_response({"status": status, "database": database, **parts}, status=200 if safe else 503)
 
 
 async def metrics(request: web.Request) -> web.Response:
