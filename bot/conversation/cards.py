@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
+from bot.conversation import callbacks
 from bot.conversation.messages import Button
 from bot.storage.models import Handoff, Message
 
@@ -38,7 +39,8 @@ def render_card(h: Handoff, recent: list[tuple[Message, str]], now: datetime, st
 
 
 def card_buttons(handoff_id: int) -> tuple[tuple[Button, ...], ...]:
-    return ((Button("✅ Accept", f"acc:{handoff_id}"), Button("Decline", f"dec:{handoff_id}")),)
+    return ((Button("✅ Accept", callbacks.accept(handoff_id)),
+             Button("Decline", callbacks.decline(handoff_id))),)
 
 
 def taken_text(handoff_id: int, by_you: bool) -> str:

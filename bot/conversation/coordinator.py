@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.conversation import callbacks
 from bot.conversation.messages import Button
 from bot.conversation.ports import RosterPort
 from bot.conversation.posting import Buttons
@@ -45,7 +46,8 @@ class CoordinatorDesk:
             swaps = await self.roster.pending_swaps(uow)
             if not swaps:
                 return "No swap requests waiting.", ()
-            rows = tuple((Button(f"✅ {sid}", f"sw:{sid}:approve"), Button("✖", f"sw:{sid}:decline"))
+            rows = tuple((Button(f"✅ {sid}", callbacks.swap(sid, approve=True)),
+                          Button("✖", callbacks.swap(sid, approve=False)))
                          for sid, _ in swaps[:10])
             return "Swap requests:\n" + "\n".join(f"{sid}: {text}" for sid, text in swaps[:10]), rows
         if cmd == "invite":

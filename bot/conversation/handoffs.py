@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 from bot.conversation import cards
 from bot.conversation.ports import RotaPort, StepPlan
 from bot.conversation.posting import say, tell_staff
+from bot.conversation.states import OPEN_HANDOFF_STATES, HandoffState
 from bot.conversation.texts import t
 from bot.storage.models import Conversation, Handoff
 from bot.storage.uow import UnitOfWork
+from triage.levels import rank
 
 log = logging.getLogger(__name__)
-OPEN_STATES = ("requested", "offered", "fallback")
-LEVEL_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "imminent": 4}
+OPEN_STATES = OPEN_HANDOFF_STATES
 
 
 @dataclass
@@ -48,7 +49,7 @@ class HandoffManager:
         """Open (or raise the level of) the conversation's handoff and offer it at step 0."""
         existing = await uow.handoffs.open_for_conversation(conv.id)
         if existing is not None and existing.state in OPEN_STATES:
-            if LEVEL_RANK[level] > LEVEL_RANK[existing.level]:
+            if rank(level) > rank(existing.level):
                 # Risk rose while waiting: restart the chain under the stricter policy.
                 existing.level = level
                 existing.reasons = reasons
@@ -58,7 +59,7 @@ class HandoffManager:
         if existing is not None:
             return existing  # already with a counselor
         h = await uow.handoffs.add(Handoff(
-            conversation_id=conv.id, state="requested", level=level, reasons=reasons,
+            conversation_id=conv.id, state=HandoffState.REQUESTED, level=level, reasons=reasons,
             policy=await self.rota.policy_for(level), created_at=now, lang=conv.lang,
             offered_to=[], declined_by=[],
         ))
@@ -79,7 +80,7 @@ class HandoffManager:
             if targets:
                 break
             step, repeat = step + 1, 0
-        h.state, h.step, h.step_repeat = "offered", step, repeat
+        h.state, h.step, h.step_repeat = HandoffState.OFFERED, step, repeat
         h.version += 1
         h.offered_at = now
         h.offered_to = sorted(set(h.offered_to or []) | set(targets))
@@ -104,9 +105,9 @@ class HandoffManager:
     async def _fallback(self, uow: UnitOfWork, h: Handoff, now: datetime, plan: StepPlan,
                         after: After) -> None:
         """The chain has ended: tell the resident honestly, give the 24-hour lines, tell coordinators."""
-        if h.state == "fallback":
+        if h.state == HandoffState.FALLBACK:
             return
-        h.state = "fallback"
+        h.state = HandoffState.FALLBACK
         h.version += 1
         h.next_step_at = None
         conv = await uow.conversations.get(h.conversation_id)
@@ -128,7 +129,7 @@ class HandoffManager:
                       now: datetime, after: After) -> bool:
         """Timer callback: move to the next step (or repeat). Stale timers do nothing."""
         h = await uow.handoffs.get(handoff_id, lock=True)
-        if h is None or h.state != "offered" or h.version != version or h.step != step:
+        if h is None or h.state != HandoffState.OFFERED or h.version != version or h.step != step:
             return False
         plan = await self.rota.plan_step(h.policy, step, now, h.lang, uow)
         if h.step_repeat < plan.repeat:
@@ -141,7 +142,7 @@ class HandoffManager:
                    after: After) -> bool:
         """A caring message while the resident waits; stops once someone accepted."""
         h = await uow.handoffs.get(handoff_id)
-        if h is None or h.state not in ("offered", "requested"):
+        if h is None or h.state not in (HandoffState.OFFERED, HandoffState.REQUESTED):
             return False
         conv = await uow.conversations.get(h.conversation_id)
         if conv is None:
@@ -158,6 +159,6 @@ class HandoffManager:
         if h is None or h.state not in OPEN_STATES:
             return False
         h.declined_by = sorted(set(h.declined_by or []) | {counselor_id})
-        if h.state == "offered" and set(h.offered_to or []) <= set(h.declined_by):
+        if h.state == HandoffState.OFFERED and set(h.offered_to or []) <= set(h.declined_by):
             await self._offer_step(uow, h, h.step + 1, now, after)
         return True

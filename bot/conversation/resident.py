@@ -9,13 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.conversation.handoffs import LEVEL_RANK, After, HandoffManager
+from bot.conversation import callbacks
+from bot.conversation.callbacks import Head
+from bot.conversation.handoffs import After, HandoffManager
 from bot.conversation.messages import Button, Inbound
 from bot.conversation.ports import Answer, KnowledgePort, Risk
 from bot.conversation.posting import Buttons, say, tell_staff
+from bot.conversation.states import ConvState
 from bot.conversation.texts import b, t
 from bot.storage.models import Conversation, Feedback
 from bot.storage.uow import UnitOfWork
+from triage.levels import rank
 
 
 @dataclass
@@ -40,20 +44,20 @@ class ResidentFlow:
     async def on_message(self, ctx: ResidentContext) -> None:
         """A text (or caption, or edit) from the resident, already stored and triaged."""
         lang, level = ctx.conv.lang, ctx.risk.level
-        if ctx.conv.state == "with_counselor":
+        if ctx.conv.state == ConvState.WITH_COUNSELOR:
             await self._relay_to_counselor(ctx)
-            if LEVEL_RANK[ctx.message_risk.level] >= LEVEL_RANK["imminent"]:
+            if rank(ctx.message_risk.level) >= rank("imminent"):
                 await say(ctx.uow, ctx.conv, t("emergency_first", lang, emergency=self.emergency[lang]),
                           ctx.now, urgent=True)
             return
-        waiting = ctx.conv.state == "waiting"
+        waiting = ctx.conv.state == ConvState.WAITING
         if level == "imminent" and (not waiting or ctx.message_risk.level == "imminent"):
             await self._imminent(ctx)
         elif level == "imminent":
             await say(ctx.uow, ctx.conv, t("waiting", lang), ctx.now)
         elif level == "high":
             await self._high(ctx)
-        elif ctx.conv.state == "waiting":
+        elif ctx.conv.state == ConvState.WAITING:
             await say(ctx.uow, ctx.conv, t("waiting", lang), ctx.now)
         elif level == "medium":
             await self._medium(ctx)
@@ -67,17 +71,17 @@ class ResidentFlow:
                   ctx.now, urgent=True)
         await self.handoffs.open(ctx.uow, ctx.conv, "imminent", list(ctx.risk.reasons), ctx.now,
                                  ctx.after)
-        ctx.conv.state = "waiting"
+        ctx.conv.state = ConvState.WAITING
 
     async def _high(self, ctx: ResidentContext) -> None:
         lang = ctx.conv.lang
-        if ctx.conv.state != "waiting":
+        if ctx.conv.state != ConvState.WAITING:
             await say(ctx.uow, ctx.conv, t("safety_high", lang, emergency=self.emergency[lang]),
                       ctx.now, urgent=True)
         else:
             await say(ctx.uow, ctx.conv, t("waiting", lang), ctx.now)
         await self.handoffs.open(ctx.uow, ctx.conv, "high", list(ctx.risk.reasons), ctx.now, ctx.after)
-        ctx.conv.state = "waiting"
+        ctx.conv.state = ConvState.WAITING
 
     async def _medium(self, ctx: ResidentContext) -> None:
         lang = ctx.conv.lang
@@ -85,9 +89,10 @@ class ResidentFlow:
         text = t("medium_offer", lang)
         if answer.kind == "answer":
             text = f"{text}\n\n{answer.text}"
-        buttons: Buttons = ((Button(b("yes_talk", lang), "talk:yes"), Button(b("no_talk", lang), "talk:no")),)
+        buttons: Buttons = ((Button(b("yes_talk", lang), callbacks.talk(yes=True)),
+                             Button(b("no_talk", lang), callbacks.talk(yes=False))),)
         await say(ctx.uow, ctx.conv, text, ctx.now, buttons)
-        ctx.conv.state = "offered"
+        ctx.conv.state = ConvState.OFFERED
 
     async def _answer(self, ctx: ResidentContext) -> None:
         answer = self.kb.answer(ctx.inbound.text, ctx.conv.lang, ctx.now)
@@ -95,23 +100,23 @@ class ResidentFlow:
 
     async def send_answer(self, ctx: ResidentContext, answer: Answer) -> None:
         lang = ctx.conv.lang
-        talk = Button(b("talk", lang), "talk:yes")
+        talk = Button(b("talk", lang), callbacks.talk(yes=True))
         if answer.kind == "answer" and answer.entry_id:
             subject = answer.entry_id
             buttons: Buttons = (
-                (Button(b("helpful", lang), f"fb:1:{subject}"),
-                 Button(b("not_helpful", lang), f"fb:-1:{subject}")),
+                (Button(b("helpful", lang), callbacks.feedback(True, subject)),
+                 Button(b("not_helpful", lang), callbacks.feedback(False, subject))),
                 (talk,),
             )
             await say(ctx.uow, ctx.conv, answer.text, ctx.now, buttons)
         elif answer.kind == "fallback":
-            topics = tuple((Button(name, f"topic:{tid}"),) for tid, name in answer.alternatives[:3])
+            topics = tuple((Button(name, callbacks.topic(tid)),) for tid, name in answer.alternatives[:3])
             text = answer.text or t("not_sure", lang)
             await say(ctx.uow, ctx.conv, text, ctx.now, topics + ((talk,),))
         else:  # refusal or services: plain text, a person always on offer
             await say(ctx.uow, ctx.conv, answer.text, ctx.now, ((talk,),))
-        if ctx.conv.state in ("welcome", "offered"):
-            ctx.conv.state = "self_help"
+        if ctx.conv.state in (ConvState.WELCOME, ConvState.OFFERED):
+            ctx.conv.state = ConvState.SELF_HELP
 
     async def _relay_to_counselor(self, ctx: ResidentContext) -> None:
         h = await ctx.uow.handoffs.open_for_conversation(ctx.conv.id)
@@ -121,32 +126,33 @@ class ResidentFlow:
         if counselor is None:
             return
         marker = ""
-        if LEVEL_RANK[ctx.message_risk.level] >= LEVEL_RANK["high"]:
+        if rank(ctx.message_risk.level) >= rank("high"):
             marker = f"[{ctx.message_risk.level.upper()}: {'; '.join(ctx.message_risk.reasons[:2])}] "
         await tell_staff(ctx.uow, counselor, f"💬 #{h.id} resident: {marker}{ctx.inbound.text}", ctx.now)
         ctx.after.events.append(("handoff.message", h.id))
 
     async def on_callback(self, ctx: ResidentContext, data: str) -> None:
         lang = ctx.conv.lang
-        head, _, rest = data.partition(":")
-        if head == "talk":
+        cb = callbacks.decode(data)
+        head, rest = cb.head, cb.rest
+        if head == Head.TALK:
             if rest == "yes":
-                level = ctx.risk.level if LEVEL_RANK[ctx.risk.level] >= LEVEL_RANK["medium"] else "medium"
+                level = ctx.risk.level if rank(ctx.risk.level) >= rank("medium") else "medium"
                 reasons = list(ctx.risk.reasons) or ["resident asked for a person"]
                 await self.handoffs.open(ctx.uow, ctx.conv, level, reasons, ctx.now, ctx.after)
                 await say(ctx.uow, ctx.conv, t("waiting", lang), ctx.now)
-                ctx.conv.state = "waiting"
+                ctx.conv.state = ConvState.WAITING
             else:
                 await say(ctx.uow, ctx.conv, t("offer_declined", lang), ctx.now)
-                ctx.conv.state = "self_help"
-        elif head == "fb":
+                ctx.conv.state = ConvState.SELF_HELP
+        elif head == Head.FEEDBACK:
             value, _, subject = rest.partition(":")
             if value in ("1", "-1"):
                 ctx.uow.session.add(Feedback(conversation_id=ctx.conv.id, kind="answer",
                                              subject=subject[:64], value=int(value), at=ctx.now))
                 await say(ctx.uow, ctx.conv, t("thanks_feedback", lang), ctx.now)
-        elif head == "topic":
+        elif head == Head.TOPIC:
             await self.send_answer(ctx, self.kb.topic_answer(rest[:64], lang))
-        elif head == "lang" and rest in ("zh", "en"):
+        elif head == Head.LANG and rest in ("zh", "en"):
             ctx.conv.lang = rest
             await say(ctx.uow, ctx.conv, t("lang_set", rest), ctx.now)

@@ -17,6 +17,8 @@ from typing import Any
 from bot.channels.base import Sender
 from bot.channels.outbox import OutboxDispatcher
 from bot.clock import Clock
+from bot.conversation import callbacks
+from bot.conversation.callbacks import Head
 from bot.conversation.handoffs import After, HandoffManager, Timer
 from bot.conversation.messages import Button, Inbound, Outbound
 from bot.conversation.ports import Risk, TriagePort
@@ -24,6 +26,7 @@ from bot.conversation.posting import say
 from bot.conversation.resident import ResidentContext, ResidentFlow
 from bot.conversation.screening import Screening
 from bot.conversation.staff_router import StaffRouter
+from bot.conversation.states import AcceptResult, ActionResult, ConvState, FollowUpKind, HandoffState
 from bot.conversation.texts import b, detect_lang, t
 from bot.crypto import pseudonym
 from bot.events import Event, EventHub
@@ -153,7 +156,7 @@ class ConversationService:
         # while the rest of a flood from someone already waiting for a counselor is not answered
         # line by line (it is stored, triaged and relayed; the counselor sees all of it).
         if flooded and ctx.message_risk.level in ("none", "low", "medium") \
-                and ctx.conv.state != "with_counselor":
+                and ctx.conv.state != ConvState.WITH_COUNSELOR:
             return
         await self.resident.on_message(ctx)
         if too_long:
@@ -162,15 +165,15 @@ class ConversationService:
     async def _resident_command(self, ctx: ResidentContext, command: str) -> None:
         lang = ctx.conv.lang
         if command in ("start", "help"):
-            ctx.conv.state = "self_help" if ctx.conv.state == "welcome" else ctx.conv.state
+            ctx.conv.state = ConvState.SELF_HELP if ctx.conv.state == ConvState.WELCOME else ctx.conv.state
             await self._say(ctx, t("welcome", lang, emergency=self.emergency[lang]))
         elif command == "lang" and ctx.inbound.args and ctx.inbound.args[0] in ("zh", "en"):
             ctx.conv.lang = ctx.inbound.args[0]
             await self._say(ctx, t("lang_set", ctx.conv.lang))
         elif command == "forget":
             await say(ctx.uow, ctx.conv, t("forget_confirm", lang), ctx.now,
-                      ((Button(b("forget_yes", lang), "forget:yes"),
-                        Button(b("forget_no", lang), "forget:no")),))
+                      ((Button(b("forget_yes", lang), callbacks.forget(yes=True)),
+                        Button(b("forget_no", lang), callbacks.forget(yes=False))),))
         elif command in self.staff.staff_commands:
             key = "coordinator_only" if command in self.staff.coordinator_commands else "staff_only"
             await self._say(ctx, t(key, lang))
@@ -178,9 +181,10 @@ class ConversationService:
             await self._say(ctx, t("welcome", lang, emergency=self.emergency[lang]))
 
     async def _resident_callback(self, ctx: ResidentContext, data: str) -> None:
-        if data.startswith("forget:"):
-            await self._forget(ctx, data == "forget:yes")
-        elif data.split(":")[0] in ("acc", "dec", "out", "fu", "tr", "sw"):
+        cb = callbacks.decode(data)
+        if cb.head == Head.FORGET:
+            await self._forget(ctx, data == callbacks.forget(yes=True))
+        elif cb.is_staff:
             await self._say(ctx, t("staff_only", ctx.conv.lang))
         else:
             await self.resident.on_callback(ctx, data)
@@ -207,8 +211,9 @@ class ConversationService:
         resident = await uow.residents.get_or_create(
             pseudonym(self.pseudonym_key, inbound.channel, inbound.user_key), inbound.channel, now)
         return await uow.conversations.add(Conversation(
-            resident_id=resident.id, channel=inbound.channel, chat_key=inbound.chat_key, state="welcome",
-            lang=lang or "zh", created_at=now, updated_at=now, risk_memory=[], risk_level="none"))
+            resident_id=resident.id, channel=inbound.channel, chat_key=inbound.chat_key,
+            state=ConvState.WELCOME, lang=lang or "zh", created_at=now, updated_at=now, risk_memory=[],
+            risk_level="none"))
 
     # ---- after commit ------------------------------------------------------------------------
     def _after(self, after: After) -> None:
@@ -246,10 +251,10 @@ class ConversationService:
     # ---- staff actions from the web console ---------------------------------------------------
     async def staff_action(self, counselor_id: str, action: str, handoff_id: int | None = None,
                            text: str = "", outcome: str = "", followup: str = "", to: str = "",
-                           available: bool | None = None) -> str:
+                           available: bool | None = None) -> ActionResult:
         """One staff action in its own transaction; raises bot.security.roles.Forbidden.
 
-        Returns "ok", "taken", "gone" or "refused". Used by the web console; Telegram goes
+        Used by the web console; Telegram goes
         through `handle`. Roles are checked inside the flows, in one place.
         """
         flow = self.staff.flow
@@ -257,25 +262,25 @@ class ConversationService:
         async with self.uow() as uow:
             c = await uow.counselors.get(counselor_id)
             if c is None or not c.active:
-                return "refused"
-            result = "ok"
+                return ActionResult.REFUSED
+            result = ActionResult.OK
             if action == "accept" and handoff_id is not None:
-                result = await flow.accept(uow, handoff_id, c, now, after)
-                result = "ok" if result == "won" else result
+                won = await flow.accept(uow, handoff_id, c, now, after)
+                result = ActionResult.OK if won == AcceptResult.WON else ActionResult(won.value)
             elif action == "decline" and handoff_id is not None:
                 await flow.decline(uow, handoff_id, c, now, after)
             elif action == "relay" and handoff_id is not None:
                 ok = await flow.relay(uow, c, clean_text(text)[: self.max_chars], now, after, handoff_id)
-                result = "ok" if ok else "refused"
+                result = ActionResult.OK if ok else ActionResult.REFUSED
             elif action == "close" and handoff_id is not None:
                 ok = await flow.close(uow, handoff_id, outcome, c, now, after)
-                if ok and followup in ("24h", "1w", "1m"):
+                if ok and followup in tuple(FollowUpKind):
                     await flow.follow_up(uow, handoff_id, followup, c, now, after)
-                result = "ok" if ok else "refused"
+                result = ActionResult.OK if ok else ActionResult.REFUSED
             elif action == "transfer" and handoff_id is not None:
                 target = await uow.counselors.get(to)
                 ok = target is not None and await flow.transfer(uow, handoff_id, target, c, now, after)
-                result = "ok" if ok else "refused"
+                result = ActionResult.OK if ok else ActionResult.REFUSED
             elif action == "duty" and available is not None:
                 from bot.security.roles import require, staff_actor
 
@@ -284,7 +289,7 @@ class ConversationService:
                 await uow.audit.append(c.id, "duty.toggle", f"counselor:{c.id}", now,
                                        {"available": available})
             else:
-                return "refused"
+                return ActionResult.REFUSED
             await uow.commit()
         self._after(after)
         return result
@@ -316,7 +321,7 @@ class ConversationService:
         timers: list[Timer] = []
         now = self.clock.now()
         async with self.uow() as uow:
-            for h in await uow.session.scalars(select(Handoff).where(Handoff.state == "offered")):
+            for h in await uow.session.scalars(select(Handoff).where(Handoff.state == HandoffState.OFFERED)):
                 if h.next_step_at is not None:
                     timers.append(Timer("escalate", h.id, h.version, h.step, h.next_step_at))
                 timers.append(Timer("care", h.id, h.version, 1,

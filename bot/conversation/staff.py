@@ -4,31 +4,37 @@ transfer, hand back, and binding a Telegram account with an invite code."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.conversation import cards
+from bot.conversation import callbacks, cards
 from bot.conversation.handoffs import After, HandoffManager, Timer
 from bot.conversation.messages import Button
 from bot.conversation.posting import relay_to_resident, say, tell_staff
+from bot.conversation.states import (
+    CLOSE_OUTCOMES,
+    FOLLOW_UP_AFTER,
+    AcceptResult,
+    ConvState,
+    FollowUpKind,
+    HandoffState,
+    Outcome,
+)
 from bot.conversation.texts import t
 from bot.security.roles import require, staff_actor
 from bot.storage.models import Conversation, Counselor, FollowUp, Handoff, InviteCode
 from bot.storage.uow import UnitOfWork
 
-OUTCOMES = {"resolved": "Resolved", "referred": "Referred", "emergency": "Emergency services contacted",
-            "no_response": "No response"}
 CHECK_IN = {"zh": "你好，之前和你聊过的咨询师想问问你最近怎么样。想聊的话，直接回复就好。",
             "en": "Hello, the counselor you talked with wanted to check how you are doing. "
                   "Reply any time if you would like to talk."}
-FOLLOW_UPS = {"24h": timedelta(hours=24), "1w": timedelta(weeks=1), "1m": timedelta(days=30)}
 
 
 def back_to_bot(conv: Conversation) -> None:
     """The resident returns to the bot. The counselor has assessed the risk in person, so the
     tracker's memory starts afresh; any new crisis words raise it again at once."""
-    conv.state = "self_help"
+    conv.state = ConvState.SELF_HELP
     conv.risk_memory = []
     conv.risk_level = "none"
 
@@ -42,25 +48,25 @@ class StaffFlow:
         self.handoffs = handoffs
 
     async def current_chat(self, uow: UnitOfWork, counselor: Counselor) -> Handoff | None:
-        q = (select(Handoff).where(Handoff.counselor_id == counselor.id, Handoff.state == "active")
+        q = (select(Handoff).where(Handoff.counselor_id == counselor.id, Handoff.state == HandoffState.ACTIVE)
              .order_by(Handoff.accepted_at.desc()).limit(1))
         return await uow.session.scalar(q)
 
     async def accept(self, uow: UnitOfWork, handoff_id: int, counselor: Counselor, now: datetime,
-                     after: After) -> str:
-        """First Accept wins atomically; returns 'won', 'taken' or 'gone'."""
+                     after: After) -> AcceptResult:
+        """First Accept wins atomically."""
         require(staff_actor(counselor.id, counselor.roles), "handoff.accept")
         won = await uow.handoffs.try_accept(handoff_id, counselor.id, now)
         h = await uow.handoffs.get(handoff_id)
         if h is None:
-            return "gone"
+            return AcceptResult.GONE
         if not won:
             await tell_staff(uow, counselor, cards.taken_text(h.id, by_you=h.counselor_id == counselor.id),
                              now, edit_ref=cards.card_ref(h.id, counselor.id))
-            return "taken"
+            return AcceptResult.TAKEN
         conv = await uow.conversations.get(h.conversation_id)
         if conv is not None:
-            conv.state = "with_counselor"
+            conv.state = ConvState.WITH_COUNSELOR
             await say(uow, conv, t("joined", conv.lang, alias=counselor.alias or "A"), now)
         recent = await uow.messages.recent(h.conversation_id, 10)
         transcript = "\n".join(f"{m.sender}: {text}" for m, text in recent)
@@ -75,7 +81,7 @@ class StaffFlow:
                                {"level": h.level, "wait_s": int((now - h.created_at).total_seconds())})
         await uow.audit.append(counselor.id, "conversation.read", f"conversation:{h.conversation_id}", now)
         after.events.append(("handoff.accepted", h.id))
-        return "won"
+        return AcceptResult.WON
 
     async def decline(self, uow: UnitOfWork, handoff_id: int, counselor: Counselor, now: datetime,
                       after: After) -> None:
@@ -89,7 +95,7 @@ class StaffFlow:
                     after: After, handoff_id: int | None = None) -> bool:
         require(staff_actor(counselor.id, counselor.roles), "handoff.relay")
         h = await (uow.handoffs.get(handoff_id) if handoff_id else self.current_chat(uow, counselor))
-        if h is None or h.state != "active" or h.counselor_id != counselor.id:
+        if h is None or h.state != HandoffState.ACTIVE or h.counselor_id != counselor.id:
             await tell_staff(uow, counselor, "You have no active chat. Accept a card first.", now)
             return False
         conv = await uow.conversations.get(h.conversation_id)
@@ -104,25 +110,27 @@ class StaffFlow:
         if h is None:
             await tell_staff(uow, counselor, "You have no active chat to close.", now)
             return
-        rows = tuple((Button(label, f"out:{h.id}:{key}"),) for key, label in OUTCOMES.items())
+        rows = tuple((Button(label, callbacks.outcome(h.id, key)),) for key, label in CLOSE_OUTCOMES.items())
         await tell_staff(uow, counselor, f"Close handoff #{h.id}: what was the outcome?", now, rows)
 
     async def close(self, uow: UnitOfWork, handoff_id: int, outcome: str, counselor: Counselor,
                     now: datetime, after: After) -> bool:
         require(staff_actor(counselor.id, counselor.roles), "handoff.close")
         h = await uow.handoffs.get(handoff_id, lock=True)
-        if h is None or h.counselor_id != counselor.id or h.state != "active" or outcome not in OUTCOMES:
+        if h is None or h.counselor_id != counselor.id or h.state != HandoffState.ACTIVE \
+                or outcome not in CLOSE_OUTCOMES:
             return False
-        h.state, h.outcome, h.closed_at = "closed", outcome, now
+        h.state, h.outcome, h.closed_at = HandoffState.CLOSED, Outcome(outcome), now
         h.version += 1
         conv = await uow.conversations.get(h.conversation_id)
         if conv is not None:
             back_to_bot(conv)
             await say(uow, conv, t("handed_back", conv.lang), now)
         await uow.audit.append(counselor.id, "handoff.close", f"handoff:{h.id}", now, {"outcome": outcome})
-        kinds = [*FOLLOW_UPS, "none"]
-        buttons = (tuple(Button(k, f"fu:{h.id}:{k}") for k in kinds),)
-        await tell_staff(uow, counselor, f"#{h.id} closed ({OUTCOMES[outcome]}). Schedule a follow-up?",
+        kinds = [*FOLLOW_UP_AFTER, callbacks.NO_FOLLOW_UP]
+        buttons = (tuple(Button(k, callbacks.follow_up(h.id, k)) for k in kinds),)
+        await tell_staff(uow, counselor, f"#{h.id} closed ({CLOSE_OUTCOMES[Outcome(outcome)]}). "
+                         "Schedule a follow-up?",
                          now, buttons)
         after.events.append(("handoff.closed", h.id))
         return True
@@ -130,9 +138,10 @@ class StaffFlow:
     async def follow_up(self, uow: UnitOfWork, handoff_id: int, kind: str, counselor: Counselor,
                         now: datetime, after: After) -> bool:
         h = await uow.handoffs.get(handoff_id)
-        if h is None or h.counselor_id != counselor.id or kind not in FOLLOW_UPS:
+        if h is None or h.counselor_id != counselor.id or kind not in FOLLOW_UP_AFTER:
             return False
-        fu = FollowUp(handoff_id=h.id, counselor_id=counselor.id, kind=kind, due_at=now + FOLLOW_UPS[kind])
+        fu = FollowUp(handoff_id=h.id, counselor_id=counselor.id, kind=kind,
+                      due_at=now + FOLLOW_UP_AFTER[FollowUpKind(kind)])
         uow.session.add(fu)
         await uow.session.flush()
         after.timers.append(Timer("followup", fu.id, 0, 0, fu.due_at))
@@ -143,7 +152,8 @@ class StaffFlow:
                        now: datetime, after: After) -> bool:
         require(staff_actor(counselor.id, counselor.roles), "handoff.transfer")
         h = await uow.handoffs.get(handoff_id, lock=True)
-        if h is None or h.counselor_id != counselor.id or h.state != "active" or to.id == counselor.id:
+        if h is None or h.counselor_id != counselor.id or h.state != HandoffState.ACTIVE \
+                or to.id == counselor.id:
             return False
         h.counselor_id = to.id
         h.version += 1
@@ -163,7 +173,7 @@ class StaffFlow:
         h = await self.current_chat(uow, counselor)
         if h is None:
             return False
-        h.state, h.outcome, h.closed_at = "closed", "handed_back", now
+        h.state, h.outcome, h.closed_at = HandoffState.CLOSED, Outcome.HANDED_BACK, now
         h.version += 1
         conv = await uow.conversations.get(h.conversation_id)
         if conv is not None:
@@ -200,7 +210,7 @@ class StaffFlow:
         conv = await uow.conversations.get(h.conversation_id) if h else None
         if conv is not None and conv.closed_at is None:
             text = CHECK_IN["en" if conv.lang == "en" else "zh"]
-            await say(uow, conv, text, now, ((Button("🧑", "talk:yes"),),))
+            await say(uow, conv, text, now, ((Button("🧑", callbacks.talk(yes=True)),),))
         counselor = await uow.counselors.get(fu.counselor_id) if fu.counselor_id else None
         if counselor is not None and h is not None:
             await tell_staff(uow, counselor, f"Follow-up ({fu.kind}) for #{h.id} sent to the resident.", now)

@@ -5,30 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.conversation import callbacks
+from bot.conversation.callbacks import Head
 from bot.conversation.handoffs import After
-from bot.conversation.messages import Button, Inbound
+from bot.conversation.messages import Button, Inbound, Outbound
 from bot.conversation.posting import tell_staff
 from bot.conversation.staff import StaffFlow
+from bot.conversation.states import OPEN_HANDOFF_STATES
 from bot.security.roles import Forbidden, require, staff_actor
 from bot.storage.models import Counselor
 from bot.storage.uow import UnitOfWork
+from triage.levels import rank
 
 COORDINATOR_COMMANDS = {"oncall": "rota.oncall", "rota": "rota.view", "gaps": "rota.gaps",
                         "override": "rota.override", "swaps": "rota.swap_approve",
                         "invite": "invite.create"}
 COUNSELOR_COMMANDS = {"close": "handoff.close", "transfer": "handoff.transfer",
                       "handback": "handoff.handback", "queue": "handoff.queue", "duty": "duty.toggle"}
-CALLBACK_ACTIONS = {"acc": "handoff.accept", "dec": "handoff.decline", "out": "handoff.close",
-                    "fu": "handoff.close", "tr": "handoff.transfer", "sw": "rota.swap_approve"}
+CALLBACK_ACTIONS = {Head.ACCEPT: "handoff.accept", Head.DECLINE: "handoff.decline",
+                    Head.OUTCOME: "handoff.close", Head.FOLLOW_UP: "handoff.close",
+                    Head.TRANSFER: "handoff.transfer", Head.SWAP: "rota.swap_approve"}
 REFUSED = "Your role does not allow this command."
 HELP = ("Staff commands: /queue (open handoffs), /close, /transfer, /handback, /duty on|off.\n"
         "Coordinators: /oncall, /rota, /gaps, /override COUNSELOR HOURS, /swaps, /invite COUNSELOR.")
-
-
-def _row_id(text: str) -> int | None:
-    """A row id from callback data, or None: callback data can be forged, and an id past the
-    database's integer range (or a digit like '²' that int() refuses) must not fail the turn."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 class StaffRouter:
@@ -55,8 +54,6 @@ class StaffRouter:
             await tell_staff(uow, counselor, REFUSED, now)
 
     async def _join(self, uow: UnitOfWork, inbound: Inbound, now: datetime) -> None:
-        from bot.conversation.messages import Outbound
-
         counselor = await self.flow.join(uow, inbound.args[0], int(inbound.user_key), now) \
             if inbound.user_key.isdigit() else None
         text = (f"Welcome, {counselor.name}. Handoff cards will arrive here. {HELP}" if counselor
@@ -90,24 +87,24 @@ class StaffRouter:
             await tell_staff(uow, c, HELP, now)
 
     async def _callback(self, uow: UnitOfWork, data: str, c: Counselor, now: datetime, after: After) -> None:
-        head, *parts = data.split(":")
+        cb = callbacks.decode(data)
+        head, parts, hid = cb.head, cb.parts, cb.handoff_id
         if head in CALLBACK_ACTIONS:
-            require(staff_actor(c.id, c.roles), CALLBACK_ACTIONS[head])
-        if not parts or _row_id(parts[0]) is None:
-            if head == "sw" and len(parts) == 2:
+            require(staff_actor(c.id, c.roles), CALLBACK_ACTIONS[Head(head)])
+        if hid is None:
+            if head == Head.SWAP and len(parts) == 2:
                 text = await self.coordinator.swap_decision(uow, c, parts[0], parts[1], now)
                 await tell_staff(uow, c, text, now)
             return
-        hid = int(parts[0])
-        if head == "acc":
+        if head == Head.ACCEPT:
             await self.flow.accept(uow, hid, c, now, after)
-        elif head == "dec":
+        elif head == Head.DECLINE:
             await self.flow.decline(uow, hid, c, now, after)
-        elif head == "out" and len(parts) == 2:
+        elif head == Head.OUTCOME and len(parts) == 2:
             await self.flow.close(uow, hid, parts[1], c, now, after)
-        elif head == "fu" and len(parts) == 2 and parts[1] != "none":
+        elif head == Head.FOLLOW_UP and len(parts) == 2 and parts[1] != callbacks.NO_FOLLOW_UP:
             await self.flow.follow_up(uow, hid, parts[1], c, now, after)
-        elif head == "tr" and len(parts) == 2:
+        elif head == Head.TRANSFER and len(parts) == 2:
             to = await uow.counselors.get(parts[1])
             if to is None or not await self.flow.transfer(uow, hid, to, c, now, after):
                 await tell_staff(uow, c, "Transfer not possible.", now)
@@ -122,19 +119,17 @@ class StaffRouter:
         for cid in ids[:8]:
             other = await uow.counselors.get(cid)
             if other is not None:
-                rows.append((Button(other.name, f"tr:{h.id}:{cid}"),))
+                rows.append((Button(other.name, callbacks.transfer(h.id, cid)),))
         text = f"Transfer #{h.id} to:" if rows else "Nobody else is on duty right now."
         await tell_staff(uow, c, text, now, tuple(rows))
 
     async def _queue(self, uow: UnitOfWork, c: Counselor, now: datetime) -> None:
-        from bot.conversation.handoffs import LEVEL_RANK
-
-        open_ = await uow.handoffs.by_state("offered", "fallback", "requested")
-        open_.sort(key=lambda h: (-LEVEL_RANK.get(h.level, 0), h.created_at))
+        open_ = await uow.handoffs.by_state(*OPEN_HANDOFF_STATES)
+        open_.sort(key=lambda h: (-rank(h.level), h.created_at))
         if not open_:
             await tell_staff(uow, c, "No open handoffs.", now)
             return
-        rows = tuple((Button(f"#{h.id} {h.level}", f"acc:{h.id}"),) for h in open_[:10])
+        rows = tuple((Button(f"#{h.id} {h.level}", callbacks.accept(h.id)),) for h in open_[:10])
         await tell_staff(uow, c, f"{len(open_)} open handoff(s), most urgent first:", now, rows)
 
     async def follow_up_due(self, uow: UnitOfWork, followup_id: int, now: datetime, after: After) -> bool:
