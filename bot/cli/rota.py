@@ -14,7 +14,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     rota = subparsers.add_parser("rota", help="duty rota: who is on duty, gaps, import/export, iCal, swaps")
     sub = rota.add_subparsers(dest="rota_command", required=True)
     show = sub.add_parser("show", help="who is on duty (now, or --at)")
-    show.add_argument("--at", help="ISO time with offset (default: now)")
+    show.add_argument("--at", help=f"a time: {WHEN_FORMS} (default: now)")
     show.add_argument("--station")
     show.add_argument("--lang")
     show.set_defaults(handler=_show)
@@ -52,8 +52,10 @@ def _register_swap(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     for name, help_text in (("request", "REQUESTER asks OTHER to exchange duty at STATION"),
                             ("on-behalf", "a coordinator (--by) swaps two people; approved at once")):
         p = ss.add_parser(name, help=help_text)
-        for arg in ("requester", "other", "station", "start", "end"):
+        for arg in ("requester", "other", "station"):
             p.add_argument(arg)
+        p.add_argument("start", help="first moment of the swap; a date means the start of that day")
+        p.add_argument("end", help="end of the swap; a date is included whole (to the start of the next day)")
         if name == "on-behalf":
             p.add_argument("--by", required=True, help="coordinator id")
         p.set_defaults(handler=_swap_new)
@@ -64,30 +66,40 @@ def _register_swap(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         p.set_defaults(handler=_swap_decide)
 
 
+# Shown in --help; scheduling.when.ACCEPTED says the same in the error line.
+WHEN_FORMS = "YYYY-MM-DD, YYYY-MM-DD HH:MM (Asia/Shanghai), YYYY-MM-DDTHH:MM+08:00, today or now"
+
+
 def _span_args(p: argparse.ArgumentParser, days: int) -> None:
-    p.add_argument("--from", dest="start", help="ISO time with offset (default: now)")
-    p.add_argument("--to", dest="end", help=f"ISO time with offset (default: {days} days after --from)")
+    p.add_argument("--from", dest="start", help=f"first moment: {WHEN_FORMS}; a date means the start of "
+                                                "that day (default: now)")
+    p.add_argument("--to", dest="end", help=f"end: a date is included whole, so --to 2026-01-12 runs to the "
+                                            f"end of the 12th; a time is taken as given (default: {days} "
+                                            "days after --from)")
     p.set_defaults(default_days=days)
 
 
-def parse_time(text: str | None, default: datetime) -> datetime:
+def parse_time(text: str | None, default: datetime, option: str, end: bool = False) -> datetime:
+    """One CLI time through scheduling.when; a bad one becomes one line and exit 2 (bot/cli/main.py)."""
     if not text:
         return default
     from config.errors import ConfigError
+    from scheduling.when import WhenError, parse_end, parse_start
 
     try:
-        t = datetime.fromisoformat(text)
-    except ValueError:
-        raise ConfigError("command line", "time",
-                          f"{text!r} is not an ISO time like 2026-12-01T08:00+08:00") from None
-    if t.tzinfo is None:
-        raise ConfigError("command line", "time", f"{text!r} needs an offset, e.g. +08:00")
-    return t
+        return (parse_end if end else parse_start)(text, datetime.now(UTC))
+    except WhenError as exc:
+        raise ConfigError("command line", option, str(exc)) from None
 
 
 def span(args: argparse.Namespace) -> tuple[datetime, datetime]:
-    start = parse_time(args.start, datetime.now(UTC))
-    return start, parse_time(args.end, start + timedelta(days=args.default_days))
+    start = parse_time(args.start, datetime.now(UTC), "--from")
+    end = parse_time(args.end, start + timedelta(days=args.default_days), "--to", end=True)
+    if end <= start:
+        from config.errors import ConfigError
+
+        raise ConfigError("command line", "--to", f"{args.end!r} is not after --from {local(start)}")
+    return start, end
 
 
 def run_db(work: Callable[[Any], Awaitable[T]], commit: bool = False) -> T:
@@ -130,7 +142,7 @@ def _show(args: argparse.Namespace) -> int:
 
     from scheduling.schedule import on_duty
 
-    at = parse_time(args.at, datetime.now(UTC))
+    at = parse_time(args.at, datetime.now(UTC), "--at")
     rota = stored_rota()
     if not rota.stations:
         print("No rota yet: import one with `hotline rota import FILE` (see config/demo_rota.yaml).")
@@ -254,8 +266,8 @@ def _swap_list(args: argparse.Namespace) -> int:
 def _swap_new(args: argparse.Namespace) -> int:
     from bot.storage import rota_repo
 
-    start, end = parse_time(args.start, datetime.now(UTC)), parse_time(args.end, datetime.now(UTC))
     now = datetime.now(UTC)
+    start, end = parse_time(args.start, now, "start"), parse_time(args.end, now, "end", end=True)
 
     async def work(s: Any) -> str:
         if args.swap_command == "on-behalf":

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.web.auth import csrf_token
 from bot.web.layout import esc, page
+from scheduling.when import WhenError, parse_end, parse_start
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 CSS = "/static/admin/admin.css"
@@ -40,23 +41,28 @@ async def csrf_field(request: web.Request) -> str:
     return f'<input type="hidden" name="csrf_token" value="{esc(await csrf_token(request))}">'
 
 
-def local_date(text: str | None, default: date) -> date:
-    """A YYYY-MM-DD from a query string, or `default` when absent or unreadable."""
+def local_date(text: str | None, default: date, field: str = "date", now: datetime | None = None) -> date:
+    """A day from a query string (YYYY-MM-DD or 'today'), or `default` when absent.
+
+    Read by scheduling.when like every typed time; a bad value is a 400 naming the field and the forms.
+    """
     if not text:
         return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return default
+    return local_dt(text, field, now).astimezone(LOCAL).date()
 
 
-def local_dt(text: str) -> datetime:
-    """A `datetime-local` form value (YYYY-MM-DDTHH:MM) read as Asia/Shanghai time."""
+def local_dt(text: str, field: str = "", now: datetime | None = None, end: bool = False) -> datetime:
+    """A typed or `datetime-local` form value (YYYY-MM-DDTHH:MM) read as Asia/Shanghai time.
+
+    Any form scheduling.when accepts works: a plain date is the start of that day, or with
+    `end=True` the start of the next (an end date is inclusive, as on the command line).
+    """
+    at = now or datetime.now(LOCAL)
     try:
-        naive = datetime.fromisoformat(text)
-    except ValueError:
-        raise web.HTTPBadRequest(text=f"Not a date and time: {text!r}. Use the date picker.") from None
-    return naive.replace(tzinfo=LOCAL) if naive.tzinfo is None else naive
+        return (parse_end if end else parse_start)(text, at, LOCAL)
+    except WhenError as exc:
+        label = f"{field}: " if field else ""
+        raise web.HTTPBadRequest(text=f"{label}{exc}. Go back and fix it.") from None
 
 
 def fmt_local(at: datetime | None, pattern: str = "%m-%d %H:%M") -> str:

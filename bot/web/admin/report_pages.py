@@ -22,9 +22,12 @@ MAX_DAYS = 366  # a year at most: the queries stay quick and the week chart read
 
 
 def chosen_range(request: web.Request) -> tuple[date, date, datetime, datetime]:
-    today = today_local(request.app[CONTAINER].clock.now())
-    first = local_date(request.query.get("from"), today - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1))
-    last = local_date(request.query.get("to"), today)
+    now = request.app[CONTAINER].clock.now()
+    today = today_local(now)
+    # A bad value is a 400 naming the field and the forms (scheduling.when); the end day is inclusive.
+    first = local_date(request.query.get("from"), today - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1),
+                       "From", now)
+    last = local_date(request.query.get("to"), today, "To", now)
     try:
         start, end = local_range(first, last)
     except ReportError as exc:

@@ -9,8 +9,13 @@ from bot.web.admin.calendar import Gap
 from bot.web.admin.common import fmt_local
 from bot.web.admin.rota_source import LeaveRow, OverrideRow, SwapRow
 from bot.web.layout import esc
+from scheduling.when import MAX_YEAR, MIN_YEAR
 
 Options = Sequence[tuple[str, str]]
+# Asia/Shanghai wall-clock times, read by scheduling.when; the picker keeps to the years it accepts.
+_BOUNDS = f'min="{MIN_YEAR}-01-01T00:00" max="{MAX_YEAR}-12-31T23:59"'
+SPAN_FIELDS = (f'<label>From <input type="datetime-local" name="start" {_BOUNDS} required></label>'
+               f'<label>To <input type="datetime-local" name="end" {_BOUNDS} required></label>')
 
 
 def options(items: Options, selected: str = "", blank: str = "") -> str:
@@ -67,8 +72,7 @@ def overrides_html(rows: Sequence[OverrideRow], csrf: str, back: str, people: Op
             f'<input type="hidden" name="back" value="{esc(back)}">'
             f'<label>Who <select name="counselor_id" required>{options(people, blank="–")}</select></label>'
             f'<label>Station <select name="station" required>{options(stations, blank="–")}</select></label>'
-            '<label>From <input type="datetime-local" name="start" required></label>'
-            '<label>To <input type="datetime-local" name="end" required></label>'
+            f'{SPAN_FIELDS}'
             '<button type="submit">Add override</button></form>')
     return (f'<section class="card side" id="overrides"><h2>Overrides</h2><ul>{items}</ul>'
             f'<details><summary>New override</summary>{form}</details></section>')
@@ -81,8 +85,7 @@ def swap_form(csrf: str, back: str, people: Options, stations: Options) -> str:
             f'<label>Shift of <select name="requester" required>{options(people, blank="–")}</select></label>'
             f'<label>Taken by <select name="other" required>{options(people, blank="–")}</select></label>'
             f'<label>Station <select name="station" required>{options(stations, blank="–")}</select></label>'
-            '<label>From <input type="datetime-local" name="start" required></label>'
-            '<label>To <input type="datetime-local" name="end" required></label>'
+            f'{SPAN_FIELDS}'
             '<button type="submit">Create and approve</button></form></details></section>')
 
 
@@ -95,8 +98,7 @@ def leave_html(rows: Sequence[LeaveRow], csrf: str, back: str, people: Options) 
     form = (f'<form method="post" action="/admin/rota/leave" class="stack compact">{csrf}'
             f'<input type="hidden" name="back" value="{esc(back)}">'
             f'<label>Who <select name="counselor_id" required>{options(people, blank="–")}</select></label>'
-            '<label>From <input type="datetime-local" name="start" required></label>'
-            '<label>To <input type="datetime-local" name="end" required></label>'
+            f'{SPAN_FIELDS}'
             '<button type="submit">Add leave</button></form>')
     return (f'<section class="card side" id="leave"><h2>Leave</h2><ul>{items}</ul>'
             f'<details><summary>New leave</summary>{form}</details></section>')
