@@ -12,14 +12,18 @@ from bot.channels.base import Sender
 from bot.channels.outbox import OutboxDispatcher
 from bot.clock import Clock, SystemClock
 from bot.conversation.coordinator import CoordinatorDesk
+from bot.conversation.effects import Effects
 from bot.conversation.handoffs import HandoffManager
 from bot.conversation.ports import KnowledgePort, RosterPort, RotaPort, TriagePort
 from bot.conversation.resident import ResidentFlow
-from bot.conversation.service import ConversationService
+from bot.conversation.service import ConversationService, TurnLimits
 from bot.conversation.staff import StaffFlow
 from bot.conversation.staff_router import StaffRouter
 from bot.crypto import Cipher, demo_keys
 from bot.events import EventHub
+from bot.logging_setup import install_log_privacy
+from bot.security.limits import limits_for
+from bot.security.ratelimit import RateLimiter
 from bot.storage.engine import create_engine, session_factory
 from bot.storage.uow import UnitOfWorkFactory
 from bot.timers import Timers
@@ -85,15 +89,13 @@ def default_ports(settings: Settings, uow: UnitOfWorkFactory) -> tuple[TriagePor
 
 def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | None = None,
           kb: KnowledgePort | None = None, rota: RotaPort | None = None,
-          roster: RosterPort | None = None, limiter: Any = "default") -> Container:
+          roster: RosterPort | None = None, rate_limit: bool = True) -> Container:
+    """Every object, wired once. Ports left out are the real engines; `rate_limit=False` turns
+    the flood limiter off (the flood bench compares both)."""
     clock = clock or SystemClock()
-    from bot.logging_setup import install_log_privacy
-
     install_log_privacy()  # however the app is built, logs never carry message text or names
-    if limiter == "default":
-        from bot.security.ratelimit import RateLimiter
-
-        limiter = RateLimiter()  # floods are slowed, never left untriaged (see ratelimit.py)
+    # Floods are slowed, never left untriaged (see ratelimit.py).
+    limiter = RateLimiter() if rate_limit else None
     keys, pseudo_key = resolve_keys(settings)
     engine = create_engine(settings.database_url)
     uow = UnitOfWorkFactory(session_factory(engine), Cipher(keys))
@@ -108,14 +110,19 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
     dispatcher = OutboxDispatcher(uow, senders, clock, settings.outbox_max_attempts)
     handoffs = HandoffManager(rota, emergency, settings.care_interval_s)
     staff = StaffRouter(StaffFlow(handoffs), CoordinatorDesk(roster))  # type: ignore[arg-type]
+
+    async def fire(kind: str, ident: int, version: int, step: int) -> None:
+        # The timers call the service and the service schedules timers: the name is looked up
+        # when a timer fires, long after both exist.
+        await service.on_timer(kind, ident, version, step)
+
+    timers = Timers(fire)
     service = ConversationService(
-        uow, clock, dispatcher, pseudo_key, triage, ResidentFlow(kb, handoffs, emergency), staff,
-        handoffs, emergency, senders, events, settings.max_message_chars, limiter,
-        settings.db_turn_timeout_s)
+        uow, clock, Effects(dispatcher, timers, events), pseudo_key, triage,
+        ResidentFlow(kb, handoffs, emergency), staff, handoffs, emergency, senders,
+        TurnLimits(limits_for(settings.max_message_chars), settings.db_turn_timeout_s, limiter))
     if hasattr(rota, "invalidate"):
         events.on("rota.changed", rota.invalidate)  # dashboard edits show in escalation at once
-    timers = Timers(service.on_timer)
-    service.timers = timers
     container = Container(settings, engine, uow, clock, dispatcher, service, timers, events, rota, senders)
     container.extras["jobs"] = {"retention": (retention_job(container), 24 * 3600.0)}
     return container

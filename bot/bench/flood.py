@@ -72,7 +72,7 @@ def _serve(db_url: str, var_dir: str, port: int, key: str, limiter: bool) -> Non
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings(database_url=db_url, secret_key=key, pseudonym_key="bench-flood",
                              var_dir=Path(var_dir))
-    extra: dict[str, Any] = {} if limiter else {"limiter": None}
+    extra: dict[str, Any] = {"rate_limit": limiter}
 
     async def main() -> None:
         server = Server(build(settings, **_ports(), **extra))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from bot.conversation.ports import Sender
 
-from bot.conversation.messages import Outbound
+__all__ = ["DeliveryError", "RetryLater", "Sender", "Undeliverable"]
 
 
 class DeliveryError(Exception):
@@ -21,11 +21,3 @@ class RetryLater(DeliveryError):
 
 class Undeliverable(DeliveryError):
     """Permanent: the chat is gone, the bot was blocked. Parked, never retried."""
-
-
-class Sender(Protocol):
-    channel: str
-
-    async def send(self, message: Outbound) -> str | None:
-        """Deliver; return the channel's message id (for later edits) or None."""
-        ...

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 TELEGRAM_LIMIT = 4096  # characters per message (Bot API)
-InboundHandler = Callable[[Inbound], Awaitable[None]]
+InboundHandler = Callable[[Inbound], Awaitable[object]]  # the turn result is not needed here
 
 
 def split_text(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:

@@ -3,17 +3,43 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 from telegram.ext import Application
 
-from bot.bootstrap import Container
 from bot.channels.telegram import TelegramSender, build_application
+from bot.conversation.messages import Inbound
+from bot.conversation.ports import Outbox, Sender
+from config.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
+class _Service(Protocol):
+    @property
+    def handle(self) -> Callable[[Inbound], Awaitable[Any]]: ...
+
+
+class Host(Protocol):
+    """What the channel needs of bot.bootstrap.Container (named structurally: the container
+    imports the channels, so the channels do not import it back)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def service(self) -> _Service: ...
+
+    @property
+    def dispatcher(self) -> Outbox: ...
+
+    @property
+    def senders(self) -> dict[str, Sender]: ...
+
+
 class TelegramChannel:
-    def __init__(self, container: Container, poll_timeout: int = 10) -> None:
+    def __init__(self, container: Host, poll_timeout: int = 10) -> None:
         self.container = container
         self.poll_timeout = poll_timeout
         self.app: Application | None = None  # type: ignore[type-arg]

@@ -5,10 +5,10 @@ handoff is in the database before anything is sent)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.conversation import cards
+from bot.conversation.effects import After, Timer, TimerKind
 from bot.conversation.ports import RotaPort, StepPlan
 from bot.conversation.posting import say, tell_staff
 from bot.conversation.states import OPEN_HANDOFF_STATES, HandoffState
@@ -19,23 +19,6 @@ from triage.levels import rank
 
 log = logging.getLogger(__name__)
 OPEN_STATES = OPEN_HANDOFF_STATES
-
-
-@dataclass
-class Timer:
-    kind: str  # "escalate" | "care"
-    handoff_id: int
-    version: int
-    step: int
-    at: datetime
-
-
-@dataclass
-class After:
-    """What to do once the transaction has committed."""
-
-    timers: list[Timer] = field(default_factory=list)
-    events: list[tuple[str, int]] = field(default_factory=list)  # (event, handoff id) for live views
 
 
 class HandoffManager:
@@ -64,7 +47,8 @@ class HandoffManager:
             offered_to=[], declined_by=[],
         ))
         await self._offer_step(uow, h, 0, now, after)
-        after.timers.append(Timer("care", h.id, h.version, 1, now + timedelta(seconds=self.care_every_s)))
+        after.timers.append(Timer(TimerKind.CARE, h.id, h.version, 1,
+                                  now + timedelta(seconds=self.care_every_s)))
         after.events.append(("handoff.opened", h.id))
         return h
 
@@ -86,7 +70,7 @@ class HandoffManager:
         h.offered_to = sorted(set(h.offered_to or []) | set(targets))
         h.next_step_at = now + timedelta(seconds=plan.timeout_s)
         await self._send_cards(uow, h, targets, now, plan.label or f"step {step + 1}")
-        after.timers.append(Timer("escalate", h.id, h.version, step, h.next_step_at))
+        after.timers.append(Timer(TimerKind.ESCALATE, h.id, h.version, step, h.next_step_at))
         after.events.append(("handoff.offered", h.id))
 
     async def _send_cards(self, uow: UnitOfWork, h: Handoff, targets: list[str], now: datetime,
@@ -148,7 +132,7 @@ class HandoffManager:
         if conv is None:
             return False
         await say(uow, conv, t("care", conv.lang), now)
-        after.timers.append(Timer("care", h.id, h.version, n + 1,
+        after.timers.append(Timer(TimerKind.CARE, h.id, h.version, n + 1,
                                   now + timedelta(seconds=self.care_every_s)))
         return True
 

@@ -1,44 +1,65 @@
-"""Ports the conversation service needs from triage, the knowledge base, the rota and timers.
-
-The real adapters live in bot/adapters/; unit tests may pass small fakes that honour these.
+"""Ports the conversation service needs from triage, the knowledge base, the rota, timers and
+the channels. Triage answers with `triage.Assessment` and the knowledge base with
+`knowledge_base.SearchResult`, the engines' own types; the real adapters live in bot/adapters/ and
+unit tests pass small fakes that return the same types.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.conversation.effects import Outbox, TimerPort
+from bot.conversation.messages import Outbound
+from bot.storage.uow import UnitOfWork
+from triage.levels import Assessment
 
-@dataclass(frozen=True)
-class Risk:
-    level: str  # none | low | medium | high | imminent
-    reasons: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    score: float = 0.0
+if TYPE_CHECKING:
+    # Only for annotations: importing the package loads bm25s and scipy (about 3 s), which
+    # `hotline serve` does in a background thread (bot/adapters/kb_adapter.py).
+    from knowledge_base import SearchResult
+
+# The tracker's JSON memory, stored on the conversation (triage.tracker).
+RiskMemory = list[dict[str, Any]]
+__all__ = ["Answer", "DutyLine", "KnowledgePort", "Outbox", "RiskMemory", "RosterPort", "RotaPort", "Sender",
+           "Span", "StepPlan", "TimerPort", "TriagePort"]
 
 
 class TriagePort(Protocol):
-    def assess(self, text: str, lang: str | None = None) -> Risk: ...
+    def assess(self, text: str, lang: str | None = None) -> Assessment: ...
 
-    def track(self, memory: list[dict[str, Any]], risk: Risk, now: datetime
-              ) -> tuple[Risk, list[dict[str, Any]]]: ...
+    def track(self, memory: RiskMemory, risk: Assessment, now: datetime
+              ) -> tuple[Assessment, RiskMemory]: ...
 
 
 @dataclass(frozen=True)
 class Answer:
-    kind: str  # answer | fallback | refusal | services
+    """Deprecated: bot/adapters/kb_adapter.py (start-up helper's file) still builds one for its
+    "not loaded yet" reply; remove once it returns a SearchResult there too."""
+
+    kind: str
     text: str
     topic: str | None = None
     entry_id: str | None = None
     confidence: float = 0.0
-    alternatives: tuple[tuple[str, str], ...] = ()  # (topic id, localised name)
+    alternatives: tuple[tuple[str, str], ...] = ()
 
 
 class KnowledgePort(Protocol):
-    def answer(self, question: str, lang: str, now: datetime) -> Answer: ...
+    def answer(self, question: str, lang: str, now: datetime) -> SearchResult | Answer: ...
 
-    def topic_answer(self, topic: str, lang: str) -> Answer: ...
+    def topic_answer(self, topic: str, lang: str) -> SearchResult | Answer: ...
+
+
+class Sender(Protocol):
+    """What a channel sender must do (bot/channels/ implements it)."""
+
+    channel: str
+
+    async def send(self, message: Outbound) -> str | None:
+        """Deliver; return the channel's message id (for later edits) or None."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -60,15 +81,12 @@ class RotaPort(Protocol):
 
     # `uow`: the caller's open transaction, so lookups never need a second connection mid-turn.
     async def plan_step(self, policy: dict[str, Any], step: int, at: datetime, lang: str,
-                        uow: Any = None) -> StepPlan: ...
+                        uow: UnitOfWork | None = None) -> StepPlan: ...
 
-    async def on_duty(self, at: datetime, lang: str | None = None, uow: Any = None) -> list[str]: ...
+    async def on_duty(self, at: datetime, lang: str | None = None,
+                      uow: UnitOfWork | None = None) -> list[str]: ...
 
-    async def coordinators(self, uow: Any = None) -> list[str]: ...
-
-
-class TimerPort(Protocol):
-    def schedule(self, kind: str, handoff_id: int, version: int, step: int, at: datetime) -> None: ...
+    async def coordinators(self, uow: UnitOfWork | None = None) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -91,15 +109,18 @@ class Span:
 class RosterPort(Protocol):
     """What coordinators ask of the rota from chat commands; `uow` is the turn's transaction."""
 
-    async def on_duty_detail(self, at: datetime, uow: Any = None) -> list[DutyLine]: ...
+    async def on_duty_detail(self, at: datetime, uow: UnitOfWork | None = None) -> list[DutyLine]: ...
 
-    async def week(self, start: datetime, days: int = 7, uow: Any = None) -> list[Span]: ...
+    async def week(self, start: datetime, days: int = 7,
+                   uow: UnitOfWork | None = None) -> list[Span]: ...
 
-    async def gaps(self, start: datetime, days: int = 7, uow: Any = None) -> list[Span]: ...
+    async def gaps(self, start: datetime, days: int = 7,
+                   uow: UnitOfWork | None = None) -> list[Span]: ...
 
     async def add_override(self, counselor_id: str, start: datetime, end: datetime,
-                           station: str | None, by: str, uow: Any) -> str: ...
+                           station: str | None, by: str, uow: UnitOfWork) -> str: ...
 
-    async def pending_swaps(self, uow: Any = None) -> list[tuple[str, str]]: ...
+    async def pending_swaps(self, uow: UnitOfWork | None = None) -> list[tuple[str, str]]: ...
 
-    async def decide_swap(self, swap_id: str, approve: bool, by: str, at: datetime, uow: Any) -> str: ...
+    async def decide_swap(self, swap_id: str, approve: bool, by: str, at: datetime,
+                          uow: UnitOfWork) -> str: ...

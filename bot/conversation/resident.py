@@ -8,18 +8,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import Head
-from bot.conversation.handoffs import After, HandoffManager
+from bot.conversation.effects import After
+from bot.conversation.handoffs import HandoffManager
 from bot.conversation.messages import Button, Inbound
-from bot.conversation.ports import Answer, KnowledgePort, Risk
+from bot.conversation.ports import Answer, KnowledgePort
 from bot.conversation.posting import Buttons, say, tell_staff
 from bot.conversation.states import ConvState
 from bot.conversation.texts import b, t
 from bot.storage.models import Conversation, Feedback
 from bot.storage.uow import UnitOfWork
-from triage.levels import rank
+from triage.levels import Assessment, rank
+
+if TYPE_CHECKING:
+    from knowledge_base import SearchResult  # annotations only: the package loads bm25s and scipy
 
 
 @dataclass
@@ -27,8 +32,8 @@ class ResidentContext:
     uow: UnitOfWork
     conv: Conversation
     inbound: Inbound
-    risk: Risk  # conversation-level (tracked) risk
-    message_risk: Risk
+    risk: Assessment  # conversation-level (tracked) risk
+    message_risk: Assessment
     now: datetime
     after: After
 
@@ -98,7 +103,7 @@ class ResidentFlow:
         answer = self.kb.answer(ctx.inbound.text, ctx.conv.lang, ctx.now)
         await self.send_answer(ctx, answer)
 
-    async def send_answer(self, ctx: ResidentContext, answer: Answer) -> None:
+    async def send_answer(self, ctx: ResidentContext, answer: SearchResult | Answer) -> None:
         lang = ctx.conv.lang
         talk = Button(b("talk", lang), callbacks.talk(yes=True))
         if answer.kind == "answer" and answer.entry_id:

@@ -17,7 +17,8 @@ import asyncio
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.conversation.ports import Risk, TriagePort
+from bot.conversation.ports import TriagePort
+from triage.levels import Assessment, rank
 
 REMEMBERED = 64
 # Above this length the edge's "is this urgent?" check reads the lexicon and rules only (about a
@@ -26,17 +27,18 @@ REMEMBERED = 64
 # 770 ms under 200 unpaced 2,400-character posts when every edge check took the worker). The
 # turn itself, after pacing, always gets the full engine.
 EDGE_FULL_CHARS = 500
+NO_RISK = Assessment("none", 0.0)  # an empty message
 
 
 class Screening:
     def __init__(self, triage: TriagePort) -> None:
         self.triage = triage
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage")
-        self._recent: OrderedDict[str, Risk] = OrderedDict()
+        self._recent: OrderedDict[str, Assessment] = OrderedDict()
 
-    async def assess(self, text: str) -> Risk:
+    async def assess(self, text: str) -> Assessment:
         if not text:
-            return Risk("none")
+            return NO_RISK
         known = self._recent.get(text)
         if known is not None:
             return known
@@ -56,7 +58,7 @@ class Screening:
             risk = quick(text)
         else:
             risk = await self.assess(text)
-        return risk.level in ("high", "imminent")
+        return rank(risk.level) >= rank("high")
 
     def close(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)

@@ -11,28 +11,30 @@ import asyncio
 import logging
 import unicodedata
 import weakref
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from bot.channels.base import Sender
-from bot.channels.outbox import OutboxDispatcher
 from bot.clock import Clock
 from bot.conversation import callbacks
 from bot.conversation.callbacks import Head
-from bot.conversation.handoffs import After, HandoffManager, Timer
+from bot.conversation.effects import After, Effects, Timer
+from bot.conversation.handoffs import HandoffManager
 from bot.conversation.messages import Button, Inbound, Outbound
-from bot.conversation.ports import Risk, TriagePort
+from bot.conversation.ports import Sender, TriagePort
 from bot.conversation.posting import say
 from bot.conversation.resident import ResidentContext, ResidentFlow
 from bot.conversation.screening import Screening
 from bot.conversation.staff_router import StaffRouter
 from bot.conversation.states import AcceptResult, ActionResult, ConvState, FollowUpKind, HandoffState
 from bot.conversation.texts import b, detect_lang, t
+from bot.conversation.turn import DEFERRED, REPLAYED, TurnOutcome, TurnResult
 from bot.crypto import pseudonym
-from bot.events import Event, EventHub
+from bot.security.limits import Limits, clip_message
+from bot.security.ratelimit import RateLimiter
 from bot.storage.models import Conversation
 from bot.storage.repositories import mark_update_processed
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+from triage.levels import Assessment, level_at, rank
 
 log = logging.getLogger(__name__)
 
@@ -43,37 +45,44 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept)).strip()
 
 
+@dataclass(frozen=True)
+class TurnLimits:
+    """Bounds of one turn: message size (bot/security/limits.py), the database budget
+    (Settings.db_turn_timeout_s) and the flood limiter (None: off, as in `bench flood --no-limiter`)."""
+
+    limits: Limits = field(default_factory=Limits)
+    db_timeout_s: float = 5.0
+    limiter: RateLimiter | None = None
+
+
 class ConversationService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, dispatcher: OutboxDispatcher,
-                 pseudonym_key: bytes, triage: TriagePort, resident: ResidentFlow, staff: StaffRouter,
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, effects: Effects, pseudonym_key: bytes,
+                 triage: TriagePort, resident: ResidentFlow, staff: StaffRouter,
                  handoffs: HandoffManager, emergency: dict[str, str], senders: dict[str, Sender],
-                 events: EventHub, max_chars: int = 4000, limiter: Any = None,
-                 db_timeout_s: float = 5.0) -> None:
-        self.uow, self.clock, self.dispatcher = uow, clock, dispatcher
+                 turn: TurnLimits | None = None) -> None:
+        self.uow, self.clock, self.effects = uow, clock, effects
         self.pseudonym_key = pseudonym_key
         self.triage, self.resident, self.staff, self.handoffs = triage, resident, staff, handoffs
         self.screening = Screening(triage)
-        self.emergency, self.senders, self.events = emergency, senders, events
-        self.max_chars = max_chars
-        self.limiter = limiter
-        self.db_timeout_s = db_timeout_s
-        self.timers: Any = None  # set by bootstrap (bot.timers.Timers)
+        self.emergency, self.senders = emergency, senders
+        self.turn = turn or TurnLimits()
+        self.max_chars = self.turn.limits.message_chars
         # One lock per chat while it has a turn running or waiting; gone when none does (a
         # dictionary of every chat ever seen would grow for the life of the process).
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._deferred: list[Inbound] = []
 
     # ---- entry point ------------------------------------------------------------------------
-    async def handle(self, inbound: Inbound) -> None:
-        text = clean_text(inbound.text or "")
-        too_long = len(text) > self.max_chars
-        text = text[: self.max_chars]
+    async def handle(self, inbound: Inbound) -> TurnResult:
+        """One message, command or button press, start to finish; never raises (a turn the
+        database fails is deferred and retried, after the emergency numbers when imminent)."""
+        text, too_long = clip_message(clean_text(inbound.text or ""), self.turn.limits)
         lang = detect_lang(text, inbound.lang_hint[:2] if inbound.lang_hint in ("zh", "en") else "zh") \
             if text else None
-        risk: Risk | None = None
+        risk: Assessment | None = None
         loop = asyncio.get_running_loop()
         try:
-            async with asyncio.timeout(self.db_timeout_s) as budget:
+            async with asyncio.timeout(self.turn.db_timeout_s) as budget:
                 # The chat's lock comes before triage, which waits for a worker thread: a short
                 # line must not overtake a long one sent just before it in the same chat. The
                 # database budget (lock wait + turn) pauses while triage runs.
@@ -82,15 +91,16 @@ class ConversationService:
                     budget.reschedule(None)
                     risk = await self.screening.assess(text)
                     budget.reschedule(None if when is None else when + loop.time() - started)
-                    after = await self._turn(inbound, text, risk, lang, too_long)
+                    after, result = await self._turn(inbound, text, risk, lang, too_long)
         except Exception as exc:
             log.error("turn failed (%s); update %s", exc.__class__.__name__, inbound.update_key)
             risk = risk if risk is not None else await self.screening.assess(text)
             if risk.level == "imminent":
                 await self._emergency_direct(inbound, lang or "zh")
             self._deferred.append(inbound)  # retried when the database answers again
-            return
-        self._after(after)
+            return DEFERRED
+        self.effects.apply(after)
+        return result
 
     def _chat_lock(self, key: str) -> asyncio.Lock:
         lock = self._locks.get(key)
@@ -102,31 +112,31 @@ class ConversationService:
         """High or imminent risk in this one message (edges use it to never delay a crisis)."""
         return await self.screening.urgent(clean_text(text)[: self.max_chars])
 
-    async def _turn(self, inbound: Inbound, text: str, risk: Risk, lang: str | None,
-                    too_long: bool) -> After:
+    async def _turn(self, inbound: Inbound, text: str, risk: Assessment, lang: str | None,
+                    too_long: bool) -> tuple[After, TurnResult]:
         after = After()
         now = self.clock.now()
+        result = TurnResult(TurnOutcome.DONE)
         async with self.uow() as uow:  # called under the chat's lock (handle)
             key = inbound.update_key
             if key and not await mark_update_processed(uow.session, key, now):
-                return after  # replayed update or double click: handled once already
+                return after, REPLAYED  # replayed update or double click: handled once already
             counselor = None
             if inbound.channel == "telegram" and inbound.user_key.lstrip("-").isdigit():
                 counselor = await uow.counselors.by_telegram_id(int(inbound.user_key))
             if counselor is not None or (inbound.command == "join" and inbound.args):
                 await self.staff.handle(uow, inbound, text, counselor, now, after)
             else:
-                await self._resident_turn(uow, inbound, text, risk, lang, too_long, now, after)
+                result = await self._resident_turn(uow, inbound, text, risk, lang, too_long, now, after)
             await uow.commit()
-        return after
+        return after, result
 
-    async def _resident_turn(self, uow: UnitOfWork, inbound: Inbound, text: str, risk: Risk,
-                             lang: str | None, too_long: bool, now: datetime, after: After) -> None:
+    async def _resident_turn(self, uow: UnitOfWork, inbound: Inbound, text: str, risk: Assessment,
+                             lang: str | None, too_long: bool, now: datetime, after: After) -> TurnResult:
         conv = await self._conversation(uow, inbound, lang, now)
-        if text:
-            await uow.messages.add(conv.id, "resident", text, now, risk.level)
+        stored = await uow.messages.add(conv.id, "resident", text, now, risk.level) if text else None
         tracked, conv.risk_memory = self.triage.track(list(conv.risk_memory or []), risk, now) \
-            if text else (Risk(conv.risk_level), list(conv.risk_memory or []))
+            if text else (Assessment(level_at(rank(conv.risk_level)), 0.0), list(conv.risk_memory or []))
         conv.risk_level = tracked.level
         conv.updated_at = now
         ctx = ResidentContext(uow, conv, inbound, tracked, risk, now, after)
@@ -144,11 +154,15 @@ class ConversationService:
             await self._resident_text(ctx, too_long)
         conv.version += 1
         after.events.append(("conversation.updated", conv.id))
+        replies = tuple(m.id for m in uow.messages.written
+                        if m.conversation_id == conv.id and m is not stored)
+        return TurnResult(TurnOutcome.DONE, stored.id if stored else None, replies,
+                          ConvState(conv.state), level_at(rank(conv.risk_level)))
 
     async def _resident_text(self, ctx: ResidentContext, too_long: bool) -> None:
         flooded = False
-        if self.limiter is not None:
-            decision = self.limiter.check(ctx.conv.chat_key, ctx.now)
+        if self.turn.limiter is not None:
+            decision = self.turn.limiter.check(ctx.conv.chat_key, ctx.now)
             flooded = not decision.allowed
             if flooded and decision.notice:
                 await self._say(ctx, t("slow_down", ctx.conv.lang))
@@ -216,14 +230,6 @@ class ConversationService:
             risk_level="none"))
 
     # ---- after commit ------------------------------------------------------------------------
-    def _after(self, after: After) -> None:
-        if self.timers is not None:
-            for timer in after.timers:
-                self.timers.schedule(timer)
-        self.dispatcher.wake()
-        for name, ident in after.events:
-            self.events.publish(Event(name, ident))
-
     async def _emergency_direct(self, inbound: Inbound, lang: str) -> None:
         """Database down: send the emergency numbers straight through the channel."""
         sender = self.senders.get(inbound.channel)
@@ -243,9 +249,7 @@ class ConversationService:
         pending, self._deferred = self._deferred, []
         done = 0
         for inbound in pending:
-            before = len(self._deferred)
-            await self.handle(inbound)
-            done += len(self._deferred) == before
+            done += (await self.handle(inbound)).outcome != TurnOutcome.DEFERRED
         return done
 
     # ---- staff actions from the web console ---------------------------------------------------
@@ -291,7 +295,7 @@ class ConversationService:
             else:
                 return ActionResult.REFUSED
             await uow.commit()
-        self._after(after)
+        self.effects.apply(after)
         return result
 
     # ---- timers ------------------------------------------------------------------------------
@@ -310,7 +314,7 @@ class ConversationService:
             if fired:
                 await uow.commit()
         if fired:
-            self._after(after)
+            self.effects.apply(after)
 
     async def pending_timers(self) -> list[Timer]:
         """Every timer the database says should exist (rebuilt at start)."""

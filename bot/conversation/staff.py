@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.conversation import callbacks, cards
-from bot.conversation.handoffs import After, HandoffManager, Timer
+from bot.conversation.effects import After, Timer
+from bot.conversation.handoffs import HandoffManager
 from bot.conversation.messages import Button
 from bot.conversation.posting import relay_to_resident, say, tell_staff
 from bot.conversation.states import (

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import Head
-from bot.conversation.handoffs import After
+from bot.conversation.effects import After
 from bot.conversation.messages import Button, Inbound, Outbound
 from bot.conversation.posting import tell_staff
 from bot.conversation.staff import StaffFlow

@@ -76,6 +76,8 @@ class MessageRepo:
     def __init__(self, session: AsyncSession, cipher: Cipher) -> None:
         self.s = session
         self.cipher = cipher
+        # Messages added in this unit of work, in order (a turn reports their sequence numbers).
+        self.written: list[Message] = []
 
     async def add(
         self, conv_id: int, sender: str, text_: str, now: datetime, risk_level: str | None = None
@@ -89,6 +91,7 @@ class MessageRepo:
         )
         self.s.add(msg)
         await self.s.flush()
+        self.written.append(msg)
         return msg
 
     async def recent(self, conv_id: int, limit: int = 10) -> list[tuple[Message, str]]:

@@ -9,10 +9,10 @@ import threading
 
 from sqlalchemy import select
 
-from bot.conversation.ports import Risk
 from bot.storage.models import Conversation
 from tests.conversation.conftest import RESIDENT, Harness
 from tests.fakes.ports import KeywordTriage
+from triage.levels import Assessment
 
 
 class SlowTriage(KeywordTriage):
@@ -23,7 +23,7 @@ class SlowTriage(KeywordTriage):
         self.gate, self.entered = threading.Event(), threading.Event()
         self.calls: list[str] = []
 
-    def assess(self, text: str, lang: str | None = None) -> Risk:
+    def assess(self, text: str, lang: str | None = None) -> Assessment:
         self.calls.append(text)
         if text.startswith("LONG"):
             self.entered.set()

@@ -8,40 +8,42 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.conversation.ports import Answer, DutyLine, Risk, Span, StepPlan
-
-LEVELS = ("none", "low", "medium", "high", "imminent")
+from bot.conversation.ports import DutyLine, RiskMemory, Span, StepPlan
+from bot.storage.uow import UnitOfWork
+from knowledge_base import SearchResult
+from triage.levels import Assessment, Level, rank
 
 
 class KeywordTriage:
     """Level from the first keyword found; conversation risk is the max of the last 5 minutes."""
 
-    RULES = (("pills here", "imminent"), ("jump now", "imminent"), ("不想活", "high"),
-             ("want to die", "high"), ("hopeless", "medium"), ("stressed", "low"))
+    RULES: tuple[tuple[str, Level], ...] = (
+        ("pills here", "imminent"), ("jump now", "imminent"), ("不想活", "high"),
+        ("want to die", "high"), ("hopeless", "medium"), ("stressed", "low"))
 
-    def assess(self, text: str, lang: str | None = None) -> Risk:
+    def assess(self, text: str, lang: str | None = None) -> Assessment:
         for word, level in self.RULES:
             if word in text.lower():
-                return Risk(level, (f"matched '{word}'",))
-        return Risk("none")
+                return Assessment(level, 0.0, reasons=(f"matched '{word}'",))
+        return Assessment("none", 0.0)
 
-    def track(self, memory: list[dict[str, Any]], risk: Risk, now: datetime
-              ) -> tuple[Risk, list[dict[str, Any]]]:
+    def track(self, memory: RiskMemory, risk: Assessment, now: datetime
+              ) -> tuple[Assessment, RiskMemory]:
         memory = [m for m in memory if now.timestamp() - m["t"] < 300] + [
             {"t": now.timestamp(), "level": risk.level, "reasons": list(risk.reasons)}]
-        top = max(memory, key=lambda m: LEVELS.index(m["level"]))
-        return Risk(top["level"], tuple(top["reasons"])), memory
+        top = max(memory, key=lambda m: rank(m["level"]))
+        return Assessment(top["level"], 0.0, reasons=tuple(top["reasons"])), memory
 
 
 class CannedKB:
-    def answer(self, question: str, lang: str, now: datetime) -> Answer:
+    def answer(self, question: str, lang: str, now: datetime) -> SearchResult:
         if "sleep" in question or "睡" in question:
-            return Answer("answer", "Try a regular bedtime.", "sleep", "sleep-001", 0.9)
-        return Answer("fallback", "", None, None, 0.1, (("sleep", "Sleep"), ("anxiety", "Anxiety"),
-                                                        ("stress", "Stress")))
+            return SearchResult("answer", lang, "Try a regular bedtime.", 0.9, "sleep", "sleep-001")
+        return SearchResult("fallback", lang, "", 0.1, alternatives=(
+            ("sleep", "Sleep"), ("anxiety", "Anxiety"), ("stress", "Stress")))
 
-    def topic_answer(self, topic: str, lang: str) -> Answer:
-        return Answer("answer", f"About {topic}.", topic, f"{topic}-001", 1.0)
+    def topic_answer(self, topic: str, lang: str) -> SearchResult:
+        return SearchResult("answer", lang, f"About {topic}.", 1.0, topic, f"{topic}-001")
 
 
 class StaticRota:
@@ -63,7 +65,7 @@ class StaticRota:
             {"kind": "hotline_fallback", "timeout_s": 0, "repeat": 0}]}
 
     async def plan_step(self, policy: dict[str, Any], step: int, at: datetime, lang: str,
-                        uow: Any = None) -> StepPlan:
+                        uow: UnitOfWork | None = None) -> StepPlan:
         steps = policy["steps"]
         if step >= len(steps) or steps[step]["kind"] == "hotline_fallback":
             return StepPlan((), 0, fallback=True, notify_coordinators=tuple(self.coords))
@@ -72,30 +74,31 @@ class StaticRota:
                "coordinator": self.coords}[kind]
         return StepPlan(tuple(ids), steps[step]["timeout_s"], steps[step]["repeat"], label=kind)
 
-    async def on_duty(self, at: datetime, lang: str | None = None, uow: Any = None) -> list[str]:
+    async def on_duty(self, at: datetime, lang: str | None = None,
+                      uow: UnitOfWork | None = None) -> list[str]:
         return list(self.duty)
 
-    async def coordinators(self, uow: Any = None) -> list[str]:
+    async def coordinators(self, uow: UnitOfWork | None = None) -> list[str]:
         return list(self.coords)
 
     # RosterPort
-    async def on_duty_detail(self, at: datetime, uow: Any = None) -> list[DutyLine]:
+    async def on_duty_detail(self, at: datetime, uow: UnitOfWork | None = None) -> list[DutyLine]:
         return [DutyLine("hd", c, c, "rotation") for c in self.duty]
 
-    async def week(self, start: datetime, days: int = 7, uow: Any = None) -> list[Span]:
+    async def week(self, start: datetime, days: int = 7, uow: UnitOfWork | None = None) -> list[Span]:
         return []
 
-    async def gaps(self, start: datetime, days: int = 7, uow: Any = None) -> list[Span]:
+    async def gaps(self, start: datetime, days: int = 7, uow: UnitOfWork | None = None) -> list[Span]:
         return []
 
     async def add_override(self, counselor_id: str, start: datetime, end: datetime,
-                           station: str | None, by: str, uow: Any = None) -> str:
+                           station: str | None, by: str, uow: UnitOfWork | None = None) -> str:
         self.overrides.append((counselor_id, start, end))
         return f"override {counselor_id} added"
 
-    async def pending_swaps(self, uow: Any = None) -> list[tuple[str, str]]:
+    async def pending_swaps(self, uow: UnitOfWork | None = None) -> list[tuple[str, str]]:
         return []
 
     async def decide_swap(self, swap_id: str, approve: bool, by: str, at: datetime,
-                          uow: Any = None) -> str:
+                          uow: UnitOfWork | None = None) -> str:
         return "ok"
