@@ -1,32 +1,57 @@
-"""Run the whole service: database migrated, channels, outbox, web; stop cleanly on a signal."""
+"""Run the whole service: database migrated, channels, outbox, web; stop cleanly on a signal.
+
+Start-up order: the port opens as soon as the lexicon and rules can screen messages; the
+knowledge base and the classifiers then load in one background thread (bot/adapters/background.py)
+and /healthz reports each part (bot/web/app.py, READINESS).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.adapters import background
 from bot.bootstrap import Container
-from bot.channels.telegram_runner import TelegramChannel
 from bot.storage import migrate
-from bot.web.app import create_app
+from bot.web.app import READINESS, create_app
+
+if TYPE_CHECKING:
+    from bot.channels.telegram_runner import TelegramChannel
 
 log = logging.getLogger(__name__)
+
+
+def readiness_sources(container: Container) -> list[Callable[[], dict[str, str]]]:
+    """The ports that can say how far they are loaded (the real triage and knowledge base)."""
+    service = container.service
+    ports = (getattr(service, "triage", None), getattr(getattr(service, "resident", None), "kb", None))
+    found = (getattr(port, "readiness", None) for port in ports)
+    return [readiness for readiness in found if callable(readiness)]
 
 
 class Server:
     def __init__(self, container: Container) -> None:
         self.container = container
-        self.telegram = TelegramChannel(container)
+        self.telegram: TelegramChannel | None = None
         self.runner: web.AppRunner | None = None
         self.port: int | None = None
+        container.extras[READINESS] = readiness_sources(container)
 
     async def start(self, host: str, port: int) -> None:
         await migrate.upgrade_async(self.container.settings.database_url)
         await self.container.start()
-        await self.telegram.start()
+        if self.container.settings.telegram_token:
+            # python-telegram-bot is imported only when a token is set (about 0.3 s otherwise lost).
+            from bot.channels.telegram_runner import TelegramChannel
+
+            self.telegram = TelegramChannel(self.container)
+            self.container.extras[READINESS].append(self._telegram_readiness)
+            await self.telegram.start()
         self.runner = web.AppRunner(create_app(self.container), handle_signals=False,
                                     access_log=None)
         await self.runner.setup()
@@ -34,9 +59,16 @@ class Server:
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         log.info("serving on http://%s:%s", host, self.port)
+        background.start()  # after the port is open: the loads do not slow the start above
+
+    def _telegram_readiness(self) -> dict[str, str]:
+        app = self.telegram.app if self.telegram else None
+        polling = app is not None and app.updater is not None and app.updater.running
+        return {"telegram": "ready" if polling else "stopped"}
 
     async def stop(self) -> None:
-        await self.telegram.stop()
+        if self.telegram is not None:
+            await self.telegram.stop()
         if self.runner is not None:
             await self.runner.cleanup()
         await self.container.stop()

@@ -16,6 +16,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _serve(args: argparse.Namespace) -> int:
     import asyncio
 
+    from bot.adapters import background
     from bot.bootstrap import build
     from bot.logging_setup import setup_logging
     from bot.server import serve_forever
@@ -26,6 +27,9 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(**overrides)
     check_all(settings.config_dir)  # a bad file stops us here with exit 2, before anything runs
     setup_logging(settings.log_level)
+    # The classifiers and the knowledge base load after the port opens; until then the lexicon and
+    # rules screen every message and /healthz says what is still loading (bot/adapters/background.py).
+    background.enable()
     container = build(settings)
     asyncio.run(serve_forever(container, args.host or settings.host, args.port or settings.port))
     return 0
