@@ -21,8 +21,8 @@ from bot.storage.models import Handoff
 from bot.web.app import CONTAINER
 from bot.web.auth import STAFF, StaffSession, require_role, require_staff
 from bot.web.chat import same_origin
-from bot.web.console_page import console_body
-from bot.web.layout import page
+from bot.web.console_page import FOLLOW_UP_LABELS, OUTCOME_LABELS, QUICK_REPLIES
+from bot.web.layout import staff_page
 
 LEVEL_RANK = {"imminent": 4, "high": 3, "medium": 2, "low": 1, "none": 0}
 QUEUE_STATES = ("requested", "offered", "fallback")
@@ -34,8 +34,9 @@ READ_AUDIT = web.AppKey("read_audit", dict)
 
 @require_staff("handoff.queue")
 async def console_page(request: web.Request) -> web.Response:
-    return await page(request, "Console", console_body(), scripts=["/static/console.js"],
-                      styles=["/static/console.css"])
+    return await staff_page(request, "console.html", "Console", scripts=["/static/console.js"],
+                            styles=["/static/console.css"], quick_replies=QUICK_REPLIES,
+                            outcomes=OUTCOME_LABELS, follow_ups=FOLLOW_UP_LABELS)
 
 
 def _wait_s(h: Handoff, now: Any) -> int:

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from aiohttp import web
 
 from bot.web.auth import hash_password, needs_rehash, start_staff_session, verify_password_async
-from bot.web.layout import esc, page
+from bot.web.layout import staff_page
 from bot.web.security import LoginLimiter
 from bot.web.sessions import get_session
 
@@ -34,29 +34,10 @@ def home_for(roles: list[str]) -> str:
     return "/console" if allowed(staff_actor("x", roles), "handoff.queue") else "/admin"
 
 
-def login_form(next_url: str, error: str = "") -> str:
-    alert = f'<p class="error" role="alert">{esc(error)}</p>' if error else ""
-    return (
-        '<section class="card narrow"><h1>Staff login</h1>'
-        f'{alert}<form method="post" action="/login" class="stack" id="login-form">'
-        '<input type="hidden" name="csrf_token" value="__CSRF__">'
-        f'<input type="hidden" name="next" value="{esc(next_url)}">'
-        '<label for="login">Login</label>'
-        '<input id="login" name="login" autocomplete="username" required maxlength="256">'
-        '<label for="password">Password</label>'
-        '<input id="password" name="password" type="password" autocomplete="current-password" '
-        'required maxlength="256">'
-        '<button type="submit">Log in</button></form>'
-        '<p class="hint">Residents looking for support: <a href="/chat">open the chat</a>.</p></section>'
-    )
-
-
 async def _form_page(request: web.Request, next_url: str, error: str = "",
                      status: int = 200) -> web.Response:
-    from bot.web.auth import csrf_token
-
-    body = login_form(next_url, error).replace("__CSRF__", esc(await csrf_token(request)))
-    return await page(request, "Log in", body, status=status)
+    return await staff_page(request, "login.html", "Log in", status=status, next_url=next_url,
+                            error=error)
 
 
 async def login_get(request: web.Request) -> web.Response:

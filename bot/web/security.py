@@ -14,6 +14,10 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from bot.web.auth import wants_json
+from bot.web.layout import Frame
+from bot.web.templating import render
+
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -49,17 +53,8 @@ def install_security_headers(app: web.Application) -> None:
 def error_page(status: int, message: str, as_json: bool) -> web.Response:
     if as_json:
         return web.json_response({"error": message}, status=status)
-    from bot.web.layout import render_page
-
-    body = f'<section class="card"><h1>{status}</h1><p>{_esc(message)}</p>' \
-           '<p><a href="/chat">Support chat</a></p></section>'
-    return web.Response(text=render_page(str(status), body), status=status, content_type="text/html")
-
-
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(text)
+    text = render("error.html", frame=Frame(str(status)), status=status, message=message)
+    return web.Response(text=text, status=status, content_type="text/html")
 
 
 FRIENDLY = {
@@ -77,8 +72,6 @@ FRIENDLY = {
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Known HTTP errors get a short page; anything unexpected a 500 without a stack trace
     (the trace goes to the log, never to the person)."""
-    from bot.web.auth import wants_json
-
     try:
         return await handler(request)
     except web.HTTPException as exc:

@@ -5,22 +5,37 @@ message text) from /static/admin/board.js."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypedDict
 
 from aiohttp import web
 from sqlalchemy import select
 
 from bot.storage.models import Counselor, Handoff
-from bot.web.admin.common import admin_page, fmt_duration, fmt_local
+from bot.web.admin.common import fmt_duration, fmt_local
+from bot.web.admin.frame import admin_page
 from bot.web.app import CONTAINER
 from bot.web.auth import require_staff
+from triage.levels import rank
 
 OPEN_STATES = ("requested", "offered", "fallback")
-LEVEL_RANK = {"imminent": 4, "high": 3, "medium": 2, "low": 1, "none": 0}
 RECENT = timedelta(hours=12)  # accepted handoffs stay on the board for one shift
 
 
-def board_row(h: Handoff, names: dict[str, str], now: datetime) -> dict[str, Any]:
+class BoardRow(TypedDict):
+    id: int
+    level: str
+    state: str
+    step: int
+    opened: str
+    wait_s: int
+    wait: str
+    accepted: bool
+    counselor: str
+    offered_to: str
+    next_step_in: str
+
+
+def board_row(h: Handoff, names: dict[str, str], now: datetime) -> BoardRow:
     """One line of the board as JSON-safe values (the script and the first render share it)."""
     waited = ((h.accepted_at or now) - h.created_at).total_seconds()
     return {
@@ -35,7 +50,7 @@ def board_row(h: Handoff, names: dict[str, str], now: datetime) -> dict[str, Any
     }
 
 
-async def board_rows(request: web.Request) -> list[dict[str, Any]]:
+async def board_rows(request: web.Request) -> list[BoardRow]:
     container = request.app[CONTAINER]
     now = container.clock.now()
     async with container.uow() as uow:
@@ -43,7 +58,7 @@ async def board_rows(request: web.Request) -> list[dict[str, Any]]:
         taken = list(await uow.session.scalars(
             select(Handoff).where(Handoff.accepted_at >= now - RECENT).order_by(Handoff.accepted_at.desc())))
         names = {c.id: c.name for c in await uow.session.scalars(select(Counselor))}
-    open_.sort(key=lambda h: (-LEVEL_RANK.get(h.level, 0), h.created_at))
+    open_.sort(key=lambda h: (-rank(h.level), h.created_at))
     return [board_row(h, names, now) for h in open_ + taken]
 
 
@@ -51,30 +66,10 @@ COLUMNS = ("#", "Level", "State", "Step", "Opened", "Waited / time to accept", "
            "Next step in", "Taken by")
 
 
-def rows_html(rows: list[dict[str, Any]]) -> str:
-    from bot.web.layout import esc
-
-    if not rows:
-        return f'<tr><td colspan="{len(COLUMNS)}" class="empty">No open handoffs.</td></tr>'
-    out = []
-    for r in rows:
-        cells = (r["id"], r["level"], r["state"], r["step"], r["opened"], r["wait"], r["offered_to"],
-                 r["next_step_in"], r["counselor"])
-        cls = f'level-{r["level"]}' + (" taken" if r["accepted"] else "")
-        out.append(f'<tr class="{esc(cls)}">' + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
-    return "".join(out)
-
-
 @require_staff("handoff.board")
 async def board_page(request: web.Request) -> web.Response:
-    rows = await board_rows(request)
-    head = "".join(f'<th scope="col">{c}</th>' for c in COLUMNS)
-    body = ('<p class="hint">Updates every few seconds. Open handoffs first (highest risk, longest '
-            'waiting), then those accepted in the last 12 hours.</p>'
-            '<p id="board-status" class="hint" role="status" aria-live="polite"></p>'
-            f'<table class="grid board" id="board"><thead><tr>{head}</tr></thead>'
-            f'<tbody id="board-rows">{rows_html(rows)}</tbody></table>')
-    return await admin_page(request, "Live board", body, scripts=["/static/admin/board.js"])
+    return await admin_page(request, "admin/board.html", "Live board", scripts=["/static/admin/board.js"],
+                            columns=COLUMNS, rows=await board_rows(request))
 
 
 @require_staff("handoff.board")

@@ -1,4 +1,5 @@
-"""The rota as HTML grids (pure: shifts and gaps in, markup out), in Asia/Shanghai time.
+"""The rota as HTML grids (pure: shifts and gaps in, markup out through templates/admin/week.html
+and month.html), in Asia/Shanghai time.
 
 Week view: one row per hour, one column per day; each cell names who is on duty in that hour
 and is marked as a gap when coverage is short. Month view: one cell per day with its shifts and
@@ -14,8 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
+from markupsafe import Markup
+
 from bot.web.admin.common import LOCAL
-from bot.web.layout import esc
+from bot.web.templating import render
 
 HOUR = timedelta(hours=1)
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -56,42 +59,45 @@ def overlapping(items: Sequence[T], start: datetime, end: datetime) -> list[T]:
     return [x for x in items if x.start < end and x.end > start]
 
 
-def _who(shifts: Sequence[Shift], show_station: bool) -> str:
+@dataclass(frozen=True)
+class GapTag:
+    missing: int
+    stations: str  # where it is short, comma-separated
+
+
+@dataclass(frozen=True)
+class HourCell:
+    at: str  # the hour's start, ISO 8601 with offset
+    people: list[Shift]  # one per station and counselor, by station then name
+    gap: GapTag | None
+
+
+def _people(shifts: Sequence[Shift]) -> list[Shift]:
     seen: dict[tuple[str, str], Shift] = {}
     for s in shifts:
         seen.setdefault((s.station, s.counselor_id), s)
-    parts = []
-    for s in sorted(seen.values(), key=lambda s: (s.station, s.name)):
-        where = f'<span class="st">{esc(s.station)}</span> ' if show_station else ""
-        parts.append(f'<span class="who layer-{esc(s.layer)}" data-counselor="{esc(s.counselor_id)}">'
-                     f'{where}{esc(s.name)}</span>')
-    return "".join(parts)
+    return sorted(seen.values(), key=lambda s: (s.station, s.name))
 
 
-def _gap_cell(gaps: Sequence[Gap]) -> tuple[str, str]:
+def _gap_tag(gaps: Sequence[Gap]) -> GapTag | None:
     if not gaps:
-        return "", ""
-    missing = max(g.missing for g in gaps)
-    stations = ", ".join(sorted({g.station for g in gaps}))
-    return " gap", f'<span class="gap-tag" title="short at {esc(stations)}">gap −{missing}</span>'
+        return None
+    return GapTag(max(g.missing for g in gaps), ", ".join(sorted({g.station for g in gaps})))
 
 
-def week_grid(monday: date, shifts: Sequence[Shift], gaps: Sequence[Gap], show_station: bool) -> str:
+def week_grid(monday: date, shifts: Sequence[Shift], gaps: Sequence[Gap], show_station: bool) -> Markup:
     """24 rows × 7 days; a cell lists who is on duty that hour and is marked when short."""
     days = [monday + timedelta(days=i) for i in range(7)]
-    head = "".join(f'<th scope="col">{DAY_NAMES[d.weekday()]} {d.strftime("%m-%d")}</th>' for d in days)
     rows = []
     for hour in range(24):
         cells = []
         for d in days:
             start = local_midnight(d) + hour * HOUR
-            on = overlapping(shifts, start, start + HOUR)
-            gap_cls, gap_tag = _gap_cell(overlapping(gaps, start, start + HOUR))
-            cells.append(f'<td class="slot{gap_cls}" data-at="{start.isoformat()}">'
-                         f"{_who(on, show_station)}{gap_tag}</td>")
-        rows.append(f'<tr><th scope="row">{hour:02d}:00</th>{"".join(cells)}</tr>')
-    return (f'<table class="calendar week" id="calendar"><thead><tr><th scope="col">Beijing time</th>'
-            f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+            cells.append(HourCell(start.isoformat(), _people(overlapping(shifts, start, start + HOUR)),
+                                  _gap_tag(overlapping(gaps, start, start + HOUR))))
+        rows.append((f"{hour:02d}:00", cells))
+    heads = [f'{DAY_NAMES[d.weekday()]} {d.strftime("%m-%d")}' for d in days]
+    return render("admin/week.html", heads=heads, rows=rows, show_station=show_station)
 
 
 def gap_hours(gaps: Sequence[Gap], start: datetime, end: datetime) -> float:
@@ -110,32 +116,46 @@ def gap_hours(gaps: Sequence[Gap], start: datetime, end: datetime) -> float:
     return total / 3600
 
 
-def _day_shifts(shifts: Sequence[Shift], start: datetime, show_station: bool) -> str:
-    lines = []
-    todays = overlapping(shifts, start, start + timedelta(days=1))
-    for s in sorted(todays, key=lambda s: (s.start, s.station)):
-        a, b = max(s.start, start), min(s.end, start + timedelta(days=1))
-        where = f"{esc(s.station)} " if show_station else ""
-        until = "24:00" if b == start + timedelta(days=1) else f"{b.astimezone(LOCAL):%H:%M}"
-        lines.append(f'<li class="layer-{esc(s.layer)}" data-counselor="{esc(s.counselor_id)}">'
-                     f'{a.astimezone(LOCAL):%H:%M}–{until} {where}{esc(s.name)}</li>')
-    return f'<ul class="shifts">{"".join(lines)}</ul>' if lines else ""
+@dataclass(frozen=True)
+class DayShift:
+    start: str  # HH:MM, Beijing time, clipped to the day
+    until: str  # HH:MM, or 24:00 when it runs past midnight
+    station: str
+    name: str
+    layer: str
+    counselor_id: str
+
+
+@dataclass(frozen=True)
+class DayCell:
+    day: str  # ISO date
+    number: int
+    other: bool  # a day of the month before or after
+    gap_hours: float
+    shifts: list[DayShift]
+
+
+def _day_shifts(shifts: Sequence[Shift], start: datetime) -> list[DayShift]:
+    end = start + timedelta(days=1)
+    out = []
+    for s in sorted(overlapping(shifts, start, end), key=lambda s: (s.start, s.station)):
+        a, b = max(s.start, start), min(s.end, end)
+        until = "24:00" if b == end else f"{b.astimezone(LOCAL):%H:%M}"
+        out.append(DayShift(f"{a.astimezone(LOCAL):%H:%M}", until, s.station, s.name, s.layer,
+                            s.counselor_id))
+    return out
 
 
 def month_grid(year: int, month: int, shifts: Sequence[Shift], gaps: Sequence[Gap],
-               show_station: bool) -> str:
+               show_station: bool) -> Markup:
     """Weeks × 7 days; each day lists its shifts and the hours of gap (marked when any)."""
-    head = "".join(f'<th scope="col">{n}</th>' for n in DAY_NAMES)
-    rows = []
+    weeks = []
     for week in stdcal.Calendar(firstweekday=0).monthdatescalendar(year, month):
         cells = []
         for d in week:
             start = local_midnight(d)
-            short = gap_hours(gaps, start, start + timedelta(days=1))
-            cls = "day" + (" other" if d.month != month else "") + (" gap" if short else "")
-            tag = f'<span class="gap-tag">gap {short:.0f} h</span>' if short else ""
-            cells.append(f'<td class="{cls}" data-day="{d.isoformat()}"><span class="date">{d.day}</span>'
-                         f"{tag}{_day_shifts(shifts, start, show_station) if d.month == month else ''}</td>")
-        rows.append(f'<tr>{"".join(cells)}</tr>')
-    return (f'<table class="calendar month" id="calendar"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            cells.append(DayCell(d.isoformat(), d.day, d.month != month,
+                                 gap_hours(gaps, start, start + timedelta(days=1)),
+                                 _day_shifts(shifts, start) if d.month == month else []))
+        weeks.append(cells)
+    return render("admin/month.html", day_names=DAY_NAMES, weeks=weeks, show_station=show_station)

@@ -5,20 +5,22 @@ each POST answers with a redirect back to the view it came from (post/redirect/g
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
+from markupsafe import Markup
 
 from bot.events import Event
 from bot.web.admin import calendar as cal
 from bot.web.admin import rota_forms as forms
-from bot.web.admin.common import admin_page, csrf_field, local_date, local_dt, monday_of, notice, today_local
+from bot.web.admin.common import NOTICES, csrf_field, local_date, local_dt, monday_of, today_local
+from bot.web.admin.frame import admin_page
 from bot.web.admin.rota_source import RotaChangeRefused, RotaSource, RotaUnavailable, source_for
 from bot.web.app import CONTAINER
 from bot.web.auth import STAFF, StaffSession, require_staff
-from bot.web.layout import esc
 
 MAX_SPAN = timedelta(days=62)  # an override, swap or leave longer than two months is a typo
 
@@ -33,7 +35,16 @@ def view_window(view: str, day: date) -> tuple[date, datetime, datetime]:
     return monday, cal.local_midnight(monday), cal.local_midnight(monday + timedelta(days=7))
 
 
-def nav_links(view: str, first: date, station: str) -> str:
+@dataclass(frozen=True)
+class CalendarNav:
+    label: str
+    prev: str
+    next: str
+    switch: str  # the same first day in the other view
+    other: str  # "week" or "month"
+
+
+def nav_links(view: str, first: date, station: str) -> CalendarNav:
     if view == "month":
         prev, nxt = (first - timedelta(days=1)).replace(day=1), (first + timedelta(days=32)).replace(day=1)
         label = first.strftime("%B %Y")
@@ -42,21 +53,10 @@ def nav_links(view: str, first: date, station: str) -> str:
         label = f"Week of {first.isoformat()}"
 
     def href(d: date, v: str = view) -> str:
-        return "/admin/rota?" + esc(urlencode({"view": v, "date": d.isoformat(), "station": station}))
+        return "/admin/rota?" + urlencode({"view": v, "date": d.isoformat(), "station": station})
 
     other = "week" if view == "month" else "month"
-    return (f'<p class="calnav"><a href="{href(prev)}" rel="prev">← Previous</a> '
-            f'<strong id="cal-label">{esc(label)}</strong> <a href="{href(nxt)}" rel="next">Next →</a> '
-            f'<a href="{href(first, other)}" class="switch">{other.capitalize()} view</a></p>')
-
-
-def filter_form(view: str, day: date, station: str, stations: forms.Options) -> str:
-    return ('<form method="get" action="/admin/rota" class="range" id="rota-filter">'
-            f'<label>View <select name="view">{forms.options([("week", "Week"), ("month", "Month")], view)}'
-            '</select></label>'
-            f'<label>Date <input type="date" name="date" value="{day.isoformat()}"></label>'
-            f'<label>Station <select name="station">{forms.options(stations, station, "All stations")}'
-            '</select></label><button type="submit">Show</button></form>')
+    return CalendarNav(label, href(prev), href(nxt), href(first, other), other)
 
 
 @require_staff("rota.edit")
@@ -73,16 +73,14 @@ async def rota_page(request: web.Request) -> web.Response:
         gaps = await rota.gaps(start, end, station or None)
         side = await side_panels(request, rota, start, end, stations)
     except RotaUnavailable as exc:
-        return await admin_page(request, "Rota", f'<p class="error">{esc(str(exc))}</p>')
+        return await admin_page(request, "admin/rota.html", "Rota", rota_error=str(exc))
     grid = (cal.month_grid(first.year, first.month, shifts, gaps, not station) if view == "month"
             else cal.week_grid(first, shifts, gaps, not station))
-    body = (notice(request) + filter_form(view, day, station, stations) + nav_links(view, first, station)
-            + '<p class="hint legend"><span class="gap-tag">gap</span> fewer people on duty than needed · '
-            '<span class="who layer-override">override</span> <span class="who layer-swap">swap</span> '
-            '<span class="who layer-leave_cover">covering leave</span></p>'
-            f'<div class="rota-layout"><div class="cal-wrap">{grid}</div>'
-            f'<aside class="rota-side">{forms.gaps_html(gaps)}{side}</aside></div>')
-    return await admin_page(request, "Rota", body)
+    done = NOTICES.get(request.query.get("done", ""), "")
+    return await admin_page(request, "admin/rota.html", "Rota", rota_error="", done=done, view=view,
+                            day=day.isoformat(), station=station, stations=stations,
+                            nav=nav_links(view, first, station), grid=grid,
+                            side=Markup(forms.gaps_html(gaps) + side))  # noqa: S704 (escaped by rota_forms)
 
 
 async def side_panels(request: web.Request, rota: RotaSource, start: datetime, end: datetime,
