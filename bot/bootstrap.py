@@ -16,14 +16,15 @@ from bot.conversation.effects import Effects
 from bot.conversation.handoffs import HandoffManager
 from bot.conversation.ports import KnowledgePort, RosterPort, RotaPort, TriagePort
 from bot.conversation.resident import ResidentFlow
-from bot.conversation.service import ConversationService, TurnLimits
 from bot.conversation.staff import StaffFlow
-from bot.conversation.staff_router import StaffRouter
 from bot.crypto import Cipher, demo_keys
 from bot.events import EventHub
 from bot.logging_setup import install_log_privacy
 from bot.security.limits import limits_for
 from bot.security.ratelimit import RateLimiter
+from bot.services.conversations import ConversationService, TurnLimits
+from bot.services.staff import StaffActions
+from bot.services.staff_commands import StaffRouter
 from bot.storage.engine import create_engine, session_factory
 from bot.storage.uow import UnitOfWorkFactory
 from bot.timers import Timers
@@ -109,7 +110,7 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
     events = EventHub()
     dispatcher = OutboxDispatcher(uow, senders, clock, settings.outbox_max_attempts)
     handoffs = HandoffManager(rota, emergency, settings.care_interval_s)
-    staff = StaffRouter(StaffFlow(handoffs), CoordinatorDesk(roster))  # type: ignore[arg-type]
+    desk = CoordinatorDesk(roster)  # type: ignore[arg-type]
 
     async def fire(kind: str, ident: int, version: int, step: int) -> None:
         # The timers call the service and the service schedules timers: the name is looked up
@@ -117,8 +118,11 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
         await service.on_timer(kind, ident, version, step)
 
     timers = Timers(fire)
+    effects = Effects(dispatcher, timers, events)
+    actions = StaffActions(StaffFlow(handoffs), desk, uow, clock, effects, settings.max_message_chars)
+    staff = StaffRouter(actions, desk)
     service = ConversationService(
-        uow, clock, Effects(dispatcher, timers, events), pseudo_key, triage,
+        uow, clock, effects, pseudo_key, triage,
         ResidentFlow(kb, handoffs, emergency), staff, handoffs, emergency, senders,
         TurnLimits(limits_for(settings.max_message_chars), settings.db_turn_timeout_s, limiter))
     if hasattr(rota, "invalidate"):

@@ -1,4 +1,6 @@
-"""Coordinator commands over chat: /oncall, /rota, /gaps, /override, /swaps (+ buttons), /invite."""
+"""Coordinator questions over chat: /oncall, /rota, /gaps, /swaps (with decision buttons), and the
+invite codes /invite hands out. Changes (override, swap decisions, invites) are staff actions:
+bot/services/staff.py."""
 
 from __future__ import annotations
 
@@ -40,8 +42,6 @@ class CoordinatorDesk:
             gaps = await self.roster.gaps(now, 7, uow)
             body = "\n".join(f"{hm(s.start)}–{hm(s.end)} {s.station}: {s.who}" for s in gaps[:30])
             return f"Coverage gaps, next 7 days (worst first):\n{body or 'none'}", ()
-        if cmd == "override":
-            return await self._override(uow, c, args, now), ()
         if cmd == "swaps":
             swaps = await self.roster.pending_swaps(uow)
             if not swaps:
@@ -50,31 +50,13 @@ class CoordinatorDesk:
                           Button("✖", callbacks.swap(sid, approve=False)))
                          for sid, _ in swaps[:10])
             return "Swap requests:\n" + "\n".join(f"{sid}: {text}" for sid, text in swaps[:10]), rows
-        if cmd == "invite":
-            return await self._invite(uow, c, args, now), ()
         return "Unknown command.", ()
 
-    async def _override(self, uow: UnitOfWork, c: Counselor, args: tuple[str, ...], now: datetime) -> str:
-        if len(args) < 2 or not args[1].isdigit() or not 1 <= int(args[1]) <= 72:
-            return "Usage: /override COUNSELOR_ID HOURS [STATION] (1–72 hours from now)"
-        end = now + timedelta(hours=int(args[1]))
-        return await self.roster.add_override(args[0], now, end, args[2] if len(args) > 2 else None, c.id,
-                                             uow)
-
-    async def _invite(self, uow: UnitOfWork, c: Counselor, args: tuple[str, ...], now: datetime) -> str:
-        if not args or await uow.counselors.get(args[0]) is None:
+    async def invite(self, uow: UnitOfWork, c: Counselor, counselor_id: str, now: datetime) -> str:
+        if not counselor_id or await uow.counselors.get(counselor_id) is None:
             return "Usage: /invite COUNSELOR_ID"
-        code = await create_invite(uow, args[0], c.id, now)
-        return f"Invite code for {args[0]}: {code} (valid 3 days). They send /join {code} to this bot."
-
-    async def swap_decision(self, uow: UnitOfWork, c: Counselor, swap_id: str, verdict: str,
-                            now: datetime) -> str:
-        from bot.security.roles import require, staff_actor
-
-        require(staff_actor(c.id, c.roles), "rota.swap_approve")
-        text = await self.roster.decide_swap(swap_id, verdict == "approve", c.id, now, uow)
-        await uow.audit.append(c.id, f"swap.{verdict}", f"swap:{swap_id}", now)
-        return text
+        code = await create_invite(uow, counselor_id, c.id, now)
+        return f"Invite code for {counselor_id}: {code} (valid 3 days). They send /join {code} to this bot."
 
 
 async def create_invite(uow: UnitOfWork, counselor_id: str, by: str, now: datetime) -> str:

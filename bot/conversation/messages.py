@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -72,3 +73,9 @@ class Outbound:
             urgent=payload.get("urgent", False),
             extra=payload.get("extra", {}),
         )
+
+
+def clean_text(text: str) -> str:
+    """Drop control and bidi-override characters (kept: newlines and tabs); NFC for storage."""
+    kept = [ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")]
+    return unicodedata.normalize("NFC", "".join(kept)).strip()

@@ -1,5 +1,6 @@
 """The counselor's side: accept or decline a card, relay, close with an outcome and follow-ups,
-transfer, hand back, and binding a Telegram account with an invite code."""
+transfer, hand back, and binding a Telegram account with an invite code. Permissions are checked
+before these run, in bot/services/staff.py's table of actions."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ from bot.conversation.states import (
     Outcome,
 )
 from bot.conversation.texts import t
-from bot.security.roles import require, staff_actor
 from bot.storage.models import Conversation, Counselor, FollowUp, Handoff, InviteCode
 from bot.storage.uow import UnitOfWork
 
@@ -56,7 +56,6 @@ class StaffFlow:
     async def accept(self, uow: UnitOfWork, handoff_id: int, counselor: Counselor, now: datetime,
                      after: After) -> AcceptResult:
         """First Accept wins atomically."""
-        require(staff_actor(counselor.id, counselor.roles), "handoff.accept")
         won = await uow.handoffs.try_accept(handoff_id, counselor.id, now)
         h = await uow.handoffs.get(handoff_id)
         if h is None:
@@ -86,7 +85,6 @@ class StaffFlow:
 
     async def decline(self, uow: UnitOfWork, handoff_id: int, counselor: Counselor, now: datetime,
                       after: After) -> None:
-        require(staff_actor(counselor.id, counselor.roles), "handoff.decline")
         if await self.handoffs.decline(uow, handoff_id, counselor.id, now, after):
             await tell_staff(uow, counselor, f"You declined handoff #{handoff_id}.", now,
                              edit_ref=cards.card_ref(handoff_id, counselor.id))
@@ -94,7 +92,6 @@ class StaffFlow:
 
     async def relay(self, uow: UnitOfWork, counselor: Counselor, text: str, now: datetime,
                     after: After, handoff_id: int | None = None) -> bool:
-        require(staff_actor(counselor.id, counselor.roles), "handoff.relay")
         h = await (uow.handoffs.get(handoff_id) if handoff_id else self.current_chat(uow, counselor))
         if h is None or h.state != HandoffState.ACTIVE or h.counselor_id != counselor.id:
             await tell_staff(uow, counselor, "You have no active chat. Accept a card first.", now)
@@ -116,7 +113,6 @@ class StaffFlow:
 
     async def close(self, uow: UnitOfWork, handoff_id: int, outcome: str, counselor: Counselor,
                     now: datetime, after: After) -> bool:
-        require(staff_actor(counselor.id, counselor.roles), "handoff.close")
         h = await uow.handoffs.get(handoff_id, lock=True)
         if h is None or h.counselor_id != counselor.id or h.state != HandoffState.ACTIVE \
                 or outcome not in CLOSE_OUTCOMES:
@@ -151,7 +147,6 @@ class StaffFlow:
 
     async def transfer(self, uow: UnitOfWork, handoff_id: int, to: Counselor, counselor: Counselor,
                        now: datetime, after: After) -> bool:
-        require(staff_actor(counselor.id, counselor.roles), "handoff.transfer")
         h = await uow.handoffs.get(handoff_id, lock=True)
         if h is None or h.counselor_id != counselor.id or h.state != HandoffState.ACTIVE \
                 or to.id == counselor.id:
@@ -170,7 +165,6 @@ class StaffFlow:
         return True
 
     async def handback(self, uow: UnitOfWork, counselor: Counselor, now: datetime, after: After) -> bool:
-        require(staff_actor(counselor.id, counselor.roles), "handoff.handback")
         h = await self.current_chat(uow, counselor)
         if h is None:
             return False

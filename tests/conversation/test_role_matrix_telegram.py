@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.staff_router import CALLBACK_ACTIONS, COORDINATOR_COMMANDS, COUNSELOR_COMMANDS
 from bot.security.roles import PERMISSIONS, Role
+from bot.services.staff_commands import CALLBACK_ACTIONS, COORDINATOR_COMMANDS, COUNSELOR_COMMANDS
 from bot.storage.models import Counselor
 from tests.conversation.conftest import RESIDENT, Harness
 

@@ -9,8 +9,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.conversation.messages import Inbound
-from bot.conversation.service import clean_text
+from bot.conversation.messages import Inbound, clean_text
 from tests.fuzz.conftest import CRISIS, STAFF_IDS, Rig
 from tests.fuzz.invariants import assert_consistent
 from tests.fuzz.strategies import hostile_text, with_crisis

@@ -1,18 +1,24 @@
-"""Routes a staff member's Telegram input: commands, card buttons, and plain text (relay)."""
+"""A staff member's Telegram input: commands, card buttons, and plain text (relayed).
+
+Parses, calls bot/services/staff.py (the one table of staff actions, with their permissions) or
+answers a question (queue, rota views), and writes the reply. Commands that only read are checked
+here against the same bot/security/roles.py permissions.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import Head
+from bot.conversation.coordinator import CoordinatorDesk
 from bot.conversation.effects import After
 from bot.conversation.messages import Button, Inbound, Outbound
 from bot.conversation.posting import tell_staff
 from bot.conversation.staff import StaffFlow
-from bot.conversation.states import OPEN_HANDOFF_STATES
+from bot.conversation.states import OPEN_HANDOFF_STATES, ActionResult
 from bot.security.roles import Forbidden, require, staff_actor
+from bot.services.staff import ActionRequest, StaffAction, StaffActions
 from bot.storage.models import Counselor
 from bot.storage.uow import UnitOfWork
 from triage.levels import rank
@@ -30,13 +36,19 @@ HELP = ("Staff commands: /queue (open handoffs), /close, /transfer, /handback, /
         "Coordinators: /oncall, /rota, /gaps, /override COUNSELOR HOURS, /swaps, /invite COUNSELOR.")
 
 
+def _small_int(text: str) -> int:
+    """A count typed in a command; 0 when it is not a plain short number."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else 0
+
+
 class StaffRouter:
     staff_commands = frozenset(set(COUNSELOR_COMMANDS) | set(COORDINATOR_COMMANDS) | {"join"})
     coordinator_commands = frozenset(COORDINATOR_COMMANDS)
 
-    def __init__(self, flow: StaffFlow, coordinator: Any) -> None:
-        self.flow = flow
-        self.coordinator = coordinator  # bot.conversation.coordinator.CoordinatorDesk
+    def __init__(self, actions: StaffActions, coordinator: CoordinatorDesk) -> None:
+        self.actions = actions
+        self.flow: StaffFlow = actions.flow
+        self.coordinator = coordinator
 
     async def handle(self, uow: UnitOfWork, inbound: Inbound, text: str, counselor: Counselor | None,
                      now: datetime, after: After) -> None:
@@ -49,9 +61,16 @@ class StaffRouter:
             elif inbound.kind == "command":
                 await self._command(uow, inbound, counselor, now, after)
             elif text:
-                await self.flow.relay(uow, counselor, text, now, after)
+                await self._act(uow, counselor, ActionRequest(StaffAction.RELAY, text=text), now, after)
         except Forbidden:
             await tell_staff(uow, counselor, REFUSED, now)
+
+    async def _act(self, uow: UnitOfWork, c: Counselor, request: ActionRequest, now: datetime,
+                   after: After) -> ActionResult:
+        done = await self.actions.run(uow, c, request, now, after)
+        if done.text:
+            await tell_staff(uow, c, done.text, now)
+        return done.result
 
     async def _join(self, uow: UnitOfWork, inbound: Inbound, now: datetime) -> None:
         counselor = await self.flow.join(uow, inbound.args[0], int(inbound.user_key), now) \
@@ -64,24 +83,30 @@ class StaffRouter:
     async def _command(self, uow: UnitOfWork, inbound: Inbound, c: Counselor, now: datetime,
                        after: After) -> None:
         cmd, args = inbound.command or "", inbound.args
-        action = COORDINATOR_COMMANDS.get(cmd) or COUNSELOR_COMMANDS.get(cmd)
-        if action is not None:
-            require(staff_actor(c.id, c.roles), action)  # every command checked in one place
-        if cmd in COORDINATOR_COMMANDS:
+        permission = COORDINATOR_COMMANDS.get(cmd) or COUNSELOR_COMMANDS.get(cmd)
+        if permission is not None:
+            require(staff_actor(c.id, c.roles), permission)  # every command checked in one place
+        if cmd == "override":
+            await self._act(uow, c, ActionRequest(
+                StaffAction.OVERRIDE, to=args[0] if args else "",
+                hours=_small_int(args[1]) if len(args) > 1 else 0,
+                station=args[2] if len(args) > 2 else None), now, after)
+        elif cmd == "invite":
+            await self._act(uow, c, ActionRequest(StaffAction.INVITE, to=args[0] if args else ""), now, after)
+        elif cmd in COORDINATOR_COMMANDS:
             text, buttons = await self.coordinator.command(uow, c, cmd, args, now)
             await tell_staff(uow, c, text, now, buttons)
         elif cmd == "close":
             await self.flow.ask_outcome(uow, c, now)
         elif cmd == "handback":
-            if not await self.flow.handback(uow, c, now, after):
+            if await self._act(uow, c, ActionRequest(StaffAction.HAND_BACK), now, after) != ActionResult.OK:
                 await tell_staff(uow, c, "You have no active chat.", now)
         elif cmd == "transfer":
             await self._offer_transfer(uow, c, now)
         elif cmd == "queue":
             await self._queue(uow, c, now)
         elif cmd == "duty" and args and args[0] in ("on", "off"):
-            c.available = args[0] == "on"
-            await uow.audit.append(c.id, "duty.toggle", f"counselor:{c.id}", now, {"available": c.available})
+            await self._act(uow, c, ActionRequest(StaffAction.DUTY, available=args[0] == "on"), now, after)
             await tell_staff(uow, c, f"You are now {'available' if c.available else 'off duty'}.", now)
         else:
             await tell_staff(uow, c, HELP, now)
@@ -93,20 +118,21 @@ class StaffRouter:
             require(staff_actor(c.id, c.roles), CALLBACK_ACTIONS[Head(head)])
         if hid is None:
             if head == Head.SWAP and len(parts) == 2:
-                text = await self.coordinator.swap_decision(uow, c, parts[0], parts[1], now)
-                await tell_staff(uow, c, text, now)
+                await self._act(uow, c, ActionRequest(StaffAction.SWAP_DECISION, swap_id=parts[0],
+                                                      approve=parts[1] == "approve"), now, after)
             return
+        second = parts[1] if len(parts) == 2 else None
         if head == Head.ACCEPT:
-            await self.flow.accept(uow, hid, c, now, after)
+            await self._act(uow, c, ActionRequest(StaffAction.ACCEPT, hid), now, after)
         elif head == Head.DECLINE:
-            await self.flow.decline(uow, hid, c, now, after)
-        elif head == Head.OUTCOME and len(parts) == 2:
-            await self.flow.close(uow, hid, parts[1], c, now, after)
-        elif head == Head.FOLLOW_UP and len(parts) == 2 and parts[1] != callbacks.NO_FOLLOW_UP:
-            await self.flow.follow_up(uow, hid, parts[1], c, now, after)
-        elif head == Head.TRANSFER and len(parts) == 2:
-            to = await uow.counselors.get(parts[1])
-            if to is None or not await self.flow.transfer(uow, hid, to, c, now, after):
+            await self._act(uow, c, ActionRequest(StaffAction.DECLINE, hid), now, after)
+        elif head == Head.OUTCOME and second is not None:
+            await self._act(uow, c, ActionRequest(StaffAction.CLOSE, hid, outcome=second), now, after)
+        elif head == Head.FOLLOW_UP and second is not None and second != callbacks.NO_FOLLOW_UP:
+            await self._act(uow, c, ActionRequest(StaffAction.FOLLOW_UP, hid, followup=second), now, after)
+        elif head == Head.TRANSFER and second is not None:
+            request = ActionRequest(StaffAction.TRANSFER, hid, to=second)
+            if await self._act(uow, c, request, now, after) != ActionResult.OK:
                 await tell_staff(uow, c, "Transfer not possible.", now)
 
     async def _offer_transfer(self, uow: UnitOfWork, c: Counselor, now: datetime) -> None:
