@@ -44,6 +44,7 @@ class Run:
 
     wall: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
+    first: dict[str, str] = field(default_factory=dict)  # the first /healthz body with 200
     last: dict[str, str] = field(default_factory=dict)  # the last /healthz body seen
     stop_s: float | None = None
 
@@ -113,6 +114,8 @@ def one_run(timeout: float) -> Run:
                 now, cpu = time.monotonic() - started, cpu_seconds(proc.pid)
                 if answer is not None:
                     result.last = answer[1]
+                    if answer[0] == 200 and not result.first:
+                        result.first = answer[1]
                     for name in reached(*answer):
                         if name not in result.wall:
                             result.wall[name] = now
@@ -155,5 +158,6 @@ def run(args: argparse.Namespace) -> int:
         wall = [r.wall[name] for r in runs if name in r.wall]
         cpu = [r.cpu[name] for r in runs if name in r.cpu]
         print(f"  {name:36s} {_cell(wall)} {_cell(cpu)}")
-    print(f"parts at the end: {runs[-1].last}")
+    print(f"parts at the first 200: {runs[-1].first}")
+    print(f"parts at the end:       {runs[-1].last}")
     return 0 if all(len(r.wall) == len(MILESTONES) for r in runs) else 1
