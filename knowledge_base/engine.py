@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import math
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -13,11 +15,13 @@ import numpy as np
 from knowledge_base import replies
 from knowledge_base.cues import CueMatcher
 from knowledge_base.errors import KnowledgeBaseError
-from knowledge_base.index import FloatArray, LangIndex
+from knowledge_base.index import FloatArray, LangIndex, Match
 from knowledge_base.loading import CONFIG_FILE, load_config, load_topics, read_entries, read_yaml_file
+from knowledge_base.mixed import ask_part, segments
 from knowledge_base.model import LANGS, Entry, KBConfig, TopicName
 from knowledge_base.result import SearchResult
 from knowledge_base.scope import asks_for_services, refusal_reason
+from knowledge_base.semantic import SemanticIndex, load_encoder, load_glosser, relative
 from knowledge_base.services import Directory, services_answer
 from knowledge_base.text import detect_lang, normalise, tokenize, warm_up
 
@@ -25,6 +29,7 @@ SERVICES_FILE = CONFIG_FILE.parent / "services.yaml"
 SERVICE_TOPIC = "service_info"
 SPECIAL_AUDIENCE_PRIOR = 0.85  # entry-choice tie-breaker only (see _best_entry); topics are unaffected
 MAX_QUESTION_CHARS = 1000  # a longer message is a story, not a question: its start carries the ask
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,8 @@ class Features:
     coverage: share of the question's weight (IDF) found in the best entry's title and paraphrases;
     known: share found anywhere in the knowledge base (a question about passwords is mostly unknown
     words); margin: lead of the best topic over the runner-up; strength: best BM25 score per unit of
-    question weight; cue: the best topic's cue word appears in the question.
+    question weight; cue: the best topic's cue word appears in the question; semantic: cosine of the
+    question with the best topic's closest paraphrase in static MiniLM space (0 while not loaded).
     """
 
     coverage: float
@@ -42,20 +48,39 @@ class Features:
     margin: float
     strength: float
     cue: float
+    semantic: float = 0.0
 
     def vector(self) -> tuple[float, ...]:
-        return (self.coverage, self.known, self.margin, self.strength, self.cue)
+        return (self.coverage, self.known, self.margin, self.strength, self.cue, self.semantic)
 
 
 @dataclass(frozen=True)
 class Ranking:
-    """How the topics rank for one question, the best entry of the best topic, and the confidence."""
+    """How the topics rank for one question, the best entry of the best topic, and the confidence.
+
+    scores: the final score of every topic (topics.yaml order); entry_scores: every entry's score.
+    """
 
     lang: str
     topics: tuple[str, ...]
     best_entry: int
     features: Features
     confidence: float
+    scores: FloatArray | None = None
+    entry_scores: FloatArray | None = None
+
+
+@dataclass(frozen=True)
+class Scores:
+    """One piece of text scored against every topic and entry (see KnowledgeBase._scores)."""
+
+    match: Match
+    top: float
+    cues: FloatArray
+    final: FloatArray
+    entries: FloatArray
+    semantic: FloatArray
+    with_semantic: bool
 
 
 def _sigmoid(x: float) -> float:
@@ -66,7 +91,7 @@ class KnowledgeBase:
     """Answers questions from reviewed entries; pure after construction."""
 
     def __init__(self, entries: Sequence[Entry], topics: dict[str, TopicName], config: KBConfig,
-                 directory: Directory):
+                 directory: Directory, background: bool = True):
         if not entries:
             raise KnowledgeBaseError("no entries to index")
         self.entries = tuple(entries)
@@ -84,12 +109,80 @@ class KnowledgeBase:
         self._index = {lang: LangIndex(self.entries, lang, config.weights, config.k1, config.b,
                                        {t: n.name(lang) for t, n in topics.items()})
                        for lang in LANGS}
+        # The semantic index (word vectors, CC-CEDICT, entry vectors: about a second) is built
+        # beside the server: until it is ready, questions are answered lexically.
+        self._semantic: SemanticIndex | None = None
+        self._semantic_done = threading.Event()
+        if not config.semantic.enabled:
+            self._semantic_done.set()
+        elif background:
+            threading.Thread(target=self._build_semantic, name="kb-semantic", daemon=True).start()
+        else:
+            self._build_semantic()
+
+    def _build_semantic(self) -> None:
+        try:
+            encoder = load_encoder()
+            if encoder is None:
+                return
+            units: dict[str, list[str]] = {lang: [] for lang in LANGS}
+            owners: dict[str, list[int]] = {lang: [] for lang in LANGS}
+            for i, e in enumerate(self.entries):
+                for lang in LANGS:
+                    v = e.version(lang)
+                    units[lang].extend([v.title, *v.questions])
+                    owners[lang].extend([i] * (1 + len(v.questions)))
+            self._semantic = SemanticIndex(encoder, load_glosser(), units, owners,
+                                           [int(t) for t in self._topic_of], len(self._topic_ids))
+        except Exception:  # a broken vector file must never take the lexical service down
+            log.exception("semantic index not built: knowledge-base retrieval stays lexical")
+        finally:
+            self._semantic_done.set()
+
+    def wait_semantic(self, timeout: float | None = None) -> bool:
+        """Block until the semantic index is built (or given up); True when it is in use."""
+        self._semantic_done.wait(timeout)
+        return self._semantic is not None
+
+    @property
+    def semantic_ready(self) -> bool:
+        return self._semantic is not None
 
     # -- ranking ---------------------------------------------------------------------------------
     def rank(self, question: str, lang: str) -> Ranking:
-        """Score topics for a question in `lang`; confidence from the calibrated features."""
+        """Score topics for a question in `lang`; confidence from the calibrated features.
+
+        A long question's asked part (mixed.ask_part) is scored again and added with weight
+        `ask_weight`: the story may dwell on work while the ask is about sleep.
+        """
         index = self._index[lang]
-        m = index.match(tokenize(question, lang))
+        sc = self._scores(question, lang)
+        final, entry_scores = sc.final, sc.entries
+        ask = ask_part(question, lang)
+        if ask is not None and self.config.ask_weight > 0:
+            extra = self._scores(ask, lang)
+            if float(extra.final.max()) > 0:
+                final = final / max(float(final.max()), 1e-9) \
+                    + self.config.ask_weight * extra.final / float(extra.final.max())
+        order = np.argsort(-final, kind="stable")
+        matched = self._best_entry(entry_scores, int(order[0]), prior=False)
+        best_entry = self._best_entry(entry_scores, int(order[0]), prior=True)
+        s1, s2 = float(final[order[0]]), float(final[order[1]])
+        m = sc.match
+        f = Features(coverage=index.coverage(m, matched), known=index.known(m),
+                     margin=(s1 - s2) / s1 if s1 > 0 else 0.0,
+                     strength=sc.top / m.query_mass if m.query_mass > 0 else 0.0,
+                     cue=float(sc.cues[order[0]] > 0), semantic=float(sc.semantic[order[0]]))
+        # Nothing of the question in the entry's title or paraphrases and no topic cue: a match on
+        # answer text alone is too weak to answer from, whatever the margin says.
+        grounded = m.query_mass > 0 and sc.top > 0 and (f.coverage > 0 or f.cue > 0)
+        conf = self._calibrated(f, sc.with_semantic) if grounded else 0.0
+        return Ranking(lang, tuple(self._topic_ids[i] for i in order), best_entry, f, conf,
+                       final, entry_scores)
+
+    def _scores(self, question: str, lang: str) -> Scores:
+        """BM25 topic and entry scores, topic cues and (once loaded) the semantic signal."""
+        m = self._index[lang].match(tokenize(question, lang))
         topic_best = np.zeros(len(self._topic_ids))
         np.maximum.at(topic_best, self._topic_of, m.scores)
         topic_best += self.config.weights.topic * m.topic_scores
@@ -98,19 +191,41 @@ class KnowledgeBase:
             topic_best /= top
         cues = np.asarray(self._cues.bonus(question, lang), dtype=np.float64)
         final = topic_best + self.config.weights.cue * cues
-        order = np.argsort(-final, kind="stable")
-        matched = self._best_entry(m.scores, int(order[0]), prior=False)
-        best_entry = self._best_entry(m.scores, int(order[0]), prior=True)
-        s1, s2 = float(final[order[0]]), float(final[order[1]])
-        f = Features(coverage=index.coverage(m, matched), known=index.known(m),
-                     margin=(s1 - s2) / s1 if s1 > 0 else 0.0,
-                     strength=top / m.query_mass if m.query_mass > 0 else 0.0,
-                     cue=float(cues[order[0]] > 0))
-        # Nothing of the question in the entry's title or paraphrases and no topic cue: a match on
-        # answer text alone is too weak to answer from, whatever the margin says.
-        grounded = m.query_mass > 0 and top > 0 and (f.coverage > 0 or f.cue > 0)
-        conf = self._calibrated(f) if grounded else 0.0
-        return Ranking(lang, tuple(self._topic_ids[i] for i in order), best_entry, f, conf)
+        entry_scores = m.scores
+        sem_topics = np.zeros(len(self._topic_ids))
+        sem = self._semantic
+        if sem is not None:
+            st = self.config.semantic
+            sem_entries = sem.entry_scores(question, lang)
+            sem_topics = sem.topic_scores(sem_entries)
+            final = final + st.topic_weight * relative(sem_topics)
+            top_entry = float(m.scores.max())
+            entry_scores = (m.scores / top_entry if top_entry > 0 else m.scores) \
+                + st.entry_weight * relative(sem_entries)
+        return Scores(m, top, cues, final, entry_scores, sem_topics, sem is not None)
+
+    def also(self, question: str, lang: str, r: Ranking) -> tuple[str, int] | None:
+        """A second worry in a long question: (topic, entry index), or None.
+
+        Each stretch of the question (mixed.segments) is ranked alone; a stretch whose best topic is
+        not the answered one names a candidate, and the candidate that the whole question also
+        scores highest wins, if it reaches `also_floor` of the answered topic's score.
+        """
+        parts = segments(question, lang)
+        if len(parts) < 2 or r.scores is None or r.entry_scores is None:
+            return None
+        main = self._topic_ids.index(r.topics[0])
+        best: tuple[float, int] | None = None
+        for part in parts:
+            sc = self._scores(part, lang)
+            if float(sc.final.max()) <= 0:
+                continue
+            t = int(np.argmax(sc.final))
+            if t != main and self._topic_ids[t] != SERVICE_TOPIC and (best is None or r.scores[t] > best[0]):
+                best = (float(r.scores[t]), t)
+        if best is None or best[0] < self.config.also_floor * float(r.scores[main]):
+            return None
+        return self._topic_ids[best[1]], self._best_entry(r.entry_scores, best[1], prior=True)
 
     def _best_entry(self, scores: FloatArray, topic: int, prior: bool) -> int:
         """The best entry of a topic; an entry for everyone beats one for a special group on a near tie.
@@ -122,8 +237,10 @@ class KnowledgeBase:
         best = int(np.argmax(ranked))
         return best if np.isfinite(ranked[best]) else int(np.argmax(scores))
 
-    def _calibrated(self, f: Features) -> float:
+    def _calibrated(self, f: Features, semantic: bool) -> float:
         c = self.config.calibration
+        if not semantic and self.config.lexical_calibration is not None:
+            c = self.config.lexical_calibration
         z = c.bias + sum(w * x for w, x in zip(c.weights(), f.vector(), strict=True))
         return _sigmoid(z)
 
@@ -166,7 +283,12 @@ class KnowledgeBase:
             return self._services(text, qlang, now, max(r.confidence, self.config.answer_threshold))
         if not sure:
             return self._fallback(qlang, r.topics[0], r.confidence, r.topics)
-        return self._entry_result(self.entries[r.best_entry], qlang, r.confidence, r.topics)
+        res = self._entry_result(self.entries[r.best_entry], qlang, r.confidence, r.topics)
+        second = self.also(text, qlang, r)
+        if second is None:
+            return res
+        e = self.entries[second[1]]
+        return replace(res, also=(e.topic, e.id, e.version(qlang).title))
 
     def answer(self, question: str, lang: str, now: datetime) -> SearchResult:
         """The bot's port (bot/conversation/ports.py KnowledgePort.answer)."""

@@ -102,5 +102,5 @@ def fit_calibration(kb: KnowledgeBase, rows: Iterable[dict[str, object]], steps:
     for _ in range(steps):  # plain gradient descent with a little L2: six weights, a few hundred rows
         p = 1 / (1 + np.exp(-(x @ w)))
         w -= 0.5 * (x.T @ (p - y) / len(y) + 1e-3 * np.r_[0.0, w[1:]])
-    names = ("bias", "coverage", "known", "margin", "strength", "cue")
+    names = ("bias", "coverage", "known", "margin", "strength", "cue", "semantic")
     return Calibration(**{n: round(float(v), 3) for n, v in zip(names, w, strict=True)})

@@ -102,10 +102,20 @@ class Calibration(BaseModel):
     margin: float
     strength: float
     cue: float = 0.0
+    semantic: float = 0.0
 
     def weights(self) -> tuple[float, ...]:
         """In the order of engine.Features.vector()."""
-        return (self.coverage, self.known, self.margin, self.strength, self.cue)
+        return (self.coverage, self.known, self.margin, self.strength, self.cue, self.semantic)
+
+
+class SemanticSettings(BaseModel):
+    """The static-MiniLM signal beside BM25 (knowledge_base/semantic.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = True
+    topic_weight: float = 0.5
+    entry_weight: float = 0.5
 
 
 class CheckRules(BaseModel):
@@ -132,5 +142,11 @@ class KBConfig(BaseModel):
     b: float = 0.5
     weights: FieldWeights = Field(default_factory=FieldWeights)
     calibration: Calibration
+    lexical_calibration: Calibration | None = None
     alternatives: int = 3
+    # Long questions (knowledge_base/mixed.py): weight of the asked part's own ranking, and how
+    # close (share of the answered topic's score) a second worry must come to be named.
+    ask_weight: float = 0.5
+    also_floor: float = 0.4
+    semantic: SemanticSettings = Field(default_factory=SemanticSettings)
     check: CheckRules = Field(default_factory=CheckRules)

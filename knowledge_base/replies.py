@@ -38,12 +38,22 @@ REFUSAL = {
               "tap “Talk to a counselor”.",
     },
     "diagnosis": {
-        "zh": "我不能给别人下诊断：只有专业人员当面评估才能判断。如果这个人的状况让你担心或让你很累，"
-              "可以和值班咨询师聊聊你自己的感受和怎么应对，或建议对方去医院精神心理科就诊。",
-        "en": "I can't diagnose anyone: only a professional who assesses the person can do that. If their "
-              "behaviour worries or exhausts you, you can talk to the "
-              "counselor on duty about how you feel and "
-              "how to cope, or suggest they see a doctor or psychologist.",
+        "zh": "我不能给任何人下诊断，包括你自己：只有专业人员当面评估才能判断。"
+              "担心自己的话，可以去医院精神心理科或找心理咨询师评估；"
+              "如果是别人的状况让你担心或让你很累，可以和值班咨询师聊聊你自己的感受和怎么应对，"
+              "或建议对方去就诊。",
+        "en": "I can't diagnose anyone, you included: only a professional who assesses the person can "
+              "do that. If you're worried about yourself, a doctor or psychologist can assess you. If "
+              "someone else's behaviour worries or exhausts you, you can talk to the counselor on duty "
+              "about how you feel and how to cope, or suggest they see a doctor or psychologist.",
+    },
+    "legal": {
+        "zh": "法律上的问题（比如离婚手续、抚养权、赔偿、仲裁）我没法给出可靠的答复，"
+              "请咨询律师，或拨打 12348 公共法律服务热线。"
+              "这些事往往也很耗心力：如果你心里难受，可以点“找咨询师”聊一聊。",
+        "en": "I can't give reliable answers on legal questions such as divorce procedure, custody, "
+              "compensation or arbitration: please ask a lawyer or the 12348 public legal service line. "
+              "These matters are often draining too; if they weigh on you, tap “Talk to a counselor”.",
     },
     "out_of_scope": {
         "zh": "抱歉，这个问题不在我能帮忙的范围内：我只回答心理健康、情绪和心理服务方面的问题。"

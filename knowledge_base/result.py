@@ -29,6 +29,7 @@ class SearchResult:
     best_topic: str | None = None
     alternatives: tuple[tuple[str, str], ...] = ()
     refusal_reason: str | None = None
+    also: tuple[str, str, str] | None = None
 
     @property
     def fallback(self) -> bool:
@@ -51,4 +52,6 @@ class SearchResult:
             "best_topic": self.best_topic,
             "alternatives": [{"topic": t, "name": n} for t, n in self.alternatives],
             "refusal_reason": self.refusal_reason,
+            "also": None if self.also is None else
+            {"topic": self.also[0], "entry_id": self.also[1], "title": self.also[2]},
         }

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-RefusalReason = Literal["crisis", "means", "medication", "diagnosis", "out_of_scope"]
+RefusalReason = Literal["crisis", "means", "medication", "diagnosis", "legal", "out_of_scope"]
 
 def _any(words: str) -> str:
     """A regex group of space-separated alternatives (keeps the lists readable and reviewable)."""
@@ -48,11 +48,13 @@ _MEANS_ZH = "|".join([
     "(无痛|不痛苦).{0,4}(死|自杀)", "自杀(的)?方法",
     "怎么(样)?自杀", "(几|多少)层.{0,4}(摔死|跳|会死)",
     "烧炭.{0,4}(怎么|多久|步骤|弄)",
+    "(用刀|刀片|割|划|刺|捅)(哪里|哪儿|哪个部位|什么部位)",
+    "(割|划|刺|捅)(腕|脖子|动脉).{0,6}(最快|多深|会死)",
 ])
 _MEANS_EN = "|".join([
     "lethal dose", "fatal dose", "overdose", "(is|be) (lethal|fatal|deadly)", "致命",
     "how (many|much) .{0,30}(to die|would kill|to kill myself|is fatal)",
-    "painless(ly)? (way )?(to )?(die|suicide|kill)",
+    "painless(ly)? (way )?(to )?(die|suicide|kill)", "(painless|easiest|quickest|quick) way to (go|end it)",
     "(where|how) (can|do|could) i (buy|get|find) .{0,20}(gun|rope|poison|pills to die|cyanide)",
     "(buy|get) .{0,20}poison", "hang (myself|yourself|oneself)",
     "(how|way) to (die|hang|drown|slit)", "suicide methods?",
@@ -67,6 +69,9 @@ _DOSE_EN = "|".join([
     "how (much|many) (mg |milligrams )?(of )?" + _DRUG_EN, "take at once",
     "(increase|decrease|raise|lower|stop|quit|come off|taper) (taking )?(my )?" + _DRUG_EN,
     "(take|mix) .{0,20}" + _DRUG_EN + " (with|and) ",
+    # alcohol with medicine: a pharmacist's question, not ours
+    "(alcohol|drink(ing)?|wine|beer) (on|with|while (on|taking)) .{0,12}"
+    + "(antibiotics?|" + _DRUG_EN[1:-1] + ")",
 ])
 # Out of scope: everyday information and errands. "作业"/"homework" only as a request for help with it,
 # so "homework keeps me up until midnight" still reaches exam_stress.
@@ -83,7 +88,7 @@ _OFF_ZH = _any(" ".join([
     "(推荐|好玩的).{0,4}游戏 手机.{0,6}(设置|语言|壁纸) NBA 足球 篮球 小说 星期几 几号 汇率 限号",
     "(能|可以)吃.{1,4}吗 机器人 减肥 综艺 截图 密码 黄金价格 金价",
     "(手机|电脑|网络|wifi|WiFi).{0,4}(没信号|信号|连不上|上不了网)",
-    "(苹果|华为|小米|三星).{0,6}(哪个好|怎么样) 今晚吃什么 吃什么好 多远 几种语言",
+    "清理内存 手机内存 存储空间 (苹果|华为|小米|三星).{0,6}(哪个好|怎么样) 今晚吃什么 吃什么好 多远 几种语言",
     "(推荐|好看的).{0,4}(电影|电视剧|书|歌|餐厅) 有多长 有多高 多少米 轮胎 去哪里玩 旅游攻略 超市 餐厅",
 ]))
 _OFF_EN = r"\b" + _any(
@@ -100,6 +105,16 @@ _OFF_EN = r"\b" + _any(
     r"play\s(chess|cards|poker|guitar|piano|football|basketball|tennis|mahjong) "
     r"phone'?s?\s(language|settings|wallpaper) recommend\sa\s(good\s)?game password "
     r"(next|public|bank)\sholiday") + r"\b"
+
+# Legal questions (custody, compensation, suing, divorce procedure, labour arbitration): a lawyer or
+# the 12348 legal-aid line answers them; the feelings around them stay ours ("离婚后走不出来").
+_LEGAL_ZH = _any("抚养权 赔偿金 补偿金 劳动仲裁 仲裁 起诉 打官司 律师 法院 判决 离婚协议 离婚手续 "
+                 "(怎么|如何)(办理?|申请)离婚 财产(怎么)?分割 违法辞退 违法解除 经济补偿 立案 诉讼 "
+                 "法律(上|责任)")
+_LEGAL_EN = r"\b" + _any(r"sue suing lawsuit lawyer attorney custody\s(battle|rights|case)? "
+                          r"legal\s(rights|action|advice) (get|file\sfor|apply\sfor)\sa\sdivorce "
+                          r"divorce\s(papers|law|procedure|process) compensation\sclaim severance\spay "
+                          r"small\sclaims court\scase tribunal") + r"\b"
 
 # The asker speaks of ending their own life: no entry is the answer, a person and the 24-hour lines
 # are (triage normally takes these first; the knowledge base must not answer them either).
@@ -127,6 +142,11 @@ REFUSALS: tuple[tuple[RefusalReason, re.Pattern[str]], ...] = (
     ("diagnosis", re.compile(r"\b(?i:diagnose) " + _PERSON_EN + r"|\b(?i:is|does|has) " + _PERSON_EN
                              + " (a |an |have |has |got |)?" + _LABEL_EN + "|" + _PERSON_EN
                              + " (?i:is|seems) (?i:like )?(a |an )?(?i:real |total )?" + _LABEL_EN)),
+    # Asking the bot itself for a diagnosis ("can you diagnose me", 给我个诊断).
+    ("diagnosis", re.compile(r"(?i:(can|could|will) you (please )?diagnose|diagnose me\b|give me a diagnosis)"
+                             "|(给|帮)我(下|做)?(个|一个)?诊断|帮我诊断")),
+    ("legal", re.compile(_LEGAL_ZH)),
+    ("legal", re.compile(_LEGAL_EN, re.I)),
     ("out_of_scope", re.compile(_OFF_ZH)),
     ("out_of_scope", re.compile(_OFF_EN, re.I)),
 )

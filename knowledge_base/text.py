@@ -100,12 +100,20 @@ def tokens_en(text: str) -> list[str]:
     return [stem(w) for w in words if w not in EN_STOP and len(w) > 1]
 
 
+@lru_cache(maxsize=64)
+def zh_words(run: str) -> tuple[str, ...]:
+    """jieba's words of a run of Chinese characters (stop words kept).
+
+    Cached only for the few runs of the current question: BM25 and the semantic gloss both cut it.
+    """
+    return tuple(_jieba().lcut(run))
+
+
 def tokens_zh(text: str) -> list[str]:
     """jieba words (no stop words) plus character bigrams inside each run of Chinese characters."""
     out: list[str] = []
-    tok = _jieba()
     for run in HAN_RUN.findall(text):
-        out.extend(w for w in tok.lcut(run) if w not in ZH_STOP)
+        out.extend(w for w in zh_words(run) if w not in ZH_STOP)
         out.extend("_" + run[i : i + 2] for i in range(len(run) - 1))
     # Latin words inside Chinese text ("app", "PTSD") still carry meaning.
     out.extend(tokens_en(HAN_RUN.sub(" ", text)))

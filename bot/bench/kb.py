@@ -52,11 +52,15 @@ def run(args: argparse.Namespace) -> int:
     t2 = time.perf_counter()
     kb = KnowledgeBase([x.entry for x in loaded], topics, cfg, directory)
     t3 = time.perf_counter()
+    semantic = kb.wait_semantic(timeout=120)  # built in the background; the server answers meanwhile
+    t4 = time.perf_counter()
     print(f"entries {len(kb.entries)}")
     print(f"jieba dictionary load   {1000 * (t1 - t0):8.1f} ms")
     print(f"read + validate files   {1000 * (t2 - t1):8.1f} ms")
     print(f"index build             {1000 * (t3 - t2):8.1f} ms")
-    print(f"total cold start        {1000 * (t3 - t0):8.1f} ms")
+    print(f"total cold start        {1000 * (t3 - t0):8.1f} ms  (answering lexically from here)")
+    print(f"semantic index ready    {1000 * (t4 - t0):8.1f} ms  (in the background; "
+          f"{'in use' if semantic else 'UNAVAILABLE: lexical only'})")
     qs = _questions()
     now = datetime(2026, 11, 30, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     for q, lang in qs:  # warm caches (jieba's per-word cache, numpy) before timing

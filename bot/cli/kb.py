@@ -1,9 +1,10 @@
 """`hotline kb`: search, check, eval and services of the psychology knowledge base.
 
-`kb search --jsonl` contract (the team's scorer, score.py, given as a path): stdin one {"question": ..., "lang": ...} per
-line; stdout exactly one JSON object per input line, in order, with at least "topic" (null on
-fallback and refusal), "entry_id", "score", "fallback", "answer", "kind", "confidence",
-"alternatives". Empty or unreadable lines get a fallback record with an "error" field.
+`kb search --jsonl` contract (the team's scorer, score.py, given as a path): stdin one
+{"question": ..., "lang": ...} per line; stdout exactly one JSON object per input line, in order,
+with at least "topic" (null on fallback and refusal), "entry_id", "score", "fallback", "answer",
+"kind", "confidence", "alternatives", and "also" (a second worry in a long question, or null).
+Empty or unreadable lines get a fallback record with an "error" field.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     e.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     e.add_argument("--fit", action="store_true", help="fit the confidence calibration and print it")
     e.set_defaults(handler=evaluate)
+    b = sub.add_parser("vectors", help="rebuild the static MiniLM word-piece table (needs torch; minutes)")
+    b.add_argument("--threads", type=int, default=2)
+    b.set_defaults(handler=vectors)
     v = sub.add_parser("services", help="what is open now and which lines answer day and night")
     v.add_argument("question", nargs="?", default="open now")
     v.add_argument("--lang", choices=("zh", "en"), default=None)
@@ -56,9 +60,14 @@ def _load(entries: Path | None = None, strict: bool = True) -> Any:
     from knowledge_base import KnowledgeBaseError, load_kb
 
     try:
-        return load_kb(entries, strict=strict)
+        kb = load_kb(entries, strict=strict)
     except KnowledgeBaseError as exc:
         raise ConfigError("knowledge_base", None, str(exc)) from None
+    # A command answers with the full engine: wait for the semantic index (about a second); the
+    # server instead answers lexically while it loads.
+    if not kb.wait_semantic(timeout=60):
+        print("note: semantic index unavailable, retrieval is lexical only", file=sys.stderr)
+    return kb
 
 
 def _one_line(kb: Any, line: str, now: datetime) -> dict[str, Any]:
@@ -145,4 +154,18 @@ def services(args: argparse.Namespace) -> int:
 
     lang = args.lang or detect_lang(args.question, "zh")
     print(services_answer(load_directory(), args.question, lang, _now(args.at)))
+    return 0
+
+
+def vectors(args: argparse.Namespace) -> int:
+    """Run the installed MiniLM over its vocabulary once; SIF weights from the counsel-chat texts."""
+    import csv
+
+    from knowledge_base.semantic import build_table
+
+    source = ROOT / "data" / "counsel-chat" / "20200325_counsel_chat.csv"
+    with source.open(encoding="utf-8", newline="") as f:
+        corpus = [" ".join((r["questionTitle"], r["questionText"], r["answerText"]))
+                  for r in csv.DictReader(f)]
+    print(f"wrote {build_table(corpus, threads=args.threads)}")
     return 0
