@@ -23,6 +23,7 @@ from bot.logging_setup import install_log_privacy
 from bot.security.limits import limits_for
 from bot.security.ratelimit import RateLimiter
 from bot.services.conversations import ConversationService, TurnLimits
+from bot.services.rota import RotaService
 from bot.services.staff import StaffActions
 from bot.services.staff_commands import StaffRouter
 from bot.storage.engine import create_engine, session_factory
@@ -82,10 +83,9 @@ def resolve_keys(settings: Settings) -> tuple[list[str], bytes]:
 def default_ports(settings: Settings, uow: UnitOfWorkFactory) -> tuple[TriagePort, KnowledgePort, Any]:
     """The real engines: trained triage, the reviewed knowledge base, the rota from the database."""
     from bot.adapters.kb_adapter import KnowledgeAdapter
-    from bot.adapters.rota_adapter import RotaAdapter
     from bot.adapters.triage_adapter import TriageAdapter
 
-    return TriageAdapter(), KnowledgeAdapter(), RotaAdapter(uow, settings.config_dir)
+    return TriageAdapter(), KnowledgeAdapter(), RotaService(uow, settings.config_dir)
 
 
 def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | None = None,

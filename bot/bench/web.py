@@ -185,7 +185,7 @@ def _ports() -> dict[str, Any]:
         from tests.fakes.ports import CannedKB, KeywordTriage
 
         ports.update(triage=KeywordTriage(), kb=CannedKB())
-    if not (have("bot.adapters") and have("bot.adapters.rota_adapter")):
+    if not (have("bot.adapters") and have("bot.services.rota")):
         from tests.fakes.ports import StaticRota
 
         ports["rota"] = StaticRota(["c1"])

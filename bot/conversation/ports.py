@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 # The tracker's JSON memory, stored on the conversation (triage.tracker).
 RiskMemory = list[dict[str, Any]]
-__all__ = ["Answer", "DutyLine", "KnowledgePort", "Outbox", "RiskMemory", "RosterPort", "RotaPort", "Sender",
-           "Span", "StepPlan", "TimerPort", "TriagePort"]
+__all__ = ["Answer", "DutyLine", "KnowledgePort", "Outbox", "OverrideMade", "RiskMemory", "RosterPort",
+           "RotaPort", "RotaRefused", "Sender", "Span", "StepPlan", "TimerPort", "TriagePort"]
 
 
 class TriagePort(Protocol):
@@ -106,6 +106,22 @@ class Span:
     who: str  # counselor name for shifts, "missing N" for gaps
 
 
+class RotaRefused(Exception):
+    """The rota refused a change (unknown id, overlapping override, swap already decided).
+    `reason` is the bare cause; the message adds what happened, for a page."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The rota refused this change: {reason.rstrip('.')}.")
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class OverrideMade:
+    id: str
+    counselor_name: str
+    station: str
+
+
 class RosterPort(Protocol):
     """What coordinators ask of the rota from chat commands; `uow` is the turn's transaction."""
 
@@ -117,10 +133,14 @@ class RosterPort(Protocol):
     async def gaps(self, start: datetime, days: int = 7,
                    uow: UnitOfWork | None = None) -> list[Span]: ...
 
-    async def add_override(self, counselor_id: str, start: datetime, end: datetime,
-                           station: str | None, by: str, uow: UnitOfWork) -> str: ...
+    async def add_override(self, uow: UnitOfWork, counselor_id: str, station: str | None,
+                           start: datetime, end: datetime, by: str, now: datetime) -> OverrideMade:
+        """Raises RotaRefused; `station` None: the counselor's own."""
+        ...
 
     async def pending_swaps(self, uow: UnitOfWork | None = None) -> list[tuple[str, str]]: ...
 
-    async def decide_swap(self, swap_id: str, approve: bool, by: str, at: datetime,
-                          uow: UnitOfWork) -> str: ...
+    async def decide_swap(self, uow: UnitOfWork, swap_id: str, approve: bool, by: str,
+                          now: datetime) -> str:
+        """The swap's new state; raises RotaRefused."""
+        ...

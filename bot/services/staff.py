@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.conversation.coordinator import CoordinatorDesk
 from bot.conversation.effects import After, Effects
 from bot.conversation.messages import clean_text
+from bot.conversation.ports import RotaRefused
 from bot.conversation.staff import StaffFlow
 from bot.conversation.states import AcceptResult, ActionResult, FollowUpKind
 from bot.security.roles import require, staff_actor
@@ -161,14 +162,19 @@ class StaffActions:
             return Done(ActionResult.REFUSED,
                         f"Usage: /override COUNSELOR_ID HOURS [STATION] (1–{OVERRIDE_MAX_H} hours from now)")
         end = c.now + timedelta(hours=r.hours)
-        text = await self.desk.roster.add_override(r.to, c.now, end, r.station, c.actor.id, c.uow)
-        return Done(ActionResult.OK, text)
+        try:
+            made = await self.desk.roster.add_override(c.uow, r.to, r.station, c.now, end, c.actor.id, c.now)
+        except RotaRefused as exc:
+            return Done(ActionResult.REFUSED, exc.reason)
+        return Done(ActionResult.OK, f"Override {made.id}: {made.counselor_name} covers {made.station} "
+                                     f"until {end.isoformat(timespec='minutes')}.")
 
     async def _swap_decision(self, c: ActionContext, r: ActionRequest) -> Done:
-        text = await self.desk.roster.decide_swap(r.swap_id, r.approve, c.actor.id, c.now, c.uow)
-        verdict = "approve" if r.approve else "decline"
-        await c.uow.audit.append(c.actor.id, f"swap.{verdict}", f"swap:{r.swap_id}", c.now)
-        return Done(ActionResult.OK, text)
+        try:
+            state = await self.desk.roster.decide_swap(c.uow, r.swap_id, r.approve, c.actor.id, c.now)
+        except RotaRefused as exc:
+            return Done(ActionResult.REFUSED, exc.reason)
+        return Done(ActionResult.OK, f"Swap {r.swap_id}: {state}.")
 
     async def _invite(self, c: ActionContext, r: ActionRequest) -> Done:
         return Done(ActionResult.OK, await self.desk.invite(c.uow, c.actor, r.to, c.now))

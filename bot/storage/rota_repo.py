@@ -33,6 +33,12 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
+async def unavailable(s: AsyncSession) -> set[str]:
+    """Counselors who went off duty in the console, or whose account is inactive."""
+    q = select(CounselorRow.id).where(CounselorRow.available.is_(False) | CounselorRow.active.is_(False))
+    return set(await s.scalars(q))
+
+
 def _windows(texts: list[Any]) -> tuple[Window, ...]:
     out = []
     for t in texts:

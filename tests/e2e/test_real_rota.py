@@ -10,9 +10,9 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from bot.adapters.rota_adapter import RotaAdapter
 from bot.bootstrap import build
 from bot.server import Server
+from bot.services.rota import RotaService
 from bot.storage import rota_repo
 from bot.storage.models import Handoff
 from tests.e2e.conftest import e2e_settings, real_engines
@@ -56,7 +56,7 @@ async def test_crisis_card_goes_to_whoever_the_rota_has_on_duty_then_climbs(
     settings = e2e_settings(db_url, tmp_path, fake_tg).model_copy(update={"config_dir": config_dir})
     triage, kb = real_engines()
     first = build(settings, triage=triage, kb=kb, rota=None)  # real rota adapter from config_dir
-    assert isinstance(first.rota, RotaAdapter)
+    assert isinstance(first.rota, RotaService)
     srv = Server(first)
     await srv.start("127.0.0.1", 0)
     try:

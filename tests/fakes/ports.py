@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.conversation.ports import DutyLine, RiskMemory, Span, StepPlan
+from bot.conversation.ports import DutyLine, OverrideMade, RiskMemory, Span, StepPlan
 from bot.storage.uow import UnitOfWork
 from knowledge_base import SearchResult
 from triage.levels import Assessment, Level, rank
@@ -91,14 +91,14 @@ class StaticRota:
     async def gaps(self, start: datetime, days: int = 7, uow: UnitOfWork | None = None) -> list[Span]:
         return []
 
-    async def add_override(self, counselor_id: str, start: datetime, end: datetime,
-                           station: str | None, by: str, uow: UnitOfWork | None = None) -> str:
+    async def add_override(self, uow: UnitOfWork, counselor_id: str, station: str | None,
+                           start: datetime, end: datetime, by: str, now: datetime) -> OverrideMade:
         self.overrides.append((counselor_id, start, end))
-        return f"override {counselor_id} added"
+        return OverrideMade(f"o{len(self.overrides)}", counselor_id, station or "hd")
 
     async def pending_swaps(self, uow: UnitOfWork | None = None) -> list[tuple[str, str]]:
         return []
 
-    async def decide_swap(self, swap_id: str, approve: bool, by: str, at: datetime,
-                          uow: UnitOfWork | None = None) -> str:
-        return "ok"
+    async def decide_swap(self, uow: UnitOfWork, swap_id: str, approve: bool, by: str,
+                          now: datetime) -> str:
+        return "approved" if approve else "declined"

@@ -1,0 +1,209 @@
+"""The rota service: the one way to the rota for escalation, chat commands, the dashboard and the CLI.
+
+It owns the rota's storage access (bot/storage/rota_repo.py, inside the caller's unit of work for
+changes), the compiled-schedule cache, the coverage-gap calculation (config/demand.yaml) and the
+audit entry of every change. Changes raise `RotaRefused` with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.conversation.ports import DutyLine, OverrideMade, RotaRefused, Span, StepPlan
+from bot.storage import rota_repo
+from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+from scheduling.errors import RotaError
+from scheduling.escalation import step_targets
+from scheduling.gaps import Gap, coverage_gaps
+from scheduling.model import DutyAssignment, Rota, SwapState
+from scheduling.schedule import RollingSchedule, Schedule
+from scheduling.settings import load_demand, load_escalation
+
+# A rota change shows up in escalation within this many seconds; changes made through the
+# dashboard or commands call `invalidate()` and show at once.
+CACHE_S = 5.0
+PENDING_SWAPS = (SwapState.REQUESTED, SwapState.ACCEPTED)
+T = TypeVar("T")
+
+
+class RotaService:
+    def __init__(self, uow: UnitOfWorkFactory, config_dir: Path | str) -> None:
+        self.uow = uow
+        self.escalation = load_escalation(config_dir)
+        self.demand = load_demand(config_dir)
+        self._rolling: RollingSchedule | None = None
+        self._loaded_at = 0.0
+
+    def invalidate(self) -> None:
+        self._loaded_at = 0.0
+
+    async def _schedule(self, at: datetime, uow: UnitOfWork | None = None) -> Schedule:
+        if self._rolling is None or time.monotonic() - self._loaded_at > CACHE_S:
+            async with self._reading(uow) as session:
+                rota = await rota_repo.load_rota(session)
+            if self._rolling is None:
+                self._rolling = RollingSchedule(rota)
+            else:
+                self._rolling.reset(rota)
+            self._loaded_at = time.monotonic()
+        return self._rolling.at(at)
+
+    @asynccontextmanager
+    async def _reading(self, uow: UnitOfWork | None) -> AsyncIterator[AsyncSession]:
+        """Read inside the caller's transaction when there is one: a turn that holds SQLite's write
+        lock must never wait for a second connection (that is how a pool deadlocks)."""
+        if uow is not None:
+            yield uow.session
+            return
+        async with self.uow() as own:
+            yield own.session
+
+    async def _unavailable(self, uow: UnitOfWork | None = None) -> set[str]:
+        """Counselors who went off duty in the console, or whose account is inactive."""
+        async with self._reading(uow) as session:
+            return await rota_repo.unavailable(session)
+
+    # ---- RotaPort ---------------------------------------------------------------------------
+    async def policy_for(self, level: str) -> dict[str, Any]:
+        return self.escalation.policy(level if level in ("imminent", "high", "medium") else "medium")
+
+    async def plan_step(self, policy: dict[str, Any], step: int, at: datetime, lang: str,
+                        uow: UnitOfWork | None = None) -> StepPlan:
+        schedule = await self._schedule(at, uow)
+        away = frozenset(await self._unavailable(uow))
+        # Away people are skipped inside the rota logic, so the next person on duty steps up.
+        t = step_targets(policy, step, schedule, at, lang, away=away)
+        return StepPlan(tuple(c for c in t.counselors if c not in away), t.timeout_s, t.repeat,
+                        fallback=t.fallback, label=t.kind, notify_coordinators=t.coordinators)
+
+    async def on_duty(self, at: datetime, lang: str | None = None,
+                      uow: UnitOfWork | None = None) -> list[str]:
+        schedule = await self._schedule(at, uow)
+        away = await self._unavailable(uow)
+        ids = dict.fromkeys(d.counselor for d in schedule.on_duty(at, None, lang))
+        return [c for c in ids if c not in away]
+
+    async def coordinators(self, uow: UnitOfWork | None = None) -> list[str]:
+        schedule = await self._schedule(datetime.now().astimezone(), uow)
+        return [c.id for c in schedule.rota.counselors.values() if c.is_coordinator and c.active]
+
+    # ---- RosterPort (coordinator commands; `uow` is the caller's open transaction) -----------
+    async def on_duty_detail(self, at: datetime, uow: UnitOfWork | None = None) -> list[DutyLine]:
+        schedule = await self._schedule(at, uow)
+        rota = schedule.rota
+        return [DutyLine(rota.stations[d.station].name if d.station in rota.stations else d.station,
+                         d.counselor, _name(rota, d.counselor), d.layer.value, d.end)
+                for d in schedule.on_duty(at)]
+
+    async def rota(self, uow: UnitOfWork | None = None) -> Rota:
+        """The rota as stored now (not the cache): what a person looking at it expects."""
+        async with self._reading(uow) as session:
+            return await rota_repo.load_rota(session)
+
+    async def shifts(self, start: datetime, end: datetime, station: str | None = None,
+                     uow: UnitOfWork | None = None) -> list[DutyAssignment]:
+        rota = await self.rota(uow)
+        if not rota.stations or (station is not None and station not in rota.stations):
+            return []
+        return list(Schedule(rota, start, end).shifts(station))
+
+    async def coverage_gaps(self, start: datetime, end: datetime, station: str | None = None,
+                            uow: UnitOfWork | None = None) -> list[Gap]:
+        """Coverage gaps, worst first, against config/demand.yaml: the one place they are computed."""
+        rota = await self.rota(uow)
+        if not rota.stations or (station is not None and station not in rota.stations):
+            return []
+        d = self.demand
+        return coverage_gaps(Schedule(rota, start, end), start, end, [station] if station else None,
+                             list(d.languages), d.min_staff, d.profile())
+
+    async def week(self, start: datetime, days: int = 7, uow: UnitOfWork | None = None) -> list[Span]:
+        end = start + timedelta(days=days)
+        rota = await self.rota(uow)
+        if not rota.stations:
+            return []
+        return [Span(max(d.start, start), min(d.end, end), d.station, _name(rota, d.counselor))
+                for d in Schedule(rota, start, end).shifts()]
+
+    async def gaps(self, start: datetime, days: int = 7, uow: UnitOfWork | None = None) -> list[Span]:
+        found = await self.coverage_gaps(start, start + timedelta(days=days), None, uow)
+        return [Span(g.start, g.end, g.station, f"missing {g.missing} ({g.language or 'any'})")
+                for g in found]
+
+    async def pending_swaps(self, uow: UnitOfWork | None = None) -> list[tuple[str, str]]:
+        rota = await self.rota(uow)
+        return [(s.id, f"{_name(rota, s.requester)} ⇄ {_name(rota, s.other)} at {s.station}, "
+                        f"{s.start:%m-%d %H:%M}–{s.end:%m-%d %H:%M} ({s.state.value})")
+                for s in rota.swaps if s.state in PENDING_SWAPS]
+
+    # ---- changes: inside the caller's unit of work (the caller commits), audited here ------------
+    async def add_override(self, uow: UnitOfWork, counselor_id: str, station: str | None,
+                           start: datetime, end: datetime, by: str, now: datetime) -> OverrideMade:
+        """`station` None: the counselor's own station."""
+        rota = await rota_repo.load_rota(uow.session)
+        c = rota.counselors.get(counselor_id)
+        where = station or (c.station if c else None)
+        if c is None or where is None:
+            raise RotaRefused(f"Unknown counselor {counselor_id!r} or no station: /override ID HOURS STATION")
+        oid = await _refusing(rota_repo.add_override(uow.session, counselor_id, where, start, end, by, now))
+        await self._changed(uow, by, "rota.override", f"override:{oid}", now,
+                            {"counselor": counselor_id, "station": where, "start": start.isoformat(),
+                             "end": end.isoformat()})
+        return OverrideMade(oid, c.name, where)
+
+    async def delete_override(self, uow: UnitOfWork, override_id: str, by: str, now: datetime) -> None:
+        await _refusing(rota_repo.delete_override(uow.session, override_id))
+        await self._changed(uow, by, "rota.override_delete", f"override:{override_id}", now, {})
+
+    async def decide_swap(self, uow: UnitOfWork, swap_id: str, approve: bool, by: str,
+                          now: datetime) -> str:
+        """Approve or decline a requested swap; returns its new state."""
+        state = await _refusing(rota_repo.decide_swap(uow.session, swap_id, approve, by, now))
+        await self._changed(uow, by, "rota.swap_approve", f"swap:{swap_id}", now,
+                            {"verdict": "approve" if approve else "decline"})
+        return state
+
+    async def create_swap(self, uow: UnitOfWork, requester: str, other: str, station: str,
+                          start: datetime, end: datetime, by: str, now: datetime) -> str:
+        """A swap a coordinator enters on someone's behalf, approved at once."""
+        sid = await _refusing(rota_repo.swap_on_behalf(uow.session, requester, other, station, start,
+                                                       end, by, now))
+        await self._changed(uow, by, "rota.swap_approve", f"swap:{sid}", now,
+                            {"verdict": "approve", "on_behalf_of": requester, "other": other,
+                             "station": station, "start": start.isoformat(), "end": end.isoformat()})
+        return sid
+
+    async def add_leave(self, uow: UnitOfWork, counselor_id: str, start: datetime, end: datetime,
+                        by: str, now: datetime) -> str:
+        lid = await _refusing(rota_repo.add_leave(uow.session, counselor_id, start, end, by, now))
+        await self._changed(uow, by, "rota.leave", f"leave:{lid}", now,
+                            {"counselor": counselor_id, "start": start.isoformat(), "end": end.isoformat()})
+        return lid
+
+    async def delete_leave(self, uow: UnitOfWork, leave_id: str, by: str, now: datetime) -> None:
+        await _refusing(rota_repo.delete_leave(uow.session, leave_id))
+        await self._changed(uow, by, "rota.leave_delete", f"leave:{leave_id}", now, {})
+
+    async def _changed(self, uow: UnitOfWork, by: str, action: str, obj: str, now: datetime,
+                       detail: dict[str, str]) -> None:
+        await uow.audit.append(by, action, obj, now, detail)
+        self.invalidate()  # escalation sees the change at once (a rollback only costs a reload)
+
+
+def _name(rota: Rota, counselor: str) -> str:
+    c = rota.counselors.get(counselor)
+    return c.name if c is not None else counselor
+
+
+async def _refusing(change: Awaitable[T]) -> T:
+    try:
+        return await change
+    except RotaError as exc:
+        raise RotaRefused(str(exc)) from None
