@@ -15,6 +15,7 @@ import numpy as np
 from knowledge_base import replies
 from knowledge_base.cues import CueMatcher
 from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.governance import footer, servable
 from knowledge_base.index import FloatArray, LangIndex, Match
 from knowledge_base.loading import CONFIG_FILE, load_config, load_topics, read_entries, read_yaml_file
 from knowledge_base.mixed import ask_part, segments
@@ -92,8 +93,11 @@ class KnowledgeBase:
 
     def __init__(self, entries: Sequence[Entry], topics: dict[str, TopicName], config: KBConfig,
                  directory: Directory, background: bool = True):
+        self.demo = config.governance.demo
+        entries = servable(entries, self.demo)
         if not entries:
-            raise KnowledgeBaseError("no entries to index")
+            raise KnowledgeBaseError("no published entries to serve: record clinical reviews with "
+                                     "`hotline kb review`, or set governance.demo in config/kb.yaml")
         self.entries = tuple(entries)
         self.topics = topics
         self.config = config
@@ -310,7 +314,8 @@ class KnowledgeBase:
 
     def _entry_result(self, e: Entry, lang: str, conf: float, topics: Sequence[str]) -> SearchResult:
         v = e.version(lang)
-        text = f"{v.answer.strip()}\n\n{v.seek_help.strip()}"
+        note = footer(e, lang, self.demo)
+        text = f"{v.answer.strip()}\n\n{v.seek_help.strip()}" + (f"\n\n{note}" if note else "")
         return SearchResult("answer", lang, text, conf, topic=e.topic, entry_id=e.id, title=v.title,
                             best_topic=e.topic, alternatives=self._named(topics, lang))
 

@@ -6,7 +6,7 @@ field name is reported instead of silently dropped.
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 Audience = Literal[
     "general", "elderly", "perinatal", "children", "teenagers", "disability", "caregivers", "epidemic"
 ]
-ReviewStatus = Literal["draft", "project_reviewed", "clinically_reviewed"]
+# draft -> project_reviewed (editor checked; clinical review pending) -> clinically_reviewed -> published
+ReviewStatus = Literal["draft", "project_reviewed", "clinically_reviewed", "published"]
 LANGS: tuple[str, ...] = ("zh", "en")
 PACKAGE_DIR = Path(__file__).resolve().parent
 ENTRIES_DIR = PACKAGE_DIR / "entries"
@@ -23,10 +24,14 @@ TOPICS_FILE = PACKAGE_DIR / "topics.yaml"
 
 
 class Review(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Who last reviewed an entry, when, in what role, and when it is next due (governance.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
     status: ReviewStatus
     reviewer_role: str = Field(min_length=3)
-    date: date
+    reviewer: str | None = Field(default=None, min_length=2)
+    date: dt.date
+    next_review: dt.date | None = None
 
 
 class Version(BaseModel):
@@ -132,6 +137,14 @@ class CheckRules(BaseModel):
     copy_ngram: int = 8
 
 
+class Governance(BaseModel):
+    """Which entries are served (knowledge_base/governance.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    demo: bool = False
+    review_interval_days: int = Field(default=365, ge=1)
+
+
 class KBConfig(BaseModel):
     """config/kb.yaml."""
 
@@ -149,4 +162,5 @@ class KBConfig(BaseModel):
     ask_weight: float = 0.5
     also_floor: float = 0.4
     semantic: SemanticSettings = Field(default_factory=SemanticSettings)
+    governance: Governance = Field(default_factory=Governance)
     check: CheckRules = Field(default_factory=CheckRules)

@@ -40,6 +40,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     e.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     e.add_argument("--fit", action="store_true", help="fit the confidence calibration and print it")
     e.set_defaults(handler=evaluate)
+    r = sub.add_parser("review", help="list entries due for clinical review, or record a review")
+    r.add_argument("--all", action="store_true", help="list every entry, not only those due")
+    r.add_argument("--entries", type=Path, default=None)
+    r.add_argument("--record", metavar="ENTRY_ID", default=None, help="record a review of this entry")
+    r.add_argument("--status", choices=("draft", "project_reviewed", "clinically_reviewed", "published"))
+    r.add_argument("--reviewer", default=None, help="the reviewer's name (recorded in the entry)")
+    r.add_argument("--role", default=None, help="the reviewer's role, e.g. 'clinical psychologist'")
+    r.add_argument("--date", default=None, help="review date, YYYY-MM-DD (default: today)")
+    r.set_defaults(handler=review)
     b = sub.add_parser("vectors", help="rebuild the static MiniLM word-piece table (needs torch; minutes)")
     b.add_argument("--threads", type=int, default=2)
     b.set_defaults(handler=vectors)
@@ -168,4 +177,41 @@ def vectors(args: argparse.Namespace) -> int:
         corpus = [" ".join((r["questionTitle"], r["questionText"], r["answerText"]))
                   for r in csv.DictReader(f)]
     print(f"wrote {build_table(corpus, threads=args.threads)}")
+    return 0
+
+
+def review(args: argparse.Namespace) -> int:
+    """List what is due (state, dates, sources), or write one review into its entry file."""
+    from datetime import date
+
+    from config.errors import ConfigError
+    from knowledge_base import KnowledgeBaseError
+    from knowledge_base.governance import record_review, review_list
+    from knowledge_base.loading import load_config, read_entries
+
+    items, problems = read_entries(args.entries)
+    today = date.fromisoformat(args.date) if args.date else _now().date()
+    if args.record:
+        found = [i for i in items if i.entry.id == args.record]
+        if not found or not (args.status and args.reviewer and args.role):
+            why = "unknown entry id" if not found else "--status, --reviewer and --role are required"
+            print(f"kb review --record {args.record}: {why}", file=sys.stderr)
+            return 2
+        try:
+            e = record_review(found[0].path, args.status, args.reviewer, args.role, today,
+                              load_config().governance.review_interval_days)
+        except KnowledgeBaseError as exc:
+            raise ConfigError("knowledge_base", None, str(exc)) from None
+        print(f"{e.id}: {e.review.status} by {e.review.reviewer} ({e.review.reviewer_role}) on "
+              f"{e.review.date}, next review {e.review.next_review}")
+        return 0
+    rows = [d for d in review_list(items, today) if args.all or d.due]
+    for d in rows:
+        nxt = d.next_review.isoformat() if d.next_review else "-"
+        flag = "DUE " if d.due else "    "
+        print(f"{flag}{d.entry_id:28} {d.status:20} reviewed {d.reviewed} next {nxt:10} "
+              f"sources: {' | '.join(d.sources)}")
+    for p in problems:
+        print(f"BROKEN {p}")
+    print(f"{sum(d.due for d in rows)} due of {len(items)} entries", file=sys.stderr)
     return 0
