@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,12 +15,13 @@ from bot.clock import Clock, SystemClock
 from bot.conversation.coordinator import CoordinatorDesk
 from bot.conversation.effects import Effects
 from bot.conversation.handoffs import HandoffManager
-from bot.conversation.ports import KnowledgePort, RosterPort, RotaPort, TriagePort
+from bot.conversation.ports import KnowledgePort, RosterPort, RotaAndRoster, TriagePort
 from bot.conversation.resident import ResidentFlow
 from bot.conversation.staff import StaffFlow
 from bot.crypto import Cipher, demo_keys
 from bot.events import EventHub
 from bot.logging_setup import install_log_privacy
+from bot.privacy.retention import run_retention
 from bot.security.limits import limits_for
 from bot.security.ratelimit import RateLimiter
 from bot.services.conversations import ConversationService, TurnLimits
@@ -31,9 +33,11 @@ from bot.storage.uow import UnitOfWorkFactory
 from bot.timers import Timers
 from config.emergency import load_emergency
 from config.errors import ConfigError
+from config.retention import load_retention
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
+Job = Callable[[], Awaitable[object]]
 
 
 @dataclass
@@ -46,8 +50,12 @@ class Container:
     service: ConversationService
     timers: Timers
     events: EventHub
-    rota: Any
+    rota: RotaAndRoster  # bot.services.rota.RotaService unless a test passed a fake
+    actions: StaffActions
     senders: dict[str, Sender] = field(default_factory=dict)
+    # Repeating jobs started with the timers: name -> (job, every so many seconds).
+    jobs: dict[str, tuple[Job, float]] = field(default_factory=dict)
+    # Untyped, kept while bot/server.py (readiness) and bot/web/admin/rota_source.py still use it.
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def start(self) -> None:
@@ -57,8 +65,8 @@ class Container:
         for timer in await self.service.pending_timers():
             self.timers.schedule(timer)
         self.timers.add_repeating(self.service.retry_deferred, 5.0, "retry-deferred")
-        for name, (func, seconds) in self.extras.get("jobs", {}).items():
-            self.timers.add_repeating(func, seconds, name)
+        for name, (job, seconds) in self.jobs.items():
+            self.timers.add_repeating(job, seconds, name)
 
     async def stop(self) -> None:
         self.timers.stop()
@@ -80,8 +88,10 @@ def resolve_keys(settings: Settings) -> tuple[list[str], bytes]:
     return [settings.secret_key or fernet_key], (settings.pseudonym_key or pseudo_key).encode()
 
 
-def default_ports(settings: Settings, uow: UnitOfWorkFactory) -> tuple[TriagePort, KnowledgePort, Any]:
+def default_ports(settings: Settings, uow: UnitOfWorkFactory
+                  ) -> tuple[TriagePort, KnowledgePort, RotaService]:
     """The real engines: trained triage, the reviewed knowledge base, the rota from the database."""
+    # Imported here: a build with fakes (every unit test) must not load the engines' packages.
     from bot.adapters.kb_adapter import KnowledgeAdapter
     from bot.adapters.triage_adapter import TriageAdapter
 
@@ -89,7 +99,7 @@ def default_ports(settings: Settings, uow: UnitOfWorkFactory) -> tuple[TriagePor
 
 
 def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | None = None,
-          kb: KnowledgePort | None = None, rota: RotaPort | None = None,
+          kb: KnowledgePort | None = None, rota: RotaAndRoster | None = None,
           roster: RosterPort | None = None, rate_limit: bool = True) -> Container:
     """Every object, wired once. Ports left out are the real engines; `rate_limit=False` turns
     the flood limiter off (the flood bench compares both)."""
@@ -103,14 +113,14 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
     if triage is None or kb is None or rota is None:
         real_triage, real_kb, real_rota = default_ports(settings, uow)
         triage, kb, rota = triage or real_triage, kb or real_kb, rota or real_rota
-    roster = roster or rota  # type: ignore[assignment]
+    roster = roster or rota
     emergency_cfg = load_emergency(settings.config_dir)
     emergency = {lang: emergency_cfg.render(lang) for lang in ("zh", "en")}
     senders: dict[str, Sender] = {}
     events = EventHub()
     dispatcher = OutboxDispatcher(uow, senders, clock, settings.outbox_max_attempts)
     handoffs = HandoffManager(rota, emergency, settings.care_interval_s)
-    desk = CoordinatorDesk(roster)  # type: ignore[arg-type]
+    desk = CoordinatorDesk(roster)
 
     async def fire(kind: str, ident: int, version: int, step: int) -> None:
         # The timers call the service and the service schedules timers: the name is looked up
@@ -127,16 +137,14 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
         TurnLimits(limits_for(settings.max_message_chars), settings.db_turn_timeout_s, limiter))
     if hasattr(rota, "invalidate"):
         events.on("rota.changed", rota.invalidate)  # dashboard edits show in escalation at once
-    container = Container(settings, engine, uow, clock, dispatcher, service, timers, events, rota, senders)
-    container.extras["jobs"] = {"retention": (retention_job(container), 24 * 3600.0)}
+    container = Container(settings, engine, uow, clock, dispatcher, service, timers, events, rota,
+                          actions, senders)
+    container.jobs["retention"] = (retention_job(container), 24 * 3600.0)
     return container
 
 
-def retention_job(container: Container) -> Any:
+def retention_job(container: Container) -> Job:
     """The daily retention run (config/retention.yaml), on the same scheduler as the timers."""
-    from bot.privacy.retention import run_retention
-    from config.retention import load_retention
-
     config = load_retention(container.settings.config_dir)
 
     async def job() -> None:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.conversation.handoffs import Timer
+from bot.conversation.effects import Timer
 
 log = logging.getLogger(__name__)
 Fire = Callable[[str, int, int, int], Awaitable[None]]
@@ -41,7 +41,7 @@ class Timers:
     def pending(self) -> list[str]:
         return [job.id for job in self.scheduler.get_jobs()]
 
-    def add_repeating(self, func: Callable[[], Awaitable[None]], seconds: float, job_id: str,
+    def add_repeating(self, func: Callable[[], Awaitable[object]], seconds: float, job_id: str,
                       first: datetime | None = None) -> None:
         # APScheduler 3 treats next_run_time=None as "paused": pass it only when given.
         # (Regression: retry_deferred and the retention job never ran.)

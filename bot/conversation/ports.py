@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 # The tracker's JSON memory, stored on the conversation (triage.tracker).
 RiskMemory = list[dict[str, Any]]
 __all__ = ["Answer", "DutyLine", "KnowledgePort", "Outbox", "OverrideMade", "RiskMemory", "RosterPort",
-           "RotaPort", "RotaRefused", "Sender", "Span", "StepPlan", "TimerPort", "TriagePort"]
+           "RotaAndRoster", "RotaPort", "RotaRefused", "Sender", "Span", "StepPlan", "TimerPort",
+           "TriagePort"]
 
 
 class TriagePort(Protocol):
@@ -144,3 +145,7 @@ class RosterPort(Protocol):
                           now: datetime) -> str:
         """The swap's new state; raises RotaRefused."""
         ...
+
+
+class RotaAndRoster(RotaPort, RosterPort, Protocol):
+    """Both sides of the rota (bot.services.rota.RotaService, or one test fake)."""

@@ -202,7 +202,7 @@ class AuditRepo:
     async def append(
         self, actor: str, action: str, obj: str, now: datetime, detail: dict[str, Any] | None = None
     ) -> AuditEntry:
-        if self.s.bind.dialect.name == "postgresql":
+        if self.s.get_bind().dialect.name == "postgresql":
             # Serialise appenders so two transactions never chain onto the same previous row.
             await self.s.execute(text("SELECT pg_advisory_xact_lock(424242)"))
         last = await self.s.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
