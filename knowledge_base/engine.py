@@ -308,6 +308,14 @@ class KnowledgeBase:
             return self._fallback(lang, None, 0.0, self._topic_ids)
         return self._entry_result(first, lang, 1.0, (topic,))
 
+    def entry_answer(self, entry_id: str, lang: str) -> SearchResult:
+        """One entry's answer by id (a pressed "also" button); fallback for an id not served."""
+        lang = lang if lang in LANGS else "zh"
+        e = self._by_id.get(entry_id)
+        if e is None:
+            return self._fallback(lang, None, 0.0, self._topic_ids)
+        return self._entry_result(e, lang, 1.0, (e.topic,))
+
     def entry(self, entry_id: str) -> Entry | None:
         """An entry by id, or None."""
         return self._by_id.get(entry_id)

@@ -19,7 +19,9 @@ EVAL = ROOT / "knowledge_base" / "eval"
 
 @pytest.fixture(scope="module")
 def real_kb() -> KnowledgeBase:
-    return load_kb()
+    kb = load_kb()
+    assert kb.wait_semantic(timeout=120), "the shipped static MiniLM table should load"
+    return kb
 
 
 def test_every_entry_file_passes_kb_check() -> None:
