@@ -8,7 +8,6 @@ Middlewares, outermost first: friendly errors (no stack traces), encrypted-cooki
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 from pathlib import Path
 
@@ -16,10 +15,14 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
-from bot.bootstrap import Container
+from bot.bootstrap import Container, resolve_keys
+from bot.web import chat, console, login, templating
+from bot.web.admin import routes as admin_routes
+from bot.web.auth import csrf_middleware, session_key, setup_sessions
+from bot.web.keys import CONTAINER
+from bot.web.security import error_middleware, install_security_headers
 
 log = logging.getLogger(__name__)
-CONTAINER = web.AppKey("container", Container)
 # container.extras[READINESS]: callables returning {part: loading|ready|failed} (bot/server.py).
 READINESS = "readiness"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -64,24 +67,18 @@ async def home(request: web.Request) -> web.Response:
 
 
 def _session_key(container: Container) -> bytes:
-    from bot.bootstrap import resolve_keys
-    from bot.web.auth import session_key
-
     keys, _ = resolve_keys(container.settings)
     return session_key(keys[0] if keys else None, getattr(container.settings, "session_key", None))
 
 
 def create_app(container: Container) -> web.Application:
-    from bot.web import chat, console, login
-    from bot.web.auth import csrf_middleware, setup_sessions
-    from bot.web.security import error_middleware, install_security_headers
-
     app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware])
     app[CONTAINER] = container
     # Secure cookies need TLS in front (settings.cookie_secure, once settings has it).
     setup_sessions(app, _session_key(container), bool(getattr(container.settings, "cookie_secure", False)))
     app.middlewares.append(csrf_middleware)
     install_security_headers(app)
+    templating.setup(app)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/", home)
@@ -89,8 +86,5 @@ def create_app(container: Container) -> web.Application:
     login.register(app)
     chat.register(app)
     console.register(app)
-    if importlib.util.find_spec("bot.web.admin") is not None:
-        admin = importlib.import_module("bot.web.admin")
-        if hasattr(admin, "register"):
-            admin.register(app)
+    admin_routes.register(app)
     return app

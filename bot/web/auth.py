@@ -32,6 +32,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from bot.security.roles import Actor, Forbidden, Role, allowed, staff_actor
+from bot.web.keys import CONTAINER
 from bot.web.sessions import CookieSessions, Session, get_session, new_session
 from bot.web.sessions import setup as setup_session_middleware
 
@@ -124,8 +125,6 @@ async def current_staff(request: web.Request) -> StaffSession | None:
     staff_id = session.get(STAFF_KEY)
     result: StaffSession | None = None
     if isinstance(staff_id, str):
-        from bot.web.app import CONTAINER
-
         async with request.app[CONTAINER].uow() as uow:
             c = await uow.counselors.get(staff_id)
         # A deactivated or deleted account is logged out at once (the session is left untouched

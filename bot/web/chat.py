@@ -26,18 +26,16 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from bot.conversation.messages import Inbound
-from bot.conversation.service import clean_text
+from bot.conversation.messages import Inbound, clean_text
+from bot.conversation.turn import TurnOutcome, TurnResult
 from bot.security.pacing import EdgePacer
-from bot.web.app import CONTAINER
 from bot.web.auth import check_csrf, csrf_token
 from bot.web.chat_page import chat_page, leave_page
+from bot.web.keys import CONTAINER, PACER, WEB_CHANNEL
 from bot.web.sessions import get_session
 from bot.web.web_channel import WebChannel, message_frame
 
 log = logging.getLogger(__name__)
-WEB_CHANNEL = web.AppKey("web_channel", WebChannel)
-PACER = web.AppKey("pacer", EdgePacer)
 MAX_QUEUED = 1000  # frames one socket may have waiting for their turn; past it "busy"
 RESIDENT_KEY = "resident"
 CID_MAX = 64
@@ -140,13 +138,20 @@ class ChatSocket:
         if inbound is None:
             await self.ws.send_json({"type": "error", "code": "bad_request", "cid": cid})
             return
-        await self.container.service.handle(inbound)  # never raises: a failed turn is deferred
+        result = await self.container.service.handle(inbound)  # never raises: a failed turn is deferred
+        seq = await self._ack_seq(inbound, result) if kind == "msg" else None
+        await self.ws.send_json({"type": "ack", "cid": cid, "seq": seq})
+
+    async def _ack_seq(self, inbound: Inbound, result: TurnResult) -> int | None:
+        """The transcript number of the resident's message; None while it is not stored (deferred)."""
+        if result.outcome is not TurnOutcome.REPLAYED:
+            return result.inbound_seq
+        # A replay stores nothing: its number is the first turn's, found by the stored text.
         try:
-            seq = await self._resident_seq(inbound.text) if kind == "msg" else None
+            return await self._resident_seq(inbound.text)
         except Exception as exc:  # database unavailable: the client asks again with the same id
             log.warning("no sequence number for an ack (%s)", exc.__class__.__name__)
-            seq = None
-        await self.ws.send_json({"type": "ack", "cid": cid, "seq": seq})
+            return None
 
     def _inbound(self, kind: Any, cid: str, data: dict[str, Any]) -> Inbound | None:
         base: dict[str, Any] = {"channel": "web", "chat_key": self.chat_key, "user_key": self.token,
@@ -168,7 +173,7 @@ class ChatSocket:
         return None
 
     async def _resident_seq(self, raw: str) -> int | None:
-        """The transcript id of the message just handled (matched by its stored text)."""
+        """The transcript id of the resident's latest message with this text."""
         text = clean_text(raw)[: self.container.settings.max_message_chars]
         async with self.container.uow() as uow:
             conv = await uow.conversations.open_for("web", self.chat_key)

@@ -2,8 +2,9 @@
 which only says "something changed" (woken by the event hub; ids, never text) so the page
 re-reads the queue and the open chat.
 
-Every action goes through `ConversationService.staff_action`, where roles are checked. A
-counselor reads only conversations they hold or held (checked here, on the server, and audited).
+Every action goes through the staff-action table (bot/services/staff.py), where roles are
+checked, as Telegram's are. A counselor reads only conversations they hold or held (checked here,
+on the server, and audited).
 """
 
 from __future__ import annotations
@@ -11,25 +12,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from datetime import datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
 from sqlalchemy import select
 
+from bot.conversation.states import CLOSE_OUTCOMES, OPEN_HANDOFF_STATES, ActionResult, FollowUpKind
 from bot.security.roles import Forbidden
+from bot.services.staff import ActionRequest, StaffAction
 from bot.storage.models import Handoff
-from bot.web.app import CONTAINER
+from bot.storage.uow import UnitOfWork
 from bot.web.auth import STAFF, StaffSession, require_role, require_staff
 from bot.web.chat import same_origin
 from bot.web.console_page import FOLLOW_UP_LABELS, OUTCOME_LABELS, QUICK_REPLIES
+from bot.web.keys import CONTAINER, READ_AUDIT
 from bot.web.layout import staff_page
+from triage.levels import rank
 
-LEVEL_RANK = {"imminent": 4, "high": 3, "medium": 2, "low": 1, "none": 0}
-QUEUE_STATES = ("requested", "offered", "fallback")
-OUTCOMES = ("resolved", "referred", "emergency", "no_response")
-FOLLOW_UPS = ("", "24h", "1w", "1m")
+OUTCOMES = tuple(CLOSE_OUTCOMES)  # a tuple: a JSON list or object compares unequal, never raises
+FOLLOW_UPS = ("", *FollowUpKind)  # "" is no follow-up
+# Answered 200: done, or moot because somebody else got there first; anything else is a 409.
+SETTLED = (ActionResult.OK, ActionResult.TAKEN, ActionResult.GONE)
 READ_AUDIT_EVERY_S = 600.0  # one "conversation.read" entry per counselor and chat per 10 minutes
-READ_AUDIT = web.AppKey("read_audit", dict)
 
 
 @require_staff("handoff.queue")
@@ -39,7 +44,7 @@ async def console_page(request: web.Request) -> web.Response:
                             outcomes=OUTCOME_LABELS, follow_ups=FOLLOW_UP_LABELS)
 
 
-def _wait_s(h: Handoff, now: Any) -> int:
+def _wait_s(h: Handoff, now: datetime) -> int:
     return int((now - h.created_at).total_seconds())
 
 
@@ -51,11 +56,11 @@ async def queue(request: web.Request) -> web.Response:
     now = container.clock.now()
     async with container.uow() as uow:
         me = await uow.counselors.get(staff.counselor_id)
-        open_ = await uow.handoffs.by_state(*QUEUE_STATES)
+        open_ = await uow.handoffs.by_state(*OPEN_HANDOFF_STATES)
         mine = list(await uow.session.scalars(
             select(Handoff).where(Handoff.counselor_id == staff.counselor_id, Handoff.state == "active")
             .order_by(Handoff.accepted_at)))
-    open_.sort(key=lambda h: (-LEVEL_RANK.get(h.level, 0), h.created_at))
+    open_.sort(key=lambda h: (-rank(h.level), h.created_at))
     return web.json_response({
         "available": bool(me and me.available),
         "queue": [{"id": h.id, "level": h.level, "reasons": list(h.reasons or []), "state": h.state,
@@ -65,14 +70,14 @@ async def queue(request: web.Request) -> web.Response:
     })
 
 
-async def _held(uow: Any, conversation_id: int, counselor_id: str) -> bool:
+async def _held(uow: UnitOfWork, conversation_id: int, counselor_id: str) -> bool:
     found = await uow.session.scalar(select(Handoff.id).where(
         Handoff.conversation_id == conversation_id, Handoff.counselor_id == counselor_id).limit(1))
     return found is not None
 
 
 def _should_audit(request: web.Request, counselor_id: str, conv_id: int) -> bool:
-    seen: dict[tuple[str, int], float] = request.app[READ_AUDIT]
+    seen = request.app[READ_AUDIT]
     last = seen.get((counselor_id, conv_id))
     if last is not None and time.monotonic() - last < READ_AUDIT_EVERY_S:
         return False
@@ -129,24 +134,25 @@ async def _json_body(request: web.Request) -> dict[str, Any]:
     return data
 
 
-async def _act(request: web.Request, action: str, **kw: Any) -> web.Response:
+async def _act(request: web.Request, action: ActionRequest) -> web.Response:
     staff: StaffSession = request[STAFF]
+    actions = request.app[CONTAINER].service.staff.actions
     try:
-        result = await request.app[CONTAINER].service.staff_action(staff.counselor_id, action, **kw)
+        result = (await actions.perform(staff.counselor_id, action)).result
     except Forbidden:
         return web.json_response({"result": "forbidden"}, status=403)
-    return web.json_response({"result": result}, status=200 if result in ("ok", "taken", "gone") else 409)
+    return web.json_response({"result": result}, status=200 if result in SETTLED else 409)
 
 
 @require_staff("duty.toggle")
 async def duty(request: web.Request) -> web.Response:
     data = await _json_body(request)
-    return await _act(request, "duty", available=bool(data.get("available")))
+    return await _act(request, ActionRequest(StaffAction.DUTY, available=bool(data.get("available"))))
 
 
 @require_staff("handoff.accept")
 async def accept(request: web.Request) -> web.Response:
-    return await _act(request, "accept", handoff_id=_handoff_id(request))
+    return await _act(request, ActionRequest(StaffAction.ACCEPT, _handoff_id(request)))
 
 
 @require_staff("handoff.relay")
@@ -158,7 +164,7 @@ async def relay(request: web.Request) -> web.Response:
         return web.json_response({"result": "empty"}, status=400)
     if len(text) > limit:
         return web.json_response({"result": "too_long", "limit": limit}, status=413)
-    return await _act(request, "relay", handoff_id=_handoff_id(request), text=text)
+    return await _act(request, ActionRequest(StaffAction.RELAY, _handoff_id(request), text=text))
 
 
 @require_staff("handoff.close")
@@ -167,8 +173,8 @@ async def close(request: web.Request) -> web.Response:
     outcome, followup = data.get("outcome"), data.get("followup") or ""
     if outcome not in OUTCOMES or followup not in FOLLOW_UPS:
         return web.json_response({"result": "bad_outcome"}, status=400)
-    return await _act(request, "close", handoff_id=_handoff_id(request), outcome=outcome,
-                      followup=followup)
+    return await _act(request, ActionRequest(StaffAction.CLOSE, _handoff_id(request), outcome=outcome,
+                                             followup=followup))
 
 
 async def console_ws(request: web.Request) -> web.StreamResponse:

@@ -7,6 +7,8 @@ nearby, emergency numbers. The counselor can edit a quick reply before sending i
 
 from __future__ import annotations
 
+from bot.conversation.states import CLOSE_OUTCOMES, FollowUpKind
+
 QUICK_REPLIES = {
     "zh": ("我在这里，愿意听你说。", "你现在安全吗？", "你身边有可以陪着你的人吗？",
            "如果你现在有危险，请立即拨打 110 或 120。", "谢谢你愿意告诉我这些。"),
@@ -14,6 +16,8 @@ QUICK_REPLIES = {
            "Is there someone near you who can stay with you?",
            "If you are in danger right now, please call 110 or 120.", "Thank you for telling me this."),
 }
-OUTCOME_LABELS = (("resolved", "Resolved"), ("referred", "Referred"),
-                  ("emergency", "Emergency services contacted"), ("no_response", "No response"))
-FOLLOW_UP_LABELS = (("", "No follow-up"), ("24h", "In 24 hours"), ("1w", "In 1 week"), ("1m", "In 1 month"))
+# What a counselor may pick when closing: the outcomes and labels of bot.conversation.states.
+OUTCOME_LABELS: tuple[tuple[str, str], ...] = tuple(CLOSE_OUTCOMES.items())
+FOLLOW_UP_LABELS: tuple[tuple[str, str], ...] = (
+    ("", "No follow-up"), (FollowUpKind.DAY, "In 24 hours"), (FollowUpKind.WEEK, "In 1 week"),
+    (FollowUpKind.MONTH, "In 1 month"))

@@ -7,13 +7,11 @@ external scripts and styles (CSP).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from markupsafe import Markup
 
 from bot.web.auth import StaffSession, csrf_token, current_staff
 from bot.web.templating import respond
@@ -62,14 +60,3 @@ async def staff_page(request: web.Request, template: str, title: str, *, scripts
     frame = frame_for(await current_staff(request), title, await csrf_token(request), request.path,
                       scripts, styles)
     return respond(request, template, {"frame": frame, **context}, status)
-
-
-# ---- until the last dashboard modules move to templates --------------------------------------
-esc = html.escape
-
-
-async def page(request: web.Request, title: str, body: str, scripts: Sequence[str] = (),
-               styles: Sequence[str] = (), status: int = 200) -> web.Response:
-    """`body` is trusted markup built by a module not yet on templates."""
-    return await staff_page(request, "markup.html", title, scripts=scripts, styles=styles,
-                            status=status, body=Markup(body))  # noqa: S704 (escaped by its builder)

@@ -7,12 +7,19 @@ from urllib.parse import urlparse
 
 from aiohttp import web
 
-from bot.web.auth import hash_password, needs_rehash, start_staff_session, verify_password_async
+from bot.security.roles import allowed, staff_actor
+from bot.web.auth import (
+    current_staff,
+    hash_password,
+    needs_rehash,
+    start_staff_session,
+    verify_password_async,
+)
+from bot.web.keys import CONTAINER, LOGIN_LIMITER
 from bot.web.layout import staff_page
-from bot.web.security import LoginLimiter
 from bot.web.sessions import get_session
+from bot.web.throttle import LoginLimiter
 
-LIMITER = web.AppKey("login_limiter", LoginLimiter)
 MAX_FIELD = 256  # longer logins or passwords are refused before hashing (argon2 cost stays bounded)
 
 
@@ -29,8 +36,6 @@ def safe_next(target: str | None) -> str:
 
 def home_for(roles: list[str]) -> str:
     """Counselors land on the console; coordinators and admins without chats on the dashboard."""
-    from bot.security.roles import allowed, staff_actor
-
     return "/console" if allowed(staff_actor("x", roles), "handoff.queue") else "/admin"
 
 
@@ -45,10 +50,8 @@ async def login_get(request: web.Request) -> web.Response:
 
 
 async def login_post(request: web.Request) -> web.Response:
-    from bot.web.app import CONTAINER
-
     container = request.app[CONTAINER]
-    limiter = request.app[LIMITER]
+    limiter = request.app[LOGIN_LIMITER]
     form = await request.post()
     login, password = str(form.get("login", ""))[:MAX_FIELD], str(form.get("password", ""))
     next_url = safe_next(str(form.get("next", "")))
@@ -78,9 +81,6 @@ async def login_post(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
-    from bot.web.app import CONTAINER
-    from bot.web.auth import current_staff
-
     staff = await current_staff(request)
     if staff is not None:
         container = request.app[CONTAINER]
@@ -94,7 +94,7 @@ async def logout(request: web.Request) -> web.Response:
 
 
 def register(app: web.Application) -> None:
-    app[LIMITER] = LoginLimiter()
+    app[LOGIN_LIMITER] = LoginLimiter()
     app.router.add_get("/login", login_get)
     app.router.add_post("/login", login_post)
     app.router.add_post("/logout", logout)

@@ -1,5 +1,5 @@
-"""Cross-cutting web protections: security headers with a strict CSP, friendly errors without
-stack traces, and the login rate limiter.
+"""Cross-cutting web protections: security headers with a strict CSP and friendly errors without
+stack traces (the login rate limiter is in bot/web/throttle.py).
 
 Request bodies are bounded by the app's `client_max_size`; WebSocket frames by `max_msg_size`
 where each socket is opened.
@@ -8,8 +8,6 @@ where each socket is opened.
 from __future__ import annotations
 
 import logging
-import time
-from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -32,11 +30,6 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-# Login attempts: 5 failures per login and 20 per address in 5 minutes (OWASP authentication
-# guidance: throttle per account and per source; an office behind one NAT gets more room).
-LOGIN_WINDOW_S = 300.0
-LOGIN_FAILS_PER_LOGIN = 5
-LOGIN_FAILS_PER_IP = 20
 
 
 async def _headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -83,35 +76,3 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_page(500, "Something went wrong on our side. If you are in danger, call 110 or "
                                "120, or 12356 for psychological support.", wants_json(request))
-
-
-class LoginLimiter:
-    """Counts failed logins per key in a sliding window. In memory: a restart forgets, which errs
-    towards letting staff in; several instances each count their own (documented limit)."""
-
-    def __init__(self, window_s: float = LOGIN_WINDOW_S, per_login: int = LOGIN_FAILS_PER_LOGIN,
-                 per_ip: int = LOGIN_FAILS_PER_IP, now: Callable[[], float] = time.monotonic) -> None:
-        self.window_s, self.per_login, self.per_ip, self.now = window_s, per_login, per_ip, now
-        self._fails: defaultdict[str, deque[float]] = defaultdict(deque)
-
-    def _count(self, key: str) -> int:
-        q = self._fails[key]
-        cutoff = self.now() - self.window_s
-        while q and q[0] < cutoff:
-            q.popleft()
-        if not q:
-            del self._fails[key]
-            return 0
-        return len(q)
-
-    def blocked(self, login: str, ip: str) -> bool:
-        return self._count(f"login:{login.lower()}") >= self.per_login \
-            or self._count(f"ip:{ip}") >= self.per_ip
-
-    def failed(self, login: str, ip: str) -> None:
-        t = self.now()
-        self._fails[f"login:{login.lower()}"].append(t)
-        self._fails[f"ip:{ip}"].append(t)
-
-    def succeeded(self, login: str) -> None:
-        self._fails.pop(f"login:{login.lower()}", None)

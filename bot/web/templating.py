@@ -50,6 +50,5 @@ def setup(app: web.Application) -> None:
 
 def respond(request: web.Request, template: str, context: dict[str, Any],
             status: int = 200) -> web.Response:
-    """Render `template` as this request's HTML answer."""
-    return web.Response(text=ENV.get_template(template).render(context), status=status,
-                        content_type="text/html")
+    """Render `template` as this request's HTML answer (through aiohttp-jinja2)."""
+    return aiohttp_jinja2.render_template(template, request, context, status=status)

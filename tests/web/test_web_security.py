@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestServer
 from bot.server import Server
 from bot.web.app import create_app
 from bot.web.auth import require_staff
-from bot.web.security import LOGIN_FAILS_PER_LOGIN
+from bot.web.throttle import LOGIN_FAILS_PER_LOGIN
 from tests.web.conftest import Browserish
 
 

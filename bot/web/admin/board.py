@@ -13,8 +13,8 @@ from sqlalchemy import select
 from bot.storage.models import Counselor, Handoff
 from bot.web.admin.common import fmt_duration, fmt_local
 from bot.web.admin.frame import admin_page
-from bot.web.app import CONTAINER
 from bot.web.auth import require_staff
+from bot.web.keys import CONTAINER
 from triage.levels import rank
 
 OPEN_STATES = ("requested", "offered", "fallback")

@@ -1,44 +1,16 @@
-"""Shared pieces of the coordinator dashboard: the tab bar, forms with the CSRF token, dates.
-
-Every value from the database or a person goes through `esc` before it reaches markup.
-"""
+"""Shared pieces of the coordinator dashboard: dates and times read and shown in Beijing time,
+durations, and the one-line notices shown after a change (the frame is in admin/frame.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.web.auth import csrf_token
-from bot.web.layout import esc, page
 from scheduling.when import WhenError, parse_end, parse_start
 
 LOCAL = ZoneInfo("Asia/Shanghai")
-CSS = "/static/admin/admin.css"
-TABS = (("/admin", "Overview"), ("/admin/rota", "Rota"), ("/admin/board", "Live board"),
-        ("/admin/counselors", "Counselors"), ("/admin/reports", "Reports"))
-
-
-def tabs_html(current: str) -> str:
-    links = []
-    for href, label in TABS:
-        here = current == href or (href != "/admin" and current.startswith(href))
-        attr = ' aria-current="page" class="tab here"' if here else ' class="tab"'
-        links.append(f'<a href="{href}"{attr}>{label}</a>')
-    return f'<nav class="admin-tabs" aria-label="Dashboard">{"".join(links)}</nav>'
-
-
-async def admin_page(request: web.Request, title: str, body: str, scripts: Sequence[str] = (),
-                     status: int = 200) -> web.Response:
-    """A dashboard page: the site frame, the dashboard tabs, then `body` (trusted markup)."""
-    inner = f'{tabs_html(request.path)}<h1>{esc(title)}</h1>{body}'
-    return await page(request, title, inner, scripts=scripts, styles=[CSS], status=status)
-
-
-async def csrf_field(request: web.Request) -> str:
-    return f'<input type="hidden" name="csrf_token" value="{esc(await csrf_token(request))}">'
 
 
 def local_date(text: str | None, default: date, field: str = "date", now: datetime | None = None) -> date:
@@ -89,12 +61,7 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def notice(request: web.Request) -> str:
-    """A one-line message carried in the redirect after a POST (?done=...), from a fixed list."""
-    text = NOTICES.get(request.query.get("done", ""))
-    return f'<p class="notice" role="status">{esc(text)}</p>' if text else ""
-
-
+# The one-line message carried in the redirect after a POST (?done=...), from a fixed list.
 NOTICES = {
     "override": "Override saved.",
     "override-deleted": "Override removed.",

@@ -8,8 +8,8 @@ from aiohttp import web
 
 from bot.conversation.coordinator import INVITE_VALID, create_invite
 from bot.web.admin.frame import admin_page
-from bot.web.app import CONTAINER
 from bot.web.auth import STAFF, StaffSession, require_staff
+from bot.web.keys import CONTAINER
 
 COLUMNS = ("ID", "Name", "Languages", "Station", "Roles", "Telegram", "Web login", "Active", "")
 

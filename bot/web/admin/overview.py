@@ -9,9 +9,9 @@ from aiohttp import web
 from bot.web.admin.board import board_rows
 from bot.web.admin.calendar import Gap, Shift
 from bot.web.admin.frame import admin_page
-from bot.web.admin.rota_source import RotaUnavailable, source_for
-from bot.web.app import CONTAINER
+from bot.web.admin.rota_source import ROTA, RotaUnavailable
 from bot.web.auth import require_staff
+from bot.web.keys import CONTAINER
 
 GAP_HORIZON = timedelta(days=7)  # the same horizon as the daily coverage-gap alert
 
@@ -23,7 +23,7 @@ async def overview(request: web.Request) -> web.Response:
     urgent = sum(1 for r in waiting if r["level"] in ("imminent", "high"))
     container = request.app[CONTAINER]
     now = container.clock.now()
-    rota = source_for(container)
+    rota = request.app[ROTA]
     on_duty: list[Shift] = []
     gaps: list[Gap] = []
     rota_error = ""

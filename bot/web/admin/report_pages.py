@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from aiohttp import web
+from markupsafe import Markup
 
-from bot.web.admin import rota_source
 from bot.web.admin.charts import bar_chart, line_chart
-from bot.web.admin.common import admin_page, fmt_duration, local_date, today_local
+from bot.web.admin.common import fmt_duration, local_date, today_local
+from bot.web.admin.frame import admin_page
 from bot.web.admin.reports import LEVELS, Report, ReportError, build_report, csv_rows, local_range
-from bot.web.app import CONTAINER
+from bot.web.admin.rota_source import ROTA, coverage_spans
 from bot.web.auth import STAFF, StaffSession, require_staff
-from bot.web.layout import esc
+from bot.web.keys import CONTAINER
 
 DEFAULT_WEEKS = 4
 MAX_DAYS = 366  # a year at most: the queries stay quick and the week chart readable
@@ -39,71 +41,62 @@ def chosen_range(request: web.Request) -> tuple[date, date, datetime, datetime]:
 
 async def load_report(request: web.Request, start: datetime, end: datetime) -> Report:
     container = request.app[CONTAINER]
-    coverage = await rota_source.coverage_spans(container, start, end)
+    coverage = await coverage_spans(request.app[ROTA], start, end)
     async with container.uow() as uow:
         return await build_report(uow.session, start, end, coverage)
 
 
-def _table(rows: list[tuple[str, str]], caption: str) -> str:
-    body = "".join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in rows)
-    return f'<table class="grid figures"><caption>{esc(caption)}</caption>{body}</table>'
+@dataclass(frozen=True)
+class Figure:
+    """One report section: a chart (or none) and the same numbers as a table."""
+
+    title: str
+    chart: Markup
+    rows: list[tuple[str, str]]
+    caption: str
 
 
-def _figure(title: str, svg: str, table: str) -> str:
-    return f'<section class="card report"><h2>{esc(title)}</h2>{svg}{table}</section>'
-
-
-def report_html(r: Report) -> str:
+def report_figures(r: Report) -> list[Figure]:
     weeks = [w.strftime("%m-%d") for w, _ in r.conversations_per_week]
     per_week = [n for _, n in r.conversations_per_week]
     levels = [lvl for lvl in r.handoffs_by_level if lvl in LEVELS or r.handoffs_by_level[lvl]]
     sat = r.satisfaction
-    parts = [
-        _figure("Conversations per week", line_chart(weeks, per_week, "Conversations per week"),
-                _table([(f"week of {w}", str(n)) for w, n in zip(weeks, per_week, strict=True)],
-                       "Conversations per week (Monday, Beijing time)")),
-        _figure("Handoffs by risk level",
-                bar_chart(levels, [r.handoffs_by_level[lvl] for lvl in levels], "Handoffs by risk level",
-                          classes=[f"level-{lvl}" for lvl in levels]),
-                _table([(lvl, str(r.handoffs_by_level[lvl])) for lvl in levels]
-                       + [("total", str(r.handoffs))], "Handoffs by level")),
-        _figure("Time to accept", "", _table([
+    return [
+        Figure("Conversations per week", line_chart(weeks, per_week, "Conversations per week"),
+               [(f"week of {w}", str(n)) for w, n in zip(weeks, per_week, strict=True)],
+               "Conversations per week (Monday, Beijing time)"),
+        Figure("Handoffs by risk level",
+               bar_chart(levels, [r.handoffs_by_level[lvl] for lvl in levels], "Handoffs by risk level",
+                         classes=[f"level-{lvl}" for lvl in levels]),
+               [(lvl, str(r.handoffs_by_level[lvl])) for lvl in levels] + [("total", str(r.handoffs))],
+               "Handoffs by level"),
+        Figure("Time to accept", Markup(), [
             ("accepted handoffs", str(len(r.accept_times_s))),
             ("median", fmt_duration(r.median_accept_s)),
             ("95th percentile", fmt_duration(r.p95_accept_s)),
             ("escalations (past the first step)", str(r.escalations)),
-            ("fallbacks (chain ended unanswered)", str(r.fallbacks))], "Time to accept, escalations")),
-        _figure("Coverage hours", bar_chart(list(r.coverage_hours), [round(h, 1) for h in
-                                                                     r.coverage_hours.values()],
-                                            "Scheduled hours per station"),
-                _table([(st, f"{h:.1f} h") for st, h in r.coverage_hours.items()] or [("–", "no shifts")],
-                       "Scheduled hours per station")),
-        _figure("Satisfaction", bar_chart(
-            [f"{k} +1" for k in sat] + [f"{k} −1" for k in sat],
-            [s.up for s in sat.values()] + [s.down for s in sat.values()], "Feedback counts",
-            classes=["up"] * len(sat) + ["down"] * len(sat)),
-            _table([(k, f"+1: {s.up}, −1: {s.down}" + (f" ({s.share_up:.0%} helpful)"
-                                                       if s.share_up is not None else ""))
-                    for k, s in sat.items()], "Feedback")),
+            ("fallbacks (chain ended unanswered)", str(r.fallbacks))], "Time to accept, escalations"),
+        Figure("Coverage hours",
+               bar_chart(list(r.coverage_hours), [round(h, 1) for h in r.coverage_hours.values()],
+                         "Scheduled hours per station"),
+               [(st, f"{h:.1f} h") for st, h in r.coverage_hours.items()] or [("–", "no shifts")],
+               "Scheduled hours per station"),
+        Figure("Satisfaction",
+               bar_chart([f"{k} +1" for k in sat] + [f"{k} −1" for k in sat],
+                         [s.up for s in sat.values()] + [s.down for s in sat.values()], "Feedback counts",
+                         classes=["up"] * len(sat) + ["down"] * len(sat)),
+               [(k, f"+1: {s.up}, −1: {s.down}" + (f" ({s.share_up:.0%} helpful)" if s.share_up is not None
+                                                   else "")) for k, s in sat.items()],
+               "Feedback"),
     ]
-    return '<div class="reports">' + "".join(parts) + "</div>"
-
-
-def range_form(first: date, last: date) -> str:
-    q = f"from={first.isoformat()}&amp;to={last.isoformat()}"
-    return ('<form method="get" action="/admin/reports" class="range">'
-            f'<label>From <input type="date" name="from" value="{first.isoformat()}" required></label>'
-            f'<label>To <input type="date" name="to" value="{last.isoformat()}" required></label>'
-            '<button type="submit">Show</button>'
-            f'<a class="button secondary" href="/admin/reports.csv?{q}" download>Export CSV</a></form>')
 
 
 @require_staff("reports.view")
 async def reports_page(request: web.Request) -> web.Response:
     first, last, start, end = chosen_range(request)
     report = await load_report(request, start, end)
-    body = range_form(first, last) + report_html(report)
-    return await admin_page(request, "Reports", body)
+    return await admin_page(request, "admin/reports.html", "Reports", first=first.isoformat(),
+                            last=last.isoformat(), report_figures=report_figures(report))
 
 
 @require_staff("reports.view", "export")

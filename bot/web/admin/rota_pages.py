@@ -11,18 +11,20 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
-from markupsafe import Markup
 
 from bot.events import Event
 from bot.web.admin import calendar as cal
-from bot.web.admin import rota_forms as forms
-from bot.web.admin.common import NOTICES, csrf_field, local_date, local_dt, monday_of, today_local
+from bot.web.admin.common import NOTICES, local_date, local_dt, monday_of, today_local
 from bot.web.admin.frame import admin_page
-from bot.web.admin.rota_source import RotaChangeRefused, RotaSource, RotaUnavailable, source_for
-from bot.web.app import CONTAINER
+from bot.web.admin.rota_source import ROTA, RotaChangeRefused, RotaSource, RotaUnavailable
 from bot.web.auth import STAFF, StaffSession, require_staff
+from bot.web.keys import CONTAINER
+from scheduling.when import MAX_YEAR, MIN_YEAR
 
 MAX_SPAN = timedelta(days=62)  # an override, swap or leave longer than two months is a typo
+GAP_LIMIT = 12  # gaps listed beside the calendar; the rest are counted
+# Asia/Shanghai wall-clock times, read by scheduling.when; the picker keeps to the years it accepts.
+PICKER_BOUNDS = (f"{MIN_YEAR}-01-01T00:00", f"{MAX_YEAR}-12-31T23:59")
 
 
 def view_window(view: str, day: date) -> tuple[date, datetime, datetime]:
@@ -66,12 +68,13 @@ async def rota_page(request: web.Request) -> web.Response:
     day = local_date(request.query.get("date"), today_local(container.clock.now()))
     station = request.query.get("station", "")
     first, start, end = view_window(view, day)
-    rota = source_for(container)
+    rota = request.app[ROTA]
     try:
         stations = await rota.stations()
         shifts = await rota.shifts(start, end, station or None)
         gaps = await rota.gaps(start, end, station or None)
-        side = await side_panels(request, rota, start, end, stations)
+        swaps, people = await rota.swaps(pending_only=True), await rota.counselors()
+        overrides, leave = await rota.overrides(start, end), await rota.leave(start, end)
     except RotaUnavailable as exc:
         return await admin_page(request, "admin/rota.html", "Rota", rota_error=str(exc))
     grid = (cal.month_grid(first.year, first.month, shifts, gaps, not station) if view == "month"
@@ -79,19 +82,9 @@ async def rota_page(request: web.Request) -> web.Response:
     done = NOTICES.get(request.query.get("done", ""), "")
     return await admin_page(request, "admin/rota.html", "Rota", rota_error="", done=done, view=view,
                             day=day.isoformat(), station=station, stations=stations,
-                            nav=nav_links(view, first, station), grid=grid,
-                            side=Markup(forms.gaps_html(gaps) + side))  # noqa: S704 (escaped by rota_forms)
-
-
-async def side_panels(request: web.Request, rota: RotaSource, start: datetime, end: datetime,
-                      stations: forms.Options) -> str:
-    csrf = await csrf_field(request)
-    back = request.path_qs
-    people = await rota.counselors()
-    return (forms.swaps_html(await rota.swaps(pending_only=True), csrf, back)
-            + forms.swap_form(csrf, back, people, stations)
-            + forms.overrides_html(await rota.overrides(start, end), csrf, back, people, stations)
-            + forms.leave_html(await rota.leave(start, end), csrf, back, people))
+                            nav=nav_links(view, first, station), grid=grid, gaps=gaps, gap_limit=GAP_LIMIT,
+                            back=request.path_qs, bounds=PICKER_BOUNDS, swaps=swaps, people=people,
+                            overrides=overrides, leave=leave)
 
 
 # ---- changes -----------------------------------------------------------------------------------
@@ -110,8 +103,10 @@ async def read_form(request: web.Request) -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(v, str)}
 
 
-def span_from(form: dict[str, str]) -> tuple[datetime, datetime]:
-    start, end = local_dt(form.get("start", "")), local_dt(form.get("end", ""))
+def span_from(form: dict[str, str], now: datetime) -> tuple[datetime, datetime]:
+    """From and To of a form; a date alone as To includes that day, as on the command line."""
+    start = local_dt(form.get("start", ""), "From", now)
+    end = local_dt(form.get("end", ""), "To", now, end=True)
     if end <= start:
         raise web.HTTPBadRequest(text="The end must be after the start. Go back and fix the times.")
     if end - start > MAX_SPAN:
@@ -134,7 +129,7 @@ async def change(request: web.Request, action: str, obj: str, detail: dict[str, 
     now = container.clock.now()
     async with container.uow() as uow:
         try:
-            made = await do(uow, source_for(container), staff.counselor_id, now)
+            made = await do(uow, request.app[ROTA], staff.counselor_id, now)
         except (RotaChangeRefused, RotaUnavailable) as exc:
             raise web.HTTPConflict(text=str(exc)) from None
         await uow.audit.append(staff.counselor_id, action, obj.format(id=made), now, detail)
@@ -148,7 +143,7 @@ async def change(request: web.Request, action: str, obj: str, detail: dict[str, 
 async def add_override(request: web.Request) -> web.Response:
     form = await read_form(request)
     who, station = need(form, "counselor_id", "station")
-    start, end = span_from(form)
+    start, end = span_from(form, request.app[CONTAINER].clock.now())
     await change(request, "rota.override", "override:{id}",
                  {"counselor": who, "station": station, "start": start.isoformat(), "end": end.isoformat()},
                  lambda uow, rota, by, now: rota.add_override(uow, who, station, start, end, by, now))
@@ -185,7 +180,7 @@ async def create_swap(request: web.Request) -> web.Response:
     requester, other, station = need(form, "requester", "other", "station")
     if requester == other:
         raise web.HTTPBadRequest(text="A swap needs two different people. Go back and pick another.")
-    start, end = span_from(form)
+    start, end = span_from(form, request.app[CONTAINER].clock.now())
     await change(request, "rota.swap_approve", "swap:{id}",
                  {"verdict": "approve", "on_behalf_of": requester, "other": other, "station": station,
                   "start": start.isoformat(), "end": end.isoformat()},
@@ -198,7 +193,7 @@ async def create_swap(request: web.Request) -> web.Response:
 async def add_leave(request: web.Request) -> web.Response:
     form = await read_form(request)
     (who,) = need(form, "counselor_id")
-    start, end = span_from(form)
+    start, end = span_from(form, request.app[CONTAINER].clock.now())
     await change(request, "rota.leave", "leave:{id}",
                  {"counselor": who, "start": start.isoformat(), "end": end.isoformat()},
                  lambda uow, rota, by, now: rota.add_leave(uow, who, start, end, by, now))

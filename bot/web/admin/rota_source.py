@@ -1,7 +1,7 @@
 """What the dashboard asks of the rota, as one small port, and where it comes from.
 
-The pages talk only to `RotaSource`; `source_for(container)` returns the adapter over the
-scheduling package and its tables (or one a test put in `container.extras["admin_rota"]`).
+The pages talk only to `RotaSource`, found at `request.app[ROTA]`; the
+dashboard's routes put the adapter over the scheduling package and its tables there.
 Changes run inside the caller's unit of work, so the page writes the audit entry in the same
 transaction as the change (both or neither).
 """
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
+from aiohttp import web
+
+from bot.storage.uow import UnitOfWork
 from bot.web.admin.calendar import Gap, Shift
-
-EXTRA_KEY = "admin_rota"
 
 
 class RotaUnavailable(Exception):
@@ -73,49 +74,38 @@ class RotaSource(Protocol):
 
     async def overrides(self, start: datetime, end: datetime) -> list[OverrideRow]: ...
 
-    async def add_override(self, uow: Any, counselor_id: str, station: str, start: datetime,
+    async def add_override(self, uow: UnitOfWork, counselor_id: str, station: str, start: datetime,
                            end: datetime, by: str, now: datetime) -> str: ...
 
-    async def delete_override(self, uow: Any, override_id: str, by: str, now: datetime) -> None: ...
+    async def delete_override(self, uow: UnitOfWork, override_id: str, by: str, now: datetime) -> None: ...
 
     async def swaps(self, pending_only: bool) -> list[SwapRow]: ...
 
-    async def decide_swap(self, uow: Any, swap_id: str, approve: bool, by: str, now: datetime) -> None:
+    async def decide_swap(self, uow: UnitOfWork, swap_id: str, approve: bool, by: str, now: datetime) -> None:
         """Approve or decline; raises RotaChangeRefused when it is not waiting for a decision."""
         ...
 
-    async def create_swap(self, uow: Any, requester: str, other: str, station: str, start: datetime,
+    async def create_swap(self, uow: UnitOfWork, requester: str, other: str, station: str, start: datetime,
                           end: datetime, by: str, now: datetime) -> str:
         """A swap a coordinator makes on someone's behalf: created already approved."""
         ...
 
     async def leave(self, start: datetime, end: datetime) -> list[LeaveRow]: ...
 
-    async def add_leave(self, uow: Any, counselor_id: str, start: datetime, end: datetime, by: str,
+    async def add_leave(self, uow: UnitOfWork, counselor_id: str, start: datetime, end: datetime, by: str,
                         now: datetime) -> str: ...
 
-    async def delete_leave(self, uow: Any, leave_id: str, by: str, now: datetime) -> None: ...
+    async def delete_leave(self, uow: UnitOfWork, leave_id: str, by: str, now: datetime) -> None: ...
 
 
-def source_for(container: Any) -> RotaSource:
-    """The rota behind the dashboard for this container."""
-    given = container.extras.get(EXTRA_KEY)
-    if given is not None:
-        return given  # type: ignore[no-any-return]
-    from bot.web.admin.rota_db import DatabaseRota
-
-    source = DatabaseRota(container.uow, container.settings.config_dir)
-    container.extras[EXTRA_KEY] = source
-    return source
-
-
+ROTA: web.AppKey[RotaSource] = web.AppKey("admin_rota")
 Spans = list[tuple[str, datetime, datetime]]
 
 
-async def coverage_spans(container: Any, start: datetime, end: datetime) -> Spans:
+async def coverage_spans(rota: RotaSource, start: datetime, end: datetime) -> Spans:
     """(station, from, to) of every scheduled shift, for the coverage-hours report."""
     try:
-        shifts = await source_for(container).shifts(start, end, None)
+        shifts = await rota.shifts(start, end, None)
     except RotaUnavailable:
         return []
     return [(s.station, s.start, s.end) for s in shifts]

@@ -24,17 +24,21 @@ async def rota(running: Running) -> Running:
     return running
 
 
-async def test_leave_posted_as_a_plain_date_starts_at_local_midnight(rota: Running,
-                                                                     http: aiohttp.ClientSession) -> None:
+@pytest.mark.parametrize(("end", "ends_at"), [
+    ("2026-03-04 08:00", datetime(2026, 3, 4, 8, tzinfo=LOCAL)),
+    ("2026-03-04", datetime(2026, 3, 5, tzinfo=LOCAL)),  # a date alone as the end: the whole day
+])
+async def test_leave_posted_as_plain_dates_starts_at_local_midnight(
+        rota: Running, http: aiohttp.ClientSession, end: str, ends_at: datetime) -> None:
     token = await login(http, rota.base, "kim")
     async with http.post(rota.base + "/admin/rota/leave", data={
-            "csrf_token": token, "counselor_id": "c1", "start": "2026-03-03", "end": "2026-03-04 08:00",
+            "csrf_token": token, "counselor_id": "c1", "start": "2026-03-03", "end": end,
             "back": "/admin/rota?date=2026-03-03"}) as resp:
         assert resp.status == 200, await resp.text()
     async with rota.server.container.uow() as uow:
         (leave,) = (await rota_repo.load_rota(uow.session)).leave
     assert leave.start == datetime(2026, 3, 3, tzinfo=LOCAL)
-    assert leave.end == datetime(2026, 3, 4, 8, tzinfo=LOCAL)
+    assert leave.end == ends_at
 
 
 @pytest.mark.parametrize("start", ["0001-01-01T00:00", "9999-12-31T23:59", "03/03/2026 08:00"])

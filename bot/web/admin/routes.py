@@ -1,0 +1,30 @@
+"""The dashboard's routes (create_app registers them)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.web.admin import board, counselors, overview, report_pages, rota_pages
+from bot.web.admin.rota_db import DatabaseRota
+from bot.web.admin.rota_source import ROTA
+from bot.web.keys import CONTAINER
+
+
+def register(app: web.Application) -> None:
+    container = app[CONTAINER]
+    app[ROTA] = DatabaseRota(container.uow, container.settings.config_dir)
+    r = app.router
+    r.add_get("/admin", overview.overview)
+    r.add_get("/admin/rota", rota_pages.rota_page)
+    r.add_post("/admin/rota/overrides", rota_pages.add_override)
+    r.add_post("/admin/rota/overrides/{override_id}/delete", rota_pages.delete_override)
+    r.add_post("/admin/rota/swaps", rota_pages.create_swap)
+    r.add_post("/admin/rota/swaps/{swap_id}/{verdict:approve|decline}", rota_pages.decide_swap)
+    r.add_post("/admin/rota/leave", rota_pages.add_leave)
+    r.add_post("/admin/rota/leave/{leave_id}/delete", rota_pages.delete_leave)
+    r.add_get("/admin/board", board.board_page)
+    r.add_get("/admin/api/board", board.board_api)
+    r.add_get("/admin/counselors", counselors.counselors_page)
+    r.add_post("/admin/counselors/{counselor_id}/invite", counselors.invite)
+    r.add_get("/admin/reports", report_pages.reports_page)
+    r.add_get("/admin/reports.csv", report_pages.reports_csv)
