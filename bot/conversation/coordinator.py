@@ -12,8 +12,7 @@ from bot.conversation import callbacks
 from bot.conversation.messages import Button
 from bot.conversation.ports import RosterPort
 from bot.conversation.posting import Buttons
-from bot.conversation.staff import code_hash
-from bot.storage.models import Counselor, InviteCode
+from bot.storage.models import Counselor
 from bot.storage.uow import UnitOfWork
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -62,7 +61,6 @@ class CoordinatorDesk:
 async def create_invite(uow: UnitOfWork, counselor_id: str, by: str, now: datetime) -> str:
     """A single-use code; only its hash is stored."""
     code = secrets.token_hex(4).upper()
-    uow.session.add(InviteCode(code_hash=code_hash(code), counselor_id=counselor_id, created_at=now,
-                               expires_at=now + INVITE_VALID))
+    await uow.invites.add(code, counselor_id, now, now + INVITE_VALID)
     await uow.audit.append(by, "invite.create", f"counselor:{counselor_id}", now)
     return code

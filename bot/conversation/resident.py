@@ -19,7 +19,7 @@ from bot.conversation.ports import Answer, KnowledgePort
 from bot.conversation.posting import Buttons, say, tell_staff
 from bot.conversation.states import ConvState
 from bot.conversation.texts import b, t
-from bot.storage.models import Conversation, Feedback
+from bot.storage.models import Conversation
 from bot.storage.uow import UnitOfWork
 from triage.levels import Assessment, rank
 
@@ -153,8 +153,7 @@ class ResidentFlow:
         elif head == Head.FEEDBACK:
             value, _, subject = rest.partition(":")
             if value in ("1", "-1"):
-                ctx.uow.session.add(Feedback(conversation_id=ctx.conv.id, kind="answer",
-                                             subject=subject[:64], value=int(value), at=ctx.now))
+                ctx.uow.feedback.add(ctx.conv.id, "answer", subject[:64], int(value), ctx.now)
                 await say(ctx.uow, ctx.conv, t("thanks_feedback", lang), ctx.now)
         elif head == Head.TOPIC:
             await self.send_answer(ctx, self.kb.topic_answer(rest[:64], lang))

@@ -4,13 +4,10 @@ before these run, in bot/services/staff.py's table of actions."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
-from sqlalchemy import select
-
 from bot.conversation import callbacks, cards
-from bot.conversation.effects import After, Timer
+from bot.conversation.effects import After, Timer, TimerKind
 from bot.conversation.handoffs import HandoffManager
 from bot.conversation.messages import Button
 from bot.conversation.posting import relay_to_resident, say, tell_staff
@@ -24,7 +21,7 @@ from bot.conversation.states import (
     Outcome,
 )
 from bot.conversation.texts import t
-from bot.storage.models import Conversation, Counselor, FollowUp, Handoff, InviteCode
+from bot.storage.models import Conversation, Counselor, Handoff
 from bot.storage.uow import UnitOfWork
 
 CHECK_IN = {"zh": "你好，之前和你聊过的咨询师想问问你最近怎么样。想聊的话，直接回复就好。",
@@ -40,18 +37,12 @@ def back_to_bot(conv: Conversation) -> None:
     conv.risk_level = "none"
 
 
-def code_hash(code: str) -> str:
-    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
-
-
 class StaffFlow:
     def __init__(self, handoffs: HandoffManager) -> None:
         self.handoffs = handoffs
 
     async def current_chat(self, uow: UnitOfWork, counselor: Counselor) -> Handoff | None:
-        q = (select(Handoff).where(Handoff.counselor_id == counselor.id, Handoff.state == HandoffState.ACTIVE)
-             .order_by(Handoff.accepted_at.desc()).limit(1))
-        return await uow.session.scalar(q)
+        return await uow.handoffs.active_for(counselor.id)
 
     async def accept(self, uow: UnitOfWork, handoff_id: int, counselor: Counselor, now: datetime,
                      after: After) -> AcceptResult:
@@ -137,11 +128,8 @@ class StaffFlow:
         h = await uow.handoffs.get(handoff_id)
         if h is None or h.counselor_id != counselor.id or kind not in FOLLOW_UP_AFTER:
             return False
-        fu = FollowUp(handoff_id=h.id, counselor_id=counselor.id, kind=kind,
-                      due_at=now + FOLLOW_UP_AFTER[FollowUpKind(kind)])
-        uow.session.add(fu)
-        await uow.session.flush()
-        after.timers.append(Timer("followup", fu.id, 0, 0, fu.due_at))
+        fu = await uow.followups.add(h.id, counselor.id, kind, now + FOLLOW_UP_AFTER[FollowUpKind(kind)])
+        after.timers.append(Timer(TimerKind.FOLLOW_UP, fu.id, 0, 0, fu.due_at))
         await tell_staff(uow, counselor, f"Follow-up for #{h.id} scheduled in {kind}.", now)
         return True
 
@@ -180,24 +168,20 @@ class StaffFlow:
 
     async def join(self, uow: UnitOfWork, code: str, telegram_id: int, now: datetime) -> Counselor | None:
         """Bind a Telegram account to the counselor an unused, unexpired invite code names."""
-        invite = await uow.session.get(InviteCode, code_hash(code))
+        invite = await uow.invites.by_code(code)
         if invite is None or invite.used_at is not None or invite.expires_at < now:
             return None
         counselor = await uow.counselors.get(invite.counselor_id)
         if counselor is None:
             return None
-        previous = await uow.counselors.by_telegram_id(telegram_id)
-        if previous is not None and previous.id != counselor.id:
-            previous.telegram_id = None
-            await uow.session.flush()
-        counselor.telegram_id = telegram_id
+        await uow.counselors.bind_telegram(counselor, telegram_id)
         invite.used_at = now
         await uow.audit.append(counselor.id, "counselor.join", f"counselor:{counselor.id}", now)
         return counselor
 
     async def follow_up_due(self, uow: UnitOfWork, followup_id: int, now: datetime) -> bool:
         """A scheduled check-in is due: ask the resident how they are, remind the counselor."""
-        fu = await uow.session.get(FollowUp, followup_id)
+        fu = await uow.followups.get(followup_id)
         if fu is None or fu.done_at is not None:
             return False
         fu.done_at = now

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from bot.clock import Clock
 from bot.conversation import callbacks
 from bot.conversation.callbacks import Head
-from bot.conversation.effects import After, Effects, Timer
+from bot.conversation.effects import After, Effects, Timer, TimerKind
 from bot.conversation.handoffs import HandoffManager
 from bot.conversation.messages import Button, Inbound, Outbound, clean_text
 from bot.conversation.ports import Sender, TriagePort
@@ -32,7 +32,6 @@ from bot.security.ratelimit import RateLimiter
 from bot.services.staff import ActionRequest, StaffAction
 from bot.services.staff_commands import StaffRouter
 from bot.storage.models import Conversation
-from bot.storage.repositories import mark_update_processed
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 from triage.levels import Assessment, level_at, rank
 
@@ -115,7 +114,7 @@ class ConversationService:
         result = TurnResult(TurnOutcome.DONE)
         async with self.uow() as uow:  # called under the chat's lock (handle)
             key = inbound.update_key
-            if key and not await mark_update_processed(uow.session, key, now):
+            if key and not await uow.updates.mark_processed(key, now):
                 return after, REPLAYED  # replayed update or double click: handled once already
             counselor = None
             if inbound.channel == "telegram" and inbound.user_key.lstrip("-").isdigit():
@@ -266,11 +265,11 @@ class ConversationService:
         after = After()
         now = self.clock.now()
         async with self.uow() as uow:
-            if kind == "escalate":
+            if kind == TimerKind.ESCALATE:
                 fired = await self.handoffs.advance(uow, ident, version, step, now, after)
-            elif kind == "care":
+            elif kind == TimerKind.CARE:
                 fired = await self.handoffs.care(uow, ident, version, step, now, after)
-            elif kind == "followup":
+            elif kind == TimerKind.FOLLOW_UP:
                 fired = await self.staff.follow_up_due(uow, ident, now, after)
             else:
                 fired = False
@@ -281,18 +280,14 @@ class ConversationService:
 
     async def pending_timers(self) -> list[Timer]:
         """Every timer the database says should exist (rebuilt at start)."""
-        from sqlalchemy import select
-
-        from bot.storage.models import FollowUp, Handoff
-
         timers: list[Timer] = []
         now = self.clock.now()
         async with self.uow() as uow:
-            for h in await uow.session.scalars(select(Handoff).where(Handoff.state == HandoffState.OFFERED)):
+            for h in await uow.handoffs.by_state(HandoffState.OFFERED):
                 if h.next_step_at is not None:
-                    timers.append(Timer("escalate", h.id, h.version, h.step, h.next_step_at))
-                timers.append(Timer("care", h.id, h.version, 1,
+                    timers.append(Timer(TimerKind.ESCALATE, h.id, h.version, h.step, h.next_step_at))
+                timers.append(Timer(TimerKind.CARE, h.id, h.version, 1,
                                     now + timedelta(seconds=self.handoffs.care_every_s)))
-            for fu in await uow.session.scalars(select(FollowUp).where(FollowUp.done_at.is_(None))):
-                timers.append(Timer("followup", fu.id, 0, 0, fu.due_at))
+            for fu in await uow.followups.open():
+                timers.append(Timer(TimerKind.FOLLOW_UP, fu.id, 0, 0, fu.due_at))
         return timers

@@ -161,6 +161,12 @@ class HandoffRepo:
         q = select(Handoff).where(Handoff.state.in_(states)).order_by(Handoff.created_at)
         return list(await self.s.scalars(q))
 
+    async def active_for(self, counselor_id: str) -> Handoff | None:
+        """The chat a counselor accepted most recently and still holds."""
+        q = (select(Handoff).where(Handoff.counselor_id == counselor_id, Handoff.state == "active")
+             .order_by(Handoff.accepted_at.desc()).limit(1))
+        return await self.s.scalar(q)
+
 
 class CounselorRepo:
     def __init__(self, session: AsyncSession) -> None:
@@ -182,6 +188,14 @@ class CounselorRepo:
         self.s.add(counselor)
         await self.s.flush()
         return counselor
+
+    async def bind_telegram(self, counselor: Counselor, telegram_id: int) -> None:
+        """One Telegram account per counselor: an earlier holder of the id loses it first."""
+        previous = await self.by_telegram_id(telegram_id)
+        if previous is not None and previous.id != counselor.id:
+            previous.telegram_id = None
+            await self.s.flush()  # the unique index must not see the id twice
+        counselor.telegram_id = telegram_id
 
 
 def audit_hash(prev: str, at: datetime, actor: str, action: str, obj: str, detail: dict[str, Any]) -> str:

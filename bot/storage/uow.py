@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.crypto import Cipher
+from bot.storage.care_repos import FeedbackRepo, FollowUpRepo, InviteRepo, UpdateRepo
 from bot.storage.repositories import (
     AuditRepo,
     ConversationRepo,
@@ -35,6 +36,10 @@ class UnitOfWork:
         self.counselors = CounselorRepo(s)
         self.audit = AuditRepo(s)
         self.outbox = OutboxRepo(s, c)
+        self.followups = FollowUpRepo(s)
+        self.invites = InviteRepo(s)
+        self.feedback = FeedbackRepo(s)
+        self.updates = UpdateRepo(s)
         return self
 
     async def __aexit__(
