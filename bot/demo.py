@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.storage.models import Counselor
+from bot.storage.rota_repo import import_demo_rota
 from bot.storage.uow import UnitOfWorkFactory
+from bot.web.auth import hash_password, verify_password
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +62,6 @@ def demo_passwords(var_dir: Path, logins: list[str]) -> dict[str, str]:
 async def seed_staff(uow_factory: UnitOfWorkFactory, staff: tuple[DemoStaff, ...],
                      passwords: dict[str, str]) -> None:
     """Create or refresh each demo account (idempotent: a restart keeps their chats)."""
-    from bot.web.auth import hash_password, verify_password
-
     async with uow_factory() as uow:
         for s in staff:
             c = await uow.counselors.get(s.id)
@@ -79,8 +79,6 @@ async def seed_staff(uow_factory: UnitOfWorkFactory, staff: tuple[DemoStaff, ...
 async def seed_rota(container: Any) -> str:
     """Import config/demo_rota.yaml (stations, counselors with web logins, rotations that put
     someone on duty at every hour) through the rota package's importer."""
-    from bot.storage.rota_repo import import_demo_rota
-
     path = Path(container.settings.config_dir) / "demo_rota.yaml"
     return str(await import_demo_rota(container.uow, path, container.clock.now()))
 

@@ -13,6 +13,8 @@ flood itself and the limiter slows it (by design): each steady resident writes e
 
 from __future__ import annotations
 
+# Imports sit inside functions on purpose: the server runs in a child process that imports what it
+# needs itself, and `hotline --help` imports this module (bot/cli/bench.py) without running it.
 import argparse
 import asyncio
 import json

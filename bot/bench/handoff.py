@@ -7,6 +7,8 @@ when the fake Bot API receives the card for the on-duty counselor.
 
 from __future__ import annotations
 
+# Imports sit inside functions on purpose: the server runs in a child process that imports what it
+# needs itself, and `hotline --help` imports this module (bot/cli/bench.py) without running it.
 import argparse
 import asyncio
 import statistics

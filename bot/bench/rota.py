@@ -5,6 +5,8 @@ Targets (issue 6): on_duty >= 20,000 queries/s; a year of gaps for every station
 
 from __future__ import annotations
 
+# Imports sit inside functions on purpose: the server runs in a child process that imports what it
+# needs itself, and `hotline --help` imports this module (bot/cli/bench.py) without running it.
 import argparse
 import random
 import time

@@ -9,6 +9,8 @@ or one it sent that the transcript lacks, counts as lost (must be 0).
 
 from __future__ import annotations
 
+# Imports sit inside functions on purpose: the server runs in a child process that imports what it
+# needs itself, and `hotline --help` imports this module (bot/cli/bench.py) without running it.
 import argparse
 import asyncio
 import json

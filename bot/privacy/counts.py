@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,8 +29,6 @@ async def add_counts(session: AsyncSession, day: date, source: str, counts: Mapp
 
 async def read_counts(session: AsyncSession) -> dict[tuple[date, str, str], int]:
     """Every stored count, keyed by (day, source, kind): for reports and tests."""
-    from sqlalchemy import select
-
     rows = await session.execute(
         select(AnonymousCount.day, AnonymousCount.source, AnonymousCount.kind, AnonymousCount.count)
     )

@@ -27,6 +27,7 @@ from bot.conversation.states import ActionResult, ConvState, HandoffState
 from bot.conversation.texts import b, detect_lang, t
 from bot.conversation.turn import DEFERRED, REPLAYED, TurnOutcome, TurnResult
 from bot.crypto import pseudonym
+from bot.privacy.forget import forget_resident
 from bot.security.limits import Limits, clip_message
 from bot.security.ratelimit import RateLimiter
 from bot.services.staff import ActionRequest, StaffAction
@@ -203,8 +204,6 @@ class ConversationService:
         if not confirmed:
             await self._say(ctx, t("forget_kept", lang))
             return
-        from bot.privacy.forget import forget_resident
-
         await forget_resident(ctx.uow, ctx.conv.resident_id, ctx.now)
         out = Outbound(channel, chat_key, t("forgotten", lang))
         await ctx.uow.outbox.add(channel, chat_key, out.to_payload(), ctx.now)
