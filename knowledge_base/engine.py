@@ -211,25 +211,24 @@ class KnowledgeBase:
     def also(self, question: str, lang: str, r: Ranking) -> tuple[str, int] | None:
         """A second worry in a long question: (topic, entry index), or None.
 
-        Each stretch of the question (mixed.segments) is ranked alone; a stretch whose best topic is
-        not the answered one names a candidate, and the candidate that the whole question also
-        scores highest wins, if it reaches `also_floor` of the answered topic's score.
+        Each stretch of the question (mixed.segments) is ranked on its own; a stretch that would be
+        answered, confidently, from another topic than the main answer names a candidate; the most
+        confident candidate wins. Its entry is the one the whole question scores best in that topic.
         """
         parts = segments(question, lang)
-        if len(parts) < 2 or r.scores is None or r.entry_scores is None:
+        if len(parts) < 2 or r.entry_scores is None:
             return None
-        main = self._topic_ids.index(r.topics[0])
-        best: tuple[float, int] | None = None
+        best: tuple[float, str] | None = None
         for part in parts:
-            sc = self._scores(part, lang)
-            if float(sc.final.max()) <= 0:
+            seg = self.rank(part, lang)
+            t = seg.topics[0]
+            if t in (r.topics[0], SERVICE_TOPIC) or seg.confidence < self.config.also_floor:
                 continue
-            t = int(np.argmax(sc.final))
-            if t != main and self._topic_ids[t] != SERVICE_TOPIC and (best is None or r.scores[t] > best[0]):
-                best = (float(r.scores[t]), t)
-        if best is None or best[0] < self.config.also_floor * float(r.scores[main]):
+            if best is None or seg.confidence > best[0]:
+                best = (seg.confidence, t)
+        if best is None:
             return None
-        return self._topic_ids[best[1]], self._best_entry(r.entry_scores, best[1], prior=True)
+        return best[1], self._best_entry(r.entry_scores, self._topic_ids.index(best[1]), prior=True)
 
     def _best_entry(self, scores: FloatArray, topic: int, prior: bool) -> int:
         """The best entry of a topic; an entry for everyone beats one for a special group on a near tie.

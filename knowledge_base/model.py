@@ -157,10 +157,10 @@ class KBConfig(BaseModel):
     calibration: Calibration
     lexical_calibration: Calibration | None = None
     alternatives: int = 3
-    # Long questions (knowledge_base/mixed.py): weight of the asked part's own ranking, and how
-    # close (share of the answered topic's score) a second worry must come to be named.
+    # Long questions (knowledge_base/mixed.py): weight of the asked part's own ranking, and the
+    # confidence a stretch of the question needs, ranked alone, to name a second worry.
     ask_weight: float = 0.5
-    also_floor: float = 0.4
+    also_floor: float = 0.5
     semantic: SemanticSettings = Field(default_factory=SemanticSettings)
     governance: Governance = Field(default_factory=Governance)
     check: CheckRules = Field(default_factory=CheckRules)

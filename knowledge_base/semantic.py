@@ -141,7 +141,7 @@ class StaticEncoder:
             if not ids:
                 continue
             w = self.weights[ids]
-            v = w @ self.vectors[ids]
+            v = np.einsum("i,ij->j", w, self.vectors[ids])  # not @: see SemanticIndex.entry_scores
             n = float(np.linalg.norm(v))
             if n > 0:
                 out[i] = v / n
@@ -262,11 +262,16 @@ class SemanticIndex:
         self.entry_topic = np.asarray(entry_topic, dtype=np.int64)
         self.n_entries = len(entry_topic)
         self.n_topics = n_topics
-        self.vectors = {lang: encoder.embed(self._read(texts, lang)) for lang, texts in units.items()}
-        # Units come entry by entry, so each entry's units are one contiguous run (reduceat).
-        self.starts = {lang: np.flatnonzero(np.r_[True, np.diff(np.asarray(o)) != 0])
-                       for lang, o in owners.items()}
-        self.present = {lang: np.asarray(o, dtype=np.int64)[self.starts[lang]] for lang, o in owners.items()}
+        vectors = {lang: encoder.embed(self._read(texts, lang)) for lang, texts in units.items()}
+        # What a question of each language is compared with, stacked so one product scores it:
+        # Chinese against the glossed Chinese and the English units, English against English.
+        plan = {"zh": ("zh", "en"), "en": ("en",)}
+        self.matrix = {q: np.vstack([vectors[u] for u in us if u in vectors]) for q, us in plan.items()}
+        self.owner = {q: np.concatenate([np.asarray(owners[u], dtype=np.int64) for u in us if u in owners])
+                      for q, us in plan.items()}
+        # Units come entry by entry, so each entry's units are contiguous runs (one reduceat).
+        self.starts = {q: np.flatnonzero(np.r_[True, np.diff(o) != 0]) for q, o in self.owner.items()}
+        self.run_owner = {q: o[self.starts[q]] for q, o in self.owner.items()}
 
     def _read(self, texts: Sequence[str], lang: str) -> list[str]:
         if lang != "zh":
@@ -279,12 +284,13 @@ class SemanticIndex:
         text = self._read([question], lang)[0]
         q = self.encoder.embed([text])[0]
         best = np.zeros(self.n_entries)
-        if not q.any():
+        key = "zh" if lang == "zh" else "en"
+        if not q.any() or self.matrix[key].shape[0] == 0:
             return best
-        for unit_lang in (("zh", "en") if lang == "zh" else ("en",)):
-            sims = (self.vectors[unit_lang] @ q).astype(np.float64)
-            per_entry = np.maximum.reduceat(sims, self.starts[unit_lang])
-            best[self.present[unit_lang]] = np.maximum(best[self.present[unit_lang]], per_entry)
+        # einsum, not @: a matrix-vector product goes to the threaded BLAS, whose threads wait on
+        # each other on a busy machine (measured here under load: 7.4 ms with @, 0.43 ms einsum).
+        sims = np.einsum("ij,j->i", self.matrix[key], q).astype(np.float64)
+        np.maximum.at(best, self.run_owner[key], np.maximum.reduceat(sims, self.starts[key]))
         return best
 
     def topic_scores(self, entry_scores: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

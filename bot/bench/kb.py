@@ -19,6 +19,8 @@ EVAL_DIR = Path(__file__).resolve().parents[2] / "knowledge_base" / "eval"
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("kb", help="knowledge base: build time, query latency, throughput")
     p.add_argument("-n", "--queries", type=int, default=5000, help="queries to time (default 5000)")
+    p.add_argument("--lexical", action="store_true",
+                   help="BM25 only: no semantic index and no long-question pass (for comparison)")
     p.set_defaults(handler=run)
 
 
@@ -49,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
     t1 = time.perf_counter()
     loaded, _ = read_entries()
     topics, cfg, directory = load_topics(), load_config(), load_directory()
+    if args.lexical:
+        cfg = cfg.model_copy(update={"ask_weight": 0.0, "also_floor": 1.01,
+                                     "semantic": cfg.semantic.model_copy(update={"enabled": False})})
     t2 = time.perf_counter()
     kb = KnowledgeBase([x.entry for x in loaded], topics, cfg, directory)
     t3 = time.perf_counter()
