@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,6 +32,41 @@ from scheduling.settings import load_demand, load_escalation
 CACHE_S = 5.0
 PENDING_SWAPS = (SwapState.REQUESTED, SwapState.ACCEPTED)
 T = TypeVar("T")
+NO_ROTA = "There is no rota yet: import one with `hotline rota import FILE`."
+
+
+class RotaUnavailable(Exception):
+    """No rota is stored (no stations): pages say how to import one."""
+
+
+@dataclass(frozen=True)
+class OverrideView:
+    id: str
+    counselor_id: str
+    name: str
+    station: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class SwapView:
+    id: str
+    requester: str  # counselor name
+    other: str
+    station: str
+    start: datetime
+    end: datetime
+    state: str  # requested | accepted (by the peer) | approved | declined
+
+
+@dataclass(frozen=True)
+class LeaveView:
+    id: str
+    counselor_id: str
+    name: str
+    start: datetime
+    end: datetime
 
 
 class RotaService:
@@ -106,6 +142,36 @@ class RotaService:
         """The rota as stored now (not the cache): what a person looking at it expects."""
         async with self._reading(uow) as session:
             return await rota_repo.load_rota(session)
+
+    async def stored(self, uow: UnitOfWork | None = None) -> Rota:
+        """The stored rota for a page; raises RotaUnavailable when there is none."""
+        rota = await self.rota(uow)
+        if not rota.stations:
+            raise RotaUnavailable(NO_ROTA)
+        return rota
+
+    async def stations(self) -> list[tuple[str, str]]:
+        return [(s.id, s.name) for s in (await self.stored()).stations.values()]
+
+    async def counselors(self) -> list[tuple[str, str]]:
+        """(id, name) of every active counselor, the people a rota change can name."""
+        return [(c.id, c.name) for c in (await self.stored()).counselors.values() if c.active]
+
+    async def overrides(self, start: datetime, end: datetime) -> list[OverrideView]:
+        rota = await self.stored()
+        return [OverrideView(o.id, o.counselor, _name(rota, o.counselor), o.station, o.start, o.end)
+                for o in rota.overrides if o.start < end and o.end > start]
+
+    async def swaps(self, pending_only: bool) -> list[SwapView]:
+        rota = await self.stored()
+        return [SwapView(w.id, _name(rota, w.requester), _name(rota, w.other), w.station, w.start, w.end,
+                         w.state.value)
+                for w in rota.swaps if not pending_only or w.state in PENDING_SWAPS]
+
+    async def leave(self, start: datetime, end: datetime) -> list[LeaveView]:
+        rota = await self.stored()
+        return [LeaveView(lv.id, lv.counselor, _name(rota, lv.counselor), lv.start, lv.end)
+                for lv in rota.leave if lv.start < end and lv.end > start]
 
     async def shifts(self, start: datetime, end: datetime, station: str | None = None,
                      uow: UnitOfWork | None = None) -> list[DutyAssignment]:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.conversation.ports import RotaRefused
 from bot.crypto import Cipher, new_key
-from bot.services.rota import RotaService
+from bot.services.rota import RotaService, RotaUnavailable
 from bot.storage import rota_repo
 from bot.storage.engine import create_engine, session_factory
 from bot.storage.models import AuditEntry
@@ -72,3 +72,29 @@ async def test_chat_gaps_and_dashboard_gaps_are_one_calculation(rota: RotaServic
 
     assert found  # the city station has no rotation of its own
     assert [(g.start, g.end, g.station) for g in found] == [(s.start, s.end, s.station) for s in spans]
+
+
+async def test_dashboard_reads_name_the_people_in_each_change(rota: RotaService) -> None:
+    async with rota.uow() as uow:
+        made = await rota.add_override(uow, "b1", None, NOW, NOW + timedelta(hours=2), "k1", NOW)
+        lid = await rota.add_leave(uow, "a1", NOW, NOW + timedelta(days=1), "k1", NOW)
+        await uow.commit()
+
+    overrides = await rota.overrides(NOW, NOW + timedelta(hours=1))
+    leave = await rota.leave(NOW, NOW + timedelta(hours=1))
+
+    assert [(o.id, o.name, o.station) for o in overrides] == [(made.id, "B", "hd")]
+    assert [(lv.id, lv.name) for lv in leave] == [(lid, "A")]
+    assert ("hd", "Haidian") in await rota.stations()
+    assert await rota.swaps(pending_only=True) == []
+
+
+async def test_a_page_asking_for_a_rota_that_was_never_imported_is_told_how(db_url: str) -> None:
+    engine = create_engine(db_url)
+    service = RotaService(UnitOfWorkFactory(session_factory(engine), Cipher([new_key()])), CONFIG)
+    try:
+        with pytest.raises(RotaUnavailable, match="hotline rota import"):
+            await service.stations()
+        assert await service.shifts(NOW, NOW + timedelta(days=1)) == []  # the chat says "no shifts"
+    finally:
+        await engine.dispose()
