@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:  # annotations only: importing these at start would slow every `hotline` command
+    from bot.services.rota import RotaService
+    from bot.storage.uow import UnitOfWork
+    from scheduling.gaps import Gap
+    from scheduling.model import Rota
+    from scheduling.settings import DemandSettings
 
 T = TypeVar("T")
 
@@ -102,20 +109,27 @@ def span(args: argparse.Namespace) -> tuple[datetime, datetime]:
     return start, end
 
 
-def run_db(work: Callable[[Any], Awaitable[T]], commit: bool = False) -> T:
-    """Run `work(session)` against the configured database."""
+def run_db(work: Callable[[RotaService, UnitOfWork], Awaitable[T]], commit: bool = False) -> T:
+    """Run `work(rota service, unit of work)` against the configured database, as the bot and the
+    dashboard do (changes are audited by the service)."""
     import asyncio
 
+    from bot.crypto import Cipher, new_key
+    from bot.services.rota import RotaService
     from bot.storage.engine import create_engine, session_factory
+    from bot.storage.uow import UnitOfWorkFactory
     from config.settings import load_settings
 
     async def run() -> T:
-        engine = create_engine(load_settings().database_url)
+        settings = load_settings()
+        engine = create_engine(settings.database_url)
+        # The rota and the audit log are stored in the clear: this key never encrypts anything.
+        uow = UnitOfWorkFactory(session_factory(engine), Cipher([new_key()]))
         try:
-            async with session_factory(engine)() as session:
-                result = await work(session)
+            async with uow() as unit:
+                result = await work(RotaService(uow, settings.config_dir), unit)
                 if commit:
-                    await session.commit()
+                    await unit.commit()
                 return result
         finally:
             await engine.dispose()
@@ -123,10 +137,8 @@ def run_db(work: Callable[[Any], Awaitable[T]], commit: bool = False) -> T:
     return asyncio.run(run())
 
 
-def stored_rota() -> Any:
-    from bot.storage.rota_repo import load_rota
-
-    return run_db(load_rota)
+def stored_rota() -> Rota:
+    return run_db(lambda service, unit: service.rota(unit))
 
 
 def local(t: datetime) -> str:
@@ -158,11 +170,12 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from bot.storage.rota_repo import save_rota, summary
+    from bot.storage.rota_repo import summary
     from scheduling.rota_io import load_rota_file
 
     rota = load_rota_file(args.file)  # ConfigError -> exit 2 naming the entry and field
-    counts = run_db(lambda s: save_rota(s, rota, datetime.now(UTC), "cli", args.file), commit=True)
+    counts = run_db(lambda service, unit: service.replace(unit, rota, "cli", datetime.now(UTC), args.file),
+                    commit=True)
     print(f"imported {args.file}: {summary(counts)}")
     return 0
 
@@ -186,15 +199,8 @@ def _gaps(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from scheduling.gaps import coverage_gaps
-    from scheduling.schedule import Schedule
-    from scheduling.settings import load_demand
-
-    demand = load_demand()
     start, end = span(args)
-    schedule = Schedule(stored_rota(), start, end)
-    gaps = coverage_gaps(schedule, start, end, args.station, args.lang or demand.languages,
-                         args.min_staff or demand.min_staff, demand.profile())
+    gaps, rota, demand = run_db(lambda service, unit: _gaps_of(service, unit, args, start, end))
     table = Table(title=f"{len(gaps)} coverage gaps {local(start)} .. {local(end)}, worst first")
     for col in ("station", "lang", "from", "to", "hours", "missing", "severity"):
         table.add_column(col)
@@ -205,12 +211,19 @@ def _gaps(args: argparse.Namespace) -> int:
     if args.svg:
         from scheduling.gap_picture import gaps_svg
 
-        shown = args.station or sorted({r.station for r in schedule.rota.rotations})
+        shown = args.station or sorted({r.station for r in rota.rotations})
         hours = int((end - start).total_seconds() // 3600)
         with open(args.svg, "w", encoding="utf-8") as f:
             f.write(gaps_svg(gaps, shown, start, hours, demand.profile()))
         print(f"wrote {args.svg}")
     return 0
+
+
+async def _gaps_of(service: RotaService, unit: UnitOfWork, args: argparse.Namespace, start: datetime,
+                   end: datetime) -> tuple[list[Gap], Rota, DemandSettings]:
+    """The service's gap calculation with the command's options (station, languages, minimum)."""
+    gaps = await service.coverage_gaps(start, end, args.station, unit, args.lang, args.min_staff)
+    return gaps, await service.rota(unit), service.demand
 
 
 def _ics(args: argparse.Namespace) -> int:
@@ -264,30 +277,26 @@ def _swap_list(args: argparse.Namespace) -> int:
 
 
 def _swap_new(args: argparse.Namespace) -> int:
-    from bot.storage import rota_repo
-
     now = datetime.now(UTC)
     start, end = parse_time(args.start, now, "start"), parse_time(args.end, now, "end", end=True)
 
-    async def work(s: Any) -> str:
+    async def work(service: RotaService, unit: UnitOfWork) -> str:
         if args.swap_command == "on-behalf":
-            return await rota_repo.swap_on_behalf(s, args.requester, args.other, args.station, start, end,
-                                                  args.by, now)
-        return await rota_repo.request_swap(s, args.requester, args.other, args.station, start, end, now)
+            return await service.create_swap(unit, args.requester, args.other, args.station, start, end,
+                                             args.by, now)
+        return await service.request_swap(unit, args.requester, args.other, args.station, start, end, now)
 
     return _refusable(lambda: print(f"swap {run_db(work, commit=True)} created"))
 
 
 def _swap_decide(args: argparse.Namespace) -> int:
-    from bot.storage import rota_repo
-
     now = datetime.now(UTC)
 
-    async def work(s: Any) -> None:
+    async def work(service: RotaService, unit: UnitOfWork) -> None:
         if args.swap_command == "accept":
-            await rota_repo.accept_swap(s, args.swap_id, args.by)
+            await service.accept_swap(unit, args.swap_id, args.by, now)
         else:
-            await rota_repo.decide_swap(s, args.swap_id, args.swap_command == "approve", args.by, now)
+            await service.decide_swap(unit, args.swap_id, args.swap_command == "approve", args.by, now)
 
     def go() -> None:
         run_db(work, commit=True)
@@ -300,11 +309,11 @@ def _refusable(work: Callable[[], object]) -> int:
     """Run a rota change; a refusal prints what to do next and exits 1."""
     import sys
 
-    from scheduling.errors import RotaError
+    from bot.conversation.ports import RotaRefused
 
     try:
         work()
-    except RotaError as exc:
-        print(f"refused: {exc}", file=sys.stderr)
+    except RotaRefused as exc:
+        print(f"refused: {exc.reason}", file=sys.stderr)
         return 1
     return 0

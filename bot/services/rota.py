@@ -180,15 +180,18 @@ class RotaService:
             return []
         return list(Schedule(rota, start, end).shifts(station))
 
-    async def coverage_gaps(self, start: datetime, end: datetime, station: str | None = None,
-                            uow: UnitOfWork | None = None) -> list[Gap]:
-        """Coverage gaps, worst first, against config/demand.yaml: the one place they are computed."""
+    async def coverage_gaps(self, start: datetime, end: datetime, station: str | list[str] | None = None,
+                            uow: UnitOfWork | None = None, languages: list[str] | None = None,
+                            min_staff: int | None = None) -> list[Gap]:
+        """Coverage gaps, worst first, against config/demand.yaml (languages and minimum staff may be
+        given instead, as `hotline rota gaps` allows): the one place gaps are computed."""
         rota = await self.rota(uow)
-        if not rota.stations or (station is not None and station not in rota.stations):
-            return []
+        if not rota.stations or (isinstance(station, str) and station not in rota.stations):
+            return []  # a page's unknown station shows nothing; the CLI's list is passed as typed
+        stations = [station] if isinstance(station, str) else station
         d = self.demand
-        return coverage_gaps(Schedule(rota, start, end), start, end, [station] if station else None,
-                             list(d.languages), d.min_staff, d.profile())
+        return coverage_gaps(Schedule(rota, start, end), start, end, stations or None,
+                             languages or list(d.languages), min_staff or d.min_staff, d.profile())
 
     async def week(self, start: datetime, days: int = 7, uow: UnitOfWork | None = None) -> list[Span]:
         end = start + timedelta(days=days)
@@ -235,6 +238,28 @@ class RotaService:
         await self._changed(uow, by, "rota.swap_approve", f"swap:{swap_id}", now,
                             {"verdict": "approve" if approve else "decline"})
         return state
+
+    async def replace(self, uow: UnitOfWork, rota: Rota, by: str, now: datetime,
+                      source: str) -> dict[str, int]:
+        """Replace the stored rota with an imported one; returns what it holds, by kind."""
+        counts = await rota_repo.save_rota(uow.session, rota, now, by, source)
+        await self._changed(uow, by, "rota.import", f"rota:{source}", now,
+                            {k: str(n) for k, n in counts.items()})
+        return counts
+
+    async def request_swap(self, uow: UnitOfWork, requester: str, other: str, station: str,
+                           start: datetime, end: datetime, now: datetime) -> str:
+        """A counselor asks a peer to exchange duty; a coordinator decides later."""
+        sid = await _refusing(rota_repo.request_swap(uow.session, requester, other, station, start, end, now))
+        await self._changed(uow, requester, "rota.swap_request", f"swap:{sid}", now,
+                            {"other": other, "station": station, "start": start.isoformat(),
+                             "end": end.isoformat()})
+        return sid
+
+    async def accept_swap(self, uow: UnitOfWork, swap_id: str, by: str, now: datetime) -> None:
+        """The peer agrees; the swap then waits for a coordinator."""
+        await _refusing(rota_repo.accept_swap(uow.session, swap_id, by))
+        await self._changed(uow, by, "rota.swap_accept", f"swap:{swap_id}", now, {})
 
     async def create_swap(self, uow: UnitOfWork, requester: str, other: str, station: str,
                           start: datetime, end: datetime, by: str, now: datetime) -> str:
