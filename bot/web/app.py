@@ -68,14 +68,14 @@ async def home(request: web.Request) -> web.Response:
 
 def _session_key(container: Container) -> bytes:
     keys, _ = resolve_keys(container.settings)
-    return session_key(keys[0] if keys else None, getattr(container.settings, "session_key", None))
+    return session_key(keys[0] if keys else None, container.settings.session_key)
 
 
 def create_app(container: Container) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware])
     app[CONTAINER] = container
-    # Secure cookies need TLS in front (settings.cookie_secure, once settings has it).
-    setup_sessions(app, _session_key(container), bool(getattr(container.settings, "cookie_secure", False)))
+    # Secure cookies need TLS in front (settings.cookie_secure).
+    setup_sessions(app, _session_key(container), container.settings.cookie_secure)
     app.middlewares.append(csrf_middleware)
     install_security_headers(app)
     templating.setup(app)

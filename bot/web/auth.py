@@ -24,7 +24,6 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -182,7 +181,7 @@ async def csrf_token(request: web.Request) -> str:
     return token
 
 
-async def check_csrf(request: web.Request, token: Any) -> bool:
+async def check_csrf(request: web.Request, token: object) -> bool:
     session = await get_session(request)
     expected = session.get(CSRF_KEY)
     return isinstance(token, str) and isinstance(expected, str) and bool(token) \

@@ -22,20 +22,23 @@ import hmac
 import json
 import logging
 import secrets
-from typing import Any
+from functools import partial
 
 from aiohttp import WSMsgType, web
 
 from bot.conversation.messages import Inbound, clean_text
 from bot.conversation.turn import TurnOutcome, TurnResult
+from bot.security.limits import limits_for
 from bot.security.pacing import EdgePacer
 from bot.web.auth import check_csrf, csrf_token
 from bot.web.chat_page import chat_page, leave_page
 from bot.web.keys import CONTAINER, PACER, WEB_CHANNEL
 from bot.web.sessions import get_session
-from bot.web.web_channel import WebChannel, message_frame
+from bot.web.web_channel import NEW_STATE, WebChannel, message_frame
+from config.settings import Settings
 
 log = logging.getLogger(__name__)
+JsonObject = dict[str, object]  # a frame from the browser: any JSON object, checked field by field
 MAX_QUEUED = 1000  # frames one socket may have waiting for their turn; past it "busy"
 RESIDENT_KEY = "resident"
 CID_MAX = 64
@@ -73,9 +76,9 @@ async def page(request: web.Request) -> web.Response:
     return web.Response(text=html, content_type="text/html")
 
 
-def quick_exit_url(settings: Any) -> str:
+def quick_exit_url(settings: Settings) -> str:
     """Where quick exit goes; a local neutral page by default (the machine may have no internet)."""
-    return str(getattr(settings, "quick_exit_url", None) or "/leave")
+    return settings.quick_exit_url or "/leave"
 
 
 async def leave(request: web.Request) -> web.Response:
@@ -95,7 +98,7 @@ async def unlink(request: web.Request) -> web.Response:
 async def state(request: web.Request) -> web.Response:
     token = await resident_token(request, create=False)
     frame = await request.app[WEB_CHANNEL].state_frame(chat_key_for(request, token)) if token else None
-    return web.json_response(frame or {"type": "state", "state": "new", "risk": "none"})
+    return web.json_response(frame or NEW_STATE)
 
 
 class ChatSocket:
@@ -109,7 +112,7 @@ class ChatSocket:
         self.lang = "zh"
         self.queued: set[asyncio.Task[None]] = set()  # paced frames of a flood, in arrival order
 
-    async def hello(self, data: dict[str, Any]) -> bool:
+    async def hello(self, data: JsonObject) -> bool:
         if not await check_csrf(self.request, data.get("csrf")):
             await self.ws.send_json({"type": "error", "code": "csrf"})
             return False
@@ -123,10 +126,10 @@ class ChatSocket:
         for m, text in rows:
             await self.ws.send_json(message_frame(m.id, m.sender, text, [], False))
         st = await self.channel.state_frame(self.chat_key)
-        await self.ws.send_json({**(st or {"state": "new", "risk": "none"}), "type": "synced"})
+        await self.ws.send_json({**(st or NEW_STATE), "type": "synced"})
         return True
 
-    async def on_frame(self, data: dict[str, Any]) -> None:
+    async def on_frame(self, data: JsonObject) -> None:
         kind, cid = data.get("type"), data.get("cid")
         if kind == "ping":
             await self.ws.send_json({"type": "pong"})
@@ -153,23 +156,22 @@ class ChatSocket:
             log.warning("no sequence number for an ack (%s)", exc.__class__.__name__)
             return None
 
-    def _inbound(self, kind: Any, cid: str, data: dict[str, Any]) -> Inbound | None:
-        base: dict[str, Any] = {"channel": "web", "chat_key": self.chat_key, "user_key": self.token,
-                                "update_key": f"web:{self.chat_key}:{cid}", "lang_hint": self.lang}
+    def _inbound(self, kind: object, cid: str, data: JsonObject) -> Inbound | None:
+        make = partial(Inbound, channel="web", chat_key=self.chat_key, user_key=self.token,
+                       update_key=f"web:{self.chat_key}:{cid}")
         if kind == "forget":  # the bot asks to confirm; the erase happens on the "forget:yes" button
-            return Inbound(kind="command", command="forget", **base)
+            return make(kind="command", command="forget", lang_hint=self.lang)
         value = data.get("text") if kind == "msg" else data.get("data") if kind == "button" \
             else data.get("lang")
         if not isinstance(value, str):
             return None
         if kind == "msg":
-            return Inbound(text=value, **base)
+            return make(text=value, lang_hint=self.lang)
         if kind == "button" and len(value) <= 64:
-            return Inbound(kind="callback", callback_data=value, **base)
+            return make(kind="callback", callback_data=value, lang_hint=self.lang)
         if kind == "lang" and value in ("zh", "en"):
             self.lang = value
-            base["lang_hint"] = value
-            return Inbound(kind="command", command="lang", args=(value,), **base)
+            return make(kind="command", command="lang", args=(value,), lang_hint=value)
         return None
 
     async def _resident_seq(self, raw: str) -> int | None:
@@ -190,8 +192,8 @@ async def chat_ws(request: web.Request) -> web.StreamResponse:
     token = await resident_token(request, create=False)
     if token is None:
         raise web.HTTPForbidden(text="open /chat first")
-    # Frames are bounded: a maximal message in UTF-8 (4 bytes a character) plus the JSON around it.
-    max_size = request.app[CONTAINER].settings.max_message_chars * 4 + 2048
+    # Frames are bounded: a maximal message in UTF-8 plus the JSON around it (bot/security/limits.py).
+    max_size = limits_for(request.app[CONTAINER].settings.max_message_chars).ws_frame_bytes
     ws = web.WebSocketResponse(max_msg_size=max_size, heartbeat=30)
     await ws.prepare(request)
     sock = ChatSocket(request, ws, token)
@@ -227,7 +229,7 @@ async def _serve_socket(ws: web.WebSocketResponse, sock: ChatSocket) -> None:
         await pace_then_handle(ws, sock, data)
 
 
-async def pace_then_handle(ws: web.WebSocketResponse, sock: ChatSocket, data: dict[str, Any]) -> None:
+async def pace_then_handle(ws: web.WebSocketResponse, sock: ChatSocket, data: JsonObject) -> None:
     """Crisis words are handled at once; the rest of a flood waits for the resident's tokens in
     the background (bot/security/pacing.py), so reading this socket never stalls behind it."""
     text = data.get("text")

@@ -13,12 +13,12 @@ import asyncio
 import contextlib
 import time
 from datetime import datetime
-from typing import Any
 
 from aiohttp import WSMsgType, web
 from sqlalchemy import select
 
 from bot.conversation.states import CLOSE_OUTCOMES, OPEN_HANDOFF_STATES, ActionResult, FollowUpKind
+from bot.events import Event
 from bot.security.roles import Forbidden
 from bot.services.staff import ActionRequest, StaffAction
 from bot.storage.models import Handoff
@@ -124,7 +124,7 @@ async def chat(request: web.Request) -> web.Response:
     })
 
 
-async def _json_body(request: web.Request) -> dict[str, Any]:
+async def _json_body(request: web.Request) -> dict[str, object]:
     try:
         data = await request.json()
     except ValueError:
@@ -171,7 +171,8 @@ async def relay(request: web.Request) -> web.Response:
 async def close(request: web.Request) -> web.Response:
     data = await _json_body(request)
     outcome, followup = data.get("outcome"), data.get("followup") or ""
-    if outcome not in OUTCOMES or followup not in FOLLOW_UPS:
+    if not isinstance(outcome, str) or not isinstance(followup, str) \
+            or outcome not in OUTCOMES or followup not in FOLLOW_UPS:
         return web.json_response({"result": "bad_outcome"}, status=400)
     return await _act(request, ActionRequest(StaffAction.CLOSE, _handoff_id(request), outcome=outcome,
                                              followup=followup))
@@ -198,7 +199,7 @@ async def console_ws(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-async def _pump(ws: web.WebSocketResponse, q: asyncio.Queue[Any]) -> None:
+async def _pump(ws: web.WebSocketResponse, q: asyncio.Queue[Event]) -> None:
     while not ws.closed:
         await q.get()
         await asyncio.sleep(0.1)  # coalesce a burst (a turn publishes several events) into one wake-up

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from aiohttp import web
 
@@ -55,7 +54,7 @@ def frame_for(staff: StaffSession | None, title: str, csrf: str = "", current: s
 
 
 async def staff_page(request: web.Request, template: str, title: str, *, scripts: Sequence[str] = (),
-                     styles: Sequence[str] = (), status: int = 200, **context: Any) -> web.Response:
+                     styles: Sequence[str] = (), status: int = 200, **context: object) -> web.Response:
     """Render `template` (which extends base.html) for the current staff member, or nobody."""
     frame = frame_for(await current_staff(request), title, await csrf_token(request), request.path,
                       scripts, styles)

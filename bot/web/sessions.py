@@ -12,7 +12,6 @@ import base64
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
-from typing import Any
 
 from aiohttp import web
 from cryptography.fernet import Fernet, InvalidToken
@@ -21,18 +20,19 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class Session(MutableMapping[str, Any]):
-    """A dict that remembers whether it changed (only changed sessions are written back)."""
+class Session(MutableMapping[str, object]):
+    """A dict of JSON values that remembers whether it changed (only changed sessions are written
+    back); readers check the type of what they read, as it comes from a cookie."""
 
-    def __init__(self, data: dict[str, Any] | None = None, new: bool = True) -> None:
+    def __init__(self, data: dict[str, object] | None = None, new: bool = True) -> None:
         self._data = dict(data or {})
         self.new = new
         self.changed = False
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> object:
         return self._data[key]
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    def __setitem__(self, key: str, value: object) -> None:
         self._data[key] = value
         self.changed = True
 

@@ -12,7 +12,6 @@ line ends with one.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import aiohttp_jinja2
 import jinja2
@@ -38,7 +37,7 @@ ENV = jinja2.Environment(
 )
 
 
-def render(template: str, **context: Any) -> Markup:
+def render(template: str, **context: object) -> Markup:
     """A template rendered to markup that other templates include without escaping it again."""
     return Markup(ENV.get_template(template).render(context))  # noqa: S704 (autoescaped output)
 
@@ -48,7 +47,7 @@ def setup(app: web.Application) -> None:
     app[aiohttp_jinja2.APP_KEY] = ENV
 
 
-def respond(request: web.Request, template: str, context: dict[str, Any],
+def respond(request: web.Request, template: str, context: dict[str, object],
             status: int = 200) -> web.Response:
     """Render `template` as this request's HTML answer (through aiohttp-jinja2)."""
     return aiohttp_jinja2.render_template(template, request, context, status=status)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import Any, Protocol
+from typing import Literal, NotRequired, Protocol, TypedDict
 
 from bot.conversation.messages import Outbound
 from bot.storage.uow import UnitOfWorkFactory
@@ -16,15 +16,38 @@ from bot.storage.uow import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 
+Buttons = list[list[dict[str, str]]]
+
+
+class MessageFrame(TypedDict):
+    type: Literal["msg"]
+    seq: int | None
+    sender: str
+    text: str
+    buttons: Buttons
+    urgent: bool
+    alias: str | None
+
+
+class StateFrame(TypedDict):
+    type: Literal["state"]
+    state: str
+    risk: str
+    lang: NotRequired[str]
+
+
+NEW_STATE: StateFrame = {"type": "state", "state": "new", "risk": "none"}  # no open conversation
+
+
 class Socket(Protocol):
     @property
     def closed(self) -> bool: ...
 
-    async def send_json(self, data: Any) -> None: ...
+    async def send_json(self, data: object) -> None: ...
 
 
-def message_frame(seq: int | None, sender: str, text: str, buttons: list[list[dict[str, str]]],
-                  urgent: bool = False, alias: str | None = None) -> dict[str, Any]:
+def message_frame(seq: int | None, sender: str, text: str, buttons: Buttons,
+                  urgent: bool = False, alias: str | None = None) -> MessageFrame:
     """One chat message as the browser receives it (live push and resync look the same)."""
     return {"type": "msg", "seq": seq, "sender": sender, "text": text, "buttons": buttons,
             "urgent": urgent, "alias": alias}
@@ -56,14 +79,14 @@ class WebChannel:
         frame = message_frame(extra.get("seq"), str(extra.get("sender", "bot")), message.text,
                               message.to_payload()["buttons"], message.urgent, extra.get("alias"))
         # No open conversation (erased on request): "new" tells the page to drop the old messages.
-        state = await self.state_frame(message.chat_key) or {"type": "state", "state": "new", "risk": "none"}
+        state = await self.state_frame(message.chat_key) or NEW_STATE
         for ws in group:
             await self._push(ws, frame)
             await self._push(ws, state)
         self.delivered += 1
         return None
 
-    async def state_frame(self, chat_key: str) -> dict[str, Any] | None:
+    async def state_frame(self, chat_key: str) -> StateFrame | None:
         """Where the resident's conversation stands: drives the "a counselor is coming" status."""
         async with self.uow() as uow:
             conv = await uow.conversations.open_for(self.channel, chat_key)
@@ -71,7 +94,7 @@ class WebChannel:
             return None
         return {"type": "state", "state": conv.state, "risk": conv.risk_level, "lang": conv.lang}
 
-    async def _push(self, ws: Socket, frame: dict[str, Any]) -> None:
+    async def _push(self, ws: Socket, frame: MessageFrame | StateFrame) -> None:
         if ws.closed:
             return
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from aiohttp import web
 
@@ -31,7 +30,7 @@ def tabs_for(current: str) -> tuple[Tab, ...]:
 
 
 async def admin_page(request: web.Request, template: str, title: str, *, scripts: Sequence[str] = (),
-                     status: int = 200, **context: Any) -> web.Response:
+                     status: int = 200, **context: object) -> web.Response:
     """Render `template` (extending admin/layout.html); `local(at)` shows a time in Beijing time."""
     return await staff_page(request, template, title, scripts=scripts, styles=[CSS], status=status,
                             tabs=tabs_for(request.path), local=fmt_local, **context)

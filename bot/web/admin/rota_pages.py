@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
 
 from bot.events import Event
+from bot.storage.uow import UnitOfWork
 from bot.web.admin import calendar as cal
 from bot.web.admin.common import NOTICES, local_date, local_dt, monday_of, today_local
 from bot.web.admin.frame import admin_page
@@ -122,7 +122,7 @@ def need(form: dict[str, str], *names: str) -> list[str]:
 
 
 async def change(request: web.Request, action: str, obj: str, detail: dict[str, str],
-                 do: Callable[[Any, RotaSource, str, datetime], Awaitable[str | None]]) -> str | None:
+                 do: Callable[[UnitOfWork, RotaSource, str, datetime], Awaitable[str | None]]) -> str | None:
     """Run one rota change and its audit entry in one transaction; refusals become a 409 page."""
     staff: StaffSession = request[STAFF]
     container = request.app[CONTAINER]
@@ -155,7 +155,7 @@ async def delete_override(request: web.Request) -> web.Response:
     form = await read_form(request)
     oid = request.match_info["override_id"]
 
-    async def do(uow: Any, rota: RotaSource, by: str, now: datetime) -> str:
+    async def do(uow: UnitOfWork, rota: RotaSource, by: str, now: datetime) -> str:
         await rota.delete_override(uow, oid, by, now)
         return oid
     await change(request, "rota.override_delete", "override:{id}", {}, do)
@@ -167,7 +167,7 @@ async def decide_swap(request: web.Request) -> web.Response:
     form = await read_form(request)
     verdict, sid = request.match_info["verdict"], request.match_info["swap_id"]
 
-    async def do(uow: Any, rota: RotaSource, by: str, now: datetime) -> str:
+    async def do(uow: UnitOfWork, rota: RotaSource, by: str, now: datetime) -> str:
         await rota.decide_swap(uow, sid, verdict == "approve", by, now)
         return sid
     await change(request, "rota.swap_approve", "swap:{id}", {"verdict": verdict}, do)
@@ -205,7 +205,7 @@ async def delete_leave(request: web.Request) -> web.Response:
     form = await read_form(request)
     lid = request.match_info["leave_id"]
 
-    async def do(uow: Any, rota: RotaSource, by: str, now: datetime) -> str:
+    async def do(uow: UnitOfWork, rota: RotaSource, by: str, now: datetime) -> str:
         await rota.delete_leave(uow, lid, by, now)
         return lid
     await change(request, "rota.leave_delete", "leave:{id}", {}, do)
