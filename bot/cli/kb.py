@@ -51,6 +51,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     r.set_defaults(handler=review)
     b = sub.add_parser("vectors", help="rebuild the static MiniLM word-piece table (needs torch; minutes)")
     b.add_argument("--threads", type=int, default=2)
+    b.add_argument("--out", type=Path, default=None, help="where to write (default: the served table)")
     b.set_defaults(handler=vectors)
     v = sub.add_parser("services", help="what is open now and which lines answer day and night")
     v.add_argument("question", nargs="?", default="open now")
@@ -176,7 +177,7 @@ def vectors(args: argparse.Namespace) -> int:
     with source.open(encoding="utf-8", newline="") as f:
         corpus = [" ".join((r["questionTitle"], r["questionText"], r["answerText"]))
                   for r in csv.DictReader(f)]
-    print(f"wrote {build_table(corpus, threads=args.threads)}")
+    print(f"wrote {build_table(corpus, out=args.out, threads=args.threads)}")
     return 0
 
 
