@@ -149,8 +149,15 @@ class StaticEncoder:
 
 
 def load_encoder(path: Path | None = None) -> StaticEncoder | None:
-    """The static encoder from its table file, or None (logged) when it is missing or stale."""
-    p = path or TABLE_FILE
+    """The static encoder from its table file, or None (logged) when it is missing or stale.
+
+    One copy per file and process: every KnowledgeBase built (tests, reloads) shares it read-only.
+    """
+    return _load_encoder(path or TABLE_FILE)
+
+
+@lru_cache(maxsize=4)
+def _load_encoder(p: Path) -> StaticEncoder | None:
     try:
         model_dir = encoder_dir()
     except ImportError:
