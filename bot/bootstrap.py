@@ -26,6 +26,7 @@ from bot.security.limits import limits_for
 from bot.security.ratelimit import RateLimiter
 from bot.services.conversations import ConversationService, TurnLimits
 from bot.services.rota import RotaService
+from bot.services.runtime import EmergencyLine, Runtime
 from bot.services.staff import StaffActions
 from bot.services.staff_commands import StaffRouter
 from bot.storage.engine import create_engine, session_factory
@@ -128,12 +129,12 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
         await service.on_timer(kind, ident, version, step)
 
     timers = Timers(fire)
-    effects = Effects(dispatcher, timers, events)
-    actions = StaffActions(StaffFlow(handoffs), desk, uow, clock, effects, settings.max_message_chars)
+    runtime = Runtime(uow, clock, Effects(dispatcher, timers, events))
+    actions = StaffActions(runtime, StaffFlow(handoffs), desk, settings.max_message_chars)
     staff = StaffRouter(actions, desk)
     service = ConversationService(
-        uow, clock, effects, pseudo_key, triage,
-        ResidentFlow(kb, handoffs, emergency), staff, handoffs, emergency, senders,
+        runtime, pseudo_key, triage, ResidentFlow(kb, handoffs, emergency), staff, handoffs,
+        EmergencyLine(emergency, senders),
         TurnLimits(limits_for(settings.max_message_chars), settings.db_turn_timeout_s, limiter))
     if hasattr(rota, "invalidate"):
         events.on("rota.changed", rota.invalidate)  # dashboard edits show in escalation at once

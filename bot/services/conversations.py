@@ -13,13 +13,12 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.clock import Clock
 from bot.conversation import callbacks
 from bot.conversation.callbacks import Head
-from bot.conversation.effects import After, Effects, Timer, TimerKind
+from bot.conversation.effects import After, Timer, TimerKind
 from bot.conversation.handoffs import HandoffManager
 from bot.conversation.messages import Button, Inbound, Outbound, clean_text
-from bot.conversation.ports import Sender, TriagePort
+from bot.conversation.ports import TriagePort
 from bot.conversation.posting import say
 from bot.conversation.resident import ResidentContext, ResidentFlow
 from bot.conversation.screening import Screening
@@ -30,10 +29,11 @@ from bot.crypto import pseudonym
 from bot.privacy.forget import forget_resident
 from bot.security.limits import Limits, clip_message
 from bot.security.ratelimit import RateLimiter
+from bot.services.runtime import EmergencyLine, Runtime
 from bot.services.staff import ActionRequest, StaffAction
 from bot.services.staff_commands import StaffRouter
 from bot.storage.models import Conversation
-from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+from bot.storage.uow import UnitOfWork
 from triage.levels import Assessment, level_at, rank
 
 log = logging.getLogger(__name__)
@@ -52,15 +52,14 @@ class TurnLimits:
 
 
 class ConversationService:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, effects: Effects, pseudonym_key: bytes,
-                 triage: TriagePort, resident: ResidentFlow, staff: StaffRouter,
-                 handoffs: HandoffManager, emergency: dict[str, str], senders: dict[str, Sender],
+    def __init__(self, runtime: Runtime, pseudonym_key: bytes, triage: TriagePort, resident: ResidentFlow,
+                 staff: StaffRouter, handoffs: HandoffManager, emergency: EmergencyLine,
                  turn: TurnLimits | None = None) -> None:
-        self.uow, self.clock, self.effects = uow, clock, effects
+        self.uow, self.clock, self.effects = runtime.uow, runtime.clock, runtime.effects
         self.pseudonym_key = pseudonym_key
         self.triage, self.resident, self.staff, self.handoffs = triage, resident, staff, handoffs
         self.screening = Screening(triage)
-        self.emergency, self.senders = emergency, senders
+        self.emergency, self.senders = emergency.texts, emergency.senders
         self.turn = turn or TurnLimits()
         self.max_chars = self.turn.limits.message_chars
         # One lock per chat while it has a turn running or waiting; gone when none does (a

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.clock import Clock
 from bot.conversation.coordinator import CoordinatorDesk
-from bot.conversation.effects import After, Effects
+from bot.conversation.effects import After
 from bot.conversation.messages import clean_text
 from bot.conversation.ports import RotaRefused
 from bot.conversation.staff import StaffFlow
 from bot.conversation.states import AcceptResult, ActionResult, FollowUpKind
 from bot.security.roles import require, staff_actor
+from bot.services.runtime import Runtime
 from bot.storage.models import Counselor
-from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+from bot.storage.uow import UnitOfWork
 
 
 class StaffAction(StrEnum):
@@ -85,10 +85,9 @@ def _ok(flag: bool) -> Done:
 class StaffActions:
     """Runs an action for a counselor: permission, then the action, inside one unit of work."""
 
-    def __init__(self, flow: StaffFlow, desk: CoordinatorDesk, uow: UnitOfWorkFactory, clock: Clock,
-                 effects: Effects, max_chars: int) -> None:
+    def __init__(self, runtime: Runtime, flow: StaffFlow, desk: CoordinatorDesk, max_chars: int) -> None:
         self.flow, self.desk = flow, desk
-        self.uow, self.clock, self.effects = uow, clock, effects
+        self.uow, self.clock, self.effects = runtime.uow, runtime.clock, runtime.effects
         self.max_chars = max_chars
 
     async def run(self, uow: UnitOfWork, actor: Counselor, request: ActionRequest, now: datetime,
