@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # The tracker's JSON memory, stored on the conversation (triage.tracker).
 RiskMemory = list[dict[str, Any]]
-__all__ = ["Answer", "DutyLine", "KnowledgePort", "Outbox", "OverrideMade", "RiskMemory", "RosterPort",
+__all__ = ["DutyLine", "KnowledgePort", "Outbox", "OverrideMade", "RiskMemory", "RosterPort",
            "RotaAndRoster", "RotaPort", "RotaRefused", "Sender", "Span", "StepPlan", "TimerPort",
            "TriagePort"]
 
@@ -34,23 +34,10 @@ class TriagePort(Protocol):
               ) -> tuple[Assessment, RiskMemory]: ...
 
 
-@dataclass(frozen=True)
-class Answer:
-    """Deprecated: bot/adapters/kb_adapter.py (start-up helper's file) still builds one for its
-    "not loaded yet" reply; remove once it returns a SearchResult there too."""
-
-    kind: str
-    text: str
-    topic: str | None = None
-    entry_id: str | None = None
-    confidence: float = 0.0
-    alternatives: tuple[tuple[str, str], ...] = ()
-
-
 class KnowledgePort(Protocol):
-    def answer(self, question: str, lang: str, now: datetime) -> SearchResult | Answer: ...
+    def answer(self, question: str, lang: str, now: datetime) -> SearchResult: ...
 
-    def topic_answer(self, topic: str, lang: str) -> SearchResult | Answer: ...
+    def topic_answer(self, topic: str, lang: str) -> SearchResult: ...
 
 
 class Sender(Protocol):

@@ -15,7 +15,7 @@ from bot.conversation.callbacks import Head
 from bot.conversation.effects import After
 from bot.conversation.handoffs import HandoffManager
 from bot.conversation.messages import Button, Inbound
-from bot.conversation.ports import Answer, KnowledgePort
+from bot.conversation.ports import KnowledgePort
 from bot.conversation.posting import Buttons, say, tell_staff
 from bot.conversation.states import ConvState
 from bot.conversation.texts import b, t
@@ -103,7 +103,7 @@ class ResidentFlow:
         answer = self.kb.answer(ctx.inbound.text, ctx.conv.lang, ctx.now)
         await self.send_answer(ctx, answer)
 
-    async def send_answer(self, ctx: ResidentContext, answer: SearchResult | Answer) -> None:
+    async def send_answer(self, ctx: ResidentContext, answer: SearchResult) -> None:
         lang = ctx.conv.lang
         talk = Button(b("talk", lang), callbacks.talk(yes=True))
         if answer.kind == "answer" and answer.entry_id:

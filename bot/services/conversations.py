@@ -22,7 +22,7 @@ from bot.conversation.ports import TriagePort
 from bot.conversation.posting import say
 from bot.conversation.resident import ResidentContext, ResidentFlow
 from bot.conversation.screening import Screening
-from bot.conversation.states import ActionResult, ConvState, HandoffState
+from bot.conversation.states import ConvState, HandoffState
 from bot.conversation.texts import b, detect_lang, t
 from bot.conversation.turn import DEFERRED, REPLAYED, TurnOutcome, TurnResult
 from bot.crypto import pseudonym
@@ -30,15 +30,12 @@ from bot.privacy.forget import forget_resident
 from bot.security.limits import Limits, clip_message
 from bot.security.ratelimit import RateLimiter
 from bot.services.runtime import EmergencyLine, Runtime
-from bot.services.staff import ActionRequest, StaffAction
 from bot.services.staff_commands import StaffRouter
 from bot.storage.models import Conversation
 from bot.storage.uow import UnitOfWork
 from triage.levels import Assessment, level_at, rank
 
 log = logging.getLogger(__name__)
-# What the console's old entry point accepts (each with a handoff id, except duty).
-CONSOLE_ACTIONS = ("accept", "decline", "relay", "close", "transfer", "duty")
 
 
 @dataclass(frozen=True)
@@ -244,19 +241,6 @@ class ConversationService:
         for inbound in pending:
             done += (await self.handle(inbound)).outcome != TurnOutcome.DEFERRED
         return done
-
-    # ---- staff actions from the web console ---------------------------------------------------
-    async def staff_action(self, counselor_id: str, action: str, handoff_id: int | None = None,
-                           text: str = "", outcome: str = "", followup: str = "", to: str = "",
-                           available: bool | None = None) -> ActionResult:
-        """Kept for bot/web/console.py until it calls `StaffActions.perform` (bot/services/staff.py)
-        itself; raises bot.security.roles.Forbidden."""
-        if action not in CONSOLE_ACTIONS or (action != "duty" and handoff_id is None) \
-                or (action == "duty" and available is None):
-            return ActionResult.REFUSED
-        request = ActionRequest(StaffAction(action), handoff_id, text=text, outcome=outcome,
-                                followup=followup, to=to, available=available)
-        return (await self.staff.actions.perform(counselor_id, request)).result
 
     # ---- timers ------------------------------------------------------------------------------
     async def on_timer(self, kind: str, ident: int, version: int, step: int) -> None:
