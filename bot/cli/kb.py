@@ -108,6 +108,8 @@ def search(args: argparse.Namespace) -> int:
     if res.title:
         print(f"# {res.title}")
     print(res.text)
+    if res.also is not None:
+        print(f"also: {res.also[2]} ({res.also[0]}, {res.also[1]})")
     if res.kind != "answer" and res.alternatives:
         print("closest topics: " + ", ".join(f"{n} ({t})" for t, n in res.alternatives))
     return 0
