@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.adapters import background as loader
 from bot.channels.base import Sender
 from bot.channels.outbox import OutboxDispatcher
 from bot.clock import Clock, SystemClock
@@ -41,6 +42,22 @@ log = logging.getLogger(__name__)
 Job = Callable[[], Awaitable[object]]
 
 
+Readiness = Callable[[], Mapping[str, str]]  # {part: loading | ready | failed}, for /healthz
+
+
+@dataclass(frozen=True)
+class Ports:
+    """The engines behind the conversation: the real adapters, or a test's fakes."""
+
+    triage: TriagePort
+    kb: KnowledgePort
+
+    def readiness(self) -> list[Readiness]:
+        """The ports that can say how far they are loaded (the real adapters can; fakes cannot)."""
+        found = (getattr(port, "readiness", None) for port in (self.triage, self.kb))
+        return [source for source in found if callable(source)]
+
+
 @dataclass
 class Container:
     settings: Settings
@@ -53,10 +70,13 @@ class Container:
     events: EventHub
     rota: RotaAndRoster  # bot.services.rota.RotaService unless a test passed a fake
     actions: StaffActions
+    ports: Ports
     senders: dict[str, Sender] = field(default_factory=dict)
     # Repeating jobs started with the timers: name -> (job, every so many seconds).
     jobs: dict[str, tuple[Job, float]] = field(default_factory=dict)
-    # Untyped, kept while bot/server.py (readiness) and bot/web/admin/rota_source.py still use it.
+    # What /healthz reports on, part by part (the adapters', and Telegram's once it runs).
+    readiness: list[Readiness] = field(default_factory=list)
+    # Untyped, kept while bot/server.py and bot/web/app.py read readiness from it.
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def start(self) -> None:
@@ -101,9 +121,13 @@ def default_ports(settings: Settings, uow: UnitOfWorkFactory
 
 def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | None = None,
           kb: KnowledgePort | None = None, rota: RotaAndRoster | None = None,
-          roster: RosterPort | None = None, rate_limit: bool = True) -> Container:
+          roster: RosterPort | None = None, rate_limit: bool = True,
+          background: bool = False) -> Container:
     """Every object, wired once. Ports left out are the real engines; `rate_limit=False` turns
-    the flood limiter off (the flood bench compares both)."""
+    the flood limiter off (the flood bench compares both); `background=True` (`hotline serve`)
+    lets the real engines load their slow parts in the loader thread (bot/adapters/background.py)."""
+    if background:
+        loader.enable()
     clock = clock or SystemClock()
     install_log_privacy()  # however the app is built, logs never carry message text or names
     # Floods are slowed, never left untriaged (see ratelimit.py).
@@ -138,8 +162,9 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
         TurnLimits(limits_for(settings.max_message_chars), settings.db_turn_timeout_s, limiter))
     if hasattr(rota, "invalidate"):
         events.on("rota.changed", rota.invalidate)  # dashboard edits show in escalation at once
+    ports = Ports(triage, kb)
     container = Container(settings, engine, uow, clock, dispatcher, service, timers, events, rota,
-                          actions, senders)
+                          actions, ports, senders, readiness=ports.readiness())
     container.jobs["retention"] = (retention_job(container), 24 * 3600.0)
     return container
 
