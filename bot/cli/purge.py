@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# Imports sit inside the handlers on purpose: bot/cli/main.py imports every command module on each
+# `hotline` call (`hotline --help`: 1.1 s), so only the command that runs loads the database or engines.
 import argparse
 
 # Which retention setting decides each kind (conversations and residents go with their text).
