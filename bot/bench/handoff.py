@@ -14,7 +14,11 @@ import asyncio
 import statistics
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
+
+from bot.conversation.callbacks import Head
+from bot.devtools.fake_telegram import FakeTelegram
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -54,7 +58,7 @@ async def _bench(samples: int, db_url: str | None) -> int:
             before = len(cards(fake, counselor_chats))
             t0 = time.perf_counter()
             await fake.push_text(800000 + i, "我不想活了，今晚就吃药结束自己")
-            await fake.wait_for(lambda b=before: len(cards(fake, counselor_chats)) > b, timeout=30)
+            await fake.wait_for(partial(more_cards, fake, counselor_chats, before), timeout=30)
             latencies.append((time.perf_counter() - t0) * 1000)
     finally:
         await server.stop()
@@ -65,9 +69,15 @@ async def _bench(samples: int, db_url: str | None) -> int:
     return 0
 
 
-def cards(fake: object, chats: set[int]) -> list[object]:
-    return [c for c in fake.calls if c.method == "sendMessage"  # type: ignore[attr-defined]
-            and int(c.params.get("chat_id", 0)) in chats and "acc:" in str(c.params.get("reply_markup"))]
+def cards(fake: FakeTelegram, chats: set[int]) -> list[object]:
+    """Handoff cards (messages with an Accept button) the fake Bot API has been asked to send."""
+    accept = f"{Head.ACCEPT}:"
+    return [c for c in fake.calls if c.method == "sendMessage"
+            and int(c.params.get("chat_id", 0)) in chats and accept in str(c.params.get("reply_markup"))]
+
+
+def more_cards(fake: FakeTelegram, chats: set[int], before: int) -> bool:
+    return len(cards(fake, chats)) > before
 
 
 async def seed_on_duty(server: object, counselor_cls: type) -> None:

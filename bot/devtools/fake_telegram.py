@@ -104,12 +104,13 @@ class FakeTelegram:
 
     async def push_content(self, chat_id: int, kind: str, caption: str | None = None) -> int:
         """A sticker, photo or voice note (caption optional)."""
-        content: dict[str, Any] = {
+        kinds: dict[str, dict[str, Any]] = {
             "sticker": {"sticker": {"file_id": "s1", "file_unique_id": "s1", "width": 512, "height": 512,
                                     "is_animated": False, "is_video": False, "type": "regular"}},
             "photo": {"photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 90, "height": 90}]},
             "voice": {"voice": {"file_id": "v1", "file_unique_id": "v1", "duration": 3}},
-        }[kind]
+        }
+        content = dict(kinds[kind])
         if caption:
             content["caption"] = caption
         return await self._push({"message": self._message(chat_id, chat_id, "Resident", **content)})
