@@ -136,9 +136,8 @@ async def _json_body(request: web.Request) -> dict[str, object]:
 
 async def _act(request: web.Request, action: ActionRequest) -> web.Response:
     staff: StaffSession = request[STAFF]
-    actions = request.app[CONTAINER].service.staff.actions
     try:
-        result = (await actions.perform(staff.counselor_id, action)).result
+        result = (await request.app[CONTAINER].actions.perform(staff.counselor_id, action)).result
     except Forbidden:
         return web.json_response({"result": "forbidden"}, status=403)
     return web.json_response({"result": result}, status=200 if result in SETTLED else 409)

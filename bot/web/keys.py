@@ -1,6 +1,6 @@
 """Typed keys of what the web app keeps on the aiohttp application, in one module: page modules
 find the container here, never in app.py, so app.py can import every page module at its top.
-(The dashboard's own key, ROTA, is in bot/web/admin/rota_source.py, beside the port it holds.)"""
+(The dashboard's own key, ROTA, is in bot/web/admin/rota_source.py, beside the rota service it holds.)"""
 
 from __future__ import annotations
 

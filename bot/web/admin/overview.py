@@ -6,10 +6,11 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from bot.services.rota import RotaUnavailable
 from bot.web.admin.board import board_rows
 from bot.web.admin.calendar import Gap, Shift
 from bot.web.admin.frame import admin_page
-from bot.web.admin.rota_source import ROTA, RotaUnavailable
+from bot.web.admin.rota_source import ROTA, calendar_gaps, named_shifts
 from bot.web.auth import require_staff
 from bot.web.keys import CONTAINER
 
@@ -29,9 +30,9 @@ async def overview(request: web.Request) -> web.Response:
     rota_error = ""
     try:
         # A wider span than the instant, so "until" is the shift's real end, not the span's edge.
-        near = await rota.shifts(now - timedelta(days=1), now + timedelta(days=2), None)
+        near = await named_shifts(rota, now - timedelta(days=1), now + timedelta(days=2), None)
         on_duty = sorted((s for s in near if s.start <= now < s.end), key=lambda s: s.station)
-        gaps = await rota.gaps(now, now + GAP_HORIZON, None)
+        gaps = await calendar_gaps(rota, now, now + GAP_HORIZON, None)
     except RotaUnavailable as exc:
         rota_error = str(exc)
     return await admin_page(request, "admin/overview.html", "Dashboard", waiting=len(waiting),

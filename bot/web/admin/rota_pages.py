@@ -1,6 +1,7 @@
 """The rota page (/admin/rota: week or month calendar, gaps, swaps, overrides, leave) and the
-POST handlers that change it. Each change and its audit entry share one transaction;
-each POST answers with a redirect back to the view it came from (post/redirect/get)."""
+POST handlers that change it through the rota service (bot/services/rota.py), which writes each
+change and its audit entry in one transaction; each POST answers with a redirect back to the view
+it came from (post/redirect/get)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from bot.conversation.ports import RotaRefused
 from bot.events import Event
+from bot.services.rota import RotaService, RotaUnavailable
 from bot.storage.uow import UnitOfWork
 from bot.web.admin import calendar as cal
 from bot.web.admin.common import NOTICES, local_date, local_dt, monday_of, today_local
 from bot.web.admin.frame import admin_page
-from bot.web.admin.rota_source import ROTA, RotaChangeRefused, RotaSource, RotaUnavailable
+from bot.web.admin.rota_source import ROTA, calendar_gaps, named_shifts
 from bot.web.auth import STAFF, StaffSession, require_staff
 from bot.web.keys import CONTAINER
 from scheduling.when import MAX_YEAR, MIN_YEAR
@@ -71,8 +74,8 @@ async def rota_page(request: web.Request) -> web.Response:
     rota = request.app[ROTA]
     try:
         stations = await rota.stations()
-        shifts = await rota.shifts(start, end, station or None)
-        gaps = await rota.gaps(start, end, station or None)
+        shifts = await named_shifts(rota, start, end, station or None)
+        gaps = await calendar_gaps(rota, start, end, station or None)
         swaps, people = await rota.swaps(pending_only=True), await rota.counselors()
         overrides, leave = await rota.overrides(start, end), await rota.leave(start, end)
     except RotaUnavailable as exc:
@@ -121,22 +124,23 @@ def need(form: dict[str, str], *names: str) -> list[str]:
     return values
 
 
-async def change(request: web.Request, action: str, obj: str, detail: dict[str, str],
-                 do: Callable[[UnitOfWork, RotaSource, str, datetime], Awaitable[str | None]]) -> str | None:
-    """Run one rota change and its audit entry in one transaction; refusals become a 409 page."""
+Change = Callable[[UnitOfWork, RotaService, str, datetime], Awaitable[object]]
+
+
+async def change(request: web.Request, do: Change) -> None:
+    """Run one rota change (the rota service writes its audit entry in the same transaction);
+    refusals become a 409 page."""
     staff: StaffSession = request[STAFF]
     container = request.app[CONTAINER]
     now = container.clock.now()
     async with container.uow() as uow:
         try:
-            made = await do(uow, request.app[ROTA], staff.counselor_id, now)
-        except (RotaChangeRefused, RotaUnavailable) as exc:
+            await do(uow, request.app[ROTA], staff.counselor_id, now)
+        except (RotaRefused, RotaUnavailable) as exc:
             raise web.HTTPConflict(text=str(exc)) from None
-        await uow.audit.append(staff.counselor_id, action, obj.format(id=made), now, detail)
         await uow.commit()
-    # After commit: anything holding a compiled schedule (the bot's rota adapter) recompiles.
+    # After commit: the bot's own rota service drops its compiled schedule.
     container.events.publish(Event("rota.changed"))
-    return made
 
 
 @require_staff("rota.override")
@@ -144,9 +148,8 @@ async def add_override(request: web.Request) -> web.Response:
     form = await read_form(request)
     who, station = need(form, "counselor_id", "station")
     start, end = span_from(form, request.app[CONTAINER].clock.now())
-    await change(request, "rota.override", "override:{id}",
-                 {"counselor": who, "station": station, "start": start.isoformat(), "end": end.isoformat()},
-                 lambda uow, rota, by, now: rota.add_override(uow, who, station, start, end, by, now))
+    await change(request, lambda uow, rota, by, now: rota.add_override(uow, who, station, start, end, by,
+                                                                       now))
     raise back_to(form, "override")
 
 
@@ -154,11 +157,7 @@ async def add_override(request: web.Request) -> web.Response:
 async def delete_override(request: web.Request) -> web.Response:
     form = await read_form(request)
     oid = request.match_info["override_id"]
-
-    async def do(uow: UnitOfWork, rota: RotaSource, by: str, now: datetime) -> str:
-        await rota.delete_override(uow, oid, by, now)
-        return oid
-    await change(request, "rota.override_delete", "override:{id}", {}, do)
+    await change(request, lambda uow, rota, by, now: rota.delete_override(uow, oid, by, now))
     raise back_to(form, "override-deleted")
 
 
@@ -166,11 +165,8 @@ async def delete_override(request: web.Request) -> web.Response:
 async def decide_swap(request: web.Request) -> web.Response:
     form = await read_form(request)
     verdict, sid = request.match_info["verdict"], request.match_info["swap_id"]
-
-    async def do(uow: UnitOfWork, rota: RotaSource, by: str, now: datetime) -> str:
-        await rota.decide_swap(uow, sid, verdict == "approve", by, now)
-        return sid
-    await change(request, "rota.swap_approve", "swap:{id}", {"verdict": verdict}, do)
+    approve = verdict == "approve"
+    await change(request, lambda uow, rota, by, now: rota.decide_swap(uow, sid, approve, by, now))
     raise back_to(form, f"swap-{verdict}")
 
 
@@ -181,11 +177,8 @@ async def create_swap(request: web.Request) -> web.Response:
     if requester == other:
         raise web.HTTPBadRequest(text="A swap needs two different people. Go back and pick another.")
     start, end = span_from(form, request.app[CONTAINER].clock.now())
-    await change(request, "rota.swap_approve", "swap:{id}",
-                 {"verdict": "approve", "on_behalf_of": requester, "other": other, "station": station,
-                  "start": start.isoformat(), "end": end.isoformat()},
-                 lambda uow, rota, by, now: rota.create_swap(uow, requester, other, station, start, end,
-                                                             by, now))
+    await change(request, lambda uow, rota, by, now: rota.create_swap(uow, requester, other, station, start,
+                                                                      end, by, now))
     raise back_to(form, "swap-created")
 
 
@@ -194,9 +187,7 @@ async def add_leave(request: web.Request) -> web.Response:
     form = await read_form(request)
     (who,) = need(form, "counselor_id")
     start, end = span_from(form, request.app[CONTAINER].clock.now())
-    await change(request, "rota.leave", "leave:{id}",
-                 {"counselor": who, "start": start.isoformat(), "end": end.isoformat()},
-                 lambda uow, rota, by, now: rota.add_leave(uow, who, start, end, by, now))
+    await change(request, lambda uow, rota, by, now: rota.add_leave(uow, who, start, end, by, now))
     raise back_to(form, "leave")
 
 
@@ -204,9 +195,5 @@ async def add_leave(request: web.Request) -> web.Response:
 async def delete_leave(request: web.Request) -> web.Response:
     form = await read_form(request)
     lid = request.match_info["leave_id"]
-
-    async def do(uow: UnitOfWork, rota: RotaSource, by: str, now: datetime) -> str:
-        await rota.delete_leave(uow, lid, by, now)
-        return lid
-    await change(request, "rota.leave_delete", "leave:{id}", {}, do)
+    await change(request, lambda uow, rota, by, now: rota.delete_leave(uow, lid, by, now))
     raise back_to(form, "leave-deleted")

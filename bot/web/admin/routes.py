@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from bot.services.rota import RotaService
 from bot.web.admin import board, counselors, overview, report_pages, rota_pages
-from bot.web.admin.rota_db import DatabaseRota
 from bot.web.admin.rota_source import ROTA
 from bot.web.keys import CONTAINER
 
 
 def register(app: web.Application) -> None:
     container = app[CONTAINER]
-    app[ROTA] = DatabaseRota(container.uow, container.settings.config_dir)
+    app[ROTA] = RotaService(container.uow, container.settings.config_dir)
     r = app.router
     r.add_get("/admin", overview.overview)
     r.add_get("/admin/rota", rota_pages.rota_page)
