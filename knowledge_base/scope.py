@@ -98,6 +98,7 @@ _OFF_EN = r"\b" + _any(
     r"recipes? bake cook(ing)?\s(a|the) football soccer world\scup score\sof\sthe flights? train\stickets? "
     r"parcel write\s(me\s)?(some\s|a\s)?(code|python) python\sscript fix\smy\s(computer|laptop|phone|car) "
     r"laptop which\sphone best\s\w+\sunder tell\sme\sa\sjoke sing\sa\ssong horoscope capital\sof "
+    r"fun\sfacts? trivia riddle "
     r"recommend\sa\s(good\s)?(movie|film|book|song|restaurant) movie pizza restaurant supermarket passport "
     r"visa credit\scard loan how\stall how\sfar\sis quantum tyre tire cover\sletter resume cv "
     r"exchange\srate what\sday\sis what\stime\sis president\sof history\sof wifi router "
