@@ -16,9 +16,13 @@ import tempfile
 import time
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.conversation.callbacks import Head
-from bot.devtools.fake_telegram import FakeTelegram
+
+if TYPE_CHECKING:
+    from bot.devtools.fake_telegram import FakeTelegram
+    from bot.server import Server
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -80,21 +84,23 @@ def more_cards(fake: FakeTelegram, chats: set[int], before: int) -> bool:
     return len(cards(fake, chats)) > before
 
 
-async def seed_on_duty(server: object, counselor_cls: type) -> None:
+async def seed_on_duty(server: Server, counselor_cls: type) -> None:
     """The demo rota puts someone on duty at every hour; give each demo counselor a Telegram id."""
     from bot.demo import seed
+    from bot.services.rota import RotaService
 
-    container = server.container  # type: ignore[attr-defined]
+    container = server.container
     await seed(container)
-    container.rota.invalidate()
+    if isinstance(container.rota, RotaService):
+        container.rota.invalidate()
     async with container.uow() as uow:
         for i, c in enumerate(await uow.counselors.all()):
             c.telegram_id = c.telegram_id or 900000 + i
         await uow.commit()
 
 
-async def telegram_ids(server: object, ids: list[str]) -> set[int]:
-    container = server.container  # type: ignore[attr-defined]
+async def telegram_ids(server: Server, ids: list[str]) -> set[int]:
+    container = server.container
     async with container.uow() as uow:
         found = [await uow.counselors.get(i) for i in ids]
     return {c.telegram_id for c in found if c is not None and c.telegram_id}

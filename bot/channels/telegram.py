@@ -11,6 +11,7 @@ import logging
 import os
 import warnings
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -107,17 +108,17 @@ def to_inbound(update: Update) -> Inbound | None:
     msg = update.edited_message or update.message
     if msg is None or msg.from_user is None:
         return None
-    base = dict(channel="telegram", chat_key=str(msg.chat.id), user_key=str(msg.from_user.id),
-                at=msg.date, update_key=f"tg:u:{update.update_id}",
-                lang_hint=(msg.from_user.language_code or None))
+    base = Inbound(channel="telegram", chat_key=str(msg.chat.id), user_key=str(msg.from_user.id),
+                   at=msg.date, update_key=f"tg:u:{update.update_id}",
+                   lang_hint=(msg.from_user.language_code or None))
     if update.edited_message is not None:
-        return Inbound(text=msg.text or msg.caption or "", kind="edited", **base)  # type: ignore[arg-type]
+        return replace(base, text=msg.text or msg.caption or "", kind="edited")
     if msg.text is not None and msg.text.startswith("/"):
         head, *args = msg.text.split()
         command = head[1:].split("@")[0].lower()
-        return Inbound(text=msg.text, kind="command", command=command, args=tuple(args), **base)  # type: ignore[arg-type]
+        return replace(base, text=msg.text, kind="command", command=command, args=tuple(args))
     if msg.text is not None:
-        return Inbound(text=msg.text, **base)  # type: ignore[arg-type]
+        return replace(base, text=msg.text)
     kind = "other"
     if msg.sticker:
         kind = "sticker"
@@ -125,7 +126,7 @@ def to_inbound(update: Update) -> Inbound | None:
         kind = "photo"
     elif msg.voice or msg.audio:
         kind = "voice"
-    return Inbound(text=msg.caption or "", kind=kind, **base)  # type: ignore[arg-type]
+    return replace(base, text=msg.caption or "", kind=kind)
 
 
 def build_application(token: str, base_url: str, on_inbound: InboundHandler) -> Application:  # type: ignore[type-arg]
