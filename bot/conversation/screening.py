@@ -34,19 +34,27 @@ class Screening:
     def __init__(self, triage: TriagePort) -> None:
         self.triage = triage
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="triage")
-        self._recent: OrderedDict[str, Assessment] = OrderedDict()
+        # text -> (engine generation, assessment): an answer from before the classifier was swapped
+        # in (lexicon and rules only, "classifier loading") is not reused once it is there.
+        self._recent: OrderedDict[str, tuple[int, Assessment]] = OrderedDict()
+
+    def _generation(self) -> int:
+        """Which engine answers now; the real adapter counts its swaps, a fake never swaps."""
+        return int(getattr(self.triage, "generation", 0))
 
     async def assess(self, text: str) -> Assessment:
         if not text:
             return NO_RISK
+        generation = self._generation()
         known = self._recent.get(text)
-        if known is not None:
-            return known
+        if known is not None and known[0] == generation:
+            return known[1]
         try:
             risk = await asyncio.get_running_loop().run_in_executor(self._worker, self.triage.assess, text)
         except RuntimeError:  # worker already shut down (stopping): a message is never left unscreened
             risk = self.triage.assess(text)
-        self._recent[text] = risk
+        self._recent[text] = (generation, risk)
+        self._recent.move_to_end(text)
         if len(self._recent) > REMEMBERED:
             self._recent.popitem(last=False)
         return risk

@@ -9,6 +9,7 @@ import threading
 
 from sqlalchemy import select
 
+from bot.conversation.screening import Screening
 from bot.storage.models import Conversation
 from tests.conversation.conftest import RESIDENT, Harness
 from tests.fakes.ports import KeywordTriage
@@ -104,3 +105,30 @@ async def test_a_long_post_is_checked_at_the_edge_by_the_lexicon_not_the_worker(
 
     assert urgent and not calm
     assert calls == []  # the full engine (the worker's job) was not asked
+
+
+class SwappingTriage(KeywordTriage):
+    """Stands in for the adapter whose classifier arrives after start: `generation` counts swaps."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.loaded = False
+
+    def assess(self, text: str, lang: str | None = None) -> Assessment:
+        found = super().assess(text, lang)
+        return Assessment(found.level, 0.0, reasons=("classifier",) if self.loaded else ("loading",))
+
+
+async def test_an_answer_from_before_the_classifier_arrived_is_not_reused_after() -> None:
+    triage = SwappingTriage()
+    screening = Screening(triage)
+    try:
+        early = await screening.assess("so stressed today")
+        again = await screening.assess("so stressed today")
+        triage.loaded, triage.generation = True, 1
+        late = await screening.assess("so stressed today")
+    finally:
+        screening.close()
+
+    assert (early.reasons, again is early) == (("loading",), True)  # remembered while nothing changed
+    assert late.reasons == ("classifier",)
