@@ -29,16 +29,20 @@ _DRUG_EN = _any(r"pills? meds medication medicine antidepressants? sertraline zo
 _DOSE_ZH = _any(r"剂量 吃几片 吃多少 几毫克 多少毫克 \d+\s?mg 加量 减量 加药 减药 停药 换药 一次吃 一天吃 "
                 r"能(不能)?一起吃 能同时吃 吃几颗 多少片")
 _RELATION_ZH = _any("老公 老婆 丈夫 妻子 男朋友 女朋友 男友 女友 同事 老板 领导 上司 朋友 邻居 婆婆 "
+                    "儿子 女儿 孩子 "
                     "公公 岳母 室友 同学 爸爸? 妈妈? 父亲 母亲 哥哥? 姐姐? 弟弟? 妹妹? 老师 舅舅 姑姑 阿姨")
 _PERSON_ZH = "(他|她|我(的)?" + _RELATION_ZH + ")"
-_LABEL_ZH = _any("精神病 神经病 抑郁症 焦虑症 强迫症 双相 躁郁症 精神分裂 人格障碍 反社会 自恋型 心理变态")
+_LABEL_ZH = _any("精神病 神经病 抑郁症 焦虑症 强迫症 双相 躁郁症 精神分裂 人格障碍 反社会 自恋型 心理变态 "
+                 "自闭症 孤独症 多动症")
 _PERSON_EN = ("((?i:him|her)|(?i:my " + _any(
     r"husband wife partner boyfriend girlfriend boss coworker co-worker colleague friend neighbou?r "
     r"roommate mom "
-    r"mum mother dad father brother sister ex mother-in-law teacher manager classmate cousin uncle aunt")
+    r"mum mother dad father brother sister ex mother-in-law teacher manager classmate cousin uncle aunt "
+    r"son daughter child kid baby toddler student")
     + ")|[A-Z][a-z]+)")
 _LABEL_EN = "(?i:" + _any(r"narcissist\w* psychopath\w* sociopath\w* bipolar schizophreni\w* borderline "
-                          r"personality\sdisorder mentally\sill crazy insane") + ")"
+                          r"personality\sdisorder mentally\sill crazy insane autistic on\sthe\sspectrum "
+                          r"adhd ocd psychotic") + ")"
 _MEANS_ZH = "|".join([
     "致死量", "致命剂量", "(吃|喝|吞)(多少|几).{0,8}(会死|能死|致死|死掉|没命)",
     "(怎么|怎样|如何|哪里|去哪).{0,4}(买|弄到|搞到|拿到).{0,6}"
@@ -86,6 +90,7 @@ _OFF_ZH = _any(" ".join([
     "讲个笑话 唱首歌 几点了 星座 算命 菜价 房价 (申请|办)信用卡 信用卡怎么 贷款 签证 护照 报名",
     "宠物.{0,6}(不吃|生病|拉肚子|怎么养) 写.{0,4}(辞职信|简历|求职信|论文|报告|文案|邮件) 注册公司",
     "(推荐|好玩的).{0,4}游戏 手机.{0,6}(设置|语言|壁纸) NBA 足球 篮球 小说 星期几 几号 汇率 限号",
+    "帮我(算|计算) (手机|电脑).{0,4}怎么(截|设置|下载|安装) 截长图 截屏 "
     "(能|可以)吃.{1,4}吗 机器人 减肥 综艺 截图 密码 黄金价格 金价",
     "(手机|电脑|网络|wifi|WiFi).{0,4}(没信号|信号|连不上|上不了网)",
     "清理内存 手机内存 存储空间 (苹果|华为|小米|三星).{0,6}(哪个好|怎么样) 今晚吃什么 吃什么好 多远 几种语言",
@@ -99,6 +104,9 @@ _OFF_EN = r"\b" + _any(
     r"parcel write\s(me\s)?(some\s|a\s)?(code|python) python\sscript fix\smy\s(computer|laptop|phone|car) "
     r"laptop which\sphone best\s\w+\sunder tell\sme\sa\sjoke sing\sa\ssong horoscope capital\sof "
     r"fun\sfacts? trivia riddle "
+    # errands: writing for someone, sums, what to wear, banks and shops
+    r"write\s(me\s)?(a|an|some)\s(\w+\s)?(message|letter|email|speech|poem|story|caption|post) "
+    r"calculate what\sshould\si\swear bank post\soffice "
     r"recommend\sa\s(good\s)?(movie|film|book|song|restaurant) movie pizza restaurant supermarket passport "
     r"visa credit\scard loan how\stall how\sfar\sis quantum tyre tire cover\sletter resume cv "
     r"exchange\srate what\sday\sis what\stime\sis president\sof history\sof wifi router "
@@ -111,8 +119,10 @@ _OFF_EN = r"\b" + _any(
 # the 12348 legal-aid line answers them; the feelings around them stay ours ("离婚后走不出来").
 _LEGAL_ZH = _any("抚养权 赔偿金 补偿金 劳动仲裁 仲裁 起诉 打官司 律师 法院 判决 离婚协议 离婚手续 "
                  "(怎么|如何)(办理?|申请)离婚 财产(怎么)?分割 违法辞退 违法解除 经济补偿 立案 诉讼 "
-                 "法律(上|责任)")
-_LEGAL_EN = r"\b" + _any(r"sue suing lawsuit lawyer attorney custody\s(battle|rights|case)? "
+                 "法律(上|责任) 归谁 社保 公积金 (去哪|哪里|怎么)投诉 劳动合同 "
+                 "合法吗")
+_LEGAL_EN = r"\b" + _any(r"legally is\sit\slegal sue suing lawsuit lawyer attorney "
+                          r"custody\s(battle|rights|case)? "
                           r"legal\s(rights|action|advice) (get|file\sfor|apply\sfor)\sa\sdivorce "
                           r"divorce\s(papers|law|procedure|process) compensation\sclaim severance\spay "
                           r"small\sclaims court\scase tribunal") + r"\b"
