@@ -18,7 +18,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.base import RetryLater, Undeliverable
-from bot.conversation.messages import Inbound, Outbound
+from bot.conversation.messages import Inbound, InboundKind, Outbound
 
 log = logging.getLogger(__name__)
 # Opt in to PTB's future behaviour (time periods as timedelta): the old ints warn on every 429.
@@ -104,7 +104,7 @@ def to_inbound(update: Update) -> Inbound | None:
         q = update.callback_query
         chat = q.message.chat.id if q.message is not None else q.from_user.id
         return Inbound(channel="telegram", chat_key=str(chat), user_key=str(q.from_user.id),
-                       kind="callback", callback_data=q.data or "", update_key=f"tg:cq:{q.id}")
+                       kind=InboundKind.CALLBACK, callback_data=q.data or "", update_key=f"tg:cq:{q.id}")
     msg = update.edited_message or update.message
     if msg is None or msg.from_user is None:
         return None
@@ -112,20 +112,20 @@ def to_inbound(update: Update) -> Inbound | None:
                    at=msg.date, update_key=f"tg:u:{update.update_id}",
                    lang_hint=(msg.from_user.language_code or None))
     if update.edited_message is not None:
-        return replace(base, text=msg.text or msg.caption or "", kind="edited")
+        return replace(base, text=msg.text or msg.caption or "", kind=InboundKind.EDITED)
     if msg.text is not None and msg.text.startswith("/"):
         head, *args = msg.text.split()
         command = head[1:].split("@")[0].lower()
-        return replace(base, text=msg.text, kind="command", command=command, args=tuple(args))
+        return replace(base, text=msg.text, kind=InboundKind.COMMAND, command=command, args=tuple(args))
     if msg.text is not None:
         return replace(base, text=msg.text)
-    kind = "other"
+    kind = InboundKind.OTHER
     if msg.sticker:
-        kind = "sticker"
+        kind = InboundKind.STICKER
     elif msg.photo:
-        kind = "photo"
+        kind = InboundKind.PHOTO
     elif msg.voice or msg.audio:
-        kind = "voice"
+        kind = InboundKind.VOICE
     return replace(base, text=msg.caption or "", kind=kind)
 
 

@@ -5,7 +5,23 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
+
+
+class InboundKind(StrEnum):
+    TEXT = "text"
+    COMMAND = "command"  # /start, /close ... (Telegram) or a web button that stands for one
+    CALLBACK = "callback"  # a button press; `callback_data` says which (bot/conversation/callbacks.py)
+    STICKER = "sticker"
+    PHOTO = "photo"
+    VOICE = "voice"
+    EDITED = "edited"  # an earlier message changed
+    OTHER = "other"
+
+
+# Kinds that carry no words of their own (a caption, if any, is triaged as text).
+NON_TEXT_KINDS = (InboundKind.STICKER, InboundKind.PHOTO, InboundKind.VOICE, InboundKind.OTHER)
 
 
 @dataclass(frozen=True)
@@ -20,7 +36,7 @@ class Inbound:
     user_key: str
     text: str = ""
     at: datetime | None = None
-    kind: str = "text"  # text | command | callback | sticker | photo | voice | edited | other
+    kind: str = InboundKind.TEXT  # an InboundKind
     command: str | None = None
     args: tuple[str, ...] = ()
     callback_data: str | None = None

@@ -14,7 +14,7 @@ from bot.conversation import callbacks
 from bot.conversation.callbacks import Head
 from bot.conversation.effects import After
 from bot.conversation.handoffs import HandoffManager
-from bot.conversation.messages import Button, Inbound
+from bot.conversation.messages import Button, Inbound, InboundKind
 from bot.conversation.ports import KnowledgePort
 from bot.conversation.posting import Buttons, say, tell_staff
 from bot.conversation.states import ConvState
@@ -66,7 +66,7 @@ class ResidentFlow:
             await say(ctx.uow, ctx.conv, t("waiting", lang), ctx.now)
         elif level == "medium":
             await self._medium(ctx)
-        elif ctx.inbound.kind != "edited":
+        elif ctx.inbound.kind != InboundKind.EDITED:
             await self._answer(ctx)
 
     async def _imminent(self, ctx: ResidentContext) -> None:

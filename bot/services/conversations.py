@@ -17,7 +17,7 @@ from bot.conversation import callbacks
 from bot.conversation.callbacks import Head
 from bot.conversation.effects import After, Timer, TimerKind
 from bot.conversation.handoffs import HandoffManager
-from bot.conversation.messages import Button, Inbound, Outbound, clean_text
+from bot.conversation.messages import NON_TEXT_KINDS, Button, Inbound, InboundKind, Outbound, clean_text
 from bot.conversation.ports import TriagePort
 from bot.conversation.posting import say
 from bot.conversation.resident import ResidentContext, ResidentFlow
@@ -132,13 +132,13 @@ class ConversationService:
         conv.risk_level = tracked.level
         conv.updated_at = now
         ctx = ResidentContext(uow, conv, inbound, tracked, risk, now, after)
-        if inbound.kind == "command":
+        if inbound.kind == InboundKind.COMMAND:
             if risk.level in ("high", "imminent"):  # "/start I have the pills here": the words
                 await self.resident.on_message(ctx)  # count, and the safety reply comes first
             await self._resident_command(ctx, inbound.command or "")
-        elif inbound.kind == "callback":
+        elif inbound.kind == InboundKind.CALLBACK:
             await self._resident_callback(ctx, inbound.callback_data or "")
-        elif inbound.kind in ("sticker", "photo", "voice", "other") and not text:
+        elif inbound.kind in NON_TEXT_KINDS and not text:
             await self._say(ctx, t("non_text", conv.lang))
         elif not text:
             await self._say(ctx, t("empty", conv.lang))

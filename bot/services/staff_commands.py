@@ -13,7 +13,7 @@ from bot.conversation import callbacks
 from bot.conversation.callbacks import Head
 from bot.conversation.coordinator import CoordinatorDesk
 from bot.conversation.effects import After
-from bot.conversation.messages import Button, Inbound, Outbound
+from bot.conversation.messages import Button, Inbound, InboundKind, Outbound
 from bot.conversation.posting import tell_staff
 from bot.conversation.staff import StaffFlow
 from bot.conversation.states import OPEN_HANDOFF_STATES, ActionResult
@@ -56,9 +56,9 @@ class StaffRouter:
             await self._join(uow, inbound, now)
             return
         try:
-            if inbound.kind == "callback":
+            if inbound.kind == InboundKind.CALLBACK:
                 await self._callback(uow, inbound.callback_data or "", counselor, now, after)
-            elif inbound.kind == "command":
+            elif inbound.kind == InboundKind.COMMAND:
                 await self._command(uow, inbound, counselor, now, after)
             elif text:
                 await self._act(uow, counselor, ActionRequest(StaffAction.RELAY, text=text), now, after)
