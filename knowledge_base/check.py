@@ -47,6 +47,12 @@ def _file_rules(item: Loaded, topics: dict[str, TopicName], rules: CheckRules) -
     if item.path.parent.name not in (e.topic, "_examples"):
         folder = item.path.parent.name
         out.append(Problem(f, "topic", f"file lies in folder {folder!r}, topic is {e.topic!r}"))
+    r = e.review
+    if r.status in ("clinically_reviewed", "published") and (r.reviewer is None or r.next_review is None):
+        out.append(Problem(f, "review", f"{r.status} needs a named reviewer and a next_review date "
+                                        "(record it with `hotline kb review --record`)"))
+    if r.next_review is not None and r.next_review <= r.date:
+        out.append(Problem(f, "review.next_review", "must come after the review date"))
     lo, hi = rules.zh_chars
     n = zh_length(e.zh.answer)
     if not lo <= n <= hi:

@@ -58,6 +58,8 @@ def test_fixture_entries_pass(entries: Path) -> None:
     ({"zh.questions": ["睡不着", "睡不着。", "失眠"]}, "zh.questions", "appears twice"),
     ({"review.status": "approved"}, "review.status", "draft"),
     ({"audience": ["martians"]}, "audience.0", ""),
+    ({"review.status": "published"}, "review", "needs a named reviewer"),
+    ({"review.next_review": "2026-01-01"}, "review.next_review", "after the review date"),
 ])
 def test_broken_field_is_reported_with_file_and_field(entries: Path, change: dict[str, object],
                                                       field: str, words: str) -> None:
