@@ -11,7 +11,8 @@ import pkgutil
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subparsers.add_parser("bench", help="benchmarks: triage, kb, rota, handoff, web, flood, startup")
+    p = subparsers.add_parser("bench", help="benchmarks: triage, kb, rota, handoff, web, flood, startup, "
+                                            "chaos")
     sub = p.add_subparsers(dest="bench_area", required=True)
     import bot.bench as bench_pkg
 

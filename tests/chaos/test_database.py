@@ -1,0 +1,64 @@
+"""The database goes away under a running server: PostgreSQL stopped and started (a private
+cluster), SQLite on a disk that fills up. Crisis lines still get the emergency numbers at once,
+the rest waits and is answered once the database is back, without a restart."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.devtools import chaos_disk
+from bot.devtools.chaos_scenarios import Row, postgres_restarted, sqlite_disk_full
+
+pytestmark = pytest.mark.slow
+
+
+def assert_kept_and_recovered(evidence: dict[str, object], lost: int, doubled: int,
+                              recover_s: float | None) -> None:
+    # The scenario itself waited (with a deadline) for the emergency numbers while it was down.
+    assert float(evidence["numbers_while_down_s"]) < 10, evidence  # type: ignore[arg-type]
+    assert evidence["calm_answered_while_down"] is False  # deferred, not answered from nowhere
+    assert recover_s is not None, evidence  # stored and answered once the database was back
+    assert lost == 0 and doubled == 0, evidence
+    assert evidence["stored"] == evidence["pushed"], evidence
+    assert evidence["server_alive"] is True  # recovered without a restart
+    # The crisis line deferred while down opened its handoff once the database was back.
+    assert any(level == "imminent" for level, _ in evidence["handoffs"]), evidence  # type: ignore[attr-defined]
+
+
+async def test_postgres_down_and_back_keeps_crisis_lines_answered_and_recovers(
+        tmp_path: Path, checkout: Path) -> None:
+    from bot.devtools import chaos_pg
+
+    if chaos_pg.available():
+        pytest.skip(chaos_pg.available())
+    row = await postgres_restarted(tmp_path, checkout)
+
+    assert_kept_and_recovered(row.evidence, row.lost, row.doubled, row.recover_s)
+
+
+@pytest.fixture(scope="module")
+def disk_full_row(tmp_path_factory: pytest.TempPathFactory, checkout: Path) -> Row:
+    """One disk-full run shared by the two tests below (each run costs two server starts)."""
+    why = chaos_disk.available()
+    if why:
+        pytest.skip(why)
+    return asyncio.run(sqlite_disk_full(tmp_path_factory.mktemp("disk-full"), checkout))
+
+
+def test_sqlite_disk_full_keeps_crisis_lines_answered_and_the_file_intact(disk_full_row: Row) -> None:
+    row = disk_full_row
+
+    assert_kept_and_recovered(row.evidence, row.lost, row.doubled, row.recover_s)
+    assert row.evidence["integrity"] == "ok"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bug: a turn that fails on a full disk logs only 'turn failed (OperationalError)'; the "
+    "operator is never told the disk is full (bot/services/conversations.py handle)"))
+def test_sqlite_disk_full_tells_the_operator_in_the_log(disk_full_row: Row) -> None:
+    row = disk_full_row
+
+    assert row.evidence["log"].get("disk full", 0) >= 1, row.evidence["log"]  # type: ignore[attr-defined]
