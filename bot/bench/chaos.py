@@ -18,15 +18,16 @@ import argparse
 import asyncio
 import os
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from bot.devtools import chaos_disk, chaos_pg
 from bot.devtools import chaos_scenarios as scenarios
 from bot.devtools.chaos_instance import snapshot
 from bot.devtools.chaos_scenarios import Row
 
-Scenario = Callable[[Path, Path], Awaitable[Row]]
+Scenario = Callable[[Path, Path], Coroutine[Any, Any, Row]]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

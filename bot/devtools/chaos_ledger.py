@@ -129,6 +129,22 @@ class Db:
                 OutboxItem.sent_at.is_(None), OutboxItem.failed.is_(False)))
             return int(n or 0)
 
+    async def repeated_offers(self) -> int:
+        """Card rows written more than once for the same handoff, step and counselor chat: a step
+        offered twice, which an escalation timer firing twice would do (high-level chains have no
+        `repeat` steps). Counted in the database, so a resent row does not count here."""
+        seen: Counter[tuple[str, str, str]] = Counter()
+        async with self.uow() as uow:
+            items = (await uow.session.scalars(select(OutboxItem).order_by(OutboxItem.id))).all()
+            for item in items:
+                payload = uow.outbox.payload(item)
+                accept = [b["data"] for row in payload.get("buttons", []) for b in row
+                          if str(b.get("data", "")).startswith("acc:")]
+                if accept and not payload.get("edit_ref"):
+                    step = str(payload.get("text", "")).split("\n", 1)[0]  # "HIGH · handoff #1 · backup"
+                    seen[(item.chat_key, accept[0], step)] += 1
+        return sum(n - 1 for n in seen.values())
+
     async def ledger(self, fake: FakeTelegram) -> Ledger:
         result = Ledger()
         expected: dict[str, list[str]] = {}

@@ -103,7 +103,8 @@ class Rig:
                 if await self._conversation_chat(h.conversation_id) == str(chat):
                     return h.id
             return None
-        return await until(find, timeout, f"a handoff for chat {chat}")
+        found: int = await until(find, timeout, f"a handoff for chat {chat}")
+        return found
 
     async def _conversation_chat(self, conversation_id: int) -> str | None:
         from bot.storage.models import Conversation
@@ -129,16 +130,16 @@ def _first(items: list[T]) -> T | None:
     return items[0] if items else None
 
 
-async def until(probe: Callable[[], Awaitable[T | None] | T | None], timeout: float, what: str,
-                every: float = 0.1) -> T:
-    """Poll `probe` (sync or async) until it returns something truthy; TimeoutError names `what`."""
+async def until(probe: Callable[[], Any], timeout: float, what: str, every: float = 0.1) -> Any:
+    """Poll `probe` (sync or async) until it returns something truthy, and return that;
+    TimeoutError names `what`."""
     deadline = time.monotonic() + timeout
     while True:
         value = probe()
         if asyncio.iscoroutine(value) or isinstance(value, Awaitable):
             value = await value
         if value:
-            return value  # type: ignore[return-value]
+            return value
         if time.monotonic() > deadline:
             raise TimeoutError(f"waited {timeout:.0f} s for {what}")
         await asyncio.sleep(every)

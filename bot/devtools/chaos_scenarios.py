@@ -149,7 +149,8 @@ async def kill_at_every_handoff_state(root: Path, db_url: str, checkout: Path, l
             requested_state=req_h.state if req_h else None,
             check_ins=sum(1 for t in rig.received(FOLLOW) if t in CHECK_IN.values()),
             followups_done=[f.done_at is not None for f in await rig.database.followups()],
-            card_repeats=_card_repeats(rig), log=log_signals(rig.server.log_text()),
+            card_repeats=_card_repeats(rig), repeated_offers=await rig.database.repeated_offers(),
+            log=log_signals(rig.server.log_text()),
             closes=_audit_count(await rig.database.audit_actions(), "handoff.close", closing))
     return row
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow
 
 
 async def test_a_short_storm_delivers_every_message_once_in_order(tmp_path: Path, checkout: Path) -> None:
-    row = await api_storm(tmp_path, checkout, seconds=12)
+    row = await api_storm(tmp_path, checkout, seconds=8)
     ev = row.evidence
 
     assert ev["failed_calls"] > 0, ev  # the faults did hit

@@ -32,8 +32,9 @@ async def test_postgres_down_and_back_keeps_crisis_lines_answered_and_recovers(
         tmp_path: Path, checkout: Path) -> None:
     from bot.devtools import chaos_pg
 
-    if chaos_pg.available():
-        pytest.skip(chaos_pg.available())
+    why = chaos_pg.available()
+    if why:
+        pytest.skip(why)
     row = await postgres_restarted(tmp_path, checkout)
 
     assert_kept_and_recovered(row.evidence, row.lost, row.doubled, row.recover_s)
@@ -61,4 +62,4 @@ def test_sqlite_disk_full_keeps_crisis_lines_answered_and_the_file_intact(disk_f
 def test_sqlite_disk_full_tells_the_operator_in_the_log(disk_full_row: Row) -> None:
     row = disk_full_row
 
-    assert row.evidence["log"].get("disk full", 0) >= 1, row.evidence["log"]  # type: ignore[attr-defined]
+    assert row.evidence["log"].get("disk full", 0) >= 1, row.evidence["log"]

@@ -24,6 +24,9 @@ async def test_kill_at_every_handoff_state_loses_nothing_and_moves_every_handoff
     # Offered at step n: escalated after the restart; requested: offered (or further) afterwards.
     assert ev["offered_step"][1] > ev["offered_step"][0] or ev["offered_state"] == "fallback", ev
     assert ev["requested_state"] in ("offered", "active", "fallback"), ev
+    # Every escalation timer fired once: no step was offered twice to the same counselor. (A
+    # delivery resent after the kill is counted apart, in row.doubled: see the test below.)
+    assert ev["repeated_offers"] == 0, ev
     # Closing: closed exactly once; follow-up: its timer fired once, one check-in sent.
     assert ev["closes"] == 1, ev
     assert ev["followups_done"] == [True] and ev["check_ins"] == 1, ev
