@@ -13,6 +13,15 @@ from scheduling.when import WhenError, parse_end, parse_start
 LOCAL = ZoneInfo("Asia/Shanghai")
 
 
+class FieldError(web.HTTPBadRequest):
+    """A typed value that cannot be used. Uncaught it is a 400 page; a page with a form shows
+    `message` beside the field (`field` is its label) instead."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(text=f"{message} Go back and fix it.")
+        self.field, self.message = field, message
+
+
 def local_date(text: str | None, default: date, field: str = "date", now: datetime | None = None) -> date:
     """A day from a query string (YYYY-MM-DD or 'today'), or `default` when absent.
 
@@ -29,12 +38,16 @@ def local_dt(text: str, field: str = "", now: datetime | None = None, end: bool 
     Any form scheduling.when accepts works: a plain date is the start of that day, or with
     `end=True` the start of the next (an end date is inclusive, as on the command line).
     """
-    at = now or datetime.now(LOCAL)
     try:
-        return (parse_end if end else parse_start)(text, at, LOCAL)
+        return read_local(text, now or datetime.now(LOCAL), end)
     except WhenError as exc:
         label = f"{field}: " if field else ""
-        raise web.HTTPBadRequest(text=f"{label}{exc}. Go back and fix it.") from None
+        raise FieldError(field, f"{label}{exc}.") from None
+
+
+def read_local(text: str, now: datetime, end: bool = False) -> datetime:
+    """`text` read by scheduling.when as Asia/Shanghai time; raises WhenError naming the forms."""
+    return (parse_end if end else parse_start)(text, now, LOCAL)
 
 
 def fmt_local(at: datetime | None, pattern: str = "%m-%d %H:%M") -> str:

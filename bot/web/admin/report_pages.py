@@ -12,7 +12,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.web.admin.charts import bar_chart, line_chart
-from bot.web.admin.common import fmt_duration, local_date, today_local
+from bot.web.admin.common import FieldError, fmt_duration, local_date, today_local
 from bot.web.admin.frame import admin_page
 from bot.web.admin.reports import LEVELS, Report, ReportError, build_report, csv_rows, local_range
 from bot.web.admin.rota_source import ROTA, coverage_spans
@@ -33,9 +33,9 @@ def chosen_range(request: web.Request) -> tuple[date, date, datetime, datetime]:
     try:
         start, end = local_range(first, last)
     except ReportError as exc:
-        raise web.HTTPBadRequest(text=str(exc)) from None
+        raise FieldError("To", f"{str(exc).rstrip('.')}.") from None
     if (last - first).days >= MAX_DAYS:
-        raise web.HTTPBadRequest(text=f"Pick a range of at most {MAX_DAYS} days.")
+        raise FieldError("To", f"Pick a range of at most {MAX_DAYS} days.")
     return first, last, start, end
 
 
@@ -93,10 +93,15 @@ def report_figures(r: Report) -> list[Figure]:
 
 @require_staff("reports.view")
 async def reports_page(request: web.Request) -> web.Response:
-    first, last, start, end = chosen_range(request)
+    try:
+        first, last, start, end = chosen_range(request)
+    except FieldError as exc:  # the range form again, as typed, with the reason beside the field
+        return await admin_page(request, "admin/reports.html", "Reports", status=400,
+                                first=request.query.get("from", ""), last=request.query.get("to", ""),
+                                report_figures=[], range_error=exc)
     report = await load_report(request, start, end)
     return await admin_page(request, "admin/reports.html", "Reports", first=first.isoformat(),
-                            last=last.isoformat(), report_figures=report_figures(report))
+                            last=last.isoformat(), report_figures=report_figures(report), range_error=None)
 
 
 @require_staff("reports.view", "export")

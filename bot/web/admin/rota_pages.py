@@ -5,10 +5,10 @@ it came from (post/redirect/get)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from aiohttp import web
 
@@ -17,12 +17,12 @@ from bot.events import Event
 from bot.services.rota import RotaService, RotaUnavailable
 from bot.storage.uow import UnitOfWork
 from bot.web.admin import calendar as cal
-from bot.web.admin.common import NOTICES, local_date, local_dt, monday_of, today_local
+from bot.web.admin.common import NOTICES, local_date, monday_of, read_local, today_local
 from bot.web.admin.frame import admin_page
 from bot.web.admin.rota_source import ROTA, calendar_gaps, named_shifts
 from bot.web.auth import STAFF, StaffSession, require_staff
 from bot.web.keys import CONTAINER
-from scheduling.when import MAX_YEAR, MIN_YEAR
+from scheduling.when import MAX_YEAR, MIN_YEAR, WhenError
 
 MAX_SPAN = timedelta(days=62)  # an override, swap or leave longer than two months is a typo
 GAP_LIMIT = 12  # gaps listed beside the calendar; the rest are counted
@@ -64,14 +64,32 @@ def nav_links(view: str, first: date, station: str) -> CalendarNav:
     return CalendarNav(label, href(prev), href(nxt), href(first, other), other)
 
 
+@dataclass(frozen=True)
+class FailedForm:
+    """A form that was not saved: shown open again with what was typed and the reason beside
+    the field it is about."""
+
+    form: str  # overrides | swaps | leave
+    field: str
+    message: str
+    typed: dict[str, str]
+
+
 @require_staff("rota.edit")
 async def rota_page(request: web.Request) -> web.Response:
+    return await render_rota(request, request.query, request.path_qs)
+
+
+async def render_rota(request: web.Request, query: Mapping[str, str], back: str,
+                      failed: FailedForm | None = None) -> web.Response:
+    """The rota in the view `query` asks for; `back` is where its forms return to."""
     container = request.app[CONTAINER]
-    view = "month" if request.query.get("view") == "month" else "week"
-    day = local_date(request.query.get("date"), today_local(container.clock.now()))
-    station = request.query.get("station", "")
+    view = "month" if query.get("view") == "month" else "week"
+    day = local_date(query.get("date"), today_local(container.clock.now()))
+    station = query.get("station", "")
     first, start, end = view_window(view, day)
     rota = request.app[ROTA]
+    status = 200 if failed is None else 400
     try:
         stations = await rota.stations()
         shifts = await named_shifts(rota, start, end, station or None)
@@ -79,24 +97,28 @@ async def rota_page(request: web.Request) -> web.Response:
         swaps, people = await rota.swaps(pending_only=True), await rota.counselors()
         overrides, leave = await rota.overrides(start, end), await rota.leave(start, end)
     except RotaUnavailable as exc:
-        return await admin_page(request, "admin/rota.html", "Rota", rota_error=str(exc))
+        return await admin_page(request, "admin/rota.html", "Rota", status=status, rota_error=str(exc),
+                                failed=failed)
     grid = (cal.month_grid(first.year, first.month, shifts, gaps, not station) if view == "month"
             else cal.week_grid(first, shifts, gaps, not station))
-    done = NOTICES.get(request.query.get("done", ""), "")
-    return await admin_page(request, "admin/rota.html", "Rota", rota_error="", done=done, view=view,
-                            day=day.isoformat(), station=station, stations=stations,
+    done = "" if failed else NOTICES.get(query.get("done", ""), "")
+    return await admin_page(request, "admin/rota.html", "Rota", status=status, rota_error="", done=done,
+                            view=view, day=day.isoformat(), station=station, stations=stations,
                             nav=nav_links(view, first, station), grid=grid, gaps=gaps, gap_limit=GAP_LIMIT,
-                            back=request.path_qs, bounds=PICKER_BOUNDS, swaps=swaps, people=people,
-                            overrides=overrides, leave=leave)
+                            back=back, bounds=PICKER_BOUNDS, swaps=swaps, people=people,
+                            overrides=overrides, leave=leave, failed=failed)
 
 
 # ---- changes -----------------------------------------------------------------------------------
-def back_to(form: dict[str, str], done: str) -> web.HTTPSeeOther:
-    """Redirect to the page the form came from (only local /admin/rota paths), with a notice."""
+def safe_back(form: dict[str, str]) -> str:
+    """The page a form came from: only local /admin/rota paths."""
     back = form.get("back", "")
-    if not back.startswith("/admin/rota") or back.startswith("//"):
-        back = "/admin/rota"
-    base = back.split("&done=")[0].split("?done=")[0]
+    return back if back.startswith("/admin/rota") and not back.startswith("//") else "/admin/rota"
+
+
+def back_to(form: dict[str, str], done: str) -> web.HTTPSeeOther:
+    """Redirect to the page the form came from, with a notice."""
+    base = safe_back(form).split("&done=")[0].split("?done=")[0]
     sep = "&" if "?" in base else "?"
     return web.HTTPSeeOther(f"{base}{sep}done={done}")
 
@@ -106,21 +128,45 @@ async def read_form(request: web.Request) -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(v, str)}
 
 
+class FormError(Exception):
+    """A value typed into a rota form that cannot be used; `field` names the form field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+async def form_again(request: web.Request, form: dict[str, str], which: str,
+                     exc: FormError) -> web.Response:
+    """A 400 answer that is the rota page again, with this form open, filled in as it was sent,
+    and the reason beside the field; nothing was saved."""
+    back = safe_back(form)
+    query = {k: v[-1] for k, v in parse_qs(urlsplit(back).query).items()}
+    return await render_rota(request, query, back, FailedForm(which, exc.field, exc.message, form))
+
+
+def read_time(form: dict[str, str], name: str, now: datetime, end: bool = False) -> datetime:
+    try:
+        return read_local(form.get(name, ""), now, end)
+    except WhenError as exc:
+        raise FormError(name, f"{exc}.") from None
+
+
 def span_from(form: dict[str, str], now: datetime) -> tuple[datetime, datetime]:
     """From and To of a form; a date alone as To includes that day, as on the command line."""
-    start = local_dt(form.get("start", ""), "From", now)
-    end = local_dt(form.get("end", ""), "To", now, end=True)
+    start, end = read_time(form, "start", now), read_time(form, "end", now, end=True)
     if end <= start:
-        raise web.HTTPBadRequest(text="The end must be after the start. Go back and fix the times.")
+        raise FormError("end", "The end must be after the start.")
     if end - start > MAX_SPAN:
-        raise web.HTTPBadRequest(text="That span is longer than two months. Go back and check the dates.")
+        raise FormError("end", "That span is longer than two months: check the dates.")
     return start, end
 
 
 def need(form: dict[str, str], *names: str) -> list[str]:
     values = [form.get(n, "").strip() for n in names]
-    if not all(values):
-        raise web.HTTPBadRequest(text="Some fields are empty. Go back and fill in every field.")
+    for name, value in zip(names, values, strict=True):
+        if not value:
+            raise FormError(name, "Fill in this field.")
     return values
 
 
@@ -146,8 +192,11 @@ async def change(request: web.Request, do: Change) -> None:
 @require_staff("rota.override")
 async def add_override(request: web.Request) -> web.Response:
     form = await read_form(request)
-    who, station = need(form, "counselor_id", "station")
-    start, end = span_from(form, request.app[CONTAINER].clock.now())
+    try:
+        who, station = need(form, "counselor_id", "station")
+        start, end = span_from(form, request.app[CONTAINER].clock.now())
+    except FormError as exc:
+        return await form_again(request, form, "overrides", exc)
     await change(request, lambda uow, rota, by, now: rota.add_override(uow, who, station, start, end, by,
                                                                        now))
     raise back_to(form, "override")
@@ -173,10 +222,13 @@ async def decide_swap(request: web.Request) -> web.Response:
 @require_staff("rota.swap_approve")
 async def create_swap(request: web.Request) -> web.Response:
     form = await read_form(request)
-    requester, other, station = need(form, "requester", "other", "station")
-    if requester == other:
-        raise web.HTTPBadRequest(text="A swap needs two different people. Go back and pick another.")
-    start, end = span_from(form, request.app[CONTAINER].clock.now())
+    try:
+        requester, other, station = need(form, "requester", "other", "station")
+        if requester == other:
+            raise FormError("other", "A swap needs two different people: pick another.")
+        start, end = span_from(form, request.app[CONTAINER].clock.now())
+    except FormError as exc:
+        return await form_again(request, form, "swaps", exc)
     await change(request, lambda uow, rota, by, now: rota.create_swap(uow, requester, other, station, start,
                                                                       end, by, now))
     raise back_to(form, "swap-created")
@@ -185,8 +237,11 @@ async def create_swap(request: web.Request) -> web.Response:
 @require_staff("rota.edit")
 async def add_leave(request: web.Request) -> web.Response:
     form = await read_form(request)
-    (who,) = need(form, "counselor_id")
-    start, end = span_from(form, request.app[CONTAINER].clock.now())
+    try:
+        (who,) = need(form, "counselor_id")
+        start, end = span_from(form, request.app[CONTAINER].clock.now())
+    except FormError as exc:
+        return await form_again(request, form, "leave", exc)
     await change(request, lambda uow, rota, by, now: rota.add_leave(uow, who, start, end, by, now))
     raise back_to(form, "leave")
 

@@ -112,4 +112,9 @@ async def test_a_reversed_range_is_a_clear_400(running: Running, http: aiohttp.C
     await login(http, running.base, "kim")
     async with http.get(running.base + "/admin/reports?from=2026-03-08&to=2026-03-01") as resp:
         assert resp.status == 400
-        assert "ends before it starts" in await resp.text()
+        body = await resp.text()
+    assert "ends before it starts" in body
+    # The range form comes back as typed, the reason beside the To field, and no figures.
+    to_field = body.split('name="to"')[1].split("</label>")[0]
+    assert 'value="2026-03-01" aria-invalid="true"' in to_field and "ends before it starts" in to_field
+    assert 'name="from" value="2026-03-08"' in body and "<svg" not in body

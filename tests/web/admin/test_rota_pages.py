@@ -177,6 +177,26 @@ async def test_an_override_that_ends_before_it_starts_is_refused(rota: Running,
         assert (await rota_repo.load_rota(uow.session)).overrides == ()
 
 
+async def test_a_refused_form_comes_back_filled_in_with_the_reason_beside_the_field(
+        rota: Running, http: aiohttp.ClientSession) -> None:
+    token = await login(http, rota.base, "kim")
+    async with http.post(rota.base + "/admin/rota/leave", data={
+            "csrf_token": token, "counselor_id": "c1", "start": "2026-03-03T11:00", "end": "next week",
+            "back": "/admin/rota?date=2026-03-03"}) as resp:
+        assert resp.status == 400
+        body = await resp.text()
+
+    assert "Counselor Chen" in cell(body, TUESDAY_10)  # the week the form was sent from
+    leave_form = body.split('id="leave"')[1].split("</section>")[0]
+    assert "<details open>" in leave_form and '<option value="c1" selected>' in leave_form
+    assert 'name="start" min="2000-01-01T00:00" max="2100-12-31T23:59" value="2026-03-03T11:00"' in leave_form
+    reason = leave_form.split('name="end"')[1].split("</label>")[0]
+    assert 'value="next week" aria-invalid="true"' in reason and 'id="leave-error"' in reason
+    assert "YYYY-MM-DD" in reason  # the accepted forms, beside the field
+    async with rota.server.container.uow() as uow:
+        assert (await rota_repo.load_rota(uow.session)).leave == ()
+
+
 async def test_month_view_marks_days_with_gaps(rota: Running, http: aiohttp.ClientSession) -> None:
     token = await login(http, rota.base, "kim")
     for who in ("c1", "c2"):  # both away: nobody left to cover the night
