@@ -16,7 +16,7 @@ from knowledge_base import replies
 from knowledge_base.cues import CueMatcher
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.governance import footer, servable
-from knowledge_base.index import FloatArray, LangIndex, Match
+from knowledge_base.index import FloatArray, GroupMax, LangIndex, Match
 from knowledge_base.loading import CONFIG_FILE, load_config, load_topics, read_entries, read_yaml_file
 from knowledge_base.mixed import ask_part, segments
 from knowledge_base.model import LANGS, Entry, KBConfig, TopicName
@@ -108,6 +108,7 @@ class KnowledgeBase:
         self._topic_ids = tuple(topics)
         self._entry_prior = np.asarray([1.0 if "general" in e.audience else SPECIAL_AUDIENCE_PRIOR
                                         for e in self.entries])
+        self._topic_max = GroupMax(self._topic_of, len(self._topic_ids))
         self._cues = CueMatcher(topics, config.weights.group_cue)
         warm_up()
         self._index = {lang: LangIndex(self.entries, lang, config.weights, config.k1, config.b,
@@ -187,8 +188,7 @@ class KnowledgeBase:
     def _scores(self, question: str, lang: str) -> Scores:
         """BM25 topic and entry scores, topic cues and (once loaded) the semantic signal."""
         m = self._index[lang].match(tokenize(question, lang))
-        topic_best = np.zeros(len(self._topic_ids))
-        np.maximum.at(topic_best, self._topic_of, m.scores)
+        topic_best = self._topic_max(m.scores)
         topic_best += self.config.weights.topic * m.topic_scores
         top = float(topic_best.max())
         if top > 0:
