@@ -3,8 +3,8 @@ which only says "something changed" (woken by the event hub; ids, never text) so
 re-reads the queue and the open chat.
 
 Every action goes through the staff-action table (bot/services/staff.py), where roles are
-checked, as Telegram's are. A counselor reads only conversations they hold or held (checked here,
-on the server, and audited).
+checked, as Telegram's are. A counselor reads a chat through a handoff they hold, and after its
+close only up to the close (the rule is bot/security/access.py; checked on the server, audited).
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from sqlalchemy import select
 
 from bot.conversation.states import CLOSE_OUTCOMES, OPEN_HANDOFF_STATES, ActionResult, FollowUpKind
 from bot.events import Event
+from bot.security.access import chat_window
 from bot.security.roles import Forbidden
 from bot.services.staff import ActionRequest, StaffAction
+from bot.storage.access_reads import recent_until
 from bot.storage.models import Handoff
-from bot.storage.uow import UnitOfWork
 from bot.web.auth import STAFF, StaffSession, require_role, require_staff
 from bot.web.chat import same_origin
 from bot.web.console_page import FOLLOW_UP_LABELS, OUTCOME_LABELS, QUICK_REPLIES
@@ -70,12 +71,6 @@ async def queue(request: web.Request) -> web.Response:
     })
 
 
-async def _held(uow: UnitOfWork, conversation_id: int, counselor_id: str) -> bool:
-    found = await uow.session.scalar(select(Handoff.id).where(
-        Handoff.conversation_id == conversation_id, Handoff.counselor_id == counselor_id).limit(1))
-    return found is not None
-
-
 def _should_audit(request: web.Request, counselor_id: str, conv_id: int) -> bool:
     seen = request.app[READ_AUDIT]
     last = seen.get((counselor_id, conv_id))
@@ -104,13 +99,14 @@ async def chat(request: web.Request) -> web.Response:
         h = await uow.handoffs.get(hid)
         if h is None:
             raise web.HTTPNotFound(text='{"error": "no such handoff"}', content_type="application/json")
-        if not await _held(uow, h.conversation_id, staff.counselor_id):
+        window = chat_window(h.counselor_id, h.closed_at, staff.counselor_id)
+        if window is None:
             await uow.audit.append(staff.counselor_id, "conversation.read.denied",
                                    f"conversation:{h.conversation_id}", now)
             await uow.commit()
             raise web.HTTPForbidden(text='{"error": "you do not hold this chat"}',
                                     content_type="application/json")
-        rows = await uow.messages.recent(h.conversation_id, 50)
+        rows = await recent_until(uow, h.conversation_id, window.until, 50)
         if _should_audit(request, staff.counselor_id, h.conversation_id):
             await uow.audit.append(staff.counselor_id, "conversation.read",
                                    f"conversation:{h.conversation_id}", now, {"via": "console"})
