@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from bot.devtools.chaos_instance import Instance
 from bot.devtools.chaos_ledger import Db
-from bot.devtools.fake_telegram import FakeTelegram
+from bot.devtools.chaos_telegram import ChaosTelegram
 
 T = TypeVar("T")
 CRISIS = "我真的不想活了"
@@ -27,7 +27,7 @@ EMERGENCY_MARK = "12356"
 class Rig:
     def __init__(self, root: Path, db_url: str, checkout: Path, step_timeout_s: int = 4,
                  extra_env: dict[str, str] | None = None) -> None:
-        self.fake = FakeTelegram()
+        self.fake = ChaosTelegram()
         self.root, self.db_url, self.checkout = root, db_url, checkout
         self.step_timeout_s, self.extra_env = step_timeout_s, extra_env
         self.inst: Instance | None = None
@@ -39,10 +39,14 @@ class Rig:
         await self.fake.start()
         self.inst = Instance(self.root, self.db_url, self.fake, self.step_timeout_s, self.extra_env,
                              self.checkout)
-        self.inst.start()
-        await self.inst.ready()
-        self.db = Db(self.db_url, self.inst.keys["HOTLINE_SECRET_KEY"])
-        self.staff = await self.db.give_staff_telegram_ids()
+        try:
+            self.inst.start()
+            await self.inst.ready()
+            self.db = Db(self.db_url, self.inst.keys["HOTLINE_SECRET_KEY"])
+            self.staff = await self.db.give_staff_telegram_ids()
+        except BaseException:  # __aexit__ does not run when __aenter__ fails: no orphan server
+            await self.__aexit__(None, None, None)
+            raise
         return self
 
     async def __aexit__(self, et: type[BaseException] | None, ev: BaseException | None,

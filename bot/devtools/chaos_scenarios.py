@@ -289,8 +289,9 @@ STORM_LINES = ("how do I sleep better", "I feel stressed about exams", "what is 
 
 
 async def api_storm(root: Path, checkout: Path, seconds: float, every_s: float = 1.0) -> Row:
-    """Residents write steadily (one line per chat every `every_s`) while every few seconds the
-    fake Bot API answers sendMessage with a run of 429s (retry_after 1-2 s) or 500s."""
+    """Residents write steadily (one line every `every_s`, taking turns, so each chat writes every
+    4 s: under the flood limiter's 20 a minute, every line is answered) while the fake Bot API
+    answers sendMessage with a run of 429s (retry_after 1-2 s) or 500s after every line."""
     row = Row("Bot API 429 storm + 5xx bursts",
               f"fake Bot API fail_next: 429 x3-6 (retry_after 1-2) and 500 x2-4, {seconds:.0f} s")
     faults = 0
@@ -298,8 +299,8 @@ async def api_storm(root: Path, checkout: Path, seconds: float, every_s: float =
         started = time.monotonic()
         n = 0
         while time.monotonic() - started < seconds:
-            for chat in STORM_CHATS:
-                await rig.resident_says(chat, f"{STORM_LINES[n % len(STORM_LINES)]} ({n})")
+            chat = STORM_CHATS[n % len(STORM_CHATS)]
+            await rig.resident_says(chat, f"{STORM_LINES[n % len(STORM_LINES)]} ({n})")
             if n % 3 == 0:
                 rig.fake.fail_next("sendMessage", 429, retry_after=1 + n % 2, count=3 + n % 4)
                 faults += 1
@@ -316,6 +317,7 @@ async def api_storm(root: Path, checkout: Path, seconds: float, every_s: float =
         row.evidence.update(faults=faults, failed_calls=sum(1 for c in rig.fake.calls
                                                             if c.method.startswith("FAILED:")),
                             delivered=sum(len(c.received) for c in ledger.chats.values()),
+                            resident_replies=sum(len(rig.received(c)) for c in STORM_CHATS),
                             log=log_signals(rig.server.log_text()))
     return row
 
@@ -330,18 +332,19 @@ INFLIGHT_CHAT = 7401
 
 
 async def send_in_flight(root: Path, db_url: str, checkout: Path, label: str) -> Row:
-    """The fake Bot API holds one sendMessage for 3 s (it has the message, as Telegram would);
-    the server is killed while it waits for the answer, then restarted. The outbox row was never
-    marked sent, so the restart sends it again: the window at-least-once delivery leaves."""
-    row = Row(f"kill -9 mid-send ({label})", "SIGKILL while the fake Bot API holds a sendMessage 3 s")
+    """The fake Bot API takes one sendMessage and holds its answer (it has the message, as
+    Telegram would); the server is killed while it waits for the answer, then restarted. The
+    outbox row was never marked sent, so the restart sends it again: the window at-least-once
+    delivery leaves."""
+    row = Row(f"kill -9 mid-send ({label})", "SIGKILL while the fake Bot API holds a sendMessage's answer")
     async with Rig(root, db_url, checkout) as rig:
-        rig.fake.fail_next("sendMessage", 200, delay=3.0)
+        rig.fake.hold_next_answer("sendMessage", 30.0)
         await rig.resident_says(INFLIGHT_CHAT, "hello")
-        await until(lambda: _outbox_rows(rig), FLOW_TIMEOUT, "the reply in the outbox")
+        # Telegram has the reply; its answer is held back while the server is killed.
+        await until(lambda: rig.received(INFLIGHT_CHAT), FLOW_TIMEOUT, "the reply at the Bot API")
         row.in_flight = await in_flight(rig)
         killed = time.monotonic()
         rig.server.kill9()
-        await until(lambda: rig.received(INFLIGHT_CHAT), FLOW_TIMEOUT, "the held message recorded")
         rig.server.start()
         await rig.server.ready()
         ledger = await settle(rig)
@@ -351,5 +354,44 @@ async def send_in_flight(root: Path, db_url: str, checkout: Path, label: str) ->
     return row
 
 
-async def _outbox_rows(rig: Rig) -> bool:
-    return await rig.database.outbox_unsettled() > 0
+# ---- 6. kill -9 while turns wait for the database ----------------------------------------------
+async def kill_while_deferred(root: Path, checkout: Path) -> Row:
+    """PostgreSQL down, a resident line deferred (kept in memory for `retry_deferred`), then the
+    server is killed; PostgreSQL and the server come back. Is the line stored and answered?"""
+    from bot.devtools.chaos_pg import PrivateCluster
+
+    row = Row("kill -9 with turns deferred", "pg_ctl stop, a line deferred, SIGKILL, both restarted")
+    cluster = PrivateCluster()
+    try:
+        cluster.start()
+        async with Rig(root, cluster.create_db("chaos"), checkout) as rig:
+            await rig.resident_says(CALM_CHAT, "hello")
+            await until(lambda: rig.received(CALM_CHAT), FLOW_TIMEOUT, "the first reply")
+            await settle(rig)
+            cluster.stop()
+            await rig.resident_says(CALM_CHAT, CALM)
+            await until(lambda: rig.server.log_text().count("turn failed") >= 1, FLOW_TIMEOUT,
+                        "the line deferred")
+            # The Bot API has forgotten the update once the next poll confirmed it.
+            await until(lambda: not rig.fake._updates, FLOW_TIMEOUT, "the update confirmed")
+            row.in_flight = 1
+            killed = time.monotonic()
+            rig.server.kill9()
+            cluster.start()
+            rig.server.start()
+            await rig.server.ready()
+            pushed = sum(len(v) for v in rig.pushed.values())
+            try:
+                await until(lambda: _stored_all(rig, pushed), FLOW_TIMEOUT, "the deferred line stored")
+                row.recover_s = time.monotonic() - killed
+            except TimeoutError:
+                row.notes.append("deferred line never stored")
+            ledger = await settle(rig, 5.0)
+            fill(row, ledger, await rig.database.resident_messages(), pushed)
+    finally:
+        cluster.destroy()
+    return row
+
+
+async def _stored_all(rig: Rig, pushed: int) -> bool:
+    return await rig.database.resident_messages() >= pushed
