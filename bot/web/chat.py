@@ -32,9 +32,10 @@ from bot.security.limits import limits_for
 from bot.security.pacing import EdgePacer
 from bot.web.auth import check_csrf, csrf_token
 from bot.web.chat_page import chat_page, leave_page
+from bot.web.chat_resync import resync_frames
 from bot.web.keys import CONTAINER, PACER, WEB_CHANNEL
 from bot.web.sessions import get_session
-from bot.web.web_channel import NEW_STATE, WebChannel, message_frame
+from bot.web.web_channel import NEW_STATE, WebChannel
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -117,14 +118,20 @@ class ChatSocket:
             await self.ws.send_json({"type": "error", "code": "csrf"})
             return False
         self.lang = "en" if data.get("lang") == "en" else "zh"
-        last = data.get("last_seq")
-        last_seq = last if isinstance(last, int) and last >= 0 else 0
+        last = data.get("last_seq") or 0  # absent or null: a first hello
+        # A message id: a whole number the database can hold (bool is an int in Python; a number
+        # past 2**63 overflowed the query and closed the socket with 1011).
+        if isinstance(last, bool) or not isinstance(last, int) or not 0 <= last < 2**62:
+            await self.ws.send_json({"type": "error", "code": "bad_last_seq"})
+            return False
+        last_seq = last
         self.channel.attach(self.chat_key, self.ws)  # first attach, then read: no gap between them
         async with self.container.uow() as uow:
             conv = await uow.conversations.open_for("web", self.chat_key)
             rows = await uow.messages.after(conv.id, last_seq, limit=500) if conv else []
-        for m, text in rows:
-            await self.ws.send_json(message_frame(m.id, m.sender, text, [], False))
+            frames = await resync_frames(uow, conv, rows) if conv and rows else []
+        for frame in frames:
+            await self.ws.send_json(frame)
         st = await self.channel.state_frame(self.chat_key)
         await self.ws.send_json({**(st or NEW_STATE), "type": "synced"})
         return True
