@@ -45,6 +45,9 @@ class TriageAdapter:
     def __init__(self, engine: TriageEngine | None = None,
                  loader: Callable[[], TriageEngine] | None = None) -> None:
         self.lexicon_only = triage.lexicon_only_engine()
+        # Counts engine swaps, so a remembered assessment (bot/conversation/screening.py) from the
+        # loading engine is not reused once the classifier answers.
+        self.generation = 0
         self.engine: TriageEngine = _noted(self.lexicon_only, LOADING_NOTE)
         self.classifier: dict[str, State] = {"zh": "loading", "en": "loading"}
         self._loader = loader or triage.default_engine
@@ -65,6 +68,7 @@ class TriageAdapter:
             log.error("triage classifier unavailable (%s); lexicon and rules only", exc.__class__.__name__)
             self.engine = _noted(self.lexicon_only,
                                  f"classifier failed ({exc.__class__.__name__}): lexicon and rules only")
+            self.generation += 1
             self.classifier = {"zh": "failed", "en": "failed"}
             return
         self._swap_in(engine)
@@ -76,6 +80,7 @@ class TriageAdapter:
         else:  # without its own model English is read by the Chinese models (triage/models.py)
             self.classifier = {"zh": "ready", "en": "ready" if models.english is not None else "failed"}
         self.engine = engine  # one reference assignment: the worker sees the old or the new engine
+        self.generation += 1
         log.info("triage classifier zh %s, en %s", self.classifier["zh"], self.classifier["en"])
 
     def readiness(self) -> dict[str, State]:

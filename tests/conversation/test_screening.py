@@ -9,6 +9,8 @@ import threading
 
 from sqlalchemy import select
 
+import triage
+from bot.adapters.triage_adapter import LOADING_NOTE, TriageAdapter
 from bot.conversation.screening import Screening
 from bot.storage.models import Conversation
 from tests.conversation.conftest import RESIDENT, Harness
@@ -132,3 +134,17 @@ async def test_an_answer_from_before_the_classifier_arrived_is_not_reused_after(
 
     assert (early.reasons, again is early) == (("loading",), True)  # remembered while nothing changed
     assert late.reasons == ("classifier",)
+
+
+async def test_the_real_adapter_counts_its_swaps_so_a_remembered_loading_answer_is_dropped() -> None:
+    adapter = TriageAdapter(loader=triage.lexicon_only_engine)  # held until load() is called
+    screening = Screening(adapter)
+    try:
+        before = await screening.assess("I want to die")
+        adapter.load()
+        after = await screening.assess("I want to die")
+    finally:
+        screening.close()
+
+    assert LOADING_NOTE in before.reasons
+    assert LOADING_NOTE not in after.reasons
