@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import quote
@@ -195,13 +195,22 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
         token = request.headers.get("X-CSRF-Token")
         if token is None and request.content_type in ("application/x-www-form-urlencoded",
                                                       "multipart/form-data"):
-            form = await request.post()  # cached by aiohttp: the handler can read it again
+            form = await read_form(request)
             value = form.get("csrf_token")
             token = value if isinstance(value, str) else None
         if not await check_csrf(request, token):
             raise web.HTTPForbidden(text="The form has expired or did not come from this site. "
                                          "Reload the page and try again.")
     return await handler(request)
+
+
+async def read_form(request: web.Request) -> Mapping[str, object]:
+    """The posted form (cached by aiohttp: handlers read it again); a body that is not the form it
+    claims to be (a multipart body without its boundary, say) is a 400, not a 500."""
+    try:
+        return await request.post()
+    except ValueError:
+        raise web.HTTPBadRequest() from None
 
 
 async def start_staff_session(request: web.Request, counselor_id: str) -> Session:

@@ -31,7 +31,7 @@ from bot.conversation.turn import TurnOutcome, TurnResult
 from bot.security.limits import limits_for
 from bot.security.pacing import EdgePacer
 from bot.web.auth import check_csrf, csrf_token
-from bot.web.chat_page import chat_page, leave_page
+from bot.web.chat_page import chat_page, leave_page, pick_lang
 from bot.web.chat_resync import resync_frames
 from bot.web.keys import CONTAINER, PACER, WEB_CHANNEL
 from bot.web.sessions import get_session
@@ -71,7 +71,8 @@ async def resident_token(request: web.Request, create: bool) -> str | None:
 async def page(request: web.Request) -> web.Response:
     await resident_token(request, create=True)
     container = request.app[CONTAINER]
-    lang = "en" if request.query.get("lang") == "en" else "zh"
+    lang = pick_lang(request.query.get("lang"), request.cookies.get("hl"),
+                     request.headers.get("Accept-Language"))
     html = chat_page(await csrf_token(request), lang, container.settings.max_message_chars,
                      quick_exit_url(container.settings), container.settings.config_dir)
     return web.Response(text=html, content_type="text/html")

@@ -12,6 +12,7 @@ from bot.web.auth import (
     current_staff,
     hash_password,
     needs_rehash,
+    read_form,
     start_staff_session,
     verify_password_async,
 )
@@ -52,7 +53,7 @@ async def login_get(request: web.Request) -> web.Response:
 async def login_post(request: web.Request) -> web.Response:
     container = request.app[CONTAINER]
     limiter = request.app[LOGIN_LIMITER]
-    form = await request.post()
+    form = await read_form(request)
     login, password = str(form.get("login", ""))[:MAX_FIELD], str(form.get("password", ""))
     next_url = safe_next(str(form.get("next", "")))
     ip = request.remote or "unknown"

@@ -39,3 +39,41 @@ async def test_a_former_holder_reads_neither_the_next_handoff_nor_what_came_afte
     texts = [m["text"] for m in pane["messages"]]
     assert old == 200 and "Li is here." in texts and "Wang speaking now." not in texts
     assert holder == 200 and "Wang speaking now." in [m["text"] for m in own["messages"]]
+
+
+async def test_an_empty_multipart_post_before_login_is_a_400(client: Callable[[], Browserish]) -> None:
+    tab = client()
+    await tab.page("/login")
+    headers = {"Content-Type": "multipart/form-data; boundary=zz"}
+    async with tab.http.post(tab.base + "/login", data=b"", headers=headers) as resp:
+        status, text = resp.status, await resp.text()
+
+    assert status == 400 and "could not be read" in text
+
+
+async def test_a_hello_with_an_unreadable_last_seq_is_refused_clearly(
+        client: Callable[[], Browserish]) -> None:
+    r = await crisis_resident(client)  # a conversation exists, so last_seq reaches the database
+    answers = []
+    for last_seq in (10**30, True, 1e30, -1):
+        ws = await r.tab.http.ws_connect(r.tab.base + "/chat/ws")
+        await ws.send_json({"type": "hello", "last_seq": last_seq, "csrf": r.tab.csrf})
+        frame = await ws.receive_json(timeout=5)
+        closed = await ws.receive(timeout=5)
+        answers.append((frame, ws.close_code or closed.data))
+        await ws.close()
+
+    assert all(frame == {"type": "error", "code": "bad_last_seq"} for frame, _ in answers), answers
+    assert all(code != 1011 for _, code in answers), answers
+
+
+async def test_dates_at_the_ends_of_the_calendar_are_a_400(client: Callable[[], Browserish]) -> None:
+    zhao = client()
+    await zhao.login("zhao")
+    statuses = {}
+    for path in ("/admin/reports?from=0001-01-01", "/admin/reports?from=9999-12-30",
+                 "/admin/reports?from=0001-01-01&to=0001-01-02", "/admin/rota?date=9999-12-31&view=month",
+                 "/admin/rota?date=0001-01-01&view=month", "/admin/rota?date=9999-12-31&view=week"):
+        statuses[path] = (await zhao.page(path))[0]
+
+    assert set(statuses.values()) <= {200, 400}, statuses
