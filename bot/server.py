@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -26,21 +25,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def readiness_sources(container: Container) -> list[Callable[[], dict[str, str]]]:
-    """The ports that can say how far they are loaded (the real triage and knowledge base)."""
-    service = container.service
-    ports = (getattr(service, "triage", None), getattr(getattr(service, "resident", None), "kb", None))
-    found = (getattr(port, "readiness", None) for port in ports)
-    return [readiness for readiness in found if callable(readiness)]
-
-
 class Server:
     def __init__(self, container: Container) -> None:
         self.container = container
         self.telegram: TelegramChannel | None = None
         self.runner: web.AppRunner | None = None
         self.port: int | None = None
-        container.extras[READINESS] = readiness_sources(container)
+        # build() filled container.readiness from the adapters; bot/web/app.py still reads it
+        # through extras until it reads container.readiness (the same list).
+        container.extras[READINESS] = container.readiness
 
     async def start(self, host: str, port: int) -> None:
         await migrate.upgrade_async(self.container.settings.database_url)
@@ -50,7 +43,7 @@ class Server:
             from bot.channels.telegram_runner import TelegramChannel
 
             self.telegram = TelegramChannel(self.container)
-            self.container.extras[READINESS].append(self._telegram_readiness)
+            self.container.readiness.append(self._telegram_readiness)
             await self.telegram.start()
         self.runner = web.AppRunner(create_app(self.container), handle_signals=False,
                                     access_log=None)

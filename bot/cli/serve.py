@@ -16,7 +16,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _serve(args: argparse.Namespace) -> int:
     import asyncio
 
-    from bot.adapters import background
     from bot.bootstrap import build
     from bot.logging_setup import setup_logging
     from bot.server import serve_forever
@@ -29,7 +28,6 @@ def _serve(args: argparse.Namespace) -> int:
     setup_logging(settings.log_level)
     # The classifiers and the knowledge base load after the port opens; until then the lexicon and
     # rules screen every message and /healthz says what is still loading (bot/adapters/background.py).
-    background.enable()
-    container = build(settings)
+    container = build(settings, background=True)
     asyncio.run(serve_forever(container, args.host or settings.host, args.port or settings.port))
     return 0
