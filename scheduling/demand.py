@@ -62,3 +62,64 @@ class DemandProfile:
 
     def peak_hours(self, n: int = 3) -> list[int]:
         return sorted(range(24), key=lambda h: -self.weights[h])[:n]
+
+
+LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
+LINE = "*"  # a need's "station" when any station counts: chats are offered across the whole line
+
+
+@dataclass(frozen=True)
+class Need:
+    """At least `min_staff` people who speak `language` on duty (anywhere, or at `station`), in the
+    local `hours` window when given ("18:00-02:00" crosses midnight; None means every hour)."""
+
+    language: str | None = None  # None: anyone counts
+    min_staff: int = 1
+    station: str = LINE
+    hours: tuple[int, int] | None = None  # local minutes from midnight, [start, end)
+
+    def __post_init__(self) -> None:
+        if self.min_staff < 1:
+            raise RotaError("a need's min_staff is at least 1")
+        if self.hours is not None and not (0 <= self.hours[0] < 1440 and 0 < self.hours[1] <= 1440):
+            raise RotaError("a need's hours run from 00:00 to 24:00, e.g. 18:00-02:00")
+
+    def describe(self) -> str:
+        """What a coordinator reads: "1 English speaker on duty anywhere, 18:00-02:00"."""
+        who = f"{LANGUAGE_NAMES.get(self.language, self.language)} speaker" if self.language else "counselor"
+        where = "anywhere on the line" if self.station == LINE else f"at {self.station}"
+        when = "every hour" if self.hours is None else f"{_hhmm(self.hours[0])}-{_hhmm(self.hours[1])}"
+        return f"{self.min_staff} {who}{'s' if self.min_staff > 1 else ''} on duty {where}, {when}"
+
+    def windows(self, start: datetime, end: datetime, tz: str) -> list[tuple[datetime, datetime]]:
+        """The spans of [start, end) this need applies to (local days in `tz`)."""
+        if self.hours is None:
+            return [(start, end)]
+        zone_ = zone(tz)
+        a, b = self.hours
+        length = (b - a) % 1440 or 1440
+        day = start.astimezone(zone_).date() - timedelta(days=1)
+        out: list[tuple[datetime, datetime]] = []
+        while (s := datetime.combine(day, datetime.min.time(), zone_) + timedelta(minutes=a)) < end:
+            e = s + timedelta(minutes=length)
+            if e > start:
+                out.append((max(s, start), min(e, end)))
+            day += timedelta(days=1)
+        return out
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def parse_hours(text: str) -> tuple[int, int]:
+    """"HH:MM-HH:MM" (24:00 allowed as an end) -> local minutes; a clear error otherwise."""
+    try:
+        a, b = (part.strip() for part in text.split("-"))
+        (ah, am), (bh, bm) = (map(int, a.split(":")), map(int, b.split(":")))
+    except ValueError:
+        raise RotaError(f"hours {text!r}: write HH:MM-HH:MM, e.g. 18:00-02:00") from None
+    start, end = ah * 60 + am, bh * 60 + bm
+    if not (0 <= am < 60 and 0 <= bm < 60 and 0 <= start < 1440 and 0 < end <= 1440) or start == end:
+        raise RotaError(f"hours {text!r}: times run 00:00-24:00 and the window is not empty")
+    return start, end

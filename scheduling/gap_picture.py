@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from html import escape
 
-from scheduling.demand import DemandProfile
+from scheduling.demand import LINE, DemandProfile
 from scheduling.gaps import Gap
 from scheduling.model import DEFAULT_TZ
 from scheduling.rotation import zone
@@ -40,7 +40,8 @@ def gaps_svg(gaps: Sequence[Gap], stations: Sequence[str], start: datetime, hour
         day = datetime.combine(day.date() + timedelta(days=1), datetime.min.time(), tz)
     for row, station in enumerate(stations):
         y = HEAD_H + row * CELL * 3
-        out.append(f'<text x="2" y="{y + CELL * 2}">{escape(station)}</text>')
+        label = "whole line" if station == LINE else station
+        out.append(f'<text x="2" y="{y + CELL * 2}">{escape(label)}</text>')
         for g in (g for g in gaps if g.station == station):
             a = max(0.0, _hour_index(g.start, start))
             b = min(float(hours), _hour_index(g.end, start))
@@ -50,6 +51,6 @@ def gaps_svg(gaps: Sequence[Gap], stations: Sequence[str], start: datetime, hour
             shade = min(1.0, 0.35 + 0.4 * per_hour / top_w)
             out.append(f'<rect x="{LABEL_W + a * CELL:.1f}" y="{y}" width="{(b - a) * CELL:.1f}" '
                        f'height="{CELL * 2}" fill="#d62728" fill-opacity="{shade:.2f}">'
-                       f'<title>{escape(station)} {g.language or ""}: {g.missing} missing</title></rect>')
+                       f'<title>{escape(label)}: {escape(g.what())}</title></rect>')
     out.append("</svg>")
     return "".join(out)

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from scheduling.demand import DemandProfile
+from scheduling.demand import LANGUAGE_NAMES, LINE, DemandProfile, Need
 from scheduling.schedule import Schedule, Timeline
 
 
 @dataclass(frozen=True)
 class Gap:
-    station: str
+    station: str  # LINE ("*") when the need is line-wide
     start: datetime
     end: datetime
     language: str | None
@@ -27,6 +27,14 @@ class Gap:
     @property
     def hours(self) -> float:
         return (self.end - self.start).total_seconds() / 3600
+
+    def what(self) -> str:
+        """The gap in words, without its time: "no English speaker on duty" or "1 more needed"."""
+        who = f"{LANGUAGE_NAMES.get(self.language, self.language)} speaker" if self.language else "counselor"
+        where = "" if self.station == LINE else f" at {self.station}"
+        if self.staffed == 0:
+            return f"no {who} on duty{where}"
+        return f"{self.missing} more {who}{'s' if self.missing > 1 else ''} needed{where}"
 
 
 def _station_gaps(schedule: Schedule, station: str, line: Timeline, lo: float, hi: float,
@@ -70,5 +78,29 @@ def coverage_gaps(schedule: Schedule, start: datetime, end: datetime,
             for a, b, staffed, missing in _station_gaps(schedule, station, line, lo, hi, lang, min_staff):
                 s, e = datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC)
                 out.append(Gap(station, s, e, lang, staffed, missing,
+                               missing * demand.weighted_hours(s, e)))
+    return sorted(out, key=lambda g: (-g.severity, g.start, g.station))
+
+
+def need_gaps(schedule: Schedule, start: datetime, end: datetime, needs: Sequence[Need],
+              demand: DemandProfile | None = None) -> list[Gap]:
+    """Gaps against the explicit demand model (config/demand.yaml `needs`), worst first.
+
+    A line-wide need counts everyone on duty at any station (chats are offered across the line);
+    a station need counts that station's people, and only inside its hours. A need naming a station
+    the rota does not have finds nothing here: `hotline rota check` reports it.
+    """
+    demand = demand or DemandProfile()
+    lo, hi = max(start, schedule.start), min(end, schedule.end)
+    out: list[Gap] = []
+    for need in needs:
+        if need.station != LINE and need.station not in schedule.timelines:
+            continue
+        line = schedule.line() if need.station == LINE else schedule.timelines[need.station]
+        for a, b in need.windows(lo, hi, demand.tz) if lo < hi else []:
+            for x, y, staffed, missing in _station_gaps(schedule, need.station, line, a.timestamp(),
+                                                        b.timestamp(), need.language, need.min_staff):
+                s, e = datetime.fromtimestamp(x, UTC), datetime.fromtimestamp(y, UTC)
+                out.append(Gap(need.station, s, e, need.language, staffed, missing,
                                missing * demand.weighted_hours(s, e)))
     return sorted(out, key=lambda g: (-g.severity, g.start, g.station))

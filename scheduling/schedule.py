@@ -70,10 +70,29 @@ class Schedule:
                 overrides.setdefault(ov.station, []).append(ov)
         self.assignments: dict[str, list[DutyAssignment]] = {}
         self.timelines: dict[str, Timeline] = {}
+        self._line: Timeline | None = None
         for sid in rota.stations:
             items = station_assignments(rota, sid, start, end, leave, overrides.get(sid, []))
             self.assignments[sid] = sorted(items, key=lambda d: (d.start, d.counselor))
             self.timelines[sid] = _sweep(items, start, end, order)
+
+    def line(self) -> Timeline:
+        """Every station's timeline merged: who is on duty anywhere on the line (computed once).
+
+        Chats are offered across the line (escalation's default_station: null), so this is the
+        timeline the demand model's line-wide needs are checked against."""
+        if self._line is None:
+            lines = list(self.timelines.values())
+            times = sorted({t for tl in lines for t in tl.times})
+            who = []
+            for t in times[:-1]:
+                seen: dict[str, DutyAssignment] = {}
+                for tl in lines:
+                    for d in tl.at(t):
+                        seen.setdefault(d.counselor, d)
+                who.append(tuple(seen.values()))
+            self._line = Timeline(tuple(times), tuple(who))
+        return self._line
 
     def covers(self, at: datetime) -> bool:
         return self.start <= at < self.end

@@ -8,7 +8,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from config.loader import load_yaml
-from scheduling.demand import DemandProfile
+from scheduling.demand import LINE, DemandProfile, Need, parse_hours
+from scheduling.errors import RotaError
 from scheduling.escalation import policy_copy
 from scheduling.model import DEFAULT_TZ
 
@@ -47,15 +48,46 @@ class EscalationSettings(BaseModel):
         return policy_copy(levels, level, station if station is not None else self.default_station)
 
 
+class NeedIn(BaseModel):
+    """One line of `needs:` in config/demand.yaml."""
+
+    model_config = ConfigDict(extra="forbid")
+    language: str | None = None
+    min_staff: int = Field(default=1, ge=1)
+    station: str = LINE
+    hours: str | None = None  # "HH:MM-HH:MM", local; absent: every hour
+
+    @model_validator(mode="after")
+    def _hours(self) -> NeedIn:
+        if self.hours is not None:
+            try:
+                parse_hours(self.hours)
+            except RotaError as exc:
+                raise ValueError(str(exc)) from None
+        return self
+
+    def need(self) -> Need:
+        return Need(self.language, self.min_staff, self.station,
+                    parse_hours(self.hours) if self.hours is not None else None)
+
+
 class DemandSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     tz: str = DEFAULT_TZ
     hours: list[float] = Field(min_length=24, max_length=24)
+    # The shorthand: `min_staff` speakers of each of `languages` at every hour, anywhere on the line.
     min_staff: int = Field(default=1, ge=1)
     languages: list[str] = Field(default_factory=lambda: ["zh"])
+    # The explicit model, when given, replaces the shorthand (see config/demand.yaml).
+    needs: list[NeedIn] | None = None
 
     def profile(self) -> DemandProfile:
         return DemandProfile(tuple(self.hours), self.tz)
+
+    def need_list(self) -> list[Need]:
+        if self.needs is not None:
+            return [n.need() for n in self.needs]
+        return [Need(lang, self.min_staff) for lang in self.languages]
 
 
 def load_escalation(config_dir: str | Path = CONFIG_DIR) -> EscalationSettings:

@@ -201,19 +201,23 @@ def _gaps(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
+    from scheduling.demand import LINE
+
     start, end = span(args)
     gaps, rota, demand = run_db(lambda service, unit: _gaps_of(service, unit, args, start, end))
+    if not (args.station or args.lang or args.min_staff):
+        print("demand (config/demand.yaml): " + "; ".join(n.describe() for n in demand.need_list()))
     table = Table(title=f"{len(gaps)} coverage gaps {local(start)} .. {local(end)}, worst first")
-    for col in ("station", "lang", "from", "to", "hours", "missing", "severity"):
+    for col in ("where", "gap", "from", "to", "hours", "severity"):
         table.add_column(col)
     for g in gaps[: args.top]:
-        table.add_row(g.station, g.language or "any", local(g.start), local(g.end), f"{g.hours:.1f}",
-                      str(g.missing), f"{g.severity:.1f}")
+        table.add_row("whole line" if g.station == LINE else g.station, g.what(), local(g.start),
+                      local(g.end), f"{g.hours:.1f}", f"{g.severity:.1f}")
     Console().print(table)
     if args.svg:
         from scheduling.gap_picture import gaps_svg
 
-        shown = args.station or sorted({r.station for r in rota.rotations})
+        shown = args.station or sorted({g.station for g in gaps} | {r.station for r in rota.rotations})
         hours = int((end - start).total_seconds() // 3600)
         with open(args.svg, "w", encoding="utf-8") as f:
             f.write(gaps_svg(gaps, shown, start, hours, demand.profile()))

@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.conversation.ports import DutyLine, OverrideMade, RotaRefused, Span, StepPlan
 from bot.storage import rota_repo
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+from scheduling.demand import LINE, Need
 from scheduling.errors import RotaError
 from scheduling.escalation import step_targets
-from scheduling.gaps import Gap, coverage_gaps
+from scheduling.gaps import Gap, coverage_gaps, need_gaps
 from scheduling.model import DutyAssignment, Rota, SwapState
 from scheduling.schedule import RollingSchedule, Schedule
 from scheduling.settings import load_demand, load_escalation
@@ -183,15 +184,25 @@ class RotaService:
     async def coverage_gaps(self, start: datetime, end: datetime, station: str | list[str] | None = None,
                             uow: UnitOfWork | None = None, languages: list[str] | None = None,
                             min_staff: int | None = None) -> list[Gap]:
-        """Coverage gaps, worst first, against config/demand.yaml (languages and minimum staff may be
-        given instead, as `hotline rota gaps` allows): the one place gaps are computed."""
+        """Coverage gaps, worst first: the one place gaps are computed.
+
+        Without a list of stations, languages or a minimum, against config/demand.yaml's needs
+        (line-wide needs, plus the needs of `station` when a page shows one station). The CLI may
+        instead give stations, languages and a minimum, checked station by station."""
         rota = await self.rota(uow)
         if not rota.stations or (isinstance(station, str) and station not in rota.stations):
             return []  # a page's unknown station shows nothing; the CLI's list is passed as typed
-        stations = [station] if isinstance(station, str) else station
         d = self.demand
-        return coverage_gaps(Schedule(rota, start, end), start, end, stations or None,
-                             languages or list(d.languages), min_staff or d.min_staff, d.profile())
+        schedule = Schedule(rota, start, end)
+        if isinstance(station, list) or languages or min_staff:
+            return coverage_gaps(schedule, start, end, station or None,
+                                 languages or list(d.languages), min_staff or d.min_staff, d.profile())
+        needs = [n for n in d.need_list() if station is None or n.station in (LINE, station)]
+        return need_gaps(schedule, start, end, needs, d.profile())
+
+    def needs(self) -> list[Need]:
+        """The demand model in force (config/demand.yaml), for pages and the CLI to state."""
+        return self.demand.need_list()
 
     async def week(self, start: datetime, days: int = 7, uow: UnitOfWork | None = None) -> list[Span]:
         end = start + timedelta(days=days)
@@ -203,7 +214,7 @@ class RotaService:
 
     async def gaps(self, start: datetime, days: int = 7, uow: UnitOfWork | None = None) -> list[Span]:
         found = await self.coverage_gaps(start, start + timedelta(days=days), None, uow)
-        return [Span(g.start, g.end, g.station, f"missing {g.missing} ({g.language or 'any'})")
+        return [Span(g.start, g.end, "whole line" if g.station == LINE else g.station, g.what())
                 for g in found]
 
     async def pending_swaps(self, uow: UnitOfWork | None = None) -> list[tuple[str, str]]:

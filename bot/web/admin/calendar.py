@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from bot.web.admin.common import LOCAL
 from bot.web.templating import render
+from scheduling.demand import LANGUAGE_NAMES
 
 HOUR = timedelta(hours=1)
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -41,11 +42,12 @@ class Gap:
     """A span with fewer people on duty than needed (`missing` more are needed; for speakers of
     `language` when given)."""
 
-    station: str
+    station: str  # where it is short: a station id, or "whole line"
     start: datetime
     end: datetime
     missing: int = 1
     language: str | None = None
+    what: str = ""  # in words: "no English speaker on duty"
 
 
 def local_midnight(day: date) -> datetime:
@@ -63,6 +65,8 @@ def overlapping(items: Sequence[T], start: datetime, end: datetime) -> list[T]:
 class GapTag:
     missing: int
     stations: str  # where it is short, comma-separated
+    languages: str = ""  # whose speakers are short, e.g. "English"
+    what: str = ""  # the gaps in words, for the cell's title
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,10 @@ def _people(shifts: Sequence[Shift]) -> list[Shift]:
 def _gap_tag(gaps: Sequence[Gap]) -> GapTag | None:
     if not gaps:
         return None
-    return GapTag(max(g.missing for g in gaps), ", ".join(sorted({g.station for g in gaps})))
+    langs = sorted({LANGUAGE_NAMES.get(g.language, g.language) for g in gaps if g.language})
+    what = "; ".join(sorted({f"{g.what} ({g.station})" if g.what else g.station for g in gaps}))
+    return GapTag(max(g.missing for g in gaps), ", ".join(sorted({g.station for g in gaps})),
+                  "/".join(langs), what)
 
 
 def week_grid(monday: date, shifts: Sequence[Shift], gaps: Sequence[Gap], show_station: bool) -> Markup:

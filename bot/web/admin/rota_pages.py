@@ -106,7 +106,8 @@ async def render_rota(request: web.Request, query: Mapping[str, str], back: str,
                             view=view, day=day.isoformat(), station=station, stations=stations,
                             nav=nav_links(view, first, station), grid=grid, gaps=gaps, gap_limit=GAP_LIMIT,
                             back=back, bounds=PICKER_BOUNDS, swaps=swaps, people=people,
-                            overrides=overrides, leave=leave, failed=failed)
+                            overrides=overrides, leave=leave, failed=failed,
+                            needs=[n.describe() for n in rota.needs()])
 
 
 # ---- changes -----------------------------------------------------------------------------------

@@ -14,9 +14,11 @@ from aiohttp import web
 
 from bot.services.rota import RotaService
 from bot.web.admin.calendar import Gap, Shift
+from scheduling.demand import LINE
 
 ROTA = web.AppKey("admin_rota", RotaService)
 Spans = list[tuple[str, datetime, datetime]]
+WHOLE_LINE = "whole line"  # a line-wide gap's place (config/demand.yaml needs without a station)
 
 
 async def named_shifts(rota: RotaService, start: datetime, end: datetime, station: str | None) -> list[Shift]:
@@ -28,7 +30,8 @@ async def named_shifts(rota: RotaService, start: datetime, end: datetime, statio
 
 async def calendar_gaps(rota: RotaService, start: datetime, end: datetime, station: str | None) -> list[Gap]:
     """Coverage gaps in [start, end) with the demand profile applied, worst first."""
-    return [Gap(g.station, g.start, g.end, g.missing, g.language)
+    return [Gap(WHOLE_LINE if g.station == LINE else g.station, g.start, g.end, g.missing, g.language,
+                g.what())
             for g in await rota.coverage_gaps(start, end, station)]
 
 
