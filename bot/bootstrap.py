@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -76,8 +75,6 @@ class Container:
     jobs: dict[str, tuple[Job, float]] = field(default_factory=dict)
     # What /healthz reports on, part by part (the adapters', and Telegram's once it runs).
     readiness: list[Readiness] = field(default_factory=list)
-    # Untyped, kept while bot/server.py and bot/web/app.py read readiness from it.
-    extras: dict[str, Any] = field(default_factory=dict)
 
     async def start(self) -> None:
         """Outbox, then timers rebuilt from the database (a restart loses no escalation step)."""

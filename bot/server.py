@@ -2,7 +2,7 @@
 
 Start-up order: the port opens as soon as the lexicon and rules can screen messages; the
 knowledge base and the classifiers then load in one background thread (bot/adapters/background.py)
-and /healthz reports each part (bot/web/app.py, READINESS).
+and /healthz reports each part (bot/web/app.py, from Container.readiness).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from aiohttp import web
 from bot.adapters import background
 from bot.bootstrap import Container
 from bot.storage import migrate
-from bot.web.app import READINESS, create_app
+from bot.web.app import create_app
 
 if TYPE_CHECKING:
     from bot.channels.telegram_runner import TelegramChannel
@@ -31,9 +31,6 @@ class Server:
         self.telegram: TelegramChannel | None = None
         self.runner: web.AppRunner | None = None
         self.port: int | None = None
-        # build() filled container.readiness from the adapters; bot/web/app.py still reads it
-        # through extras until it reads container.readiness (the same list).
-        container.extras[READINESS] = container.readiness
 
     async def start(self, host: str, port: int) -> None:
         await migrate.upgrade_async(self.container.settings.database_url)

@@ -23,8 +23,6 @@ from bot.web.keys import CONTAINER
 from bot.web.security import error_middleware, install_security_headers
 
 log = logging.getLogger(__name__)
-# container.extras[READINESS]: callables returning {part: loading|ready|failed} (bot/server.py).
-READINESS = "readiness"
 STATIC_DIR = Path(__file__).parent / "static"
 # Request bodies: a chat message is at most a few kB; forms are small. 256 kB bounds any upload.
 MAX_BODY = 256 * 1024
@@ -40,7 +38,7 @@ async def healthz(request: web.Request) -> web.Response:
     """
     container = request.app[CONTAINER]
     parts: dict[str, str] = {}
-    for source in container.extras.get(READINESS, ()):
+    for source in container.readiness:  # the adapters' (bootstrap) and Telegram's (bot/server.py)
         parts.update(source())
     try:
         async with asyncio.timeout(3):
