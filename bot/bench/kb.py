@@ -5,6 +5,8 @@ Queries are the project's own evaluation sets (knowledge_base/eval/*.jsonl), cyc
 
 from __future__ import annotations
 
+# Imports sit inside functions on purpose: `hotline --help` imports this module (bot/cli/bench.py)
+# without running it, so the engines load only when this benchmark runs.
 import argparse
 import json
 import statistics

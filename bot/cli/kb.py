@@ -9,6 +9,8 @@ Empty or unreadable lines get a fallback record with an "error" field.
 
 from __future__ import annotations
 
+# Imports sit inside the handlers on purpose: bot/cli/main.py imports every command module on each
+# `hotline` call (`hotline --help`: 1.1 s), so only the command that runs loads the database or engines.
 import argparse
 import json
 import sys
