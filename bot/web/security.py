@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.web.auth import wants_json
+from bot.web.keys import CONTAINER
 from bot.web.layout import Frame
 from bot.web.templating import render
 
@@ -20,7 +21,8 @@ log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # No inline scripts or styles anywhere: every script and stylesheet is a file under /static.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; "
+# connect-src 'self' covers the same host's ws:/wss: (CSP 3); bare `ws: wss:` allowed any host.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
        "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
@@ -30,11 +32,17 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+# Only where cookies are Secure (settings.cookie_secure: TLS in front): a year, as OWASP suggests.
+HSTS = "max-age=31536000; includeSubDomains"
+SERVER_NAME = "hotline"  # aiohttp's default names its and Python's versions, which help only a probe
 
 
 async def _headers(request: web.Request, response: web.StreamResponse) -> None:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    response.headers["Server"] = SERVER_NAME
+    if request.app[CONTAINER].settings.cookie_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.path.startswith(("/chat", "/console", "/admin", "/login")):
         response.headers.setdefault("Cache-Control", "no-store")  # chats never sit in a cache
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
+import aiohttp
+from aiohttp.test_utils import TestServer
+
 from bot.server import Server
+from bot.web.app import create_app
 from tests.web.conftest import CRISIS_EN, Browserish, Resident
 from tests.web.test_console_api import crisis_resident, open_handoff
 
@@ -77,3 +82,27 @@ async def test_dates_at_the_ends_of_the_calendar_are_a_400(client: Callable[[], 
         statuses[path] = (await zhao.page(path))[0]
 
     assert set(statuses.values()) <= {200, 400}, statuses
+
+
+async def test_headers_allow_sockets_only_to_this_site_and_name_no_server_version(
+        client: Callable[[], Browserish]) -> None:
+    tab = client()
+    async with tab.http.get(tab.base + "/chat") as resp:
+        csp, server = resp.headers["Content-Security-Policy"], resp.headers.get("Server", "")
+
+    connect = next(part.split()[1:] for part in csp.split(";") if part.split()[:1] == ["connect-src"])
+    assert connect == ["'self'"]
+    assert "aiohttp" not in server.lower() and "python" not in server.lower(), server
+
+
+async def test_hsts_is_sent_only_where_cookies_are_secure(web: Server) -> None:
+    secure = dataclasses.replace(web.container,
+                                 settings=web.container.settings.model_copy(update={"cookie_secure": True}))
+    seen = {}
+    for name, container in (("plain", web.container), ("secure", secure)):
+        async with TestServer(create_app(container), host="127.0.0.1") as srv, \
+                aiohttp.ClientSession() as http, http.get(str(srv.make_url("/login"))) as resp:
+            seen[name] = resp.headers.get("Strict-Transport-Security")
+
+    assert seen["plain"] is None
+    assert seen["secure"] is not None and "max-age=31536000" in seen["secure"]
