@@ -82,6 +82,7 @@ class Scores:
     entries: FloatArray
     semantic: FloatArray
     with_semantic: bool
+    parts: FloatArray
 
 
 def _sigmoid(x: float) -> float:
@@ -194,19 +195,29 @@ class KnowledgeBase:
         if top > 0:
             topic_best /= top
         cues = np.asarray(self._cues.bonus(question, lang), dtype=np.float64)
-        final = topic_best + self.config.weights.cue * cues
         entry_scores = m.scores
         sem_topics = np.zeros(len(self._topic_ids))
+        sem_relative = sem_topics
         sem = self._semantic
+        st = self.config.semantic
         if sem is not None:
-            st = self.config.semantic
             sem_entries = sem.entry_scores(question, lang)
             sem_topics = sem.topic_scores(sem_entries)
-            final = final + st.topic_weight * relative(sem_topics)
+            sem_relative = relative(sem_topics)
             top_entry = float(m.scores.max())
             entry_scores = (m.scores / top_entry if top_entry > 0 else m.scores) \
                 + st.entry_weight * relative(sem_entries)
-        return Scores(m, top, cues, final, entry_scores, sem_topics, sem is not None)
+        # The topic score is a linear mix of three parts; knowledge_base/mixfit.py fits the weights.
+        parts = np.stack([topic_best, cues, sem_relative], axis=1)
+        final = topic_best + self.config.weights.cue * cues + st.topic_weight * sem_relative
+        return Scores(m, top, cues, final, entry_scores, sem_topics, sem is not None, parts)
+
+    def topic_parts(self, question: str, lang: str) -> tuple[FloatArray, FloatArray | None]:
+        """Per topic: normalised BM25, cue bonus, relative semantic similarity (rows in topics.yaml
+        order), for the whole question and for its asked part (None when short): what the mix of
+        config weights.cue and semantic.topic_weight is fitted on (knowledge_base/mixfit.py)."""
+        ask = ask_part(question, lang)
+        return self._scores(question, lang).parts, (self._scores(ask, lang).parts if ask else None)
 
     def also(self, question: str, lang: str, r: Ranking) -> tuple[str, int] | None:
         """A second worry in a long question: (topic, entry index), or None.
