@@ -140,7 +140,8 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
     emergency = {lang: emergency_cfg.render(lang) for lang in ("zh", "en")}
     senders: dict[str, Sender] = {}
     events = EventHub()
-    dispatcher = OutboxDispatcher(uow, senders, clock, settings.outbox_max_attempts)
+    dispatcher = OutboxDispatcher(uow, senders, clock, settings.outbox_max_attempts,
+                                  lease_s=settings.outbox_lease_s)
     handoffs = HandoffManager(rota, emergency, settings.care_interval_s)
     desk = CoordinatorDesk(roster)
 

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=4000, ge=100)
     # Outbox delivery: attempts before a message is parked for a human to look at.
     outbox_max_attempts: int = Field(default=20, ge=1)
+    # Several instances: how long a row claimed by one instance is kept from the others. Longer
+    # than any one send (Telegram calls time out within seconds); a dead instance's rows wait this long.
+    outbox_lease_s: float = Field(default=30.0, ge=5, le=600)
     # While a resident waits for a counselor, a caring line this often (WHO psychological first
     # aid: stay with the person; two minutes is short enough that nobody feels forgotten).
     care_interval_s: float = Field(default=120.0, ge=10)

@@ -2,6 +2,9 @@
 
 A row is marked sent only after the channel accepted it, so a process stopped before sending
 delivers on restart. Telegram 429 `retry_after` and 5xx set the next attempt time.
+With several instances on one PostgreSQL, each pass claims its rows with a lease
+(bot/cluster/claims.py): one sender per row, chats kept in order, a dead instance's rows retaken
+when its lease ends. What "once" means against Telegram: docs/ARCHITECTURE.md, "Several instances".
 """
 
 from __future__ import annotations
@@ -11,10 +14,9 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.channels.base import RetryLater, Sender, Undeliverable
 from bot.clock import Clock
+from bot.cluster import claims, instance_id
 from bot.conversation.messages import Outbound
 from bot.storage.models import OutboxItem, SentRef
 from bot.storage.uow import UnitOfWorkFactory
@@ -34,9 +36,13 @@ def backoff(attempts: int) -> float:
 
 class OutboxDispatcher:
     def __init__(
-        self, uow: UnitOfWorkFactory, senders: dict[str, Sender], clock: Clock, max_attempts: int = 20
+        self, uow: UnitOfWorkFactory, senders: dict[str, Sender], clock: Clock, max_attempts: int = 20,
+        instance: str | None = None, lease_s: float = 30.0,
     ) -> None:
         self.uow = uow
+        # The lease must outlast one pass's sends (a Telegram call times out well inside it).
+        self.instance = instance or instance_id()
+        self.lease_s = lease_s
         self.senders = senders
         self.clock = clock
         self.max_attempts = max_attempts
@@ -81,13 +87,17 @@ class OutboxDispatcher:
         async with self._lock:
             now = self.clock.now()
             async with self.uow() as uow:
-                items = await uow.outbox.pending(list(self.senders))
+                taken = await claims.claim(uow.session, list(self.senders), self.instance, now,
+                                           self.lease_s, ROWS_PER_CHAT_PER_PASS)
                 rows = []
-                for i in items:
+                for c in taken:
                     try:
-                        rows.append((i.id, i.channel, i.chat_key, i.next_attempt_at, uow.outbox.payload(i)))
+                        rows.append((c.id, c.channel, c.chat_key, c.item.next_attempt_at,
+                                     uow.outbox.payload(c.item)))
                     except ValueError:  # written under a key we no longer hold: park, keep going
-                        await self._park(i.id, "payload cannot be decrypted")
+                        c.item.failed, c.item.attempts = True, c.item.attempts + 1
+                        log.warning("outbox item %s undeliverable: payload cannot be decrypted", c.id)
+                await uow.commit()
             # Chats are delivered in parallel (a crisis card must not wait behind other chats'
             # messages); within one chat, rows go strictly in order.
             by_chat: dict[tuple[str, str], list[tuple[int, datetime, dict[str, Any]]]] = {}
@@ -101,7 +111,13 @@ class OutboxDispatcher:
                 async with slots:
                     await self._deliver_chat(chat, items[:ROWS_PER_CHAT_PER_PASS], now)
 
-            await asyncio.gather(*(one_chat(chat, items) for chat, items in by_chat.items()))
+            try:
+                await asyncio.gather(*(one_chat(chat, items) for chat, items in by_chat.items()))
+            finally:
+                if rows:
+                    async with self.uow() as uow:
+                        await claims.release_unsent(uow.session, self.instance)
+                        await uow.commit()
             return await self._next_wait()
 
     async def _deliver_chat(self, chat: tuple[str, str], items: list[tuple[int, datetime, dict[str, Any]]],
@@ -115,14 +131,8 @@ class OutboxDispatcher:
 
     async def _next_wait(self) -> float:
         async with self.uow() as uow:
-            q = (
-                select(OutboxItem.next_attempt_at)
-                .where(OutboxItem.sent_at.is_(None), OutboxItem.failed.is_(False))
-                .where(OutboxItem.channel.in_(list(self.senders)))
-                .order_by(OutboxItem.next_attempt_at)
-                .limit(1)
-            )
-            nxt = await uow.session.scalar(q)
+            nxt = await claims.next_due(uow.session, list(self.senders), self.instance,
+                                        self.clock.now())
         if nxt is None:
             return 5.0
         return max(0.0, min(5.0, (nxt - self.clock.now()).total_seconds()))
@@ -160,8 +170,13 @@ class OutboxDispatcher:
         async with self.uow() as uow:
             item = await uow.session.get(OutboxItem, item_id)
             if item is not None:
+                if item.claimed_by != self.instance:
+                    # Our lease ran out mid-send and another instance took the row: it may
+                    # have gone out twice. Logged so the lease can be lengthened.
+                    log.warning("outbox item %s: lease lost before marking sent", item_id)
                 item.sent_at = self.clock.now()
                 item.attempts += 1
+                item.claimed_by, item.claimed_until = None, None
             if msg.ref and message_id is not None:
                 await uow.session.merge(SentRef(ref=msg.ref, channel=msg.channel,
                                                 chat_key=msg.chat_key, message_id=str(message_id)))
@@ -179,6 +194,7 @@ class OutboxDispatcher:
                 log.error("outbox item %s parked after %s attempts (%s)", item_id, item.attempts, why)
             delay = seconds if seconds is not None else backoff(item.attempts)
             item.next_attempt_at = self.clock.now() + timedelta(seconds=delay)
+            item.claimed_by, item.claimed_until = None, None
             await uow.commit()
 
     async def _park(self, item_id: int, why: str) -> None:

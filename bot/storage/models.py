@@ -177,6 +177,10 @@ class OutboxItem(Base):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     failed: Mapped[bool] = mapped_column(default=False)
     dedupe_key: Mapped[str | None] = mapped_column(String(128))
+    # Lease of the instance delivering this row (bot/channels/outbox.py): another instance takes
+    # the row only once claimed_until has passed, so a dead instance's rows come back.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
     __table_args__ = (UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),)
 
 

@@ -1,0 +1,89 @@
+"""Outbox rows claimed with a lease, so several instances deliver each row once, in chat order.
+
+One transaction: the unsent rows nobody else holds are locked with FOR UPDATE SKIP LOCKED (a
+concurrent instance skips them instead of waiting), and a chat is taken only when its oldest
+unsent row is among them, so two instances never send the same chat's messages side by side.
+The taken rows get claimed_by/claimed_until; a dead instance's rows come back when the lease
+ends. On SQLite the FOR UPDATE clause is left out (one instance; SQLite locks the whole file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import OutboxItem
+
+CANDIDATES = 200  # rows looked at per claim: a window in id order, the rest in the next pass
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    channel: str
+    chat_key: str
+    item: OutboxItem
+
+
+def _open(channels: list[str]) -> ColumnElement[bool]:
+    return and_(OutboxItem.sent_at.is_(None), OutboxItem.failed.is_(False),
+                OutboxItem.channel.in_(channels))
+
+
+def _free_for(me: str, now: datetime) -> ColumnElement[bool]:
+    return or_(OutboxItem.claimed_until.is_(None), OutboxItem.claimed_until <= now,
+               OutboxItem.claimed_by == me)
+
+
+async def claim(session: AsyncSession, channels: list[str], me: str, now: datetime,
+                lease_s: float, per_chat: int) -> list[Claimed]:
+    """Claim the due rows at the head of each chat nobody else is delivering (caller commits)."""
+    q = (select(OutboxItem).where(_open(channels), _free_for(me, now))
+         .order_by(OutboxItem.id).limit(CANDIDATES).with_for_update(skip_locked=True))
+    candidates = list(await session.scalars(q))
+    if not candidates:
+        return []
+    keys = {c.chat_key for c in candidates}
+    # The oldest unsent row of each chat, whoever holds it: a plain read sees locked rows too.
+    heads_q = (select(OutboxItem.channel, OutboxItem.chat_key, func.min(OutboxItem.id))
+               .where(_open(channels), OutboxItem.chat_key.in_(keys))
+               .group_by(OutboxItem.channel, OutboxItem.chat_key))
+    heads = {(ch, key): first for ch, key, first in (await session.execute(heads_q)).all()}
+    taken: list[Claimed] = []
+    by_chat: dict[tuple[str, str], list[OutboxItem]] = {}
+    for c in candidates:
+        by_chat.setdefault((c.channel, c.chat_key), []).append(c)
+    until = now + timedelta(seconds=lease_s)
+    for chat, rows in by_chat.items():
+        if rows[0].id != heads.get(chat):
+            continue  # an older row of this chat is another instance's, or not ours to pass
+        for row in rows[:per_chat]:
+            if row.next_attempt_at > now:
+                break  # a waiting row (429, backoff) holds the rest of its chat
+            row.claimed_by, row.claimed_until = me, until
+            taken.append(Claimed(row.id, row.channel, row.chat_key, row))
+    return taken
+
+
+async def release_unsent(session: AsyncSession, me: str) -> None:
+    """Give back this instance's claims on rows it did not send in this pass."""
+    await session.execute(update(OutboxItem)
+                          .where(OutboxItem.claimed_by == me, OutboxItem.sent_at.is_(None))
+                          .values(claimed_by=None, claimed_until=None))
+
+
+async def next_due(session: AsyncSession, channels: list[str], me: str,
+                   now: datetime) -> datetime | None:
+    """When this instance may next have work: a row's due time, or, for a row another live
+    instance holds, the end of its lease (so an idle instance does not spin on others' rows)."""
+    held = and_(OutboxItem.claimed_by != me, OutboxItem.claimed_until > now)
+    # Two queries rather than one min(CASE ...): min of a column keeps its UTC datetime type.
+    free = await session.scalar(select(func.min(OutboxItem.next_attempt_at))
+                                .where(_open(channels), or_(OutboxItem.claimed_by.is_(None), ~held)))
+    lease_end = await session.scalar(select(func.min(OutboxItem.claimed_until))
+                                     .where(_open(channels), held))
+    found = [t for t in (free, lease_end) if t is not None]
+    return min(found) if found else None
