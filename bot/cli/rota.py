@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:  # annotations only: importing these at start would slow every `hotline` command
     from bot.services.rota import RotaService
     from bot.storage.uow import UnitOfWork
+    from scheduling.conflicts import Conflict
     from scheduling.gaps import Gap
     from scheduling.model import Rota
     from scheduling.settings import DemandSettings
@@ -41,6 +42,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     gaps.add_argument("--top", type=int, default=30)
     gaps.add_argument("--svg", help="also draw the gaps as an SVG heat map into this file")
     gaps.set_defaults(handler=_gaps)
+    check = sub.add_parser("check", help="conflicts (one person at two stations at once), gaps against "
+                                         "config/demand.yaml; exit 1 when anything needs fixing")
+    _span_args(check, days=28)
+    check.set_defaults(handler=_check)
     ics = sub.add_parser("ics", help="iCal of duty spans for one counselor or station")
     who = ics.add_mutually_exclusive_group(required=True)
     who.add_argument("--counselor")
@@ -230,6 +235,36 @@ async def _gaps_of(service: RotaService, unit: UnitOfWork, args: argparse.Namesp
     """The service's gap calculation with the command's options (station, languages, minimum)."""
     gaps = await service.coverage_gaps(start, end, args.station, unit, args.lang, args.min_staff)
     return gaps, await service.rota(unit), service.demand
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Print every conflict and gap in the span; exit 1 when there is any (a script can gate on it)."""
+    from scheduling.demand import LINE
+
+    start, end = span(args)
+
+    async def gather(service: RotaService, unit: UnitOfWork) -> tuple[Rota, list[Conflict], list[Gap],
+                                                                      list[str], list[str]]:
+        rota = await service.rota(unit)
+        return (rota, await service.conflicts(start, end, None, unit),
+                await service.coverage_gaps(start, end, None, unit),
+                [n.describe() for n in service.needs()], service.unknown_need_stations(rota))
+
+    rota, conflicts, gaps, needs, unknown = run_db(gather)
+    names = {c.id: c.name for c in rota.counselors.values()}
+    print(f"rota check {local(start)} .. {local(end)} (Asia/Shanghai)")
+    print("demand (config/demand.yaml): " + "; ".join(needs))
+    for sid in unknown:
+        print(f"problem: config/demand.yaml names station {sid!r}, which the rota does not have")
+    print(f"{len(conflicts)} conflicts (one person on duty at two stations at once)")
+    for c in conflicts:
+        who = f"{names.get(c.counselor, c.counselor)} ({c.counselor})"
+        print(f"  conflict: {who} at {' and '.join(c.stations)}, {local(c.start)} .. {local(c.end)}")
+    print(f"{len(gaps)} coverage gaps")
+    for g in sorted(gaps, key=lambda g: g.start):
+        where = "whole line" if g.station == LINE else g.station
+        print(f"  gap: {g.what()} ({where}), {local(g.start)} .. {local(g.end)}")
+    return 1 if conflicts or gaps or unknown else 0
 
 
 def _ics(args: argparse.Namespace) -> int:

@@ -20,17 +20,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.conversation.ports import DutyLine, OverrideMade, RotaRefused, Span, StepPlan
 from bot.storage import rota_repo
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
+from scheduling.conflicts import Conflict, find_conflicts
 from scheduling.demand import LINE, Need
 from scheduling.errors import RotaError
 from scheduling.escalation import step_targets
 from scheduling.gaps import Gap, coverage_gaps, need_gaps
-from scheduling.model import DutyAssignment, Rota, SwapState
+from scheduling.model import DEFAULT_TZ, DutyAssignment, Rota, SwapState
+from scheduling.rotation import zone
 from scheduling.schedule import RollingSchedule, Schedule
 from scheduling.settings import load_demand, load_escalation
 
 # A rota change shows up in escalation within this many seconds; changes made through the
 # dashboard or commands call `invalidate()` and show at once.
 CACHE_S = 5.0
+LOCAL_TZ = zone(DEFAULT_TZ)
 PENDING_SWAPS = (SwapState.REQUESTED, SwapState.ACCEPTED)
 T = TypeVar("T")
 NO_ROTA = "There is no rota yet: import one with `hotline rota import FILE`."
@@ -200,6 +203,20 @@ class RotaService:
         needs = [n for n in d.need_list() if station is None or n.station in (LINE, station)]
         return need_gaps(schedule, start, end, needs, d.profile())
 
+    async def conflicts(self, start: datetime, end: datetime, station: str | None = None,
+                        uow: UnitOfWork | None = None) -> list[Conflict]:
+        """People on duty at two stations at once in [start, end) (at `station` among them when given)."""
+        rota = await self.rota(uow)
+        if not rota.stations:
+            return []
+        return [c for c in find_conflicts(Schedule(rota, start, end))
+                if station is None or station in c.stations]
+
+    def unknown_need_stations(self, rota: Rota) -> list[str]:
+        """Stations config/demand.yaml names that the rota does not have (their needs count nothing)."""
+        named = {n.station for n in self.needs() if n.station != LINE}
+        return sorted(named - set(rota.stations))
+
     def needs(self) -> list[Need]:
         """The demand model in force (config/demand.yaml), for pages and the CLI to state."""
         return self.demand.need_list()
@@ -233,6 +250,7 @@ class RotaService:
         if c is None or where is None:
             raise RotaRefused(f"Unknown counselor {counselor_id!r} or no station: /override ID HOURS STATION")
         oid = await _refusing(rota_repo.add_override(uow.session, counselor_id, where, start, end, by, now))
+        await _no_new_conflict(uow, rota, (counselor_id,), start, end)
         await self._changed(uow, by, "rota.override", f"override:{oid}", now,
                             {"counselor": counselor_id, "station": where, "start": start.isoformat(),
                              "end": end.isoformat()})
@@ -245,7 +263,11 @@ class RotaService:
     async def decide_swap(self, uow: UnitOfWork, swap_id: str, approve: bool, by: str,
                           now: datetime) -> str:
         """Approve or decline a requested swap; returns its new state."""
+        before = await rota_repo.load_rota(uow.session)
         state = await _refusing(rota_repo.decide_swap(uow.session, swap_id, approve, by, now))
+        swap = next((w for w in before.swaps if w.id == swap_id), None)
+        if approve and swap is not None:
+            await _no_new_conflict(uow, before, (swap.requester, swap.other), swap.start, swap.end)
         await self._changed(uow, by, "rota.swap_approve", f"swap:{swap_id}", now,
                             {"verdict": "approve" if approve else "decline"})
         return state
@@ -275,8 +297,10 @@ class RotaService:
     async def create_swap(self, uow: UnitOfWork, requester: str, other: str, station: str,
                           start: datetime, end: datetime, by: str, now: datetime) -> str:
         """A swap a coordinator enters on someone's behalf, approved at once."""
+        before = await rota_repo.load_rota(uow.session)
         sid = await _refusing(rota_repo.swap_on_behalf(uow.session, requester, other, station, start,
                                                        end, by, now))
+        await _no_new_conflict(uow, before, (requester, other), start, end)
         await self._changed(uow, by, "rota.swap_approve", f"swap:{sid}", now,
                             {"verdict": "approve", "on_behalf_of": requester, "other": other,
                              "station": station, "start": start.isoformat(), "end": end.isoformat()})
@@ -302,6 +326,25 @@ class RotaService:
 def _name(rota: Rota, counselor: str) -> str:
     c = rota.counselors.get(counselor)
     return c.name if c is not None else counselor
+
+
+async def _no_new_conflict(uow: UnitOfWork, before: Rota, people: tuple[str, ...], start: datetime,
+                           end: datetime) -> None:
+    """Refuse a change (the caller's transaction is then not committed) that puts one of `people` on
+    duty at two stations at once in [start, end); conflicts already there are `hotline rota check`'s."""
+    after = await rota_repo.load_rota(uow.session)
+    for who in people:
+        old = set(find_conflicts(Schedule(before, start, end), who))
+        new = [c for c in find_conflicts(Schedule(after, start, end), who) if c not in old]
+        if new:
+            c = new[0]
+            raise RotaRefused(f"{_name(after, who)} would be on duty at {' and '.join(c.stations)} at once "
+                              f"({_local(c.start)} to {_local(c.end)}): one person cannot cover two "
+                              "stations; change the other duty first")
+
+
+def _local(t: datetime) -> str:
+    return t.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 async def _refusing(change: Awaitable[T]) -> T:

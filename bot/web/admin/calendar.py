@@ -50,11 +50,26 @@ class Gap:
     what: str = ""  # in words: "no English speaker on duty"
 
 
+@dataclass(frozen=True)
+class Clash:
+    """One person on duty at two or more stations at once (scheduling.conflicts)."""
+
+    counselor_id: str
+    name: str
+    stations: tuple[str, ...]
+    start: datetime
+    end: datetime
+
+    @property
+    def what(self) -> str:
+        return f"{self.name} on duty at {' and '.join(self.stations)} at once"
+
+
 def local_midnight(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), LOCAL)
 
 
-T = TypeVar("T", Shift, Gap)
+T = TypeVar("T", Shift, Gap, Clash)
 
 
 def overlapping(items: Sequence[T], start: datetime, end: datetime) -> list[T]:
@@ -74,6 +89,8 @@ class HourCell:
     at: str  # the hour's start, ISO 8601 with offset
     people: list[Shift]  # one per station and counselor, by station then name
     gap: GapTag | None
+    clashing: frozenset[str] = frozenset()  # counselor ids on duty at two stations in this hour
+    clash: str = ""  # those conflicts in words
 
 
 def _people(shifts: Sequence[Shift]) -> list[Shift]:
@@ -92,16 +109,24 @@ def _gap_tag(gaps: Sequence[Gap]) -> GapTag | None:
                   "/".join(langs), what)
 
 
-def week_grid(monday: date, shifts: Sequence[Shift], gaps: Sequence[Gap], show_station: bool) -> Markup:
-    """24 rows × 7 days; a cell lists who is on duty that hour and is marked when short."""
+def _clash_words(clashes: Sequence[Clash]) -> str:
+    return "; ".join(sorted({c.what for c in clashes}))
+
+
+def week_grid(monday: date, shifts: Sequence[Shift], gaps: Sequence[Gap], show_station: bool,
+              clashes: Sequence[Clash] = ()) -> Markup:
+    """24 rows × 7 days; a cell lists who is on duty that hour and is marked when short or when
+    someone in it is on duty at two stations at once."""
     days = [monday + timedelta(days=i) for i in range(7)]
     rows = []
     for hour in range(24):
         cells = []
         for d in days:
             start = local_midnight(d) + hour * HOUR
+            here = overlapping(clashes, start, start + HOUR)
             cells.append(HourCell(start.isoformat(), _people(overlapping(shifts, start, start + HOUR)),
-                                  _gap_tag(overlapping(gaps, start, start + HOUR))))
+                                  _gap_tag(overlapping(gaps, start, start + HOUR)),
+                                  frozenset(c.counselor_id for c in here), _clash_words(here)))
         rows.append((f"{hour:02d}:00", cells))
     heads = [f'{DAY_NAMES[d.weekday()]} {d.strftime("%m-%d")}' for d in days]
     return render("admin/week.html", heads=heads, rows=rows, show_station=show_station)
@@ -140,6 +165,7 @@ class DayCell:
     other: bool  # a day of the month before or after
     gap_hours: float
     shifts: list[DayShift]
+    clash: str = ""  # conflicts that day, in words
 
 
 def _day_shifts(shifts: Sequence[Shift], start: datetime) -> list[DayShift]:
@@ -154,7 +180,7 @@ def _day_shifts(shifts: Sequence[Shift], start: datetime) -> list[DayShift]:
 
 
 def month_grid(year: int, month: int, shifts: Sequence[Shift], gaps: Sequence[Gap],
-               show_station: bool) -> Markup:
+               show_station: bool, clashes: Sequence[Clash] = ()) -> Markup:
     """Weeks × 7 days; each day lists its shifts and the hours of gap (marked when any)."""
     weeks = []
     for week in stdcal.Calendar(firstweekday=0).monthdatescalendar(year, month):
@@ -163,6 +189,7 @@ def month_grid(year: int, month: int, shifts: Sequence[Shift], gaps: Sequence[Ga
             start = local_midnight(d)
             cells.append(DayCell(d.isoformat(), d.day, d.month != month,
                                  gap_hours(gaps, start, start + timedelta(days=1)),
-                                 _day_shifts(shifts, start) if d.month == month else []))
+                                 _day_shifts(shifts, start) if d.month == month else [],
+                                 _clash_words(overlapping(clashes, start, start + timedelta(days=1)))))
         weeks.append(cells)
     return render("admin/month.html", day_names=DAY_NAMES, weeks=weeks, show_station=show_station)

@@ -19,7 +19,7 @@ from bot.storage.uow import UnitOfWork
 from bot.web.admin import calendar as cal
 from bot.web.admin.common import NOTICES, local_date, monday_of, read_local, today_local
 from bot.web.admin.frame import admin_page
-from bot.web.admin.rota_source import ROTA, calendar_gaps, named_shifts
+from bot.web.admin.rota_source import ROTA, calendar_clashes, calendar_gaps, named_shifts
 from bot.web.auth import STAFF, StaffSession, require_staff
 from bot.web.keys import CONTAINER
 from scheduling.when import MAX_YEAR, MIN_YEAR, WhenError
@@ -94,20 +94,21 @@ async def render_rota(request: web.Request, query: Mapping[str, str], back: str,
         stations = await rota.stations()
         shifts = await named_shifts(rota, start, end, station or None)
         gaps = await calendar_gaps(rota, start, end, station or None)
+        clashes = await calendar_clashes(rota, start, end, station or None)
         swaps, people = await rota.swaps(pending_only=True), await rota.counselors()
         overrides, leave = await rota.overrides(start, end), await rota.leave(start, end)
     except RotaUnavailable as exc:
         return await admin_page(request, "admin/rota.html", "Rota", status=status, rota_error=str(exc),
                                 failed=failed)
-    grid = (cal.month_grid(first.year, first.month, shifts, gaps, not station) if view == "month"
-            else cal.week_grid(first, shifts, gaps, not station))
+    grid = (cal.month_grid(first.year, first.month, shifts, gaps, not station, clashes) if view == "month"
+            else cal.week_grid(first, shifts, gaps, not station, clashes))
     done = "" if failed else NOTICES.get(query.get("done", ""), "")
     return await admin_page(request, "admin/rota.html", "Rota", status=status, rota_error="", done=done,
                             view=view, day=day.isoformat(), station=station, stations=stations,
                             nav=nav_links(view, first, station), grid=grid, gaps=gaps, gap_limit=GAP_LIMIT,
                             back=back, bounds=PICKER_BOUNDS, swaps=swaps, people=people,
                             overrides=overrides, leave=leave, failed=failed,
-                            needs=[n.describe() for n in rota.needs()])
+                            needs=[n.describe() for n in rota.needs()], clashes=clashes)
 
 
 # ---- changes -----------------------------------------------------------------------------------
@@ -174,20 +175,34 @@ def need(form: dict[str, str], *names: str) -> list[str]:
 Change = Callable[[UnitOfWork, RotaService, str, datetime], Awaitable[object]]
 
 
-async def change(request: web.Request, do: Change) -> None:
+async def change(request: web.Request, do: Change,
+                 refused_form: tuple[dict[str, str], str, str] | None = None) -> web.Response | None:
     """Run one rota change (the rota service writes its audit entry in the same transaction);
-    refusals become a 409 page."""
+    refusals become a 409 page, or with `refused_form` (form, which, field) that form again, filled
+    in, with the reason beside the field. None when the change was saved."""
     staff: StaffSession = request[STAFF]
     container = request.app[CONTAINER]
     now = container.clock.now()
+    refusal: RotaRefused | None = None
     async with container.uow() as uow:
         try:
             await do(uow, request.app[ROTA], staff.counselor_id, now)
-        except (RotaRefused, RotaUnavailable) as exc:
+            await uow.commit()
+        except RotaRefused as exc:
+            if refused_form is None:
+                raise web.HTTPConflict(text=str(exc)) from None
+            refusal = exc  # rolled back as the unit of work closes, before the page is drawn
+        except RotaUnavailable as exc:
             raise web.HTTPConflict(text=str(exc)) from None
-        await uow.commit()
+    if refusal is not None and refused_form is not None:
+        request.app[ROTA].invalidate()
+        form, which, field = refused_form
+        page = await form_again(request, form, which, FormError(field, refusal.reason))
+        page.set_status(409)  # the values were readable; the rota refused the change
+        return page
     # After commit: the bot's own rota service drops its compiled schedule.
     container.events.publish(Event("rota.changed"))
+    return None
 
 
 @require_staff("rota.override")
@@ -198,8 +213,11 @@ async def add_override(request: web.Request) -> web.Response:
         start, end = span_from(form, request.app[CONTAINER].clock.now())
     except FormError as exc:
         return await form_again(request, form, "overrides", exc)
-    await change(request, lambda uow, rota, by, now: rota.add_override(uow, who, station, start, end, by,
-                                                                       now))
+    refused = await change(request, lambda uow, rota, by, now: rota.add_override(uow, who, station, start,
+                                                                                 end, by, now),
+                           (form, "overrides", "counselor_id"))
+    if refused is not None:
+        return refused
     raise back_to(form, "override")
 
 
@@ -230,8 +248,11 @@ async def create_swap(request: web.Request) -> web.Response:
         start, end = span_from(form, request.app[CONTAINER].clock.now())
     except FormError as exc:
         return await form_again(request, form, "swaps", exc)
-    await change(request, lambda uow, rota, by, now: rota.create_swap(uow, requester, other, station, start,
-                                                                      end, by, now))
+    refused = await change(request, lambda uow, rota, by, now: rota.create_swap(
+        uow, requester, other, station, start, end, by, now),
+                           (form, "swaps", "requester"))
+    if refused is not None:
+        return refused
     raise back_to(form, "swap-created")
 
 

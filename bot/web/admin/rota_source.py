@@ -13,7 +13,7 @@ from datetime import datetime
 from aiohttp import web
 
 from bot.services.rota import RotaService
-from bot.web.admin.calendar import Gap, Shift
+from bot.web.admin.calendar import Clash, Gap, Shift
 from scheduling.demand import LINE
 
 ROTA = web.AppKey("admin_rota", RotaService)
@@ -33,6 +33,14 @@ async def calendar_gaps(rota: RotaService, start: datetime, end: datetime, stati
     return [Gap(WHOLE_LINE if g.station == LINE else g.station, g.start, g.end, g.missing, g.language,
                 g.what())
             for g in await rota.coverage_gaps(start, end, station)]
+
+
+async def calendar_clashes(rota: RotaService, start: datetime, end: datetime,
+                           station: str | None) -> list[Clash]:
+    """People on duty at two stations at once in [start, end), with names."""
+    names = {c.id: c.name for c in (await rota.stored()).counselors.values()}
+    return [Clash(c.counselor, names.get(c.counselor, c.counselor), c.stations, c.start, c.end)
+            for c in await rota.conflicts(start, end, station)]
 
 
 async def coverage_spans(rota: RotaService, start: datetime, end: datetime) -> Spans:

@@ -253,3 +253,37 @@ async def test_removing_leave_puts_the_person_back(rota: Running, http: aiohttp.
     async with rota.server.container.uow() as uow:
         actions = [e.action for e in await uow.audit.all() if e.action.startswith("rota.")]
     assert actions == ["rota.leave", "rota.leave_delete"]
+
+
+async def test_a_real_conflict_and_a_real_gap_are_flagged_and_a_new_conflict_is_refused_in_the_form(
+        rota: Running, http: aiohttp.ClientSession) -> None:
+    now = rota.clock.now()
+    tuesday = TUESDAY_10.replace(hour=0)
+    async with rota.server.container.uow() as uow:  # stored directly: data that predates the check
+        await rota_repo.add_override(uow.session, "c1", "cy", tuesday.replace(hour=9),
+                                     tuesday.replace(hour=11), "test", now)
+        for who in ("c1", "c2"):  # both on leave, nobody left to cover: a gap in both languages
+            await rota_repo.add_leave(uow.session, who, tuesday.replace(hour=14), tuesday.replace(hour=16),
+                                      "test", now)
+        await uow.commit()
+    token = await login(http, rota.base, "kim")
+    async with http.get(rota.base + "/admin/rota?date=2026-03-03") as resp:
+        body = await resp.text()
+
+    assert "clash" in cell(body, TUESDAY_10) and "two stations" in cell(body, TUESDAY_10)
+    assert "clashing" in cell(body, TUESDAY_10)  # the person, not just the hour
+    assert "two stations" not in cell(body, TUESDAY_10.replace(hour=12))
+    assert "gap −1" in cell(body, TUESDAY_10.replace(hour=14)) and "gap" not in cell(body, TUESDAY_10)
+    assert "Counselor Chen on duty at cy and hd at once" in body.split('id="conflicts"')[1]
+    assert "no Chinese speaker on duty" in body.split('id="gaps"')[1]
+
+    async with http.post(rota.base + "/admin/rota/overrides", data={
+            "csrf_token": token, "counselor_id": "c2", "station": "cy", "start": "2026-03-03T21:00",
+            "end": "2026-03-03T22:00", "back": "/admin/rota?date=2026-03-03"}) as resp:
+        refused = await resp.text()
+        assert resp.status == 409
+    form = refused.split('id="overrides"')[1].split("</section>")[0]
+    assert "Counselor Li would be on duty at cy and hd at once" in form
+    assert 'aria-invalid="true"' in form and 'value="2026-03-03T21:00"' in form
+    async with rota.server.container.uow() as uow:
+        assert len((await rota_repo.load_rota(uow.session)).overrides) == 1  # nothing new stored
