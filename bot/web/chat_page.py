@@ -33,6 +33,27 @@ UI = {
 }
 
 
+def pick_lang(query: str | None, cookie: str | None, accept_language: str | None) -> str:
+    """zh or en: ?lang= first, then the switch the resident made last time (the `hl` cookie),
+    then the browser's Accept-Language (the first of zh/en it lists, by its q weights); else zh."""
+    for chosen in (query, cookie):
+        if chosen in ("zh", "en"):
+            return chosen
+    best, best_q = "zh", 0.0
+    for order, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        base = tag.strip().lower().split("-")[0]
+        if base not in ("zh", "en"):
+            continue
+        try:
+            q = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            continue  # an unreadable weight: skip that entry, keep reading
+        if q - order * 1e-6 > best_q:  # equal weights: the earlier entry wins
+            best, best_q = base, q - order * 1e-6
+    return best
+
+
 @lru_cache(maxsize=4)
 def emergency_lines(config_dir: Path) -> tuple[EmergencyLine, ...]:
     """The lines from config/emergency.yaml, each shown as a tel: link in both languages."""

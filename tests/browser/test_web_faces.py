@@ -38,7 +38,7 @@ async def test_a_resident_gets_a_knowledge_base_answer(site: Server, browser: Br
 async def test_a_crisis_message_shows_the_banner_and_that_a_counselor_is_coming(
         site: Server, browser: Browser, shot: Shots) -> None:
     page = await phone(browser)
-    await page.goto(url(site, "/chat"))
+    await page.goto(url(site, "/chat?lang=zh"))
     text = CRISIS_ZH if REAL_ENGINES else CRISIS_EN
 
     await say(page, text)

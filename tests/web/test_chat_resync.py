@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
+from bot.web.chat_page import pick_lang
 from tests.web.conftest import CRISIS_EN, Browserish, Resident
 
 
@@ -61,3 +64,18 @@ async def test_the_counselors_alias_comes_back_after_a_reload(client: Callable[[
     assert live["alias"] == "Xiao Li"
     assert [(m["seq"], m["alias"]) for m in back] == [(live["seq"], "Xiao Li")]
     assert back[0]["text"] == "I am here with you."
+
+
+@pytest.mark.parametrize(("query", "cookie", "header", "lang"), [
+    (None, None, "en-US,en;q=0.9,zh-CN;q=0.8", "en"),
+    (None, None, "zh-CN,zh;q=0.9,en;q=0.8", "zh"),
+    (None, None, "fr-FR,fr;q=0.9,en;q=0.7,zh;q=0.6", "en"),
+    (None, None, "de, *", "zh"),                      # neither offered: the default
+    (None, None, "en;q=0, zh;q=0.1", "zh"),           # q=0 means "not this one"
+    (None, None, "en;q=abc, zh-TW", "zh"),            # an unreadable weight skips that entry only
+    (None, "zh", "en-US", "zh"),                      # the remembered switch beats the browser
+    ("en", "zh", "zh-CN", "en"),                      # an explicit ?lang= beats both
+    ("xx", "yy", None, "zh"),                         # junk anywhere: the default, no error
+])
+def test_the_page_language(query: str | None, cookie: str | None, header: str | None, lang: str) -> None:
+    assert pick_lang(query, cookie, header) == lang

@@ -1,5 +1,6 @@
 // Resident chat: WebSocket with resync by sequence number, de-duplication by seq and by client
-// message id, quick exit (button or Esc), zh/en switch. No data is kept in the browser's storage.
+// message id, quick exit (button or Esc), zh/en switch. Nothing but the chosen language (a cookie,
+// so the next visit opens in it) is kept in the browser.
 (function () {
   'use strict';
   var body = document.body;
@@ -25,10 +26,32 @@
     }
   };
   var log = document.getElementById('log');
+  var scroller = document.getElementById('scroller');
+  // Follow the newest message unless the resident scrolled up to read; the scroller shrinks when
+  // the status line appears or a phone keyboard opens, so re-pin on every resize too.
+  // Only a scroll upwards stops following: the scroll event of our own jump can arrive after the
+  // scroller shrank, when the bottom looks far away without anyone having moved.
+  var following = true, pinnedTop = 0;
+  function toBottom() {
+    if (following) { scroller.scrollTop = scroller.scrollHeight; pinnedTop = scroller.scrollTop; }
+  }
+  scroller.addEventListener('scroll', function () {
+    var atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+    if (atBottom) { following = true; } else if (scroller.scrollTop < pinnedTop - 4) { following = false; }
+    pinnedTop = scroller.scrollTop;
+  });
+  if (window.ResizeObserver) { new window.ResizeObserver(toBottom).observe(scroller); }
   var statusEl = document.getElementById('status');
   var banner = document.getElementById('emergency');
   var form = document.getElementById('composer');
   var input = document.getElementById('text');
+  // Phone numbers in bot and counselor lines become tap-to-call links, like the banner's: the
+  // banner's own numbers, hyphenated landlines, 123xx hotlines and 11-digit mobiles (not years).
+  var known = {};
+  Array.prototype.forEach.call(banner.querySelectorAll('a[href^="tel:"]'), function (a) {
+    known[a.getAttribute('href').slice(4)] = true;
+  });
+  var NUMBER = /(^|[^\d-])(\d[\d-]{1,14}\d)(?![\d-])/g;
   var ws = null, ready = false, leaving = false, delay = 400, lastSeq = 0, connState = 'connecting';
   var convState = 'new', risk = 'none';
   var seen = {};          // seq -> true: every message shown once
@@ -85,6 +108,28 @@
     return T[lang].bot;
   }
 
+  function callable(n) {
+    var digits = n.replace(/-/g, '');
+    return known[n] === true || (n.indexOf('-') > 0 && digits.length >= 7 && digits.length <= 12) ||
+      /^123\d\d$/.test(digits) || /^1\d{10}$/.test(digits) || /^400\d{7}$/.test(digits);
+  }
+
+  function linkNumbers(p, text) {   // text nodes and <a> only: message text never becomes markup
+    var at = 0, match;
+    NUMBER.lastIndex = 0;
+    while ((match = NUMBER.exec(text)) !== null) {
+      var start = match.index + match[1].length, n = match[2];
+      if (!callable(n)) { continue; }
+      p.appendChild(document.createTextNode(text.slice(at, start)));
+      var a = document.createElement('a');
+      a.href = 'tel:' + n;
+      a.textContent = n;
+      p.appendChild(a);
+      at = start + n.length;
+    }
+    p.appendChild(document.createTextNode(text.slice(at)));
+  }
+
   function place(li, seq) {
     if (seq !== null && seq !== undefined) {
       li.dataset.seq = String(seq);
@@ -107,7 +152,7 @@
     who.textContent = label(m.sender, m.alias);
     var p = document.createElement('p');
     p.className = 'text';
-    p.textContent = m.text;
+    if (m.sender === 'resident') { p.textContent = m.text; } else { linkNumbers(p, m.text); }
     li.appendChild(who);
     li.appendChild(p);
     (m.buttons || []).forEach(function (row) {
@@ -126,7 +171,7 @@
       li.appendChild(div);
     });
     place(li, m.seq);
-    if (li === log.lastElementChild && li.scrollIntoView) { li.scrollIntoView({ block: 'nearest' }); }
+    if (li === log.lastElementChild) { toBottom(); }
     return li;
   }
 
@@ -243,6 +288,7 @@
     if (text.length > maxChars) { statusEl.textContent = T[lang].too_long; return; }
     input.value = '';
     var id = cid();
+    following = true;   // one's own message: back to the newest line
     var li = render({ sender: 'resident', text: text, seq: null });
     li.classList.add('pending');
     unmatched.push({ cid: id, text: text, li: li });
@@ -256,6 +302,7 @@
   });
   document.getElementById('lang-switch').addEventListener('click', function () {
     setLang(lang === 'zh' ? 'en' : 'zh');
+    document.cookie = 'hl=' + lang + '; path=/chat; max-age=31536000; SameSite=Strict';
     if (log.children.length) { submit({ type: 'lang', cid: cid(), lang: lang }); }
   });
 
