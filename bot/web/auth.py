@@ -31,6 +31,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from bot.security.roles import Actor, Forbidden, Role, allowed, staff_actor
+from bot.storage.session_repo import end_session, is_live, open_session
 from bot.web.keys import CONTAINER
 from bot.web.sessions import CookieSessions, Session, get_session, new_session
 from bot.web.sessions import setup as setup_session_middleware
@@ -41,6 +42,7 @@ COOKIE_NAME = "hotline_session"
 SESSION_MAX_AGE_S = 12 * 3600
 STAFF_KEY = "staff"
 CSRF_KEY = "csrf"
+SID_KEY = "sid"  # the server-side session id (bot/storage/session_repo.py)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -121,14 +123,16 @@ async def current_staff(request: web.Request) -> StaffSession | None:
     if _CACHE in request:
         return request[_CACHE]
     session = await get_session(request)
-    staff_id = session.get(STAFF_KEY)
+    staff_id, sid = session.get(STAFF_KEY), session.get(SID_KEY)
     result: StaffSession | None = None
-    if isinstance(staff_id, str):
+    if isinstance(staff_id, str) and isinstance(sid, str):
         async with request.app[CONTAINER].uow() as uow:
             c = await uow.counselors.get(staff_id)
-        # A deactivated or deleted account is logged out at once (the session is left untouched
-        # here: WebSocket handlers must not change it after the upgrade).
-        if c is not None and c.active:
+            live = await is_live(uow, staff_id, sid)
+        # A deactivated or deleted account is logged out at once, and so is a session ended by
+        # logout, deactivation or a new password (its row is gone: bot/storage/session_tables.py).
+        # The cookie is left untouched here: WebSocket handlers must not change it after the upgrade.
+        if c is not None and c.active and live:
             actor = staff_actor(c.id, list(c.roles or []))
             result = StaffSession(c.id, c.name, c.alias or c.name, actor.roles)
     request[_CACHE] = result
@@ -220,6 +224,24 @@ async def start_staff_session(request: web.Request, counselor_id: str) -> Sessio
     session = await new_session(request)
     session.update(keep)
     session[STAFF_KEY] = counselor_id
+    session[SID_KEY] = sid = secrets.token_urlsafe(32)
     session[CSRF_KEY] = secrets.token_urlsafe(32)
+    container = request.app[CONTAINER]
+    async with container.uow() as uow:
+        await open_session(uow, counselor_id, sid, container.clock.now())
+        await uow.commit()
     request.pop(_CACHE, None)
     return session
+
+
+async def end_staff_session(request: web.Request) -> None:
+    """Logout: the server forgets this session (a saved copy of the cookie reads nothing), then
+    the cookie is cleared."""
+    session = await get_session(request)
+    sid = session.get(SID_KEY)
+    if isinstance(sid, str):
+        async with request.app[CONTAINER].uow() as uow:
+            await end_session(uow, sid)
+            await uow.commit()
+    session.invalidate()
+    request.pop(_CACHE, None)

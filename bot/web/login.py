@@ -10,6 +10,7 @@ from aiohttp import web
 from bot.security.roles import allowed, staff_actor
 from bot.web.auth import (
     current_staff,
+    end_staff_session,
     hash_password,
     needs_rehash,
     read_form,
@@ -18,7 +19,6 @@ from bot.web.auth import (
 )
 from bot.web.keys import CONTAINER, LOGIN_LIMITER
 from bot.web.layout import staff_page
-from bot.web.sessions import get_session
 from bot.web.throttle import LoginLimiter
 
 MAX_FIELD = 256  # longer logins or passwords are refused before hashing (argon2 cost stays bounded)
@@ -89,8 +89,7 @@ async def logout(request: web.Request) -> web.Response:
             await uow.audit.append(staff.counselor_id, "logout", f"counselor:{staff.counselor_id}",
                                    container.clock.now())
             await uow.commit()
-    session = await get_session(request)
-    session.invalidate()
+    await end_staff_session(request)
     raise web.HTTPFound("/login")
 
 

@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.server import Server
 from bot.web.app import create_app
+from bot.web.auth import hash_password
 from tests.web.conftest import CRISIS_EN, Browserish, Resident
 from tests.web.test_console_api import crisis_resident, open_handoff
 
@@ -106,3 +107,50 @@ async def test_hsts_is_sent_only_where_cookies_are_secure(web: Server) -> None:
 
     assert seen["plain"] is None
     assert seen["secure"] is not None and "max-age=31536000" in seen["secure"]
+
+
+def _cookie(tab: Browserish) -> str:
+    return next(c.value for c in tab.http.cookie_jar if c.key == "hotline_session")
+
+
+async def _queue_with(tab: Browserish, cookie: str) -> int:
+    async with aiohttp.ClientSession() as http, http.get(
+            tab.base + "/console/api/queue", headers={"Cookie": f"hotline_session={cookie}",
+                                                      "Accept": "application/json"}) as resp:
+        return resp.status
+
+
+async def test_logout_ends_the_session_even_for_a_saved_copy_of_the_cookie(
+        client: Callable[[], Browserish]) -> None:
+    li, other = client(), client()
+    await li.login("li")
+    await other.login("li")  # the same counselor on a second device
+    saved = _cookie(li)
+    before = await _queue_with(li, saved)
+
+    await li.api("POST", "/logout")
+
+    assert before == 200
+    assert await _queue_with(li, saved) == 401
+    assert (await other.api("GET", "/console/api/queue"))[0] == 200  # logout ends one session
+
+
+async def test_a_password_change_or_deactivation_ends_every_session(
+        web: Server, client: Callable[[], Browserish]) -> None:
+    li, wang = client(), client()
+    await li.login("li")
+    await wang.login("wang")
+    async with web.container.uow() as uow:
+        c1, c2 = await uow.counselors.get("c1"), await uow.counselors.get("c2")
+        assert c1 is not None and c2 is not None
+        c1.password_hash = hash_password("a-new-password-for-li")
+        c2.active = False
+        await uow.commit()
+    async with web.container.uow() as uow:
+        c2 = await uow.counselors.get("c2")
+        assert c2 is not None
+        c2.active = True  # reactivated: the old cookie must stay dead
+        await uow.commit()
+
+    assert (await li.api("GET", "/console/api/queue"))[0] == 401
+    assert (await wang.api("GET", "/console/api/queue"))[0] == 401
