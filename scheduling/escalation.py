@@ -32,6 +32,14 @@ class StepTargets:
     repeat: int
     fallback: bool = False
     coordinators: tuple[str, ...] = ()  # told when the chain ends
+    note: str = ""  # for the card: why these people (e.g. nobody on duty speaks the language)
+
+
+# Step kinds in words, for the card a counselor sees (never the raw config code).
+STEP_WORDS = {"on_duty_primary": "first on duty", "all_on_duty": "everyone on duty", "backup": "backup",
+              "coordinator": "coordinator", "parent_station": "next station up",
+              "hotline_fallback": "24-hour hotline"}
+LANGUAGE_WORDS = {"zh": "Chinese", "en": "English"}
 
 
 def policy_copy(levels: Mapping[str, Mapping[str, Any]], level: str,
@@ -99,18 +107,32 @@ def _parent_station(schedule: Schedule, station: str | None, at: datetime, lang:
 
 
 def _who(kind: str, schedule: Schedule, station: str | None, at: datetime, lang: str | None,
-         away: frozenset[str]) -> list[str]:
+         away: frozenset[str]) -> tuple[list[str], str]:
+    """The people for one step, and a note for the card when the language changed who they are."""
+    words = LANGUAGE_WORDS.get(lang or "", lang or "")
     if kind in ("on_duty_primary", "all_on_duty"):
-        people = _prefer(_present(schedule, at, station, away), schedule, lang)
-        return people[:1] if kind == "on_duty_primary" else people
+        present = _present(schedule, at, station, away)
+        people = _prefer(present, schedule, lang)
+        note = ""
+        if lang and people and not any(schedule.rota.speaks(c, lang) for c in people):
+            note = f"no {words} speaker on duty: offered to everyone on duty"
+        return (people[:1] if kind == "on_duty_primary" else people), note
     if kind == "backup":
-        return _backup(schedule, station, at, away)
+        # An English chat goes first to English speakers on duty; once they have had their steps,
+        # everyone else on duty is asked too, beside the backup.
+        on_duty = list(dict.fromkeys(d.counselor for d in _present(schedule, at, station, away)))
+        others = [c for c in on_duty if lang and not schedule.rota.speaks(c, lang)]
+        if others and len(others) < len(on_duty):
+            backup = _backup(schedule, station, at, away)
+            return (list(dict.fromkeys([*backup, *others])),
+                    f"{words} speakers on duty did not accept: offered to everyone on duty")
+        return _backup(schedule, station, at, away), ""
     if kind == "coordinator":
         coords = _coordinators(schedule, station)
         # A coordinator marked away is skipped unless that leaves none: someone must hear of it.
-        return [c for c in coords if c not in away] or coords
+        return [c for c in coords if c not in away] or coords, ""
     if kind == "parent_station":
-        return _parent_station(schedule, station, at, lang, away)
+        return _parent_station(schedule, station, at, lang, away), ""
     raise RotaError(f"unknown escalation step {kind!r}; known: {', '.join(STEP_KINDS)}")
 
 
@@ -132,5 +154,6 @@ def step_targets(policy: Mapping[str, Any], step: int, schedule: Schedule, at: d
         # fail (a crisis must still reach someone).
         station = None
     s = steps[step]
-    ids = _who(str(s["kind"]), schedule, station, at, language, away)
-    return StepTargets(str(s["kind"]), tuple(ids), float(s["timeout_s"]), int(s.get("repeat", 0)))
+    ids, note = _who(str(s["kind"]), schedule, station, at, language, away)
+    return StepTargets(str(s["kind"]), tuple(ids), float(s["timeout_s"]), int(s.get("repeat", 0)),
+                       note=note)

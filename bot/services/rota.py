@@ -23,7 +23,7 @@ from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 from scheduling.conflicts import Conflict, find_conflicts
 from scheduling.demand import LINE, Need
 from scheduling.errors import RotaError
-from scheduling.escalation import step_targets
+from scheduling.escalation import STEP_WORDS, step_targets
 from scheduling.gaps import Gap, coverage_gaps, need_gaps
 from scheduling.model import DEFAULT_TZ, DutyAssignment, Rota, SwapState
 from scheduling.rotation import zone
@@ -120,8 +120,9 @@ class RotaService:
         away = frozenset(await self._unavailable(uow))
         # Away people are skipped inside the rota logic, so the next person on duty steps up.
         t = step_targets(policy, step, schedule, at, lang, away=away)
+        label = STEP_WORDS.get(t.kind, t.kind) + (f" · {t.note}" if t.note else "")
         return StepPlan(tuple(c for c in t.counselors if c not in away), t.timeout_s, t.repeat,
-                        fallback=t.fallback, label=t.kind, notify_coordinators=t.coordinators)
+                        fallback=t.fallback, label=label, notify_coordinators=t.coordinators)
 
     async def on_duty(self, at: datetime, lang: str | None = None,
                       uow: UnitOfWork | None = None) -> list[str]:

@@ -54,6 +54,20 @@ def test_language_is_preferred_but_never_leaves_a_crisis_without_anyone() -> Non
     assert targets(r, "room", 0, "en").counselors == ("s1",)  # nobody speaks en there: still s1
 
 
+def test_an_english_chat_goes_to_english_speakers_first_then_everyone_with_a_note() -> None:
+    cs, rots = setup()
+    r = rota(rots, cs)
+    first, everyone, backup = (targets(r, "hd", i, "en") for i in range(3))
+    assert (first.counselors, first.note) == (("e",), "")
+    assert everyone.counselors == ("e",)  # a (Chinese only) is on duty too, but not asked yet
+    assert backup.counselors == ("b", "a")  # the backup, and now everyone on duty
+    assert backup.note == "English speakers on duty did not accept: offered to everyone on duty"
+    assert targets(r, "hd", 2, "zh").counselors == ("b",) and targets(r, "hd", 2, "zh").note == ""
+    alone = targets(r, "room", 0, "en")
+    assert alone.counselors == ("s1",)
+    assert alone.note == "no English speaker on duty: offered to everyone on duty"
+
+
 def test_backup_skips_people_on_leave() -> None:
     cs, rots = setup()
     r = rota(rots, cs, leave=(Leave("L", "b", AT - timedelta(hours=1), AT + timedelta(hours=1)),))
