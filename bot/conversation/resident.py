@@ -19,6 +19,7 @@ from bot.conversation.ports import KnowledgePort
 from bot.conversation.posting import Buttons, say, tell_staff
 from bot.conversation.states import ConvState
 from bot.conversation.texts import b, t
+from bot.conversation.waiting import waiting_turn, withdraw
 from bot.storage.models import Conversation
 from bot.storage.uow import UnitOfWork
 from triage.levels import Assessment, rank
@@ -55,15 +56,17 @@ class ResidentFlow:
                 await say(ctx.uow, ctx.conv, t("emergency_first", lang, emergency=self.emergency[lang]),
                           ctx.now, urgent=True)
             return
-        waiting = ctx.conv.state == ConvState.WAITING
-        if level == "imminent" and (not waiting or ctx.message_risk.level == "imminent"):
-            await self._imminent(ctx)
+        if ctx.conv.state == ConvState.WAITING:
+            # Every message while waiting is a turn: the numbers first when this one is imminent,
+            # then the handoff rises to the tracked level if that is higher, then an honest status.
+            if ctx.message_risk.level == "imminent":
+                await say(ctx.uow, ctx.conv, t("emergency_first", lang, emergency=self.emergency[lang]),
+                          ctx.now, urgent=True)
+            await waiting_turn(ctx.uow, ctx.conv, ctx.risk, self.handoffs, ctx.now, ctx.after)
         elif level == "imminent":
-            await say(ctx.uow, ctx.conv, t("waiting", lang), ctx.now)
+            await self._imminent(ctx)
         elif level == "high":
             await self._high(ctx)
-        elif ctx.conv.state == ConvState.WAITING:
-            await say(ctx.uow, ctx.conv, t("waiting", lang), ctx.now)
         elif level == "medium":
             await self._medium(ctx)
         elif ctx.inbound.kind != InboundKind.EDITED:
@@ -80,11 +83,8 @@ class ResidentFlow:
 
     async def _high(self, ctx: ResidentContext) -> None:
         lang = ctx.conv.lang
-        if ctx.conv.state != ConvState.WAITING:
-            await say(ctx.uow, ctx.conv, t("safety_high", lang, emergency=self.emergency[lang]),
-                      ctx.now, urgent=True)
-        else:
-            await say(ctx.uow, ctx.conv, t("waiting", lang), ctx.now)
+        await say(ctx.uow, ctx.conv, t("safety_high", lang, emergency=self.emergency[lang]),
+                  ctx.now, urgent=True)
         await self.handoffs.open(ctx.uow, ctx.conv, "high", list(ctx.risk.reasons), ctx.now, ctx.after)
         ctx.conv.state = ConvState.WAITING
 
@@ -147,6 +147,8 @@ class ResidentFlow:
                 await self.handoffs.open(ctx.uow, ctx.conv, level, reasons, ctx.now, ctx.after)
                 await say(ctx.uow, ctx.conv, t("waiting", lang), ctx.now)
                 ctx.conv.state = ConvState.WAITING
+            elif rest == "cancel":
+                await withdraw(ctx.uow, ctx.conv, self.emergency[lang], ctx.now, ctx.after)
             else:
                 await say(ctx.uow, ctx.conv, t("offer_declined", lang), ctx.now)
                 ctx.conv.state = ConvState.SELF_HELP

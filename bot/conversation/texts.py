@@ -118,6 +118,44 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "这个命令只供协调员使用。",
         "en": "This command is for coordinators only.",
     },
+    # While waiting (bot/conversation/waiting.py): an honest status, then one of four caring lines.
+    "waiting_status": {
+        "zh": "你已经等了 {minutes} 分钟。我已通知 {asked} 位值班咨询师，第一位有空的会来和你聊。",
+        "en": "You have waited {minutes} min. I have asked {asked} on-duty counselor(s); the first "
+              "one free will talk with you.",
+    },
+    "waiting_nobody": {
+        "zh": "你已经等了 {minutes} 分钟，还没有咨询师能接听，你的请求仍然保留着。"
+              "不想等的话，请拨打 12356（24小时心理援助）。",
+        "en": "You have waited {minutes} min and no counselor has been free yet; your request stays "
+              "open. If you would rather not wait, call 12356 (24-hour psychological support).",
+    },
+    "waiting_care_0": {
+        "zh": "我在这里。你写的每一句我都会转给咨询师。",
+        "en": "I am here. Everything you write here goes to the counselor too.",
+    },
+    "waiting_care_1": {
+        "zh": "可以试着慢慢呼吸：吸气四秒，停一下，呼气六秒。如果你现在有危险，请拨打 110 或 120。",
+        "en": "Try breathing slowly: in for four, pause, out for six. If you are in danger now, call "
+              "110 or 120.",
+    },
+    "waiting_care_2": {
+        "zh": "谢谢你继续告诉我。等待不容易，你愿意留下来已经很勇敢了。",
+        "en": "Thank you for telling me more. Waiting is hard, and staying here takes courage.",
+    },
+    "waiting_care_3": {
+        "zh": "如果身边有信任的人，也可以请 TA 陪着你。情况变得危险时，请拨打 110 或 120。",
+        "en": "If someone you trust is nearby, you could ask them to stay with you. If things become "
+              "dangerous, call 110 or 120.",
+    },
+    "request_cancelled": {
+        "zh": "好的，已取消请求。想再找咨询师时，随时点“和咨询师聊聊”。",
+        "en": "OK, your request is withdrawn. Press \"Talk to a person\" whenever you want a counselor.",
+    },
+    "nothing_to_cancel": {
+        "zh": "现在没有等待中的请求。",
+        "en": "There is no request waiting now.",
+    },
 }
 
 BUTTONS: dict[str, dict[str, str]] = {
@@ -128,6 +166,7 @@ BUTTONS: dict[str, dict[str, str]] = {
     "no_talk": {"zh": "暂时不用", "en": "Not now"},
     "forget_yes": {"zh": "确定删除", "en": "Yes, erase"},
     "forget_no": {"zh": "取消", "en": "Cancel"},
+    "cancel_request": {"zh": "取消请求", "en": "Withdraw my request"},
 }
 
 

@@ -61,7 +61,7 @@ async def test_medium_risk_offers_a_counselor_and_yes_opens_a_handoff(h: Harness
 async def test_one_calm_line_after_imminent_keeps_the_conversation_waiting(h: Harness) -> None:
     await h.send("I have the pills here")
     await h.send("ok thanks")
-    assert "counselor is coming" in h.tg.texts(RESIDENT)[-1]
+    assert "waited 0 min" in h.tg.texts(RESIDENT)[-1]
 
 
 async def test_stickers_get_a_kind_text_only_answer(h: Harness) -> None:
