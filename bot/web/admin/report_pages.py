@@ -122,9 +122,10 @@ async def reports_csv(request: web.Request) -> web.Response:
 
 
 def safe_cell(value: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ is read as text (OWASP CSV
-    injection guidance). Station names come from people, so they could start with one."""
-    if value and value[0] in "=+-@" and not _is_number(value):
+    """Spreadsheet formula injection: a cell starting with = + - @, a tab or a carriage return is
+    read as text (OWASP CSV injection list). Station names come from people, so they could start
+    with one."""
+    if value and value[0] in "=+-@\t\r" and not _is_number(value):
         return "'" + value
     return value
 
