@@ -10,8 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.conversation import callbacks
 from bot.conversation.callbacks import Head
@@ -31,6 +35,8 @@ from bot.security.limits import Limits, clip_message
 from bot.security.ratelimit import RateLimiter
 from bot.services.runtime import EmergencyLine, Runtime
 from bot.services.staff_commands import StaffRouter
+from bot.services.turn_gate import BUSY_NOTICE_S, BUSY_TEXT, TurnGate
+from bot.storage.engine import concurrent_turns
 from bot.storage.models import Conversation
 from bot.storage.uow import UnitOfWork
 from triage.levels import Assessment, level_at, rank
@@ -46,6 +52,7 @@ class TurnLimits:
     limits: Limits = field(default_factory=Limits)
     db_timeout_s: float = 5.0
     limiter: RateLimiter | None = None
+    db_slots: int | None = None  # turns in the database at once; None: as the database allows
 
 
 class ConversationService:
@@ -63,6 +70,10 @@ class ConversationService:
         # dictionary of every chat ever seen would grow for the life of the process).
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._deferred: list[Inbound] = []
+        self.busy_notices = 0
+        bind = runtime.uow.sessions.kw.get("bind")
+        slots = concurrent_turns(bind) if isinstance(bind, AsyncEngine) else 4
+        self.gate = TurnGate(self.turn.db_slots or slots)
 
     # ---- entry point ------------------------------------------------------------------------
     async def handle(self, inbound: Inbound) -> TurnResult:
@@ -82,8 +93,11 @@ class ConversationService:
                     when, started = budget.when(), loop.time()
                     budget.reschedule(None)
                     risk = await self.screening.assess(text)
-                    budget.reschedule(None if when is None else when + loop.time() - started)
-                    after, result = await self._turn(inbound, text, risk, lang, too_long)
+                    # Crisis lines go into the database first (turn_gate.py); the budget also
+                    # pauses while a turn waits there: that wait is the crowd's, not the database's.
+                    async with self._admitted(inbound, risk, lang):
+                        budget.reschedule(None if when is None else when + loop.time() - started)
+                        after, result = await self._turn(inbound, text, risk, lang, too_long)
         except Exception as exc:
             log.error("turn failed (%s); update %s", exc.__class__.__name__, inbound.update_key)
             risk = risk if risk is not None else await self.screening.assess(text)
@@ -93,6 +107,46 @@ class ConversationService:
             return DEFERRED
         self.effects.apply(after)
         return result
+
+    @asynccontextmanager
+    async def _admitted(self, inbound: Inbound, risk: Assessment, lang: str | None) -> AsyncIterator[None]:
+        if self.gate.try_enter():  # the usual case: a slot is free and nobody waits
+            try:
+                yield
+            finally:
+                self.gate.leave()
+            return
+        urgent = rank(risk.level) >= rank("high")
+        entry = self.gate.enter(urgent)
+        admit = asyncio.ensure_future(entry.__aenter__())
+        try:
+            if not urgent and not admit.done():
+                done, _ = await asyncio.wait({admit}, timeout=BUSY_NOTICE_S)
+                if not done:
+                    await self._busy_notice(inbound, lang or "zh")
+            await admit
+        except BaseException:
+            if not admit.done():
+                admit.cancel()  # leaves the queue (or passes on a slot handed over meanwhile)
+            elif not admit.cancelled() and admit.exception() is None:
+                await entry.__aexit__(None, None, None)  # admitted, but this turn will not run
+            raise
+        try:
+            yield
+        finally:
+            await entry.__aexit__(None, None, None)
+
+    async def _busy_notice(self, inbound: Inbound, lang: str) -> None:
+        """Sent straight through the channel and not stored: it says only that the reply is
+        coming (rule 3), and the stored reply follows; a send that fails changes nothing."""
+        sender = self.senders.get(inbound.channel)
+        if sender is None:
+            return
+        try:
+            await sender.send(Outbound(inbound.channel, inbound.chat_key, BUSY_TEXT[lang]))
+            self.busy_notices += 1
+        except Exception as exc:
+            log.warning("busy notice not sent (%s)", exc.__class__.__name__)
 
     def _chat_lock(self, key: str) -> asyncio.Lock:
         lock = self._locks.get(key)

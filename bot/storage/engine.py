@@ -33,5 +33,16 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def concurrent_turns(engine: AsyncEngine) -> int:
+    """How many conversation turns may use the database at once (bot/services/turn_gate.py).
+
+    SQLite writes one transaction at a time: a second writing turn only waits inside the
+    driver's busy timeout, holding a thread, or fails on a stale snapshot, so turns go one by
+    one. PostgreSQL runs several; the rest of the pool stays free for the outbox, the sockets'
+    reads and the dashboard.
+    """
+    return 1 if engine.dialect.name == "sqlite" else 6
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)

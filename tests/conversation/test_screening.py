@@ -148,3 +148,68 @@ async def test_the_real_adapter_counts_its_swaps_so_a_remembered_loading_answer_
 
     assert LOADING_NOTE in before.reasons
     assert LOADING_NOTE not in after.reasons
+
+
+class BatchingTriage(KeywordTriage):
+    """Records each batch the worker hands over; "HOLD" keeps the worker busy until the gate
+    opens; `quick` is the keyword reading (as the lexicon and rules would be)."""
+
+    def __init__(self) -> None:
+        self.gate, self.entered = threading.Event(), threading.Event()
+        self.batches: list[list[str]] = []
+
+    def assess(self, text: str, lang: str | None = None) -> Assessment:
+        if text == "HOLD":
+            self.entered.set()
+            self.gate.wait(10)
+        return super().assess(text, lang)
+
+    def assess_batch(self, texts: list[str]) -> list[Assessment]:
+        self.batches.append(list(texts))
+        return [self.assess(text) for text in texts]
+
+    def quick(self, text: str, lang: str | None = None) -> Assessment:
+        return super().assess(text, lang)
+
+
+async def test_lines_that_wait_for_a_busy_worker_go_together_and_a_crisis_line_goes_first() -> None:
+    fake = BatchingTriage()
+    screening = Screening(fake)
+    try:
+        held = asyncio.create_task(screening.assess("HOLD"))
+        await asyncio.to_thread(fake.entered.wait, 5)
+        ordinary = [asyncio.create_task(screening.assess(f"line {i}")) for i in range(3)]
+        await asyncio.sleep(0)
+        crisis = asyncio.create_task(screening.assess("I have the pills here"))
+        await asyncio.sleep(0.05)
+        fake.gate.set()
+        results = await asyncio.wait_for(asyncio.gather(held, *ordinary, crisis), 10)
+    finally:
+        screening.close()
+
+    # The held line went alone (a lone text is assessed directly); the four that waited went in
+    # one batch, the crisis line first although it came last.
+    assert fake.batches == [["I have the pills here", "line 0", "line 1", "line 2"]]
+    assert [r.level for r in results] == ["none", "none", "none", "none", "imminent"]
+    assert screening.jumped == 1
+
+
+class BrokenBatch(KeywordTriage):
+    def assess_batch(self, texts: list[str]) -> list[Assessment]:
+        raise RuntimeError("model broke")
+
+
+async def test_a_failed_batch_still_screens_every_line_one_by_one() -> None:
+    screening = Screening(BrokenBatch())
+    try:
+        screening._running = True  # as if the worker were busy: both lines queue up
+        first = asyncio.create_task(screening.assess("I want to die"))
+        second = asyncio.create_task(screening.assess("so stressed"))
+        await asyncio.sleep(0)
+        screening._running = False
+        screening._next_batch(asyncio.get_running_loop())
+        levels = [r.level for r in await asyncio.wait_for(asyncio.gather(first, second), 10)]
+    finally:
+        screening.close()
+
+    assert levels == ["high", "low"]
