@@ -111,20 +111,30 @@ class KnowledgeBase:
                                         for e in self.entries])
         self._topic_max = GroupMax(self._topic_of, len(self._topic_ids))
         self._cues = CueMatcher(topics, config.weights.group_cue)
-        warm_up()
         self._index = {lang: LangIndex(self.entries, lang, config.weights, config.k1, config.b,
                                        {t: n.name(lang) for t, n in topics.items()})
                        for lang in LANGS}
-        # The semantic index (word vectors, CC-CEDICT, entry vectors: about a second) is built
-        # beside the server: until it is ready, questions are answered lexically.
+        # Beside the server, one after the other in one thread (both are Python work and would
+        # share one interpreter lock): jieba's dictionary, needed by Chinese questions (and by the
+        # entries when their tokens are not in var/kb/, knowledge_base/tokcache.py: then the build
+        # above has loaded it already), then the semantic index (word vectors, CC-CEDICT, entry
+        # vectors); until it is ready, questions are answered lexically.
         self._semantic: SemanticIndex | None = None
         self._semantic_done = threading.Event()
-        if not config.semantic.enabled:
-            self._semantic_done.set()
-        elif background:
-            threading.Thread(target=self._build_semantic, name="kb-semantic", daemon=True).start()
+        if background:
+            threading.Thread(target=self._load_rest, name="kb-background", daemon=True).start()
         else:
+            self._load_rest()
+
+    def _load_rest(self) -> None:
+        try:
+            warm_up()
+        except Exception:  # a Chinese question retries the load; the semantic index still comes
+            log.exception("jieba's dictionary not loaded in the background")
+        if self.config.semantic.enabled:
             self._build_semantic()
+        else:
+            self._semantic_done.set()
 
     def _build_semantic(self) -> None:
         try:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import bm25s
 import numpy as np
 import numpy.typing as npt
 
 from knowledge_base.model import Entry, FieldWeights
-from knowledge_base.text import tokenize
+from knowledge_base.tokcache import CACHE_DIR, tokenize_all
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -92,23 +93,28 @@ class LangIndex:
     """The BM25 index of one language over all entries."""
 
     def __init__(self, entries: Sequence[Entry], lang: str, weights: FieldWeights, k1: float, b: float,
-                 topic_names: dict[str, str]):
+                 topic_names: dict[str, str], token_cache: Path | None = CACHE_DIR):
         self.lang = lang
         self.topic_ids = tuple(topic_names)
-        docs: list[list[str]] = []
         owner: list[int] = []
         unit_weight: list[float] = []
-        answers: list[list[str]] = []
-        self.entry_tokens: list[frozenset[str]] = []
+        unit_texts: list[str] = []
+        answer_texts: list[str] = []
         for i, entry in enumerate(entries):
             v = entry.version(lang)
-            units = [(v.title, weights.title)] + [(q, weights.question) for q in v.questions]
-            for text, w in units:
-                docs.append(tokenize(text, lang) or ["<empty>"])
+            for text, w in [(v.title, weights.title)] + [(q, weights.question) for q in v.questions]:
+                unit_texts.append(text)
                 owner.append(i)
                 unit_weight.append(w)
-            answers.append(tokenize(v.answer + "\n" + v.seek_help, lang) or ["<empty>"])
-            self.entry_tokens.append(frozenset(t for d in docs[len(owner) - len(units):] for t in d))
+            answer_texts.append(v.answer + "\n" + v.seek_help)
+        names = list(topic_names.values())
+        cut = tokenize_all(unit_texts + answer_texts + names, lang, token_cache)
+        docs = [d or ["<empty>"] for d in cut[: len(unit_texts)]]
+        answers = [d or ["<empty>"] for d in cut[len(unit_texts) : len(unit_texts) + len(answer_texts)]]
+        name_tokens = dict(zip(topic_names, cut[len(unit_texts) + len(answer_texts) :], strict=True))
+        self.entry_tokens: list[frozenset[str]] = [frozenset() for _ in entries]
+        for doc, i in zip(docs, owner, strict=True):
+            self.entry_tokens[i] = self.entry_tokens[i] | frozenset(doc)
         self.n_entries = len(entries)
         self.owner = np.asarray(owner, dtype=np.int64)
         self.starts = np.flatnonzero(np.r_[True, self.owner[1:] != self.owner[:-1]])
@@ -118,17 +124,17 @@ class LangIndex:
         self.answers = _postings(answers, k1, b)
         self.idf = _idf(docs)
         self.vocabulary = frozenset(t for d in docs + answers for t in d)
-        self.topics = _postings(self._topic_docs(entries, topic_names, docs, owner, answers), k1, b)
+        self.topics = _postings(self._topic_docs(entries, name_tokens, docs, owner, answers), k1, b)
         self.max_idf = math.log(1 + (len(docs) + 0.5) / 0.5)
 
-    def _topic_docs(self, entries: Sequence[Entry], names: dict[str, str], docs: list[list[str]],
+    def _topic_docs(self, entries: Sequence[Entry], names: dict[str, list[str]], docs: list[list[str]],
                     owner: list[int], answers: list[list[str]]) -> list[list[str]]:
         """One document per topic: its name and every title, paraphrase and answer of its entries.
 
         A question worded unlike any single paraphrase often still shares words with the topic as a
         whole (an answer about grief says 去世, 离世, 想念...). Built from the tokens already cut.
         """
-        out = {t: tokenize(name, self.lang) for t, name in names.items()}
+        out = {t: list(tokens) for t, tokens in names.items()}
         for doc, i in zip(docs, owner, strict=True):
             out.setdefault(entries[i].topic, []).extend(doc)
         for e, doc in zip(entries, answers, strict=True):

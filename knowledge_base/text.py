@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -53,15 +54,26 @@ def detect_lang(text: str, default: str = "zh") -> str:
     return "zh" if han >= latin else "en"
 
 
-@lru_cache(maxsize=1)
+_JIEBA_LOCK = threading.Lock()
+_jieba_tok: jieba.Tokenizer | None = None
+
+
 def _jieba() -> jieba.Tokenizer:
     # A private tokenizer with its dictionary cache in the temp dir: no global state, no noise on
-    # stderr, nothing fetched from the network.
-    jieba.setLogLevel(logging.WARNING)
-    tok = jieba.Tokenizer()
-    tok.tmp_dir = str(Path(tempfile.gettempdir()))
-    tok.initialize()
-    return tok
+    # stderr, nothing fetched from the network. Loaded once; a caller that comes while another
+    # thread loads it waits for that load instead of starting a second one.
+    global _jieba_tok
+    tok = _jieba_tok
+    if tok is not None:
+        return tok
+    with _JIEBA_LOCK:
+        if _jieba_tok is None:
+            jieba.setLogLevel(logging.WARNING)
+            fresh = jieba.Tokenizer()
+            fresh.tmp_dir = str(Path(tempfile.gettempdir()))
+            fresh.initialize()
+            _jieba_tok = fresh
+        return _jieba_tok
 
 
 def warm_up() -> None:
