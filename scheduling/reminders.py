@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from scheduling.demand import DemandProfile
+from scheduling.demand import DemandProfile, Need
 from scheduling.escalation import coordinators_for
-from scheduling.gaps import Gap, coverage_gaps
+from scheduling.gaps import Gap, coverage_gaps, need_gaps
 from scheduling.model import DEFAULT_TZ
 from scheduling.rotation import zone
 from scheduling.schedule import Schedule
@@ -55,18 +55,23 @@ def shift_reminders(schedule: Schedule, start: datetime, end: datetime,
 
 
 def gap_alerts(schedule: Schedule, now: datetime, days: int = 7, languages: Sequence[str | None] = (None,),
-               min_staff: int = 1, demand: DemandProfile | None = None, top: int = 10) -> list[Notice]:
-    """One notice per coordinator listing the worst gaps of the next `days` at their stations."""
-    gaps = coverage_gaps(schedule, now, now + timedelta(days=days), None, languages, min_staff, demand)
+               min_staff: int = 1, demand: DemandProfile | None = None, top: int = 10,
+               needs: Sequence[Need] | None = None) -> list[Notice]:
+    """One notice per coordinator listing the worst gaps of the next `days` at their stations
+    (line-wide gaps go to every coordinator). With `needs`, against config/demand.yaml's model."""
+    end = now + timedelta(days=days)
+    gaps = (need_gaps(schedule, now, end, needs, demand) if needs is not None
+            else coverage_gaps(schedule, now, end, None, languages, min_staff, demand))
     per_coord: dict[str, list[Gap]] = {}
     for g in gaps:
         for c in coordinators_for(schedule.rota, g.station):
             per_coord.setdefault(c, []).append(g)
     out = []
     for coord, mine in sorted(per_coord.items()):
-        lines = [f"- {g.station} {g.language or ''} {_local(g.start)}..{_local(g.end)} "
-                 f"({g.hours:.1f} h, {g.missing} missing)" for g in mine[:top]]
+        lines = [f"- {g.what()} {_local(g.start)}..{_local(g.end)} "
+                 f"({g.hours:.1f} h)" for g in mine[:top]]
         more = f"\n(+{len(mine) - top} more: `hotline rota gaps`)" if len(mine) > top else ""
-        out.append(Notice(coord, f"Coverage gaps in the next {days} days, worst first:\n" + "\n".join(lines)
+        span = f"{days} days" if days > 1 else "day"
+        out.append(Notice(coord, f"Coverage gaps in the next {span}, worst first:\n" + "\n".join(lines)
                           + more, f"gaps:{coord}:{now.date().isoformat()}", now))
     return out
