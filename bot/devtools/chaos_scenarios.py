@@ -67,7 +67,8 @@ def fill(row: Row, ledger: Ledger, stored: int, pushed: int) -> None:
 
 def log_signals(log: str) -> dict[str, int]:
     """How often the server logged each kind of trouble (the evidence behind a double)."""
-    keys = {"send timed out, retried": "outbox item", "turn failed": "turn failed",
+    keys = {"outbox item retried or parked": "outbox item", "parked": "parked after",
+            "turn failed": "turn failed",
             "direct emergency": "direct emergency", "outbox pass failed": "outbox pass failed",
             "disk full": "database or disk is full", "traceback": "Traceback"}
     return {name: log.count(needle) for name, needle in keys.items() if needle in log}
@@ -395,3 +396,19 @@ async def kill_while_deferred(root: Path, checkout: Path) -> Row:
 
 async def _stored_all(rig: Rig, pushed: int) -> bool:
     return await rig.database.resident_messages() >= pushed
+
+
+# ---- 7. a long 429 run on one message ------------------------------------------------------------
+async def flood_control_run(root: Path, checkout: Path, answers: int = 22) -> Row:
+    """Telegram answers one chat's message with 429 (retry_after 1 s) `answers` times in a row,
+    as flood control does for a while; then it lets it through. Is the message delivered?"""
+    row = Row(f"Bot API 429 x{answers} on one message", f"fail_next(sendMessage, 429, 1 s, x{answers})")
+    async with Rig(root, f"sqlite+aiosqlite:///{root}/flood.db", checkout) as rig:
+        rig.fake.fail_next("sendMessage", 429, retry_after=1, count=answers)
+        await rig.resident_says(INFLIGHT_CHAT, "hello")
+        started = time.monotonic()
+        ledger = await settle(rig, answers * 3.0)
+        row.recover_s = time.monotonic() - started
+        fill(row, ledger, await rig.database.resident_messages(), 1)
+        row.evidence["log"] = log_signals(rig.server.log_text())
+    return row
