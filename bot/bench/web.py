@@ -48,6 +48,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--url", help="bench a running server instead of starting one (http://host:port)")
     p.add_argument("--database-url",
                    help="database for the server started here (default: SQLite in a temp dir)")
+    p.add_argument("--ramp", help="offered rates in messages/s, e.g. 20,40,60,80,100: each runs --seconds "
+                                  "with --residents residents (think time = residents / rate); prints "
+                                  "capacity, the highest rate whose p95 stays <= 300 ms")
+    p.add_argument("--crisis-every", type=float, default=0.0,
+                   help="also send a crisis line from a new resident every this many seconds; prints "
+                        "the emergency reply's latency (p95), lost and doubled")
     p.add_argument("--svg", default="artifacts/bench/web_latency.svg",
                    help="where to draw the latency histogram ('' for none)")
     p.set_defaults(handler=_run)
@@ -60,12 +66,29 @@ class Tally:
     unanswered: int = 0
     retries: int = 0
     lost: int = 0
+    doubled: int = 0
+    crisis: list[float] = field(default_factory=list)  # seconds to the first reply to a crisis line
+    crisis_sent: int = 0
     errors: list[str] = field(default_factory=list)
 
 
+CRISIS_LINES = ("I have the pills in my hand and I am going to take them all now",
+                "我现在就站在楼顶，准备跳下去了")
+TARGET_P95_MS = 300.0
+
+
+class Pace:
+    """The think time every resident uses now (the ramp changes it step by step) and the tally
+    each reply is counted in."""
+
+    def __init__(self, think: float, tally: Tally) -> None:
+        self.think, self.tally = think, tally
+
+
 class BenchResident:
-    def __init__(self, base: str, tally: Tally) -> None:
+    def __init__(self, base: str, tally: Tally, pace: Pace | None = None) -> None:
         self.base, self.tally = base, tally
+        self.pace = pace
         self.seen: set[int] = set()
         self.sent = 0
         self.replies = 0
@@ -83,22 +106,47 @@ class BenchResident:
             await self._until(ws, lambda f: f["type"] == "synced", 30)
             await asyncio.sleep(random.uniform(0, think))  # residents do not all start at once
             while time.monotonic() < until:
+                if self.pace is not None:
+                    self.tally, think = self.pace.tally, self.pace.think
                 await self._turn(ws)
                 await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
             await self._drain(ws)
             await ws.close()
             await self._verify(http)
 
-    async def _turn(self, ws: Any) -> None:
+    async def crisis(self, after: float) -> None:
+        """One crisis line from a new resident, `after` seconds from now; the time to the first
+        reply (the emergency numbers) is the figure."""
+        import aiohttp
+
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            async with http.get(self.base + "/chat") as resp:
+                m = re.search(r'name="csrf-token" content="([^"]*)"', await resp.text())
+            self.csrf = m.group(1) if m else ""
+            ws = await http.ws_connect(self.base + "/chat/ws")
+            await ws.send_json({"type": "hello", "last_seq": 0, "csrf": self.csrf})
+            await self._until(ws, lambda f: f["type"] == "synced", 30)
+            await asyncio.sleep(after)
+            self.tally.crisis_sent += 1
+            t0 = time.perf_counter()
+            await self._turn(ws, random.choice(CRISIS_LINES), record=False)
+            if self.replies:
+                self.tally.crisis.append(time.perf_counter() - t0)
+            await self._drain(ws)
+            await ws.close()
+            await self._verify(http)
+
+    async def _turn(self, ws: Any, text: str | None = None, record: bool = True) -> None:
         t0, before = time.perf_counter(), self.replies
-        frame = {"type": "msg", "cid": secrets.token_hex(6), "text": random.choice(QUESTIONS)}
+        frame = {"type": "msg", "cid": secrets.token_hex(6), "text": text or random.choice(QUESTIONS)}
         self.outgoing[frame["cid"]] = frame
         await ws.send_json(frame)
         self.sent += 1
         self.tally.sent += 1
         try:
             await self._until(ws, lambda f: self.replies > before, REPLY_WAIT_S)
-            self.tally.latencies.append(time.perf_counter() - t0)
+            if record:
+                self.tally.latencies.append(time.perf_counter() - t0)
         except TimeoutError:
             self.tally.unanswered += 1  # not within the wait: it may still come (counted at the end)
 
@@ -110,8 +158,11 @@ class BenchResident:
                     raise ConnectionError(f"socket closed: {msg.type.name}")
                 frame: dict[str, Any] = json.loads(msg.data)
                 if frame["type"] == "msg" and frame.get("seq"):
+                    if frame["seq"] in self.seen:
+                        self.tally.doubled += 1  # the same stored line pushed twice
                     self.seen.add(frame["seq"])
-                if frame["type"] == "msg" and frame["sender"] != "resident":
+                # A reply is a stored line (it has a seq): "many people are writing now" is not one.
+                if frame["type"] == "msg" and frame["sender"] != "resident" and frame.get("seq"):
                     self.replies += 1
                 if frame["type"] == "ack":
                     self._acked(ws, frame)
@@ -232,13 +283,22 @@ async def _wait_up(base: str, timeout: float = 120.0) -> None:
     raise TimeoutError("the server did not come up")
 
 
-async def _bench(base: str, residents: int, seconds: float, think: float) -> Tally:
+def _crisis_tasks(base: str, tally: Tally, seconds: float, every: float) -> list[asyncio.Task[None]]:
+    if every <= 0:
+        return []
+    starts = [every * (i + 0.5) for i in range(int(seconds / every))]
+    return [asyncio.create_task(BenchResident(base, tally).crisis(at)) for at in starts]
+
+
+async def _bench(base: str, residents: int, seconds: float, think: float, crisis_every: float = 0.0
+                 ) -> Tally:
     from rich.progress import Progress
 
     tally = Tally()
     until = time.monotonic() + seconds
     people = [BenchResident(base, tally) for _ in range(residents)]
     tasks = [asyncio.create_task(p.run(until, think)) for p in people]
+    tasks += _crisis_tasks(base, tally, seconds, crisis_every)
     with Progress(transient=True) as progress:
         bar = progress.add_task(f"{residents} residents", total=seconds)
         while not all(t.done() for t in tasks):
@@ -250,6 +310,53 @@ async def _bench(base: str, residents: int, seconds: float, think: float) -> Tal
     return tally
 
 
+async def _ramp(base: str, residents: int, seconds: float, rates: list[float], crisis_every: float
+                ) -> list[tuple[float, Tally]]:
+    """The same residents throughout; each step sets the think time for the offered rate and
+    counts its replies in its own tally (a reply is counted in the step its message was sent)."""
+    steps = [(rate, Tally()) for rate in rates]
+    pace = Pace(residents / rates[0], steps[0][1])
+    until = time.monotonic() + seconds * len(rates)
+    people = [BenchResident(base, steps[0][1], pace) for _ in range(residents)]
+    tasks = [asyncio.create_task(p.run(until, pace.think)) for p in people]
+    for rate, tally in steps:
+        pace.think, pace.tally = residents / rate, tally
+        crisis = _crisis_tasks(base, tally, seconds, crisis_every)
+        await asyncio.sleep(seconds)
+        print(f"  step {rate:.0f} msg/s offered: {len(tally.latencies) / seconds:.1f} replies/s, p95 "
+              f"{percentile([x * 1000 for x in tally.latencies], .95) if tally.latencies else 0:.0f} ms",
+              flush=True)
+        tasks += crisis
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for t in tasks:
+        if t.exception() is not None:
+            steps[-1][1].errors.append(repr(t.exception()))
+    return steps
+
+
+def ramp_report(steps: list[tuple[float, Tally]], residents: int, seconds: float) -> str:
+    lines = [f"capacity ramp: {residents} WebSocket residents, {seconds:.0f} s per step",
+             f"  {'offered/s':>9} {'replies/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+             f"{'unanswered':>10} {'crisis p95 ms':>13} {'crisis n':>8}"]
+    capacity = 0.0
+    for rate, tally in steps:
+        lat = [x * 1000 for x in tally.latencies] or [0.0]
+        crisis = [x * 1000 for x in tally.crisis]
+        p95 = percentile(lat, .95)
+        if p95 <= TARGET_P95_MS and tally.latencies and tally.unanswered == 0:
+            capacity = max(capacity, rate)
+        lines.append(f"  {rate:>9.0f} {len(tally.latencies) / seconds:>9.1f} {statistics.median(lat):>7.0f} "
+                     f"{p95:>7.0f} {percentile(lat, .99):>7.0f} {tally.unanswered:>10} "
+                     f"{(f'{percentile(crisis, .95):.0f}' if crisis else '-'):>13} {len(crisis):>8}")
+    lost = sum(t.lost for _, t in steps)
+    doubled = sum(t.doubled for _, t in steps)
+    lines.append(f"  capacity (highest offered rate with p95 <= {TARGET_P95_MS:.0f} ms, none unanswered): "
+                 f"{capacity:.0f} msg/s")
+    lines.append(f"  messages lost: {lost}, doubled: {doubled}, crisis lines sent "
+                 f"{sum(t.crisis_sent for _, t in steps)}, answered {sum(len(t.crisis) for _, t in steps)}")
+    return "\n".join(lines)
+
+
 def report(tally: Tally, residents: int, seconds: float) -> str:
     lat = [x * 1000 for x in tally.latencies]
     lines = [f"web bench: {residents} WebSocket residents on loopback for {seconds:.0f} s",
@@ -259,7 +366,13 @@ def report(tally: Tally, residents: int, seconds: float) -> str:
     if lat:
         lines.append(f"  reply latency ms: p50 {statistics.median(lat):.0f}  p95 {percentile(lat, .95):.0f}  "
                      f"p99 {percentile(lat, .99):.0f}  max {max(lat):.0f}")
-    lines.append(f"  messages lost: {tally.lost}  (transcript vs what each resident saw live)")
+    lines.append(f"  messages lost: {tally.lost}  (transcript vs what each resident saw live), "
+                 f"doubled: {tally.doubled}")
+    if tally.crisis_sent:
+        crisis = [x * 1000 for x in tally.crisis]
+        p95 = f"{percentile(crisis, .95):.0f} ms" if crisis else "-"
+        lines.append(f"  crisis lines: sent {tally.crisis_sent}, answered {len(crisis)}, "
+                     f"first reply p95 {p95}")
     if tally.errors:
         lines.append(f"  residents that failed: {len(tally.errors)} (first: {tally.errors[0]})")
     return "\n".join(lines)
@@ -277,11 +390,23 @@ def _run(args: argparse.Namespace) -> int:
             base = f"http://127.0.0.1:{port}"
         try:
             asyncio.run(_wait_up(base))
-            tally = asyncio.run(_bench(base.rstrip("/"), args.residents, args.seconds, args.think))
+            if args.ramp:
+                rates = [float(r) for r in args.ramp.split(",") if r.strip()]
+                if not rates or min(rates) <= 0:
+                    raise SystemExit("--ramp needs positive rates, e.g. 20,40,60")
+                steps = asyncio.run(_ramp(base.rstrip("/"), args.residents, args.seconds, rates,
+                                          args.crisis_every))
+            else:
+                tally = asyncio.run(_bench(base.rstrip("/"), args.residents, args.seconds, args.think,
+                                           args.crisis_every))
         finally:
             if proc is not None:
                 proc.terminate()
                 proc.wait(10)
+    if args.ramp:
+        print(ramp_report(steps, args.residents, args.seconds))
+        bad = any(t.lost or t.doubled or t.errors for _, t in steps)
+        return 1 if bad else 0
     print(report(tally, args.residents, args.seconds))
     if args.url is None:
         import importlib.util
@@ -295,4 +420,4 @@ def _run(args: argparse.Namespace) -> int:
         title = f"reply latency, {args.residents} WebSocket residents, {args.seconds:.0f} s"
         out.write_text(histogram_svg([x * 1000 for x in tally.latencies], title), encoding="utf-8")
         print(f"  histogram: {out}")
-    return 0 if tally.lost == 0 and not tally.errors else 1
+    return 0 if tally.lost == 0 and tally.doubled == 0 and not tally.errors else 1
