@@ -12,6 +12,7 @@ from bot.adapters import background as loader
 from bot.channels.base import Sender
 from bot.channels.outbox import OutboxDispatcher
 from bot.clock import Clock, SystemClock
+from bot.cluster.leader import Leadership
 from bot.conversation.coordinator import CoordinatorDesk
 from bot.conversation.effects import Effects
 from bot.conversation.handoffs import HandoffManager
@@ -39,6 +40,9 @@ from config.settings import Settings
 
 log = logging.getLogger(__name__)
 Job = Callable[[], Awaitable[object]]
+# How often the timer leader reads the timers other instances' turns wrote (PostgreSQL only):
+# the most a new escalation timer from another instance can be late by, far below any step.
+TIMER_RESYNC_S = 2.0
 
 
 Readiness = Callable[[], Mapping[str, str]]  # {part: loading | ready | failed}, for /healthz
@@ -75,18 +79,35 @@ class Container:
     jobs: dict[str, tuple[Job, float]] = field(default_factory=dict)
     # What /healthz reports on, part by part (the adapters', and Telegram's once it runs).
     readiness: list[Readiness] = field(default_factory=list)
+    leadership: Leadership | None = None  # made by start()
 
     async def start(self) -> None:
-        """Outbox, then timers rebuilt from the database (a restart loses no escalation step)."""
+        """Outbox, then the timers: on the leader, rebuilt from the database (a restart or a
+        failover loses no escalation step); see bot/cluster/leader.py."""
         await self.dispatcher.start()
         self.timers.start()
-        for timer in await self.service.pending_timers():
-            self.timers.schedule(timer)
-        self.timers.add_repeating(self.service.retry_deferred, 5.0, "retry-deferred")
+        self.timers.add_repeating(self.service.retry_deferred, 5.0, "retry-deferred",
+                                  everywhere=True)  # this process's own deferred turns
+        self.timers.follow()  # until the lock says this instance leads
         for name, (job, seconds) in self.jobs.items():
             self.timers.add_repeating(job, seconds, name)
+        self.leadership = Leadership(self.settings.database_url, self._lead, self._follow)
+        if self.leadership.dsn is not None:  # other instances may write timers: read them
+            self.timers.add_repeating(self._resync_timers, TIMER_RESYNC_S, "timer-resync")
+        await self.leadership.start()
+
+    async def _lead(self) -> None:
+        self.timers.lead(await self.service.pending_timers())
+
+    async def _follow(self) -> None:
+        self.timers.follow()
+
+    async def _resync_timers(self) -> None:
+        self.timers.resync(await self.service.pending_timers())
 
     async def stop(self) -> None:
+        if self.leadership is not None:
+            await self.leadership.stop()
         self.timers.stop()
         await self.dispatcher.stop()
         self.service.screening.close()

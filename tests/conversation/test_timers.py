@@ -68,3 +68,55 @@ async def test_rebuilt_timers_name_only_the_current_step_and_an_old_one_fires_on
 async def escalations(h: Harness) -> list[tuple[int, int, int]]:
     return [(t.handoff_id, t.version, t.step) for t in await h.c.service.pending_timers()
             if t.kind == TimerKind.ESCALATE]
+
+
+async def test_a_follower_schedules_nothing_and_the_leader_picks_its_timers_up_once() -> None:
+    """Several instances: a follower's turn only writes the row; the leader's resync schedules the
+    timer from the database once, and a resync after it fired does not bring it back."""
+    fired: list[tuple[str, int, int, int]] = []
+
+    async def fire(kind: str, ident: int, version: int, step: int) -> None:
+        fired.append((kind, ident, version, step))
+
+    soon = datetime.now(UTC) + timedelta(milliseconds=50)
+    timer = Timer(TimerKind.ESCALATE, 7, 3, 1, soon)
+    follower, leader = Timers(fire), Timers(fire)
+    follower.start()
+    leader.start()
+    try:
+        follower.follow()
+        follower.schedule(timer)
+        assert follower.pending() == []
+        leader.lead([])
+        assert leader.resync([timer]) == 1
+        assert leader.resync([timer]) == 0  # already scheduled
+        await asyncio.sleep(0.3)
+        assert fired == [("escalate", 7, 3, 1)]
+        assert leader.resync([timer]) == 0  # fired, its step still pending in the database
+        await asyncio.sleep(0.1)
+        assert fired == [("escalate", 7, 3, 1)]
+    finally:
+        follower.stop()
+        leader.stop()
+
+
+async def test_stepping_down_keeps_only_the_everywhere_jobs_and_leading_again_restores_the_rest() -> None:
+    async def fire(kind: str, ident: int, version: int, step: int) -> None:
+        return None
+
+    async def job() -> None:
+        return None
+
+    timers = Timers(fire)
+    timers.start()
+    try:
+        timers.add_repeating(job, 60, "retry-deferred", everywhere=True)
+        timers.add_repeating(job, 60, "retention")
+        timers.schedule(Timer(TimerKind.CARE, 1, 0, 1, datetime.now(UTC) + timedelta(hours=1)))
+        timers.follow()
+        assert timers.pending() == ["retry-deferred"]
+        later = Timer(TimerKind.ESCALATE, 2, 0, 1, datetime.now(UTC) + timedelta(hours=1))
+        timers.lead([later])
+        assert sorted(timers.pending()) == ["escalate:2:0:1", "retention", "retry-deferred"]
+    finally:
+        timers.stop()
