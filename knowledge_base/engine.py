@@ -82,7 +82,12 @@ class Scores:
     entries: FloatArray
     semantic: FloatArray
     with_semantic: bool
-    parts: FloatArray
+    bm25: FloatArray  # normalised BM25 per topic, before cues and semantic are mixed in
+    semantic_relative: FloatArray
+
+    def parts(self) -> FloatArray:
+        """The mix's three parts per topic (rows): BM25, cue bonus, relative semantic."""
+        return np.stack([self.bm25, self.cues, self.semantic_relative], axis=1)
 
 
 def _sigmoid(x: float) -> float:
@@ -218,16 +223,16 @@ class KnowledgeBase:
             entry_scores = (m.scores / top_entry if top_entry > 0 else m.scores) \
                 + st.entry_weight * relative(sem_entries)
         # The topic score is a linear mix of three parts; knowledge_base/mixfit.py fits the weights.
-        parts = np.stack([topic_best, cues, sem_relative], axis=1)
         final = topic_best + self.config.weights.cue * cues + st.topic_weight * sem_relative
-        return Scores(m, top, cues, final, entry_scores, sem_topics, sem is not None, parts)
+        return Scores(m, top, cues, final, entry_scores, sem_topics, sem is not None, topic_best,
+                      sem_relative)
 
     def topic_parts(self, question: str, lang: str) -> tuple[FloatArray, FloatArray | None]:
         """Per topic: normalised BM25, cue bonus, relative semantic similarity (rows in topics.yaml
         order), for the whole question and for its asked part (None when short): what the mix of
         config weights.cue and semantic.topic_weight is fitted on (knowledge_base/mixfit.py)."""
         ask = ask_part(question, lang)
-        return self._scores(question, lang).parts, (self._scores(ask, lang).parts if ask else None)
+        return self._scores(question, lang).parts(), (self._scores(ask, lang).parts() if ask else None)
 
     def also(self, question: str, lang: str, r: Ranking) -> tuple[str, int] | None:
         """A second worry in a long question: (topic, entry index), or None.
