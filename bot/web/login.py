@@ -1,5 +1,6 @@
-"""/login and /logout for staff. Failed logins are throttled per login and per address and
-audited; the address lives only in memory for the limiter, never in the database."""
+"""/login and /logout for staff. Failed logins are throttled per (login, address) and per
+address, in the database as keyed tags (bot/web/throttle.py): slowed down, never locked out,
+and the owner is told at the next login (session key LOGIN_NOTICE_KEY, and the audit entry)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from urllib.parse import urlparse
 
 from aiohttp import web
 
+from bot.bootstrap import resolve_keys
 from bot.security.roles import allowed, staff_actor
 from bot.web.auth import (
     current_staff,
@@ -14,6 +16,7 @@ from bot.web.auth import (
     hash_password,
     needs_rehash,
     read_form,
+    session_key,
     start_staff_session,
     verify_password_async,
 )
@@ -21,6 +24,7 @@ from bot.web.keys import CONTAINER, LOGIN_LIMITER
 from bot.web.layout import staff_page
 from bot.web.throttle import LoginLimiter
 
+LOGIN_NOTICE_KEY = "login_notice"  # failed tries on this login before it succeeded
 MAX_FIELD = 256  # longer logins or passwords are refused before hashing (argon2 cost stays bounded)
 
 
@@ -57,16 +61,18 @@ async def login_post(request: web.Request) -> web.Response:
     login, password = str(form.get("login", ""))[:MAX_FIELD], str(form.get("password", ""))
     next_url = safe_next(str(form.get("next", "")))
     ip = request.remote or "unknown"
-    if limiter.blocked(login, ip):
-        return await _form_page(request, next_url, "Too many failed attempts. Wait five minutes and "
-                                "try again, or ask a coordinator to reset your password.", 429)
     now = container.clock.now()
+    async with container.uow() as uow:
+        wait = await limiter.wait_s(uow, login, ip, now)
+    if wait:
+        return await _form_page(request, next_url, f"Too many failed attempts from here. Wait {wait} "
+                                "seconds and try again, or ask a coordinator to reset your password.", 429)
     async with container.uow() as uow:
         c = await uow.counselors.by_login(login) if login else None
         ok = len(password) <= MAX_FIELD and await verify_password_async(
             c.password_hash if c is not None and c.active else None, password)
         if not ok:
-            limiter.failed(login, ip)
+            await limiter.failed(uow, login, ip, now)
             await uow.audit.append(c.id if c else "unknown", "login.failed",
                                    f"counselor:{c.id}" if c else "login:unknown", now)
             await uow.commit()
@@ -74,10 +80,13 @@ async def login_post(request: web.Request) -> web.Response:
         assert c is not None
         if c.password_hash and needs_rehash(c.password_hash):
             c.password_hash = hash_password(password)
-        await uow.audit.append(c.id, "login", f"counselor:{c.id}", now, {"via": "web"})
+        failed_before = await limiter.succeeded(uow, login)
+        await uow.audit.append(c.id, "login", f"counselor:{c.id}", now,
+                               {"via": "web", "failed_before": failed_before})
         await uow.commit()
-    limiter.succeeded(login)
-    await start_staff_session(request, c.id)
+    session = await start_staff_session(request, c.id)
+    if failed_before:  # the owner hears of tries on their login (shown once by the next page)
+        session[LOGIN_NOTICE_KEY] = failed_before
     raise web.HTTPFound(next_url or home_for(list(c.roles or [])))
 
 
@@ -94,7 +103,9 @@ async def logout(request: web.Request) -> web.Response:
 
 
 def register(app: web.Application) -> None:
-    app[LOGIN_LIMITER] = LoginLimiter()
+    settings = app[CONTAINER].settings
+    keys, _ = resolve_keys(settings)  # the same key as the session cookie's (bot/web/app.py)
+    app[LOGIN_LIMITER] = LoginLimiter(session_key(keys[0] if keys else None, settings.session_key))
     app.router.add_get("/login", login_get)
     app.router.add_post("/login", login_post)
     app.router.add_post("/logout", logout)

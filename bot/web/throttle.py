@@ -1,45 +1,39 @@
-"""The login rate limiter: failed logins counted per login and per address in a sliding window."""
+"""The login throttle's web side: keyed tags for a login and an address, and the calls into the
+shared failure counts (bot/storage/throttle_repo.py; policy in bot/security/login_throttle.py).
+
+Counts live in the database, so every instance slows the same guesser down and a restart
+forgets nothing. The login and the address are stored only as HMAC tags under a key derived
+from the session key: without the key, a tag reveals neither.
+"""
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
-from collections.abc import Callable
+import hashlib
+import hmac
+from datetime import datetime
 
-# Login attempts: 5 failures per login and 20 per address in 5 minutes (OWASP authentication
-# guidance: throttle per account and per source; an office behind one NAT gets more room).
-LOGIN_WINDOW_S = 300.0
-LOGIN_FAILS_PER_LOGIN = 5
-LOGIN_FAILS_PER_IP = 20
+from bot.security.login_throttle import wait_s
+from bot.storage.throttle_repo import failures, record_failure, take_failures_of
+from bot.storage.uow import UnitOfWork
 
 
 class LoginLimiter:
-    """Counts failed logins per key in a sliding window. In memory: a restart forgets, which errs
-    towards letting staff in; several instances each count their own (documented limit)."""
+    def __init__(self, session_key: bytes) -> None:
+        self._key = hmac.new(session_key, b"hotline login throttle tags v1", hashlib.sha256).digest()
 
-    def __init__(self, window_s: float = LOGIN_WINDOW_S, per_login: int = LOGIN_FAILS_PER_LOGIN,
-                 per_ip: int = LOGIN_FAILS_PER_IP, now: Callable[[], float] = time.monotonic) -> None:
-        self.window_s, self.per_login, self.per_ip, self.now = window_s, per_login, per_ip, now
-        self._fails: defaultdict[str, deque[float]] = defaultdict(deque)
+    def _tag(self, kind: str, value: str) -> str:
+        return hmac.new(self._key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
-    def _count(self, key: str) -> int:
-        q = self._fails[key]
-        cutoff = self.now() - self.window_s
-        while q and q[0] < cutoff:
-            q.popleft()
-        if not q:
-            del self._fails[key]
-            return 0
-        return len(q)
+    def _tags(self, login: str, address: str) -> tuple[str, str]:
+        return self._tag("login", login.strip().lower()), self._tag("address", address)
 
-    def blocked(self, login: str, ip: str) -> bool:
-        return self._count(f"login:{login.lower()}") >= self.per_login \
-            or self._count(f"ip:{ip}") >= self.per_ip
+    async def wait_s(self, uow: UnitOfWork, login: str, address: str, now: datetime) -> int:
+        """Seconds this (login, address) must still wait before a try is heard; 0 to go ahead."""
+        return wait_s(await failures(uow, *self._tags(login, address), now), now)
 
-    def failed(self, login: str, ip: str) -> None:
-        t = self.now()
-        self._fails[f"login:{login.lower()}"].append(t)
-        self._fails[f"ip:{ip}"].append(t)
+    async def failed(self, uow: UnitOfWork, login: str, address: str, now: datetime) -> None:
+        await record_failure(uow, *self._tags(login, address), now)
 
-    def succeeded(self, login: str) -> None:
-        self._fails.pop(f"login:{login.lower()}", None)
+    async def succeeded(self, uow: UnitOfWork, login: str) -> int:
+        """Failed tries on this login since the window began (any address), to tell its owner."""
+        return await take_failures_of(uow, self._tags(login, "")[0])

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import aiohttp
 from aiohttp.test_utils import TestServer
 
+from bot.security.login_throttle import FREE_PER_LOGIN_AND_ADDRESS
 from bot.server import Server
 from bot.web.app import create_app
 from bot.web.auth import hash_password
@@ -154,3 +155,21 @@ async def test_a_password_change_or_deactivation_ends_every_session(
 
     assert (await li.api("GET", "/console/api/queue"))[0] == 401
     assert (await wang.api("GET", "/console/api/queue"))[0] == 401
+
+
+async def test_a_guesser_elsewhere_slows_only_themself_and_the_owner_is_told(
+        web: Server, client: Callable[[], Browserish]) -> None:
+    guesser, owner = client(), client()
+    await guesser.http.close()  # the guesser comes from another address on the loopback
+    guesser.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
+                                         connector=aiohttp.TCPConnector(local_addr=("127.0.0.2", 0)))
+    tries = [await guesser.login("li", f"guess-{n}") for n in range(FREE_PER_LOGIN_AND_ADDRESS)]
+    slowed = await guesser.login("li")  # even the right password waits its turn from there
+
+    owner_in = await owner.login("li")
+    async with web.container.uow() as uow:
+        logins = [e.detail for e in await uow.audit.all() if e.action == "login"]
+
+    assert tries == [401] * FREE_PER_LOGIN_AND_ADDRESS and slowed == 429
+    assert owner_in == 302
+    assert logins[-1]["failed_before"] == FREE_PER_LOGIN_AND_ADDRESS

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from aiohttp import web as aioweb
 from aiohttp.test_utils import TestServer
 
+from bot.security.login_throttle import FREE_PER_LOGIN_AND_ADDRESS
 from bot.server import Server
 from bot.web.app import create_app
 from bot.web.auth import require_staff
-from bot.web.throttle import LOGIN_FAILS_PER_LOGIN
 from tests.web.conftest import Browserish
 
 
@@ -103,7 +103,7 @@ async def test_a_post_without_the_csrf_token_is_refused(client: Callable[[], Bro
 
 async def test_logins_are_throttled_after_repeated_failures(client: Callable[[], Browserish]) -> None:
     tab = client()
-    for _ in range(LOGIN_FAILS_PER_LOGIN):
+    for _ in range(FREE_PER_LOGIN_AND_ADDRESS):
         assert await tab.login("li", "wrong") == 401
 
     right_password = await tab.login("li")
