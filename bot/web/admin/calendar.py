@@ -91,6 +91,7 @@ class HourCell:
     gap: GapTag | None
     clashing: frozenset[str] = frozenset()  # counselor ids on duty at two stations in this hour
     clash: str = ""  # those conflicts in words
+    now: str = ""  # "HH:MM" when the current time falls in this hour (the "now" line)
 
 
 def _people(shifts: Sequence[Shift]) -> list[Shift]:
@@ -114,7 +115,7 @@ def _clash_words(clashes: Sequence[Clash]) -> str:
 
 
 def week_grid(monday: date, shifts: Sequence[Shift], gaps: Sequence[Gap], show_station: bool,
-              clashes: Sequence[Clash] = ()) -> Markup:
+              clashes: Sequence[Clash] = (), now: datetime | None = None) -> Markup:
     """24 rows × 7 days; a cell lists who is on duty that hour and is marked when short or when
     someone in it is on duty at two stations at once."""
     days = [monday + timedelta(days=i) for i in range(7)]
@@ -124,9 +125,11 @@ def week_grid(monday: date, shifts: Sequence[Shift], gaps: Sequence[Gap], show_s
         for d in days:
             start = local_midnight(d) + hour * HOUR
             here = overlapping(clashes, start, start + HOUR)
+            now_here = f"{now.astimezone(LOCAL):%H:%M}" if now and start <= now < start + HOUR else ""
             cells.append(HourCell(start.isoformat(), _people(overlapping(shifts, start, start + HOUR)),
                                   _gap_tag(overlapping(gaps, start, start + HOUR)),
-                                  frozenset(c.counselor_id for c in here), _clash_words(here)))
+                                  frozenset(c.counselor_id for c in here), _clash_words(here),
+                                  now_here))
         rows.append((f"{hour:02d}:00", cells))
     heads = [f'{DAY_NAMES[d.weekday()]} {d.strftime("%m-%d")}' for d in days]
     return render("admin/week.html", heads=heads, rows=rows, show_station=show_station)

@@ -101,7 +101,7 @@ async def render_rota(request: web.Request, query: Mapping[str, str], back: str,
         return await admin_page(request, "admin/rota.html", "Rota", status=status, rota_error=str(exc),
                                 failed=failed)
     grid = (cal.month_grid(first.year, first.month, shifts, gaps, not station, clashes) if view == "month"
-            else cal.week_grid(first, shifts, gaps, not station, clashes))
+            else cal.week_grid(first, shifts, gaps, not station, clashes, container.clock.now()))
     done = "" if failed else NOTICES.get(query.get("done", ""), "")
     return await admin_page(request, "admin/rota.html", "Rota", status=status, rota_error="", done=done,
                             view=view, day=day.isoformat(), station=station, stations=stations,

@@ -46,3 +46,11 @@ def test_month_grid_starts_on_monday_and_marks_other_months() -> None:
     html = month_grid(2026, 3, [], [], show_station=False)
     assert 'data-day="2026-02-23"' in html and 'class="day other" data-day="2026-02-23"' in html
     assert html.count("<tr>") == 1 + 6  # header + six weeks touch March 2026
+
+
+def test_the_now_line_marks_the_one_cell_holding_the_current_time() -> None:
+    html = week_grid(MONDAY, [], [], show_station=False, now=M0 + 30 * H + timedelta(minutes=20))
+
+    assert html.count('class="now-tag"') == 1 and "now 06:20" in html
+    assert f'class="slot now" data-at="{(M0 + 30 * H).isoformat()}"' in html  # Tuesday 06:00
+    assert 'class="now-tag"' not in week_grid(MONDAY, [], [], show_station=False, now=M0 - H)
