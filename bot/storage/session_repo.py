@@ -36,7 +36,3 @@ async def end_session(uow: UnitOfWork, session_id: str) -> None:
     """Logout: this session only."""
     await uow.session.execute(delete(StaffSessionRow).where(StaffSessionRow.id == _digest(session_id)))
 
-
-async def end_all_sessions(uow: UnitOfWork, counselor_id: str) -> None:
-    """Deactivation or a password change: every session of the counselor, on every instance."""
-    await uow.session.execute(delete(StaffSessionRow).where(StaffSessionRow.counselor_id == counselor_id))

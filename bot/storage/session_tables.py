@@ -21,7 +21,6 @@ class StaffSessionRow(Base):
     created_at: Mapped[datetime]
 
 
-@event.listens_for(Session, "before_flush")
 def _end_sessions_of_changed_accounts(session: Session, _ctx: object, _instances: object) -> None:
     """A counselor deactivated or given a new password loses every session, whichever code path
     changed the row (admin page, rota import, a script): the delete joins that same flush."""
@@ -34,3 +33,7 @@ def _ends_sessions(c: Counselor) -> bool:
     state = inspect(c)
     active, password = state.attrs.active.history, state.attrs.password_hash.history
     return (active.has_changes() and not c.active) or password.has_changes()
+
+
+# On every ORM session of this process: whoever imports the table gets the rule with it.
+event.listen(Session, "before_flush", _end_sessions_of_changed_accounts)
