@@ -115,6 +115,7 @@ class KnowledgeBase:
         self._entry_prior = np.asarray([1.0 if "general" in e.audience else SPECIAL_AUDIENCE_PRIOR
                                         for e in self.entries])
         self._topic_max = GroupMax(self._topic_of, len(self._topic_ids))
+        self._members = [np.flatnonzero(self._topic_of == t) for t in range(len(self._topic_ids))]
         self._cues = CueMatcher(topics, config.weights.group_cue)
         self._index = {lang: LangIndex(self.entries, lang, config.weights, config.k1, config.b,
                                        {t: n.name(lang) for t, n in topics.items()})
@@ -262,9 +263,11 @@ class KnowledgeBase:
         A general question ("work stress and poor sleep") should get the general entry, not the one
         written for workers with a disability, unless the group's words tip the score.
         """
-        ranked = np.where(self._topic_of == topic, scores * (self._entry_prior if prior else 1.0), -np.inf)
-        best = int(np.argmax(ranked))
-        return best if np.isfinite(ranked[best]) else int(np.argmax(scores))
+        members = self._members[topic]  # entry indices in order: argmax keeps the first of equals
+        if members.size == 0:
+            return int(np.argmax(scores))
+        ranked = scores[members] * (self._entry_prior[members] if prior else 1.0)
+        return int(members[int(np.argmax(ranked))])
 
     def _calibrated(self, f: Features, semantic: bool) -> float:
         c = self.config.calibration
