@@ -59,10 +59,12 @@ class ResidentFlow:
         if ctx.conv.state == ConvState.WAITING:
             # Every message while waiting is a turn: the numbers first when this one is imminent,
             # then the handoff rises to the tracked level if that is higher, then an honest status.
-            if ctx.message_risk.level == "imminent":
+            imminent = ctx.message_risk.level == "imminent"
+            if imminent:
                 await say(ctx.uow, ctx.conv, t("emergency_first", lang, emergency=self.emergency[lang]),
                           ctx.now, urgent=True)
-            await waiting_turn(ctx.uow, ctx.conv, ctx.risk, self.handoffs, ctx.now, ctx.after)
+            await waiting_turn(ctx.uow, ctx.conv, ctx.risk, self.handoffs, ctx.now, ctx.after,
+                               None if imminent else self.emergency[lang])
         elif level == "imminent":
             await self._imminent(ctx)
         elif level == "high":

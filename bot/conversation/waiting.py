@@ -45,8 +45,9 @@ def status_text(h: Handoff, now: datetime, lang: str, turn: int) -> str:
 
 
 async def waiting_turn(uow: UnitOfWork, conv: Conversation, risk: Assessment, handoffs: HandoffManager,
-                       now: datetime, after: After) -> None:
-    """Raise the handoff if this message's tracked level is above it, then answer with the status."""
+                       now: datetime, after: After, emergency: str | None) -> None:
+    """Raise the handoff if this message's tracked level is above it, then answer with the status.
+    `emergency` is the lines to send with a raise (None when this turn already sent them)."""
     h = await uow.handoffs.open_for_conversation(conv.id)
     if h is None or h.state not in OPEN_HANDOFF_STATES:
         await say(uow, conv, t("waiting", conv.lang), now)
@@ -54,6 +55,8 @@ async def waiting_turn(uow: UnitOfWork, conv: Conversation, risk: Assessment, ha
     if rank(risk.level) > rank(h.level):
         reasons = list(dict.fromkeys([*risk.reasons, *(str(r) for r in h.reasons or [])]))
         await handoffs.open(uow, conv, risk.level, reasons, now, after)
+        if emergency is not None:  # a raise is a disclosure: the safety message, as outside waiting
+            await say(uow, conv, t("safety_high", conv.lang, emergency=emergency), now, urgent=True)
     turn = await _turns_waiting(uow, conv.id, h)
     await say(uow, conv, status_text(h, now, conv.lang, turn), now,
               ((Button(b("cancel_request", conv.lang), CANCEL_REQUEST),),))

@@ -33,6 +33,8 @@ async def test_a_higher_disclosure_while_waiting_raises_the_handoff_and_sends_a_
     assert set(before.reasons) <= set(after.reasons) and len(after.reasons) > len(before.reasons)
     assert any("HIGH" in text and f"#{after.id}" in text for text in new_cards)
     assert (await conversation(h)).state == "waiting"
+    safety, status = h.tg.to(RESIDENT)[-2:]
+    assert safety.urgent and "12356" in safety.text and "waited" in status.text
 
 
 async def test_an_imminent_line_while_waiting_gets_the_numbers_first(h: Harness) -> None:
