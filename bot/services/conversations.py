@@ -93,10 +93,11 @@ class ConversationService:
                     when, started = budget.when(), loop.time()
                     budget.reschedule(None)
                     risk = await self.screening.assess(text)
-                    # Crisis lines go into the database first (turn_gate.py); the budget also
-                    # pauses while a turn waits there: that wait is the crowd's, not the database's.
+                    budget.reschedule(None if when is None else when + loop.time() - started)
+                    # Crisis lines go into the database first (turn_gate.py). The wait there counts
+                    # in the budget: with the database down, the holders' turns time out, and an
+                    # imminent line still gets the emergency numbers straight (below) in time.
                     async with self._admitted(inbound, risk, lang):
-                        budget.reschedule(None if when is None else when + loop.time() - started)
                         after, result = await self._turn(inbound, text, risk, lang, too_long)
         except Exception as exc:
             log.error("turn failed (%s); update %s", exc.__class__.__name__, inbound.update_key)
