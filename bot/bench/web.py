@@ -98,12 +98,7 @@ class BenchResident:
         import aiohttp
 
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-            async with http.get(self.base + "/chat") as resp:
-                m = re.search(r'name="csrf-token" content="([^"]*)"', await resp.text())
-            self.csrf = m.group(1) if m else ""
-            ws = await http.ws_connect(self.base + "/chat/ws")
-            await ws.send_json({"type": "hello", "last_seq": 0, "csrf": self.csrf})
-            await self._until(ws, lambda f: f["type"] == "synced", 30)
+            ws = await self._connect(http)
             await asyncio.sleep(random.uniform(0, think))  # residents do not all start at once
             while time.monotonic() < until:
                 if self.pace is not None:
@@ -114,18 +109,23 @@ class BenchResident:
             await ws.close()
             await self._verify(http)
 
+    async def _connect(self, http: Any) -> Any:
+        """Open the chat page (for its CSRF token) and a synced socket, as the browser does."""
+        async with http.get(self.base + "/chat") as resp:
+            m = re.search(r'name="csrf-token" content="([^"]*)"', await resp.text())
+        self.csrf = m.group(1) if m else ""
+        ws = await http.ws_connect(self.base + "/chat/ws")
+        await ws.send_json({"type": "hello", "last_seq": 0, "csrf": self.csrf})
+        await self._until(ws, lambda f: f["type"] == "synced", 30)
+        return ws
+
     async def crisis(self, after: float) -> None:
         """One crisis line from a new resident, `after` seconds from now; the time to the first
         reply (the emergency numbers) is the figure."""
         import aiohttp
 
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-            async with http.get(self.base + "/chat") as resp:
-                m = re.search(r'name="csrf-token" content="([^"]*)"', await resp.text())
-            self.csrf = m.group(1) if m else ""
-            ws = await http.ws_connect(self.base + "/chat/ws")
-            await ws.send_json({"type": "hello", "last_seq": 0, "csrf": self.csrf})
-            await self._until(ws, lambda f: f["type"] == "synced", 30)
+            ws = await self._connect(http)
             await asyncio.sleep(after)
             self.tally.crisis_sent += 1
             t0 = time.perf_counter()
