@@ -24,7 +24,7 @@ from knowledge_base.result import SearchResult
 from knowledge_base.scope import asks_for_services, refusal_reason
 from knowledge_base.semantic import SemanticIndex, load_encoder, load_glosser, relative
 from knowledge_base.services import Directory, services_answer
-from knowledge_base.text import detect_lang, normalise, tokenize, warm_up
+from knowledge_base.text import chinese_ready, detect_lang, normalise, tokenize, warm_up
 
 SERVICES_FILE = CONFIG_FILE.parent / "services.yaml"
 SERVICE_TOPIC = "service_info"
@@ -165,6 +165,11 @@ class KnowledgeBase:
         """Block until the semantic index is built (or given up); True when it is in use."""
         self._semantic_done.wait(timeout)
         return self._semantic is not None
+
+    @property
+    def chinese_ready(self) -> bool:
+        """Whether a Chinese question is answered at once (jieba's dictionary is loaded)."""
+        return chinese_ready()
 
     @property
     def semantic_ready(self) -> bool:

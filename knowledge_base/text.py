@@ -76,6 +76,11 @@ def _jieba() -> jieba.Tokenizer:
         return _jieba_tok
 
 
+def chinese_ready() -> bool:
+    """Whether jieba's dictionary is loaded: until then a Chinese question would wait for the load."""
+    return _jieba_tok is not None
+
+
 def warm_up() -> None:
     """Load jieba's dictionary now rather than on the first question."""
     _jieba()

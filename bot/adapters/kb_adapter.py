@@ -9,6 +9,7 @@ triage screens every message as usual.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from knowledge_base import KnowledgeBase, SearchResult
 
 log = logging.getLogger(__name__)
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 # Said instead of an answer in the few seconds before the knowledge base is loaded.
 STARTING = {
@@ -72,7 +74,12 @@ class KnowledgeAdapter:
 
     def answer(self, question: str, lang: str, now: datetime) -> SearchResult:
         kb = self.kb
-        return kb.answer(question, lang, now) if kb is not None else self._not_yet(lang)
+        if kb is None or (_CJK.search(question) and not kb.chinese_ready):
+            # The answer runs inside the turn, on the event loop: a Chinese question must not
+            # wait there for jieba's dictionary (seconds after start), holding up every other
+            # resident's reply, the emergency numbers included (safety rule 1).
+            return self._not_yet(lang)
+        return kb.answer(question, lang, now)
 
     def topic_answer(self, topic: str, lang: str) -> SearchResult:
         kb = self.kb
