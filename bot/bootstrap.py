@@ -80,6 +80,8 @@ class Container:
     # What /healthz reports on, part by part (the adapters', and Telegram's once it runs).
     readiness: list[Readiness] = field(default_factory=list)
     leadership: Leadership | None = None  # made by start()
+    # Called whenever this instance becomes the leader (the server adds setWebhook there).
+    lead_hooks: list[Job] = field(default_factory=list)
 
     async def start(self) -> None:
         """Outbox, then the timers: on the leader, rebuilt from the database (a restart or a
@@ -98,6 +100,11 @@ class Container:
 
     async def _lead(self) -> None:
         self.timers.lead(await self.service.pending_timers())
+        for hook in self.lead_hooks:
+            try:  # a failed extra (Telegram unreachable) must not cost the timers their leader
+                await hook()
+            except Exception:
+                log.exception("leader hook failed")
 
     async def _follow(self) -> None:
         self.timers.follow()

@@ -16,8 +16,10 @@ from aiohttp import web
 
 from bot.adapters import background
 from bot.bootstrap import Container
+from bot.cluster import webhook
 from bot.storage import migrate
 from bot.web.app import create_app
+from config.errors import ConfigError
 
 if TYPE_CHECKING:
     from bot.channels.telegram_runner import TelegramChannel
@@ -33,6 +35,10 @@ class Server:
         self.port: int | None = None
 
     async def start(self, host: str, port: int) -> None:
+        settings = self.container.settings
+        if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
+            raise ConfigError("environment", "HOTLINE_TELEGRAM_WEBHOOK_SECRET",
+                              "required with HOTLINE_TELEGRAM_WEBHOOK_URL (16-256 of A-Z a-z 0-9 _ -)")
         await migrate.upgrade_async(self.container.settings.database_url)
         await self.container.start()
         if self.container.settings.telegram_token:
@@ -42,8 +48,15 @@ class Server:
             self.telegram = TelegramChannel(self.container)
             self.container.readiness.append(self._telegram_readiness)
             await self.telegram.start()
-        self.runner = web.AppRunner(create_app(self.container), handle_signals=False,
-                                    access_log=None)
+        app = create_app(self.container)
+        if self.telegram is not None and self.telegram.webhook_mode:
+            app[webhook.FEED] = self.telegram.feed
+            app[webhook.SECRET] = settings.telegram_webhook_secret or ""
+            self.container.lead_hooks.append(self.telegram.register_webhook)
+            leadership = self.container.leadership
+            if leadership is not None and leadership.is_leader:  # led before Telegram started
+                await self.telegram.register_webhook()
+        self.runner = web.AppRunner(app, handle_signals=False, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, host, port)
         await site.start()
@@ -52,9 +65,8 @@ class Server:
         background.start()  # after the port is open: the loads do not slow the start above
 
     def _telegram_readiness(self) -> dict[str, str]:
-        app = self.telegram.app if self.telegram else None
-        polling = app is not None and app.updater is not None and app.updater.running
-        return {"telegram": "ready" if polling else "stopped"}
+        receiving = self.telegram is not None and self.telegram.receiving
+        return {"telegram": "ready" if receiving else "stopped"}
 
     async def stop(self) -> None:
         if self.telegram is not None:

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     telegram_token: str | None = None
     # Passed to python-telegram-bot's ApplicationBuilder.base_url as is (tests point it at the fake).
     telegram_base_url: str = "https://api.telegram.org/bot"
+    # Webhook mode (several instances): Telegram POSTs updates to this public https URL, which the
+    # reverse proxy sends to any instance's /telegram/webhook; unset = long polling (one instance).
+    telegram_webhook_url: str | None = None
+    # Checked on every webhook update (X-Telegram-Bot-Api-Secret-Token); Telegram allows 1-256
+    # characters of A-Z a-z 0-9 _ -. Required with the URL.
+    telegram_webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     # Demo mode may create its own keys under ./var; production refuses to start without them.

@@ -1,4 +1,6 @@
-"""Start and stop the Telegram channel (polling) inside our own event loop."""
+"""Start and stop the Telegram channel inside our own event loop: long polling (one instance), or
+webhook mode (several instances: updates arrive through bot/cluster/webhook.py on any instance,
+and the timer leader registers the webhook with Telegram)."""
 
 from __future__ import annotations
 
@@ -6,9 +8,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from telegram import Update
 from telegram.ext import Application
 
 from bot.channels.telegram import TelegramSender, build_application
+from bot.cluster.webhook import ALLOWED_UPDATES
 from bot.conversation.messages import Inbound
 from bot.conversation.ports import Outbox, Sender
 from config.settings import Settings
@@ -53,10 +57,42 @@ class TelegramChannel:
         await self.app.initialize()
         self.container.senders["telegram"] = TelegramSender(self.app)
         await self.app.start()
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(timeout=self.poll_timeout, poll_interval=0.0)
-        log.info("telegram polling started")
+        if not self.webhook_mode:
+            assert self.app.updater is not None
+            # PTB deletes any webhook first: switching back to polling needs nothing more.
+            await self.app.updater.start_polling(timeout=self.poll_timeout, poll_interval=0.0)
+            log.info("telegram polling started")
         self.container.dispatcher.wake()
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.container.settings.telegram_webhook_url)
+
+    @property
+    def receiving(self) -> bool:
+        """Updates can come in: polling runs, or (webhook mode) the application runs."""
+        if self.app is None:
+            return False
+        if self.webhook_mode:
+            return bool(self.app.running)
+        return self.app.updater is not None and self.app.updater.running
+
+    async def feed(self, data: dict[str, Any]) -> None:
+        """One update POSTed to our webhook, handled before the answer (a failure is a 5xx)."""
+        if self.app is None:
+            raise RuntimeError("telegram channel not started")
+        update = Update.de_json(data, self.app.bot)
+        await self.app.process_update(update)
+
+    async def register_webhook(self) -> None:
+        """setWebhook with the secret and the update types we handle; the leader calls it."""
+        settings = self.container.settings
+        if self.app is None or not settings.telegram_webhook_url:
+            return
+        await self.app.bot.set_webhook(settings.telegram_webhook_url,
+                                       secret_token=settings.telegram_webhook_secret,
+                                       allowed_updates=list(ALLOWED_UPDATES))
+        log.info("telegram webhook registered")
 
     async def stop(self) -> None:
         if self.app is None:

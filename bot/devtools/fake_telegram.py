@@ -1,7 +1,9 @@
 """A fake Telegram Bot API server on localhost that real python-telegram-bot code talks to.
 
 Tests push updates in (messages, callback queries) and read what the bot sent. Faults can be
-injected per method: 429 with retry_after, 500, or a slow answer.
+injected per method: 429 with retry_after, 500, or a slow answer. Once the bot calls setWebhook,
+updates are POSTed to that URL with its secret token, one at a time in order, as Telegram does;
+an update answered with a 5xx or not answered at all is sent again after `webhook_retry_s`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 JSON_FIELDS = {"reply_markup", "entities", "allowed_updates", "link_preview_options", "reply_parameters"}
@@ -47,6 +50,12 @@ class FakeTelegram:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
+        # Webhook mode: (url, secret token) after setWebhook; each POST's (update_id, status).
+        self.webhook: tuple[str, str | None] | None = None
+        self.webhook_posts: list[tuple[int, int]] = []
+        self.webhook_retry_s = 0.2
+        self._outgoing: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._deliverer: asyncio.Task[None] | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------
     async def start(self) -> str:
@@ -62,8 +71,31 @@ class FakeTelegram:
         return self.base_url
 
     async def stop(self) -> None:
+        if self._deliverer is not None:
+            self._deliverer.cancel()
+            await asyncio.gather(self._deliverer, return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
+
+    # ---- webhook delivery ---------------------------------------------------------------------
+    async def _deliver_webhook(self) -> None:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+            while True:
+                update = await self._outgoing.get()
+                while self.webhook is not None:
+                    url, secret = self.webhook
+                    headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+                    try:
+                        async with http.post(url, json=update, headers=headers) as resp:
+                            status = resp.status
+                    except (aiohttp.ClientError, TimeoutError):
+                        status = 0  # not answered: Telegram tries again
+                    async with self._changed:  # wakes wait_for
+                        self.webhook_posts.append((update["update_id"], status))
+                        self._changed.notify_all()
+                    if 0 < status < 500:
+                        break  # accepted (or refused for good, as Telegram drops a 4xx)
+                    await asyncio.sleep(self.webhook_retry_s)
 
     # ---- what tests push in -----------------------------------------------------------------
     def _user(self, user_id: int, first_name: str) -> dict[str, Any]:
@@ -72,6 +104,9 @@ class FakeTelegram:
     async def _push(self, update: dict[str, Any]) -> int:
         uid = next(self._update_ids)
         update["update_id"] = uid
+        if self.webhook is not None:
+            self._outgoing.put_nowait(update)
+            return uid
         async with self._changed:
             self._updates.append(update)
             self._changed.notify_all()
@@ -230,6 +265,14 @@ class FakeTelegram:
             return {"message_id": message_id, "date": int(time.time()),
                     "chat": {"id": params.get("chat_id", 0), "type": "private"},
                     "from": me, "text": params.get("text", "")}
+        if method == "setWebhook":
+            self.webhook = (str(params["url"]), params.get("secret_token"))
+            if self._deliverer is None:
+                self._deliverer = asyncio.create_task(self._deliver_webhook(), name="fake-webhook")
+            return True
+        if method == "deleteWebhook":
+            self.webhook = None
+            return True
         if method == "getChat":
             return {"id": params.get("chat_id"), "type": "private"}
         return True  # answerCallbackQuery, setWebhook, deleteWebhook, setMyCommands, close ...

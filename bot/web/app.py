@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from bot.bootstrap import Container, resolve_keys
+from bot.cluster import webhook
 from bot.web import chat, console, login, templating
 from bot.web.admin import routes as admin_routes
 from bot.web.auth import csrf_middleware, session_key, setup_sessions
@@ -74,12 +75,15 @@ def create_app(container: Container) -> web.Application:
     app[CONTAINER] = container
     # Secure cookies need TLS in front (settings.cookie_secure).
     setup_sessions(app, _session_key(container), container.settings.cookie_secure)
-    app.middlewares.append(csrf_middleware)
+    # Every state-changing request needs the session's CSRF token, except Telegram's webhook
+    # POSTs, which carry the webhook's secret token instead (bot/cluster/webhook.py).
+    app.middlewares.append(webhook.except_webhook(csrf_middleware))
     install_security_headers(app)
     templating.setup(app)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/", home)
+    app.router.add_post(webhook.WEBHOOK_PATH, webhook.telegram_webhook)
     app.router.add_static("/static", STATIC_DIR, follow_symlinks=False)
     login.register(app)
     chat.register(app)
