@@ -267,7 +267,7 @@ def _serve(db_url: str, var_dir: str, port: int) -> None:
     asyncio.run(main())
 
 
-async def _wait_up(base: str, timeout: float = 120.0) -> None:
+async def _wait_up(base: str, timeout: float = 300.0) -> None:  # real engines, loaded machine
     import aiohttp
 
     deadline = time.monotonic() + timeout
