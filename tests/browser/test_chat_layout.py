@@ -4,6 +4,8 @@ composer; numbers in bot lines are tap-to-call; the language follows the browser
 
 from __future__ import annotations
 
+import re
+
 from playwright.async_api import Browser, Page, expect
 
 from bot.server import Server
@@ -40,7 +42,7 @@ async def check_pinned_after_a_long_chat(site: Server, browser: Browser, shot: S
         await say(page, f"I can't sleep at night, what can I do? ({n})")
         await expect(page.locator("#log li.from-bot")).to_have_count(n + 1, timeout=10000)
     await say(page, CRISIS_ZH if REAL_ENGINES else CRISIS_EN)
-    await expect(page.locator("#status")).to_contain_text("A counselor is coming")
+    await expect(page.locator("#status")).to_contain_text("Reaching the on-duty counselor")
 
     newest = page.locator("#log li").last
     await expect(newest).to_be_visible()
@@ -74,7 +76,7 @@ async def test_numbers_in_bot_lines_are_tap_to_call(site: Server, browser: Brows
     page = await open_chat(browser, "phone")
     await page.goto(url(site, "/chat"))
     await say(page, CRISIS_ZH if REAL_ENGINES else CRISIS_EN)
-    await expect(page.locator("#status")).to_contain_text("A counselor is coming")
+    await expect(page.locator("#status")).to_contain_text("Reaching the on-duty counselor")
 
     links = page.locator("#log li.from-bot a[href^='tel:']")
     await expect(links.first).to_be_visible()
@@ -98,3 +100,22 @@ async def test_the_browser_language_opens_the_page_and_the_switch_is_remembered(
     await expect(page.locator("html")).to_have_attribute("lang", "zh")
     await expect(page.get_by_role("button", name="快速离开")).to_be_visible()
     await page.screenshot(path=str(shot_path(shot, "-phone")))
+
+
+async def test_a_waiting_resident_sees_how_long_and_withdraws_the_request(
+        site: Server, browser: Browser, shot: Shots) -> None:
+    page = await open_chat(browser, "phone")
+    await page.goto(url(site, "/chat"))
+    await say(page, CRISIS_ZH if REAL_ENGINES else CRISIS_EN)
+    await expect(page.locator("#status")).to_contain_text("Reaching the on-duty counselor")
+
+    await say(page, "how long will it take?")
+    status = page.locator("#log li.from-bot").filter(has_text=re.compile("You have waited|你已经等了"))
+    await expect(status).to_have_count(1)
+    await status.get_by_role("button", name=re.compile("Withdraw my request|取消请求")).click()
+    goodbye = page.locator("#log li.from-bot").last
+    await expect(goodbye).to_contain_text(re.compile("request is withdrawn|已取消请求"))
+    await page.screenshot(path=str(shot_path(shot, "-phone")))
+
+    assert await on_screen(page, "#quick-exit")
+    await expect(page.locator("#status")).not_to_contain_text("Reaching the on-duty counselor")

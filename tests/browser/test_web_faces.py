@@ -43,7 +43,7 @@ async def test_a_crisis_message_shows_the_banner_and_that_a_counselor_is_coming(
 
     await say(page, text)
 
-    await expect(page.locator("#status")).to_contain_text("咨询师马上就来")
+    await expect(page.locator("#status")).to_contain_text("正在为你联系值班咨询师")
     await expect(page.locator("#emergency")).to_have_class("emergency urgent")
     await expect(page.locator("#emergency")).to_contain_text("010-82951332")
     await shot(page)
@@ -54,7 +54,7 @@ async def test_a_counselor_accepts_and_both_exchange_messages(
     resident, counselor = await phone(browser), await desk(browser)
     await resident.goto(url(site, "/chat?lang=en"))
     await say(resident, CRISIS_EN)
-    await expect(resident.locator("#status")).to_contain_text("A counselor is coming")
+    await expect(resident.locator("#status")).to_contain_text("Reaching the on-duty counselor")
     await staff_login(counselor, site, "li", PASSWORDS["li"])
 
     await counselor.locator("#queue li .accept").first.click()

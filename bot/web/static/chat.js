@@ -12,14 +12,14 @@
     zh: {
       you: '你', bot: '支持机器人', counselor: '咨询师', connecting: '正在连接…',
       reconnecting: '连接中断，正在重新连接…你的消息会在连接后发送。',
-      waiting: '咨询师马上就来，请留在这里。如果你现在有危险，请拨打 110 或 120。',
+      waiting: '正在为你联系值班咨询师，请留在这里。如果你现在有危险，请拨打 110 或 120。',
       offered: '', with_counselor: '你正在和咨询师聊天。', too_long: '消息太长，请分几条发送。',
       sending: '发送中', failed: '连接被拒绝，请刷新页面。'
     },
     en: {
       you: 'You', bot: 'Support bot', counselor: 'Counselor', connecting: 'Connecting…',
       reconnecting: 'Connection lost, reconnecting… Your messages will be sent once connected.',
-      waiting: 'A counselor is coming. Please stay here. If you are in danger now, call 110 or 120.',
+      waiting: 'Reaching the on-duty counselor for you. Please stay here. If you are in danger now, call 110 or 120.',
       offered: '', with_counselor: 'You are talking with a counselor.',
       too_long: 'That message is too long; please send it in parts.',
       sending: 'sending', failed: 'The connection was refused; please reload the page.'
