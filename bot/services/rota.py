@@ -339,7 +339,8 @@ async def _no_new_conflict(uow: UnitOfWork, before: Rota, people: tuple[str, ...
         new = [c for c in find_conflicts(Schedule(after, start, end), who) if c not in old]
         if new:
             c = new[0]
-            raise RotaRefused(f"{_name(after, who)} would be on duty at {' and '.join(c.stations)} at once "
+            where = " and ".join(after.stations[s].name if s in after.stations else s for s in c.stations)
+            raise RotaRefused(f"{_name(after, who)} would be on duty at {where} at once "
                               f"({_local(c.start)} to {_local(c.end)}): one person cannot cover two "
                               "stations; change the other duty first")
 

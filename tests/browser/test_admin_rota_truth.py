@@ -61,7 +61,8 @@ async def test_gap_and_conflict_are_flagged_and_a_conflicting_override_is_explai
     await expect(clash.locator(".clash-tag")).to_have_text("two stations")
     await expect(clash.locator(".who.clashing")).to_have_count(2)  # Li Na at hd and at cy
     await expect(night.locator(".gap-tag")).to_contain_text("English")
-    await expect(page.locator("#conflicts")).to_contain_text("Li Na on duty at cy and hd at once")
+    await expect(page.locator("#conflicts")).to_contain_text(
+        "Li Na on duty at 朝阳区心理援助中心 and 海淀区心理援助中心 at once")
     await expect(page.locator("#gaps")).to_contain_text("no English speaker on duty")
     await expect(page.locator("#gaps")).to_contain_text("1 English speaker on duty anywhere on the line")
     await clash.scroll_into_view_if_needed()
@@ -78,7 +79,7 @@ async def test_gap_and_conflict_are_flagged_and_a_conflicting_override_is_explai
 
     refused = page.locator("#overrides")
     await expect(refused.locator('[role="alert"]')).to_contain_text(
-        "Wang Qiang would be on duty at cy and hd at once")
+        "Wang Qiang would be on duty at 朝阳区心理援助中心 and 海淀区心理援助中心 at once")
     await expect(refused.locator('select[name="counselor_id"]')).to_have_value("c2")
     await expect(refused.locator('input[name="start"]')).to_have_value(night_start)
     await refused.scroll_into_view_if_needed()

@@ -22,6 +22,7 @@ from bot.web.templating import render
 from scheduling.demand import LANGUAGE_NAMES
 
 HOUR = timedelta(hours=1)
+LAYER_WORDS = {"rotation": "rota", "override": "override", "swap": "swap", "leave_cover": "covering leave"}
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -35,6 +36,11 @@ class Shift:
     start: datetime
     end: datetime
     layer: str = "rotation"
+    place: str = ""  # the station's name, shown instead of its id
+
+    @property
+    def layer_words(self) -> str:
+        return LAYER_WORDS.get(self.layer, self.layer)
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,7 @@ class DayShift:
     name: str
     layer: str
     counselor_id: str
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,7 +185,7 @@ def _day_shifts(shifts: Sequence[Shift], start: datetime) -> list[DayShift]:
         a, b = max(s.start, start), min(s.end, end)
         until = "24:00" if b == end else f"{b.astimezone(LOCAL):%H:%M}"
         out.append(DayShift(f"{a.astimezone(LOCAL):%H:%M}", until, s.station, s.name, s.layer,
-                            s.counselor_id))
+                            s.counselor_id, s.place))
     return out
 
 

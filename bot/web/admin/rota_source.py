@@ -23,23 +23,30 @@ WHOLE_LINE = "whole line"  # a line-wide gap's place (config/demand.yaml needs w
 
 async def named_shifts(rota: RotaService, start: datetime, end: datetime, station: str | None) -> list[Shift]:
     """Who is on duty in [start, end), with names; raises RotaUnavailable when no rota is stored."""
-    names = {c.id: c.name for c in (await rota.stored()).counselors.values()}
-    return [Shift(d.station, d.counselor, names.get(d.counselor, d.counselor), d.start, d.end, d.layer.value)
+    stored = await rota.stored()
+    names = {c.id: c.name for c in stored.counselors.values()}
+    places = {s.id: s.name for s in stored.stations.values()}
+    return [Shift(d.station, d.counselor, names.get(d.counselor, d.counselor), d.start, d.end, d.layer.value,
+                  places.get(d.station, d.station))
             for d in await rota.shifts(start, end, station)]
 
 
 async def calendar_gaps(rota: RotaService, start: datetime, end: datetime, station: str | None) -> list[Gap]:
-    """Coverage gaps in [start, end) with the demand profile applied, worst first."""
-    return [Gap(WHOLE_LINE if g.station == LINE else g.station, g.start, g.end, g.missing, g.language,
-                g.what())
+    """Coverage gaps in [start, end) with the demand profile applied, worst first; places by name."""
+    places = {s.id: s.name for s in (await rota.stored()).stations.values()}
+    return [Gap(WHOLE_LINE if g.station == LINE else places.get(g.station, g.station), g.start, g.end,
+                g.missing, g.language, g.what().replace(f" at {g.station}", f" at {places.get(g.station)}"))
             for g in await rota.coverage_gaps(start, end, station)]
 
 
 async def calendar_clashes(rota: RotaService, start: datetime, end: datetime,
                            station: str | None) -> list[Clash]:
     """People on duty at two stations at once in [start, end), with names."""
-    names = {c.id: c.name for c in (await rota.stored()).counselors.values()}
-    return [Clash(c.counselor, names.get(c.counselor, c.counselor), c.stations, c.start, c.end)
+    stored = await rota.stored()
+    names = {c.id: c.name for c in stored.counselors.values()}
+    places = {s.id: s.name for s in stored.stations.values()}
+    return [Clash(c.counselor, names.get(c.counselor, c.counselor),
+                  tuple(places.get(s, s) for s in c.stations), c.start, c.end)
             for c in await rota.conflicts(start, end, station)]
 
 

@@ -121,7 +121,7 @@ async def test_month_view_and_report_coverage_come_from_the_stored_rota(
         month = await resp.text()
     async with http.get(rota.base + "/admin/reports.csv?from=2026-03-02&to=2026-03-08") as resp:
         report = await resp.text()
-    assert "08:00–20:00 hd Counselor Chen" in month
+    assert "08:00–20:00 海淀区中心 Counselor Chen" in month  # the station by name
     assert "coverage_hours,hd,168.0" in report
 
 
@@ -274,7 +274,7 @@ async def test_a_real_conflict_and_a_real_gap_are_flagged_and_a_new_conflict_is_
     assert "clashing" in cell(body, TUESDAY_10)  # the person, not just the hour
     assert "two stations" not in cell(body, TUESDAY_10.replace(hour=12))
     assert "gap −1" in cell(body, TUESDAY_10.replace(hour=14)) and "gap" not in cell(body, TUESDAY_10)
-    assert "Counselor Chen on duty at cy and hd at once" in body.split('id="conflicts"')[1]
+    assert "Counselor Chen on duty at 朝阳区中心 and 海淀区中心 at once" in body.split('id="conflicts"')[1]
     assert "no Chinese speaker on duty" in body.split('id="gaps"')[1]
 
     async with http.post(rota.base + "/admin/rota/overrides", data={
@@ -283,7 +283,7 @@ async def test_a_real_conflict_and_a_real_gap_are_flagged_and_a_new_conflict_is_
         refused = await resp.text()
         assert resp.status == 409
     form = refused.split('id="overrides"')[1].split("</section>")[0]
-    assert "Counselor Li would be on duty at cy and hd at once" in form
+    assert "Counselor Li would be on duty at 朝阳区中心 and 海淀区中心 at once" in form
     assert 'aria-invalid="true"' in form and 'value="2026-03-03T21:00"' in form
     async with rota.server.container.uow() as uow:
         assert len((await rota_repo.load_rota(uow.session)).overrides) == 1  # nothing new stored
