@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
 from triage.classifier import MODEL_DIR
 from triage.errors import ModelUnavailable
-from triage.levels import Assessment, Lang, rank
+from triage.levels import Assessment, Lang, Level, higher, rank
 from triage.lexicon import DATA_DIR, Lexicon, load_lexicon, load_slang
 from triage.models import Models
 from triage.normalise import Normalised, Normaliser
 from triage.policy import Probs, decide
 from triage.rules import Finding, judge
 from triage.settings import ClassifierThresholds, TriageSettings, load_settings
+
+# Turns before a message that are read with it (assess_in_context): enough for "I'm in the car" /
+# "on the highway" / "the next bridge", short enough that an old topic does not colour a new one.
+CONTEXT_TURNS = 2
 
 
 class TriageEngine:
@@ -43,6 +48,31 @@ class TriageEngine:
         """Assess one message."""
         return self.assess_batch([text], [lang])[0]
 
+    def assess_in_context(self, text: str, before: list[str], lang: str | None = None) -> Assessment:
+        """Assess a message read together with the turns just before it (oldest first).
+
+        A short line means what its conversation means: "在口袋里" after "我把刀带在身上了" is the
+        knife; "药在我手里了" after "我家猫要吃药" is the cat's medicine; "前面那个桥就够了" after
+        "上了高架" is a plan. The last CONTEXT_TURNS turns and the message are read as one text
+        (clauses kept apart) by the lexicon, grammar and rules; that reading replaces the
+        message's own lexicon reading (context can combine words across turns, or explain them).
+        The classifier is not run on the joined turns (it learned single messages): what it
+        added to the message alone stays. Without turns before it, this is `assess`.
+        """
+        own = self.assess(text, lang)
+        turns = [t for t in before[-CONTEXT_TURNS:] if isinstance(t, str) and t.strip()]
+        if not turns:
+            return replace(own, own_level=own.level)
+        own_words, joined = self.assess_batch([text, "\n".join([*turns, text])], [lang, lang], classify=False)
+        added: Level = own.level if rank(own.level) > rank(own_words.level) else "none"
+        level = higher(joined.level, added)
+        why = f"read with the {len(turns)} turn(s) before it"
+        kept = tuple(r for r in own.reasons if r.startswith("classifier")) if added != "none" else ()
+        reasons = joined.reasons + kept
+        return replace(joined, level=level, reasons=(*reasons, why), thin=own.thin, lang=own.lang,
+                       own_level=own.level, score=max(joined.score, own.score if added != "none" else 0.0),
+                       classifier_used=own.classifier_used)
+
     def read(self, norm: Normalised) -> tuple[list[Finding], bool]:
         """What the lexicon and rules find in a normalised text, and whether it holds an idiom, a
         question/story cue or a joke (then the classifier alone may not raise it to crisis:
@@ -56,13 +86,15 @@ class TriageEngine:
             and not any(f.live and rank(f.hit.entry.level) >= 2 for f in findings)
         return findings, figurative or resolved or any(f.joking for f in findings)
 
-    def assess_batch(self, texts: list[str], langs: list[str | None] | None = None) -> list[Assessment]:
-        """Assess many messages at once (the classifier runs batched)."""
+    def assess_batch(self, texts: list[str], langs: list[str | None] | None = None,
+                     classify: bool = True) -> list[Assessment]:
+        """Assess many messages at once (the classifier runs batched; `classify=False`: lexicon,
+        grammar and rules only)."""
         clipped = [self._clip(t) for t in texts]
         norms = [self.normaliser.normalise(t) for t in clipped]
         probs: list[Probs | None] = [None] * len(norms)
-        note = self.classifier_note
-        if self.classifier is not None and norms:
+        note = self.classifier_note if classify else None
+        if self.classifier is not None and norms and classify:
             try:
                 probs = list(self.classifier.predict([n.text for n in norms], [n.lang for n in norms]))
             except Exception as exc:  # a broken model must never hide a crisis word (safety rule 1)
@@ -74,7 +106,7 @@ class TriageEngine:
             p = probs[i] if norm.text.strip() else None
             part = self.classifier.notes.get(norm.lang) if self.classifier and p is not None else None
             out.append(decide(norm.text, findings, lang, p, self._thresholds(norm.lang), note or part,
-                              figurative))
+                              figurative, clipped[i]))
         return out
 
 

@@ -42,6 +42,13 @@ class Assessment:
     lang: Lang = "zh"
     third_person: bool = False
     classifier_used: bool = False
+    # The message holds too little content for the classifier to judge it alone ("谢谢", "ok"):
+    # its level is the lexicon's, and the conversation decides what it means (triage/tracker.py).
+    thin: bool = False
+    # Set by assess_in_context and the tracker: the message's level read alone, and whether the
+    # returned level is carried from earlier turns or memory rather than raised by this message.
+    own_level: Level | None = None
+    held: bool = False
     signals: tuple[tuple[str, float], ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,4 +61,5 @@ class Assessment:
             "lang": self.lang,
             "third_person": self.third_person,
             "classifier_used": self.classifier_used,
+            "thin": self.thin,
         }

@@ -15,10 +15,12 @@ import ahocorasick
 import yaml
 
 from triage.errors import TriageConfigError
+from triage.grammar import SLOT, Combination, combine, load_grammar
 from triage.levels import LEVELS, Level
 from triage.normalise import Normaliser
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+GRAMMAR_FILE = "grammar.yaml"
 RISK_CATEGORIES = ("ideation", "plan", "means", "time", "farewell", "self_harm", "violence_to_others",
                    "violence_from_others", "hopelessness", "distress")
 CUE_KINDS = ("negation", "idiom", "information", "hypothetical", "past", "resolved", "third", "first",
@@ -41,15 +43,18 @@ class Entry:
     floor: bool = False
     topic: bool = False
     third: bool = False
+    idiom_proof: bool = False  # a grammar combination that idioms do not discount (grammar.yaml)
 
 
 @dataclass(frozen=True)
 class Hit:
-    """Where an entry matched in the normalised text, [start, end)."""
+    """Where an entry matched in the normalised text, [start, end); a grammar combination also
+    keeps the spans of its words (`parts`), so an idiom is judged against the words themselves."""
 
     start: int
     end: int
     entry: Entry
+    parts: tuple[tuple[int, int], ...] = ()
 
 
 def _split_group(term: str) -> tuple[str, list[str], str] | None:
@@ -129,8 +134,10 @@ class Lexicon:
     """All entries in one automaton; `find` returns every hit in one pass."""
 
     def __init__(self, entries: list[Entry], normaliser: Normaliser,
-                 patterns: list[tuple[re.Pattern[str], Entry]] | None = None) -> None:
+                 patterns: list[tuple[re.Pattern[str], Entry]] | None = None,
+                 combinations: tuple[Combination, ...] = ()) -> None:
         self._patterns = patterns or []
+        self._combos = combinations
         self._auto = ahocorasick.Automaton()
         table: dict[str, list[Entry]] = {}
         for e in entries:
@@ -145,15 +152,24 @@ class Lexicon:
     def find(self, text: str) -> list[Hit]:
         """Every entry hit in `text`, English ones only on word boundaries."""
         hits: list[Hit] = []
+        slots: dict[str, list[tuple[int, int]]] = {}
         for end_idx, (key, group) in self._auto.iter(text):
             start, end = end_idx - len(key) + 1, end_idx + 1
             if _WORD.match(key[0]) and start > 0 and _WORD.match(text[start - 1]):
                 continue
             if _WORD.match(key[-1]) and end < len(text) and _WORD.match(text[end]):
                 continue
-            hits.extend(Hit(start, end, e) for e in group)
+            for e in group:
+                if e.kind == SLOT:
+                    slots.setdefault(e.category, []).append((start, end))
+                else:
+                    hits.append(Hit(start, end, e))
         for rx, entry in self._patterns:  # a few bounded patterns for numbers ("吃了二十片安眠药")
             hits.extend(Hit(m.start(), m.end(), entry) for m in rx.finditer(text))
+        for combo, parts in combine(slots, self._combos) if slots else ():
+            entry = Entry(f"[{combo.name}]", "risk", combo.category, combo.level, combo.floor,
+                          idiom_proof=combo.idiom_proof)
+            hits.append(Hit(parts[0][0], parts[-1][1], entry, parts))
         return hits
 
 
@@ -168,7 +184,13 @@ def load_lexicon(normaliser: Normaliser, data_dir: Path = DATA_DIR) -> Lexicon:
     entries.extend(_cue_entries(data_dir / "cues.yaml"))
     if not any(e.kind == "risk" for e in entries):
         raise TriageConfigError(f"no lexicon terms under {data_dir / 'lexicon'}: reinstall the package")
-    return Lexicon(entries, normaliser, patterns)
+    combos: tuple[Combination, ...] = ()
+    if (data_dir / GRAMMAR_FILE).exists():
+        grammar = load_grammar(data_dir / GRAMMAR_FILE, RISK_CATEGORIES)
+        entries.extend(Entry(form, SLOT, slot) for slot, terms in grammar.slots.items()
+                       for t in terms for form, _ in _expand(t))
+        combos = grammar.combinations
+    return Lexicon(entries, normaliser, patterns, combos)
 
 
 def load_slang(data_dir: Path = DATA_DIR) -> dict[str, str]:

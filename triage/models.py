@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from triage.calibration import load_temperatures, temper
 from triage.classifier import Classifier
 from triage.english import EnglishClassifier
 from triage.errors import ModelUnavailable
@@ -31,6 +32,7 @@ class Models:
     def __init__(self, model_dir: Path, zh: ClassifierThresholds, en: ClassifierThresholds) -> None:
         self.bert = Classifier(model_dir, zh.threads, zh.max_tokens, zh.max_windows, zh.batch_size)
         self.notes: dict[str, str] = {}  # language -> what is missing for it
+        self.temperature = load_temperatures(model_dir)  # per language (triage/calibration.py)
         self.ngram: NgramModel | None = None
         self.ngram_weight = zh.ngram_weight
         if self.ngram_weight > 0:
@@ -47,9 +49,15 @@ class Models:
 
     def _zh(self, texts: list[str]) -> list[Probs]:
         probs = self.bert.predict(texts)
-        if self.ngram is None or not texts:
-            return probs
-        return mix(probs, [Probs(*q) for q in self.ngram.predict(texts)], self.ngram_weight)
+        if self.ngram is not None and texts:
+            probs = mix(probs, [Probs(*q) for q in self.ngram.predict(texts)], self.ngram_weight)
+        t = self.temperature.get("zh", 1.0)
+        return [temper(p, t) for p in probs]
+
+    def _en(self, texts: list[str]) -> list[Probs]:
+        assert self.english is not None
+        t = self.temperature.get("en", 1.0)
+        return [temper(p, t) for p in self.english.predict(texts)]
 
     def predict(self, texts: list[str], langs: list[str]) -> list[Probs]:
         """Each text by the models of its language (`langs`: 'zh' or 'en' per text)."""
@@ -57,7 +65,7 @@ class Models:
         en = [i for i, lang in enumerate(langs) if lang == "en" and self.english is not None]
         taken = set(en)
         zh = [i for i in range(len(texts)) if i not in taken]
-        for idx, model in ((en, self.english.predict if self.english else None), (zh, self._zh)):
+        for idx, model in ((en, self._en if self.english else None), (zh, self._zh)):
             if idx and model is not None:
                 for i, p in zip(idx, model([texts[i] for i in idx]), strict=True):
                     out[i] = p

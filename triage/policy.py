@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from triage.content import content_size
 from triage.levels import Assessment, Lang, Level, higher, level_at, rank
 from triage.rules import Finding
 from triage.settings import ClassifierThresholds
@@ -97,8 +98,10 @@ def _classifier_level(p: Probs, th: ClassifierThresholds, alone: bool) -> Level:
 
 def decide(text: str, findings: list[Finding], lang: Lang, probs: Probs | None,
            th: ClassifierThresholds, classifier_note: str | None = None,
-           figurative: bool = False) -> Assessment:
+           figurative: bool = False, raw: str = "") -> Assessment:
     """Combine what the lexicon, the rules and the classifier found into one Assessment.
+
+    `raw`: the message before normalising, for the words it hides behind symbols (content.py).
 
     `figurative`: the text holds an idiom or a question/story cue, so the classifier alone may
     raise it at most to `context_cap` unless a crisis word counts.
@@ -109,6 +112,13 @@ def decide(text: str, findings: list[Finding], lang: Lang, probs: Probs | None,
                + (" (said as a joke: medium at most)" if f.joking else "") for f in live]
     reasons += [f'not counted ({f.status}): "{_quote(text, f)}"' for f in findings if not f.live]
     level: Level = higher(floor, soft)
+    ran = probs is not None
+    thin = not findings and content_size(text, raw) < th.min_content
+    if probs is not None and thin:
+        # Too little content to judge ("谢谢", "ok bye", "不是"): the classifier's confidence on such
+        # a line echoes the conversations it was trained on, not the line (triage/content.py).
+        probs = None
+        reasons.append("too short to judge alone: read with the conversation")
     if probs is not None:
         if probs.none >= th.benign_confidence and rank(soft) > rank(floor):
             soft = level_at(rank(soft) - 1)  # softer words, confidently benign message
@@ -129,4 +139,4 @@ def decide(text: str, findings: list[Finding], lang: Lang, probs: Probs | None,
     cats += tuple(dict.fromkeys(f.status for f in findings if not f.live))
     return Assessment(level=level, score=min(1.0, score), categories=cats,
                       reasons=tuple(dict.fromkeys(reasons)), lang=lang, third_person=third,
-                      classifier_used=probs is not None)
+                      classifier_used=ran, thin=thin)

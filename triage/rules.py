@@ -19,7 +19,7 @@ from triage.lexicon import Hit
 from triage.normalise import Normalised
 
 # Words that may stand between a negation and the term it negates ("不会想死", "not going to").
-_ZH_FILLER = set("我想会要是再去有过在敢也都还就真的打算准备")
+_ZH_FILLER = set("我想会要是再去有过在敢也都还就真的打算准备太")
 _EN_FILLER = {"going", "to", "gonna", "ever", "really", "actually", "planning", "trying", "want",
               "wanting", "thinking", "of", "about", "try", "any", "intention", "intentions", "plan",
               "plans", "thoughts", "thought", "desire", "urge", "feel", "feeling", "be", "a", "the"}
@@ -131,7 +131,8 @@ def _judge_one(norm: Normalised, cues: dict[str, list[Hit]], hit: Hit, resolved:
     third = hit.entry.third or _third_person(norm, cues, hit)
     past = bool(_before(norm, cues.get("past", []), hit, _reach(hit, 2), False)) \
         or _past_after(norm, cues.get("past", []), hit)
-    if any(_overlaps(hit, c) and not _crosses_clause(norm, c) for c in cues.get("idiom", [])):
+    words = [] if hit.entry.idiom_proof else [Hit(a, b, hit.entry) for a, b in hit.parts] or [hit]
+    if any(_overlaps(w, c) and not _crosses_clause(norm, c) for w in words for c in cues.get("idiom", [])):
         return Finding(hit, "idiom", third, past)
     if _before(norm, cues.get("negation", []), hit, _reach(hit, 0), True):
         return Finding(hit, "negated", third, past)

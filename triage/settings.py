@@ -27,6 +27,9 @@ class ClassifierThresholds(BaseModel):
     max_windows: int = Field(default=4, ge=1, le=32)
     threads: int = Field(default=1, ge=1, le=64)
     batch_size: int = Field(default=64, ge=1, le=1024)
+    # Content characters/words (triage/content.py) below which the classifier alone may not raise a
+    # message the lexicon found nothing in.
+    min_content: int = Field(default=3, ge=0, le=50)
     # Share of the character n-gram model in the Chinese ensemble (0: BERT alone).
     ngram_weight: float = Field(default=0.0, ge=0, le=1)
 

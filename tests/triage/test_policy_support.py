@@ -28,4 +28,14 @@ def test_medium_word_backs_the_classifier() -> None:
 
 def test_confident_classifier_alone_still_raises() -> None:
     sure = Probs(none=0.05, low=0.0, medium=0.05, crisis=0.9)
-    assert decide("word", [], "zh", sure, TH).level == "high"
+    assert decide("好想睡一觉就再也不醒了", [], "zh", sure, TH).level == "high"
+
+
+def test_classifier_alone_never_raises_a_line_too_thin_to_judge() -> None:
+    """"谢谢" was rated high at p=0.98 (issue 14): with no lexicon hit and too little content, the
+    classifier's confidence is ignored and the line says so."""
+    sure = Probs(none=0.01, low=0.0, medium=0.01, crisis=0.98)
+    for text in ("谢谢", "好的谢谢", "拜拜", "不是", "ok thanks", "bye"):
+        a = decide(text, [], "zh", sure, TH)
+        assert (a.level, a.thin, a.classifier_used) == ("none", True, True), text
+    assert decide("吃过饭了，今天下雨", [], "zh", sure, TH).level == "high"  # enough to judge

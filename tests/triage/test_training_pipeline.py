@@ -42,7 +42,8 @@ def test_a_small_training_run_writes_a_model_the_engine_loads(tmp_path: Path) ->
     assert zh["ngram_weight"] in (0.0, 0.25, 0.5, 0.75, 1.0)
     assert 0.2 <= zh["high"] <= zh["high_alone"] <= 0.95
     assert zh["real"]["false_urgent"] <= 0.06 or zh["high"] == zh["high_alone"] == 0.95
-    for name in ("model.safetensors", "ngram.safetensors", "metrics.json", "MODEL_CARD.md"):
+    for name in ("model.safetensors", "ngram.safetensors", "metrics.json", "MODEL_CARD.md",
+                 "calibration.json"):
         assert (out / name).exists(), name
     assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["zh"]["high"] == zh["high"]
     engine = triage.load_engine(out)

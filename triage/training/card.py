@@ -15,6 +15,89 @@ def _fmt(figures: dict[str, float] | None) -> str:
             f"false urgent {figures['false_urgent']:.3f} (n={int(figures['n'])})")
 
 
+def reliability_svg(curves: dict[str, list[list[float]]]) -> str:
+    """A reliability diagram: mean predicted p(crisis) against the observed crisis share per bin."""
+    size, pad = 320, 40
+    colours = ["#999999", "#1f77b4", "#bbbbbb", "#d62728"]
+
+    def xy(p: float, q: float) -> str:
+        return f"{pad + p * size:.1f},{pad + (1 - q) * size:.1f}"
+
+    width, height = size + 2 * pad + 170, size + 2 * pad
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">',
+             f'<rect x="{pad}" y="{pad}" width="{size}" height="{size}" fill="none" stroke="#000"/>',
+             f'<line x1="{pad}" y1="{pad + size}" x2="{pad + size}" y2="{pad}" stroke="#ccc" '
+             'stroke-dasharray="4"/>',
+             f'<text x="{pad}" y="{pad + size + 28}" font-size="12">predicted p(crisis), out of fold</text>',
+             f'<text x="8" y="{pad - 10}" font-size="12">observed crisis share</text>']
+    for k, (name, bins) in enumerate(curves.items()):
+        colour = colours[k % len(colours)]
+        points = " ".join(xy(b[0], b[1]) for b in bins)
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        parts.append(f'<text x="{pad + size + 10}" y="{pad + 16 + 18 * k}" font-size="12" fill="{colour}">'
+                     f'{name}</text>')
+    return "\n".join([*parts, "</svg>"]) + "\n"
+
+
+def _kinds(by_kind: dict[str, dict[str, float]] | None) -> str:
+    if not by_kind:
+        return "n/a"
+    return ", ".join(f"{k} {v['false_urgent']:.3f}/{v['medium_on_benign']:.3f} (n={int(v['n'])})"
+                     for k, v in by_kind.items())
+
+
+def _pair(f: dict[str, float]) -> str:
+    return f"{f['false_urgent']:.4f} / {f['medium_on_benign']:.4f} (n={int(f['n'])})"
+
+
+def _bins(bins: list[list[float]] | None) -> str:
+    return "; ".join(f"{b[0]:.2f}->{b[1]:.2f} (n={int(b[2])})" for b in bins or [])
+
+
+def _everyday(f: dict[str, Any]) -> str:
+    zh, en = f.get("zh", {}), f.get("en", {})
+    if not zh.get("everyday"):
+        return ""
+    return f"""
+## Everyday traffic (issue 14)
+The everyday-traffic corpus (triage/data/everyday/, 2,114 zh/en lines of greetings, thanks,
+acknowledgements, small talk, service and self-help questions, hyperbole, ordinary risk words, long
+ordinary posts; none/low) is a regression set here. {_provenance(f)}
+Figures are false urgent (high or above) / medium or above (offers a counselor), full engine:
+- Chinese: {_pair(zh['everyday'])}; by kind: {_kinds(zh.get('everyday_by_kind'))}
+- English: {_pair(en['everyday'])}; by kind: {_kinds(en.get('everyday_by_kind'))}
+- The lexicon was fixed while reading this corpus' misses (跳楼价, 笑不活了, escape-room props,
+  sleep questions, condition names in questions), so lexicon-only figures on it are in-sample (0
+  urgent); the classifier figures above are not.
+- Too little content to judge (triage/content.py, `min_content: 3`): content characters (zh) and
+  words (en) after removing greetings, thanks, acknowledgements, particles and pronouns; words hidden
+  behind symbols ("d!e") count twice. On PsySUICIDE valid and the project's lines, 3 of 1,172 crisis
+  rows with no lexicon word fall under 3, against 88 of 131 greetings: under 3, with no lexicon word,
+  the classifier alone never raises the message ("谢谢", "拜拜", "不是", "ok thanks").
+
+## Calibration
+One temperature per language (calibration.json: zh {zh.get('temperature')}, en {en.get('temperature')}),
+fitted by log loss on the out-of-fold probabilities; thresholds are chosen on the calibrated
+probabilities (zh high {zh.get('high')}, high_alone {zh.get('high_alone')}, medium {zh.get('medium')};
+en high {en.get('high')}, high_alone {en.get('high_alone')}, medium {en.get('medium')}).
+Reliability (mean predicted p(crisis) -> observed crisis share per bin), drawn in reliability.svg:
+- Chinese raw: {_bins(zh.get('reliability_raw'))}
+- Chinese calibrated: {_bins(zh.get('reliability'))}
+- English raw: {_bins(en.get('reliability_raw'))}
+- English calibrated: {_bins(en.get('reliability'))}
+![reliability](reliability.svg)
+"""
+
+
+def _provenance(f: dict[str, Any]) -> str:
+    if "recalibrated" in f:
+        return ("These networks were trained before the corpus existed, so every line is out of sample;"
+                " the temperatures and thresholds were re-chosen by triage/training/recalibrate.py on the"
+                " stored out-of-fold predictions plus this corpus (a retrain with the corpus as negatives,"
+                " held out a whole kind at a time, is what `hotline train triage` now does).")
+    return "Scored out of fold, a whole kind held out at a time (pipeline.folds_of)."
+
+
 def write_card(out: Path, f: dict[str, Any]) -> None:
     """Write MODEL_CARD.md; evaluation figures on the exam sets are added by hand after scoring."""
     cfg, fit, zh, en = f["config"], f["train"], f.get("zh", {}), f.get("en", {})
@@ -84,6 +167,12 @@ The Chinese models are small and trained from scratch on about 1,500 real rows; 
 sits on a frozen encoder and learned from a few thousand written or project-labelled lines. A
 classifier never lowers an unambiguous crisis phrase (the lexicon floor). Not a clinical instrument.
 """
+    text += _everyday(f)
+    kinds = (("raw", "reliability_raw"), ("calibrated", "reliability"))
+    curves = {f"{lang} {kind}": f[lang][key] for lang in ("zh", "en") if lang in f
+              for kind, key in kinds if f[lang].get(key)}
+    if curves:
+        (out / "reliability.svg").write_text(reliability_svg(curves), encoding="utf-8")
     card = out / "MODEL_CARD.md"
     old = card.read_text(encoding="utf-8") if card.exists() else ""
     if EXAM_HEADING in old:  # scored by hand after training: keep them, marked for rescoring

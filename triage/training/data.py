@@ -20,6 +20,9 @@ from triage.errors import ExamDataRefused, TriageError
 
 CLASSES = ("none", "low", "medium", "crisis")
 OWN_DIR = Path(__file__).resolve().parent.parent / "data" / "train"
+# Everyday traffic (greetings, thanks, service questions, hyperbole, long ordinary posts), one file
+# per kind; negatives in training and a regression set (issue 14).
+EVERYDAY_DIR = Path(__file__).resolve().parent.parent / "data" / "everyday"
 # Third-party data the project trains on, committed with its licence (data/*/SOURCE.md). Training runs
 # from a clone; nothing is read from beside the repository.
 REPO_DATA = Path(__file__).resolve().parents[2] / "data"
@@ -96,6 +99,17 @@ def load_posts(directory: Path = OWN_DIR, lang: str = "en") -> list[Example]:
     """Written posts: {"text", "label", "kind"} per line in <lang>_posts_*.jsonl."""
     return [Example(str(r["text"]), CLASSES.index(r["label"]), f"written:{r.get('kind', '')}")
             for path in sorted(directory.glob(f"{lang}_posts_*.jsonl")) for r in _jsonl(path)]
+
+
+def load_everyday(directory: Path = EVERYDAY_DIR, lang: str | None = None) -> list[Example]:
+    """The everyday corpus as none/low rows, source "everyday:<kind>" (folds go by kind)."""
+    out = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for r in _jsonl(path):
+            if lang is None or r.get("lang") == lang:
+                out.append(Example(str(r["text"]), CLASSES.index(r["level"]),
+                                   f"everyday:{r.get('kind', path.stem)}"))
+    return out
 
 
 def augment(examples: list[Example], rng: random.Random) -> list[Example]:

@@ -17,7 +17,15 @@ import random
 from pathlib import Path
 from typing import Any
 
-from triage.training.data import CLASSES, COUNSEL_CHAT_CSV, OWN_DIR, Example, load_own, load_posts
+from triage.training.data import (
+    CLASSES,
+    COUNSEL_CHAT_CSV,
+    OWN_DIR,
+    Example,
+    load_everyday,
+    load_own,
+    load_posts,
+)
 
 
 def load_counsel_chat(csv_path: Path = COUNSEL_CHAT_CSV, directory: Path = OWN_DIR,
@@ -62,21 +70,28 @@ def fit_head(torch: Any, emb: Any, labels: list[int], seed: int = 13, weight_dec
     return head
 
 
-def english_examples(lex: Any, seed: int) -> list[Example]:
+def english_examples(lex: Any, seed: int, everyday: bool = True) -> list[Example]:
     from triage.training.benign import benign_lines
 
     rng = random.Random(seed)
     out = load_own(pattern="own_en.yaml") + load_posts() + load_counsel_chat(seed=seed)
+    out += load_everyday(lang="en") if everyday else []
     return out + [Example(t, 0, "benign") for t in benign_lines(lex, 0, 200, rng)]
 
 
-def _oof(torch: Any, windows: list[Any], labels: list[int], folds: int, seed: int) -> list[list[float]]:
-    """Out-of-fold probabilities: each text scored by a head that never saw it (worst window)."""
+def _oof(torch: Any, windows: list[Any], labels: list[int], folds: int, seed: int,
+         sources: list[str]) -> list[list[float]]:
+    """Out-of-fold probabilities: each text scored by a head that never saw it (worst window);
+    everyday lines are held out a whole kind at a time (as in triage/training/pipeline.py)."""
     order = list(range(len(windows)))
     random.Random(seed).shuffle(order)
     fold = [0] * len(windows)
     for j, i in enumerate(order):
         fold[i] = j % folds
+    kinds = sorted({s for s in sources if s.startswith("everyday:")})
+    for i, s in enumerate(sources):
+        if s in kinds:
+            fold[i] = kinds.index(s) % folds
     out: list[list[float]] = [[]] * len(windows)
     for k in range(folds):
         train = [i for i in order if fold[i] != k]
@@ -89,7 +104,7 @@ def _oof(torch: Any, windows: list[Any], labels: list[int], folds: int, seed: in
 
 
 def train_english(out: Path, lex: Any, seed: int, folds: int, progress: Any = None,
-                  extra_false: float = 0.05) -> dict[str, Any]:
+                  extra_false: float = 0.05, everyday: bool = True) -> dict[str, Any]:
     """Embed, cross-validate the head, choose English thresholds, save the final head.
 
     Thresholds: the best crisis recall while the classifier adds at most `extra_false` to the false
@@ -100,13 +115,14 @@ def train_english(out: Path, lex: Any, seed: int, folds: int, progress: Any = No
 
     import torch
 
+    from triage.calibration import fit_temperature, reliability, temper
     from triage.english import HEAD_FILE, Encoder
     from triage.policy import Probs
     from triage.training.choose import choose_english
     from triage.training.measure import auc
 
     t0 = time.perf_counter()
-    rows = english_examples(lex, seed)
+    rows = english_examples(lex, seed, everyday)
     base = lex.settings.classifier_en
     enc = Encoder(1, base.max_tokens, base.max_windows, base.batch_size)
     texts = [lex.normaliser.normalise(e.text).text for e in rows]
@@ -117,10 +133,12 @@ def train_english(out: Path, lex: Any, seed: int, folds: int, progress: Any = No
         if progress:
             progress("English: embedding", s + 64, len(texts))
     labels = [e.label for e in rows]
-    probs = [Probs(*p) for p in _oof(torch, windows, labels, folds, seed)]
+    raw = [Probs(*p) for p in _oof(torch, windows, labels, folds, seed, [e.source for e in rows])]
+    temperature = fit_temperature(raw, labels)
+    probs = [temper(p, temperature) for p in raw]
     (out / "oof_en.json").write_text(json.dumps(
         [{"source": e.source, "label": e.label, "probs": list(vars(p).values())}
-         for e, p in zip(rows, probs, strict=True)]),
+         for e, p in zip(rows, raw, strict=True)]),
         encoding="utf-8")
     th, chosen = choose_english(lex, rows, probs, extra_false)
     head = fit_head(torch, torch.stack([w.mean(0) for w in windows]), labels, seed)
@@ -130,7 +148,12 @@ def train_english(out: Path, lex: Any, seed: int, folds: int, progress: Any = No
         sel = [i for i, e in enumerate(rows) if e.source.startswith(src)]
         by_source[src] = {
             "n": len(sel), "auc": auc([probs[i].crisis for i in sel], [labels[i] == 3 for i in sel])}
-    return {"examples": len(rows), "high": th.high, "high_alone": th.high_alone, "oof": chosen["all"],
+    crisis = [y == 3 for y in labels]
+    return {"examples": len(rows), "high": th.high, "high_alone": th.high_alone, "medium": th.medium,
+            "temperature": temperature, "reliability_raw": reliability([p.crisis for p in raw], crisis),
+            "reliability": reliability([p.crisis for p in probs], crisis),
+            "everyday": chosen["everyday"], "everyday_lexicon_only": chosen["everyday_lexicon_only"],
+            "everyday_by_kind": chosen["everyday_by_kind"], "oof": chosen["all"],
             "near_misses": chosen["near_misses"], "benign_by_kind": chosen["benign_by_kind"],
             "lexicon_only": chosen["lexicon_only"],
             "auc": auc([p.crisis for p in probs], [y == 3 for y in labels]), "by_source": by_source,

@@ -33,6 +33,7 @@ def tally(prepared: Prepared, probs: list[Probs], rows: list[Example], th: Class
           ) -> dict[str, float]:
     """Crisis recall, concern recall and false urgent (score.py's definitions) at thresholds `th`."""
     hit = {"crisis": [0, 0], "concern": [0, 0], "none": [0, 0]}
+    offered = 0  # benign rows at medium or above: each offers a counselor
     for (text, findings, figurative), ex, p in zip(prepared, rows, probs, strict=True):
         a = decide(text, findings, "zh", p, th, None, figurative)
         want = EXPECT[ex.label]
@@ -40,9 +41,11 @@ def tally(prepared: Prepared, probs: list[Probs], rows: list[Example], th: Class
             else rank(a.level) <= 2
         hit[want][0] += good
         hit[want][1] += 1
+        offered += want == "none" and rank(a.level) >= 2
     return {"crisis_recall": hit["crisis"][0] / max(1, hit["crisis"][1]),
             "concern_recall": hit["concern"][0] / max(1, hit["concern"][1]),
-            "false_urgent": 1 - hit["none"][0] / max(1, hit["none"][1]), "n": float(len(rows))}
+            "false_urgent": 1 - hit["none"][0] / max(1, hit["none"][1]),
+            "medium_on_benign": offered / max(1, hit["none"][1]), "n": float(len(rows))}
 
 
 def tally_lexicon(engine: TriageEngine, rows: list[Example], th: ClassifierThresholds) -> dict[str, float]:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from triage.calibration import CALIBRATION_FILE, load_temperatures
 from triage.classifier import Classifier
 from triage.engine import TriageEngine, load_engine
 from triage.models import NGRAM_FILE
@@ -23,6 +24,7 @@ from triage.training.data import (
     OWN_DIR,
     Example,
     augment,
+    load_everyday,
     load_jsonl,
     load_own,
     load_posts,
@@ -32,16 +34,23 @@ from triage.training.data import (
 from triage.training.english import train_english
 from triage.training.fit import Progress, TrainConfig, train_model
 
+EVERYDAY = "everyday:"
+
 
 def folds_of(rows: list[Example], k: int, seed: int) -> list[int]:
-    """A fold number per row, stratified by label."""
+    """A fold number per row, stratified by label; everyday rows by kind (a whole kind is held out
+    together, so "谢谢" is scored by a model that saw no thank-you line at all)."""
     rng = random.Random(seed)
     fold = [0] * len(rows)
+    kinds = sorted({e.source for e in rows if e.source.startswith(EVERYDAY)})
     for label in range(4):
-        idx = [i for i, e in enumerate(rows) if e.label == label]
+        idx = [i for i, e in enumerate(rows) if e.label == label and e.source not in kinds]
         rng.shuffle(idx)
         for j, i in enumerate(idx):
             fold[i] = j % k
+    for i, e in enumerate(rows):
+        if e.source in kinds:
+            fold[i] = kinds.index(e.source) % k
     return fold
 
 
@@ -118,9 +127,12 @@ def run(out: Path, psysuicide: Path | None, own_dir: Path = OWN_DIR, extra: list
     psy = load_psysuicide(psysuicide) if psysuicide and psysuicide.exists() else []
     real_rows = len(psy)
     psy += load_posts(own_dir, "zh")
+    posts = len(psy) - real_rows
+    psy += load_everyday(lang="zh") if own_dir == OWN_DIR else []
     own = own_examples(own_dir, extra)
     figures: dict[str, Any] = {"config": {k: v for k, v in vars(cfg).items() if k != "extra"},
-                               "psysuicide_rows": real_rows, "posts": len(psy) - real_rows,
+                               "psysuicide_rows": real_rows, "posts": posts,
+                               "everyday_zh": len(psy) - real_rows - posts,
                                "own_examples": len(own), "folds": folds,
                                "date": dt.date.today().isoformat()}
     if real_rows and folds > 1:
@@ -132,6 +144,8 @@ def run(out: Path, psysuicide: Path | None, own_dir: Path = OWN_DIR, extra: list
               "ngram": list(vars(n).values())} for e, b, n in zip(psy, bert, ngram, strict=True)]),
             encoding="utf-8")
         figures["zh"] = choose_mix(lex, psy, bert, ngram, max_false)
+        (out / CALIBRATION_FILE).write_text(json.dumps(
+            {"zh": figures["zh"]["temperature"]}), encoding="utf-8")
     train = with_own(psy, own, lex, random.Random(cfg.seed))
     texts = [norm(e.text) for e in train]
     figures["examples"] = len(train)
@@ -139,7 +153,11 @@ def run(out: Path, psysuicide: Path | None, own_dir: Path = OWN_DIR, extra: list
     train_ngram(torch, texts, [e.label for e in train], list(cfg.class_weights), cfg.seed,
                 cfg.ngram_epochs, dim=cfg.ngram_dim, orders=cfg.ngram_orders).save(out / NGRAM_FILE)
     if english:
-        figures["en"] = train_english(out, lex, cfg.seed, folds, progress)
+        figures["en"] = train_english(out, lex, cfg.seed, folds, progress,
+                                      everyday=own_dir == OWN_DIR)
+        temps = load_temperatures(out)
+        temps["en"] = figures["en"]["temperature"]
+        (out / CALIBRATION_FILE).write_text(json.dumps(temps), encoding="utf-8")
     report = json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
     (out / "metrics.json").write_text(report, encoding="utf-8")
     write_card(out, figures)
