@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from bot.bootstrap import Container, resolve_keys
+from bot.cluster import metrics as cluster_metrics
 from bot.cluster import webhook
 from bot.web import chat, console, login, templating
 from bot.web.admin import routes as admin_routes
@@ -53,10 +54,20 @@ async def healthz(request: web.Request) -> web.Response:
     states = set(parts.values())
     status = ("unavailable" if not safe else "degraded" if states - {"ready", "loading"}
               else "loading" if "loading" in states else "ok")
-    return web.json_response({"status": status, "database": database, **parts}, status=200 if safe else 503)
+    # Which instance answered and whether it runs the timers (several instances behind a proxy).
+    headers = {"X-Hotline-Instance": container.dispatcher.instance,
+               "X-Hotline-Leader": "yes" if cluster_metrics.leads(container.leadership) else "no"}
+    return web.json_response({"status": status, "database": database, **parts},
+                             status=200 if safe else 503, headers=headers)
 
 
 async def metrics(request: web.Request) -> web.Response:
+    try:  # this instance's leadership and the outbox backlog; a database failure leaves them stale
+        container = request.app[CONTAINER]
+        await cluster_metrics.refresh(container.uow, container.leadership,
+                                      container.dispatcher.instance)
+    except Exception as exc:
+        log.warning("metrics: cluster figures unavailable (%s)", exc.__class__.__name__)
     body = generate_latest()
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 

@@ -56,3 +56,42 @@ async def test_a_row_committed_during_a_pass_goes_out_without_waiting_for_the_id
         await dispatcher.stop()
 
     assert sender.texts("c1") == ["sent while the first pass ran"]
+
+
+async def test_flood_control_answers_do_not_park_a_message_within_the_hour(uow: UnitOfWorkFactory) -> None:
+    """Chaos finding 3: 429s counted toward max_attempts parked (lost) replies in a storm."""
+    from tests.fakes.clock import FakeClock
+
+    clock = FakeClock()
+    sender = RecordingSender("test")
+    sender.fail_next = [1.0] * 30  # Telegram says "retry after 1 s" thirty times
+    dispatcher = OutboxDispatcher(uow, {"test": sender}, clock, max_attempts=20)
+    async with uow() as u:
+        await u.outbox.add("test", "c1", Outbound("test", "c1", "held").to_payload(), clock.now())
+        await u.commit()
+    for _ in range(31):
+        await dispatcher.deliver_due()
+        clock.advance(seconds=2)
+    assert sender.texts("c1") == ["held"]  # 30 refusals, then delivered, not parked
+
+
+async def test_a_row_failing_for_over_an_hour_is_parked_for_a_human(uow: UnitOfWorkFactory) -> None:
+    from sqlalchemy import select
+
+    from bot.storage.models import OutboxItem
+    from tests.fakes.clock import FakeClock
+
+    clock = FakeClock()
+    sender = RecordingSender("test")
+    sender.fail_next = [1.0] * 100
+    dispatcher = OutboxDispatcher(uow, {"test": sender}, clock, max_attempts=3)
+    async with uow() as u:
+        await u.outbox.add("test", "c1", Outbound("test", "c1", "never").to_payload(), clock.now())
+        await u.commit()
+    for _ in range(5):
+        await dispatcher.deliver_due()
+        clock.advance(minutes=20)
+    async with uow() as u:
+        row = await u.session.scalar(select(OutboxItem))
+        assert row is not None and row.failed
+    assert sender.texts("c1") == []
