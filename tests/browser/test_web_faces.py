@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime, timedelta
 
 from playwright.async_api import Browser, WebSocketRoute, expect
 
@@ -67,6 +68,10 @@ async def test_a_counselor_accepts_and_both_exchange_messages(
     await expect(counselor.locator("#transcript li.from-resident").last).to_contain_text(
         "I put the pills in the kitchen")
     await expect(resident.locator("#status")).to_contain_text("talking with a counselor")
+    # Times in the stations' zone (Beijing, as on the board), not UTC: either side of a minute turn.
+    beijing = {f"{datetime.now(UTC) + timedelta(hours=8, minutes=d):%H:%M}" for d in (-1, 0)}
+    stamp = await counselor.locator("#transcript li .who").last.text_content()
+    assert stamp is not None and stamp.split(" · ")[-1] in beijing
     await shot(resident, "-resident")
     await shot(counselor, "-counselor")
 

@@ -92,10 +92,18 @@
     $('pane-risk').className = 'risk level-' + h.level;
     var t = $('transcript');
     t.textContent = '';
+    // Stored times are UTC (SQLite returns them without an offset); show them in the stations'
+    // zone, the one the dashboard and the board use (bot/web/admin/common.py LOCAL).
+    function stationTime(at) {
+      var d = new Date(/(Z|[+-]\d\d:\d\d)$/.test(at) ? at : at + 'Z');
+      if (isNaN(d.getTime())) { return at.slice(11, 16); }
+      return d.toLocaleTimeString('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit',
+                                             hour12: false });
+    }
     h.messages.forEach(function (m) {
       var li = el('li', 'msg from-' + m.sender);
       li.dataset.seq = String(m.seq);
-      li.appendChild(el('span', 'who', m.sender + ' · ' + m.at.slice(11, 16)));
+      li.appendChild(el('span', 'who', m.sender + ' · ' + stationTime(m.at)));
       li.appendChild(el('p', 'text', m.text));
       t.appendChild(li);
     });
