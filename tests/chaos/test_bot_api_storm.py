@@ -23,10 +23,6 @@ async def test_a_short_storm_delivers_every_message_once_in_order(tmp_path: Path
     assert ev["delivered"] > 0, ev
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: every 429 counts toward HOTLINE_OUTBOX_MAX_ATTEMPTS (20), so a message held back by "
-    "Telegram's flood control for 20 answers is parked and never delivered "
-    "(bot/channels/outbox.py _reschedule); `bench chaos --minutes 10` parked 72 of 597 lines' replies"))
 async def test_a_message_held_by_flood_control_is_delivered_in_the_end(
         tmp_path: Path, checkout: Path) -> None:
     row = await flood_control_run(tmp_path, checkout)
