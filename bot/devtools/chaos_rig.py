@@ -10,7 +10,6 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from types import TracebackType
 from typing import Any, TypeVar
 
 from bot.devtools.chaos_instance import Instance
@@ -49,8 +48,7 @@ class Rig:
             raise
         return self
 
-    async def __aexit__(self, et: type[BaseException] | None, ev: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(self, *_exc_info: object) -> None:
         if self.inst is not None:
             self.inst.stop()
         if self.db is not None:
@@ -67,14 +65,6 @@ class Rig:
         assert self.db is not None
         return self.db
 
-    async def kill_and_restart(self) -> float:
-        """kill -9, start again on the same database; seconds until it serves and polls again."""
-        started = time.monotonic()
-        self.server.kill9()
-        self.server.start()
-        await self.server.ready()
-        return time.monotonic() - started
-
     # ---- residents ----------------------------------------------------------------------
     async def resident_says(self, chat: int, text: str) -> None:
         self.pushed.setdefault(chat, []).append(text)
@@ -84,9 +74,6 @@ class Rig:
         return self.fake.texts(chat)
 
     # ---- counselors ---------------------------------------------------------------------
-    def staff_chats(self) -> set[int]:
-        return set(self.staff.values())
-
     def cards(self, handoff_id: int) -> list[dict[str, Any]]:
         """Every card offering this handoff (a sendMessage with its accept button)."""
         data = f"acc:{handoff_id}"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-from types import TracebackType
 
 # An ordinary turn that has waited this long in the gate hears "many people are writing now"
 # once (rule 3: nobody waits unanswered), then keeps its place; its reply follows.
@@ -82,6 +81,5 @@ class Entry:
     async def __aenter__(self) -> None:
         await self.gate._acquire(self.urgent)
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(self, *_exc_info: object) -> None:
         self.gate._release()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.crypto import Cipher
@@ -42,9 +40,7 @@ class UnitOfWork:
         self.updates = UpdateRepo(s)
         return self
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def __aexit__(self, *_exc_info: object) -> None:
         # close() rolls back anything uncommitted without expiring loaded objects.
         await self.session.close()
 
