@@ -52,7 +52,6 @@ class Screening:
         self._waiting: deque[tuple[str, asyncio.Future[Assessment]]] = deque()
         self._running = False
         self.batches = 0  # classifier calls made (bench turn prints texts per call)
-        self.jumped = 0  # texts the lexicon sent to the front of the queue
 
     def _generation(self) -> int:
         """Which engine answers now; the real adapter counts its swaps, a fake never swaps."""
@@ -69,7 +68,6 @@ class Screening:
         future: asyncio.Future[Assessment] = loop.create_future()
         if self._waiting and self._quick_urgent(text):
             self._waiting.appendleft((text, future))
-            self.jumped += 1
         else:
             self._waiting.append((text, future))
         self._next_batch(loop)

@@ -20,7 +20,6 @@ class TurnOutcome(StrEnum):
 class TurnResult:
     outcome: TurnOutcome
     inbound_seq: int | None = None  # transcript id of the resident's message stored this turn
-    reply_seqs: tuple[int, ...] = ()  # transcript ids of what the bot said this turn, in order
     state: ConvState | None = None  # the resident's conversation afterwards (None: a staff turn)
     level: Level | None = None  # the conversation's tracked risk afterwards
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,10 +25,3 @@ async def add_counts(session: AsyncSession, day: date, source: str, counts: Mapp
         )
         await session.execute(stmt)
 
-
-async def read_counts(session: AsyncSession) -> dict[tuple[date, str, str], int]:
-    """Every stored count, keyed by (day, source, kind): for reports and tests."""
-    rows = await session.execute(
-        select(AnonymousCount.day, AnonymousCount.source, AnonymousCount.kind, AnonymousCount.count)
-    )
-    return {(d, s, k): n for d, s, k, n in rows}

@@ -70,7 +70,6 @@ class ConversationService:
         # dictionary of every chat ever seen would grow for the life of the process).
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._deferred: list[Inbound] = []
-        self.busy_notices = 0
         bind = runtime.uow.sessions.kw.get("bind")
         slots = concurrent_turns(bind) if isinstance(bind, AsyncEngine) else 4
         self.gate = TurnGate(self.turn.db_slots or slots)
@@ -145,7 +144,6 @@ class ConversationService:
             return
         try:
             await sender.send(Outbound(inbound.channel, inbound.chat_key, BUSY_TEXT[lang]))
-            self.busy_notices += 1
         except Exception as exc:
             log.warning("busy notice not sent (%s)", exc.__class__.__name__)
 
@@ -201,9 +199,7 @@ class ConversationService:
             await self._resident_text(ctx, too_long)
         conv.version += 1
         after.events.append(("conversation.updated", conv.id))
-        replies = tuple(m.id for m in uow.messages.written
-                        if m.conversation_id == conv.id and m is not stored)
-        return TurnResult(TurnOutcome.DONE, stored.id if stored else None, replies,
+        return TurnResult(TurnOutcome.DONE, stored.id if stored else None,
                           ConvState(conv.state), level_at(rank(conv.risk_level)))
 
     async def _resident_text(self, ctx: ResidentContext, too_long: bool) -> None:

@@ -33,6 +33,3 @@ async def upgrade_async(url: str, revision: str = "head") -> None:
     """For async callers (tests, the server start-up): Alembic itself runs its own loop."""
     await asyncio.to_thread(upgrade, url, revision)
 
-
-async def downgrade_async(url: str, revision: str) -> None:
-    await asyncio.to_thread(downgrade, url, revision)

@@ -67,17 +67,11 @@ class ConversationRepo:
             q = q.with_for_update()  # PostgreSQL row lock; SQLite serialises writers anyway
         return await self.s.scalar(q)
 
-    async def for_resident(self, resident_id: int) -> list[Conversation]:
-        q = select(Conversation).where(Conversation.resident_id == resident_id)
-        return list(await self.s.scalars(q))
-
 
 class MessageRepo:
     def __init__(self, session: AsyncSession, cipher: Cipher) -> None:
         self.s = session
         self.cipher = cipher
-        # Messages added in this unit of work, in order (a turn reports their sequence numbers).
-        self.written: list[Message] = []
 
     async def add(
         self, conv_id: int, sender: str, text_: str, now: datetime, risk_level: str | None = None
@@ -91,7 +85,6 @@ class MessageRepo:
         )
         self.s.add(msg)
         await self.s.flush()
-        self.written.append(msg)
         return msg
 
     async def recent(self, conv_id: int, limit: int = 10) -> list[tuple[Message, str]]:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.privacy.tables import AnonymousCount
 from bot.storage.models import Conversation, Handoff
 from bot.storage.uow import UnitOfWorkFactory
 
@@ -34,3 +38,11 @@ async def seed_resident(uow: UnitOfWorkFactory, name: str, at: datetime, message
                                          created_at=at, closed_at=closed_at))
         await u.commit()
         return Seeded(resident.id, conv.id, conv.chat_key)
+
+
+async def read_counts(session: AsyncSession) -> dict[tuple[date, str, str], int]:
+    """Every stored anonymous count, keyed by (day, source, kind)."""
+    rows = await session.execute(
+        select(AnonymousCount.day, AnonymousCount.source, AnonymousCount.kind, AnonymousCount.count)
+    )
+    return {(d, s, k): n for d, s, k, n in rows}

@@ -6,14 +6,13 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from bot.privacy.counts import read_counts
 from bot.privacy.retention import count_due, cutoffs, run_retention
 from bot.storage.models import Conversation, Handoff, Message, OutboxItem, ProcessedUpdate, Resident
 from bot.storage.repositories import mark_update_processed
 from bot.storage.uow import UnitOfWorkFactory
 from config.retention import RetentionConfig, load_retention
 from tests.fakes.clock import FakeClock
-from tests.privacy.seed import seed_resident
+from tests.privacy.seed import read_counts, seed_resident
 
 CONFIG = RetentionConfig(message_text=40, handoff_records=365, audit_trail=2190, outbox_sent=7,
                          processed_updates=2, batch_size=3)
