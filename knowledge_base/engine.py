@@ -171,10 +171,6 @@ class KnowledgeBase:
         """Whether a Chinese question is answered at once (jieba's dictionary is loaded)."""
         return chinese_ready()
 
-    @property
-    def semantic_ready(self) -> bool:
-        return self._semantic is not None
-
     # -- ranking ---------------------------------------------------------------------------------
     def rank(self, question: str, lang: str) -> Ranking:
         """Score topics for a question in `lang`; confidence from the calibrated features.
@@ -281,13 +277,6 @@ class KnowledgeBase:
         z = c.bias + sum(w * x for w, x in zip(c.weights(), f.vector(), strict=True))
         return _sigmoid(z)
 
-    def suggest_topics(self, question: str, lang: str | None = None, k: int | None = None
-                       ) -> tuple[tuple[str, str], ...]:
-        """The k closest topics as (topic id, name in the asker's language), best first."""
-        text = normalise(question)
-        qlang = detect_lang(text, lang or "zh")
-        return self._named(self.rank(text, qlang).topics, qlang, k)
-
     def _named(self, topic_ids: Sequence[str], lang: str, k: int | None = None
                ) -> tuple[tuple[str, str], ...]:
         n = k or self.config.alternatives
@@ -340,14 +329,6 @@ class KnowledgeBase:
         if first is None:
             return self._fallback(lang, None, 0.0, self._topic_ids)
         return self._entry_result(first, lang, 1.0, (topic,))
-
-    def entry_answer(self, entry_id: str, lang: str) -> SearchResult:
-        """One entry's answer by id (a pressed "also" button); fallback for an id not served."""
-        lang = lang if lang in LANGS else "zh"
-        e = self._by_id.get(entry_id)
-        if e is None:
-            return self._fallback(lang, None, 0.0, self._topic_ids)
-        return self._entry_result(e, lang, 1.0, (e.topic,))
 
     def entry(self, entry_id: str) -> Entry | None:
         """An entry by id, or None."""

@@ -60,9 +60,6 @@ class DemandProfile:
             t = nxt
         return total
 
-    def peak_hours(self, n: int = 3) -> list[int]:
-        return sorted(range(24), key=lambda h: -self.weights[h])[:n]
-
 
 LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
 LINE = "*"  # a need's "station" when any station counts: chats are offered across the whole line

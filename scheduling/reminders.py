@@ -1,7 +1,7 @@
 """Shift reminders and the daily coverage-gap alert: what to tell whom (pure; a sender delivers).
 
-The channels implement `StaffNotifier`; each notice carries a dedupe key so a job that runs
-twice (restart, two instances) sends it once through the outbox.
+Each notice carries a dedupe key so a job that runs twice (restart, two instances) sends it once
+through the outbox.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from scheduling.demand import DemandProfile, Need
 from scheduling.escalation import coordinators_for
@@ -27,10 +26,6 @@ class Notice:
     text: str
     dedupe_key: str
     at: datetime  # when it should go out
-
-
-class StaffNotifier(Protocol):
-    async def notify(self, notice: Notice) -> None: ...
 
 
 def _local(t: datetime) -> str:

@@ -45,13 +45,6 @@ def member_of(rotation: Rotation, k: int) -> str:
     return rotation.members[k % len(rotation.members)]
 
 
-def shift_span(rotation: Rotation, k: int) -> tuple[datetime, datetime]:
-    """UTC span of shift number k (before windows and weekdays narrow it)."""
-    tz = zone(rotation.tz)
-    base = _local(rotation.start, tz)
-    return _utc(base + k * rotation.shift, tz), _utc(base + (k + 1) * rotation.shift, tz)
-
-
 def _shift_numbers(rotation: Rotation, start: datetime, end: datetime) -> range:
     tz = zone(rotation.tz)
     base = _local(rotation.start, tz)
