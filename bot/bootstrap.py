@@ -25,6 +25,7 @@ from bot.logging_setup import install_log_privacy
 from bot.privacy.retention import run_retention
 from bot.security.limits import limits_for
 from bot.security.ratelimit import RateLimiter
+from bot.services import alerts
 from bot.services.conversations import ConversationService, TurnLimits
 from bot.services.rota import RotaService
 from bot.services.runtime import EmergencyLine, Runtime
@@ -192,6 +193,8 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
     container = Container(settings, engine, uow, clock, dispatcher, service, timers, events, rota,
                           actions, ports, senders, readiness=ports.readiness())
     container.jobs["retention"] = (retention_job(container), 24 * 3600.0)
+    if isinstance(rota, RotaService):  # the real rota: shift reminders, gap and waiting alerts (leader only)
+        container.jobs["staff-alerts"] = (alerts.StaffAlerts(uow, rota, clock).tick, alerts.TICK_S)
     return container
 
 
