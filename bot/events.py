@@ -1,7 +1,7 @@
 """In-process event hub: live views (console queue, dashboard board, web chat) subscribe here.
 
 Events are published after commit and carry ids only, never message text. Across processes,
-PostgreSQL LISTEN/NOTIFY would feed the same hub (see DESIGN.md, growing past one machine).
+PostgreSQL LISTEN/NOTIFY would feed the same hub (docs/ARCHITECTURE.md, "Several instances").
 """
 
 from __future__ import annotations

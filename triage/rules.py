@@ -3,7 +3,7 @@
 A hit is discounted when it sits inside an idiom (笑死, "killing me"), is negated right before it
 (我不想死, "I am not going to kill myself"), is a bare topic word in a question or a story ("what
 are the signs of suicide"), follows a hypothetical about someone else, or is past and resolved.
-Third person is noted, never discounted: someone is at risk (DESIGN.md). A joke is noted and only
+Third person is noted, never discounted: someone is at risk (docs/ARCHITECTURE.md). A joke is noted and only
 softens: a threat to others next to laughter ("我要杀了他哈哈", "I'll murder him lol"), or a wish to
 die the writer says is a joke ("我要紫砂（开玩笑的）", "jk"), counts as medium, never as nothing;
 laughter alone does not soften a wish to die (people mask real pain with "哈哈").

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 
 class ConvState(StrEnum):
-    """Where a resident's conversation stands (see DESIGN.md, "Conversation")."""
+    """Where a resident's conversation stands (docs/ARCHITECTURE.md, "Handoff states")."""
 
     WELCOME = "welcome"  # nothing said yet
     SELF_HELP = "self_help"  # the bot answers from the knowledge base
