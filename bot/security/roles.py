@@ -79,7 +79,3 @@ def require(actor: Actor, action: str) -> None:
 def staff_actor(counselor_id: str, roles: list[str]) -> Actor:
     known = {r.value for r in Role}
     return Actor("staff", counselor_id, frozenset(Role(r) for r in roles if r in known))
-
-
-def resident_actor(pseudonym: str) -> Actor:
-    return Actor("resident", pseudonym, frozenset({Role.RESIDENT}))
