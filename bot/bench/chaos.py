@@ -71,6 +71,7 @@ SCENARIOS: dict[str, tuple[Scenario, Callable[[], str | None]]] = {
     "postgres-down": (scenarios.postgres_restarted, chaos_pg.available),
     "disk-full": (scenarios.sqlite_disk_full, chaos_disk.available),
     "kill-deferred": (scenarios.kill_while_deferred, chaos_pg.available),
+    "flood-429": (scenarios.flood_control_run, lambda: None),
 }
 
 

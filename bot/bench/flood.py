@@ -109,6 +109,12 @@ class Chat:
             elif frame["type"] == "msg" and frame.get("sender") == "bot" and frame.get("seq"):
                 self.bot.append((frame["seq"], time.perf_counter()))
 
+    async def close(self) -> None:
+        """Close the socket and wait for the reader to see the end (no task left running)."""
+        await self.ws.close()
+        if self.reader is not None:
+            await self.reader
+
     async def send(self, text: str) -> str:
         cid = secrets.token_hex(6)
         self.sent[cid] = time.perf_counter()
@@ -157,7 +163,7 @@ async def steady(base: str, residents: int, interval: float, stop: asyncio.Event
             pass
     await _settle(chats)
     for chat, session in zip(chats, sessions, strict=True):
-        await chat.ws.close()
+        await chat.close()
         await session.close()
     return chats
 
@@ -196,7 +202,7 @@ async def flood(base: str, count: int, every: int, sockets: int, rate: float = 0
             await asyncio.gather(*(c.all_acked.wait() for c in chats if c.expected > 0))
         took = time.perf_counter() - t0
         for chat in chats:
-            await chat.ws.close()
+            await chat.close()
     return crisis, took
 
 

@@ -41,7 +41,6 @@ async def _bench(samples: int, db_url: str | None) -> int:
     from bot.crypto import new_key
     from bot.devtools.fake_telegram import FakeTelegram
     from bot.server import Server
-    from bot.storage.models import Counselor
     from config.settings import load_settings
 
     tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
@@ -52,7 +51,7 @@ async def _bench(samples: int, db_url: str | None) -> int:
                              secret_key=new_key(), pseudonym_key="bench", var_dir=tmp)
     server = Server(build(settings))
     await server.start("127.0.0.1", 0)
-    await seed_on_duty(server, Counselor)
+    await seed_on_duty(server)
     on_duty = await server.container.rota.on_duty(server.container.clock.now())
     counselor_chats = await telegram_ids(server, on_duty)
     print(f"on duty now: {len(on_duty)} counselor(s); {samples} samples")
@@ -84,7 +83,7 @@ def more_cards(fake: FakeTelegram, chats: set[int], before: int) -> bool:
     return len(cards(fake, chats)) > before
 
 
-async def seed_on_duty(server: Server, counselor_cls: type) -> None:
+async def seed_on_duty(server: Server) -> None:
     """The demo rota puts someone on duty at every hour; give each demo counselor a Telegram id."""
     from bot.demo import seed
     from bot.services.rota import RotaService

@@ -127,15 +127,16 @@ def _instrument(container: Any, phases: Phases) -> None:
     sync_engine = container.engine.sync_engine
     started: dict[int, float] = {}
 
-    @event.listens_for(sync_engine, "before_cursor_execute")
-    def _before(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+    def _before(conn: Any, cursor: Any, *rest: Any) -> None:
         started[id(cursor)] = time.perf_counter()
 
-    @event.listens_for(sync_engine, "after_cursor_execute")
-    def _after(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+    def _after(conn: Any, cursor: Any, *rest: Any) -> None:
         t0 = started.pop(id(cursor), None)
         if t0 is not None:
             phases.add(f"sql in {phases.scope or 'other'}", time.perf_counter() - t0)
+
+    event.listen(sync_engine, "before_cursor_execute", _before)
+    event.listen(sync_engine, "after_cursor_execute", _after)
 
     from bot.storage.uow import UnitOfWork
 
