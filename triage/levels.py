@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Level = Literal["none", "low", "medium", "high", "imminent"]
 Lang = Literal["zh", "en"]
 
-# Ordered from no risk to danger now (DESIGN.md, "Risk levels").
+# Ordered from no risk to danger now (docs/ARCHITECTURE.md, "Risk levels").
 LEVELS: tuple[Level, ...] = ("none", "low", "medium", "high", "imminent")
 
 
@@ -49,7 +49,6 @@ class Assessment:
     # returned level is carried from earlier turns or memory rather than raised by this message.
     own_level: Level | None = None
     held: bool = False
-    signals: tuple[tuple[str, float], ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the CLI and the tracker memory use it)."""

@@ -48,14 +48,9 @@ def tally(prepared: Prepared, probs: list[Probs], rows: list[Example], th: Class
             "medium_on_benign": offered / max(1, hit["none"][1]), "n": float(len(rows))}
 
 
-def tally_lexicon(engine: TriageEngine, rows: list[Example], th: ClassifierThresholds) -> dict[str, float]:
-    """The same figures with no classifier (what the lexicon and rules alone reach)."""
-    return tally_prepared_lexicon(prepare(engine, rows), rows, th)
-
-
 def tally_prepared_lexicon(prepared: Prepared, rows: list[Example], th: ClassifierThresholds
                            ) -> dict[str, float]:
-    """tally_lexicon for rows already prepared."""
+    """The same figures with no classifier (what the lexicon and rules alone reach)."""
     none = Probs(1.0, 0.0, 0.0, 0.0)
     th = th.model_copy(update={"benign_confidence": 1.0})
     return tally(prepared, [none] * len(rows), rows, th)
