@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -13,6 +13,13 @@ from config.errors import ConfigError
 M = TypeVar("M", bound=BaseModel)
 
 CONFIG_DIR = Path(__file__).resolve().parent
+
+
+def parse_yaml(text: str) -> Any:
+    """YAML text to Python, through libyaml's C loader when PyYAML has it (the same safe subset):
+    the triage lexicon parses about ten times faster, and that parse is most of the time before the
+    server can screen messages."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
 def read_yaml(path: str | Path) -> object:
@@ -25,7 +32,7 @@ def read_yaml(path: str | Path) -> object:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(p), None, f"cannot read file ({exc.__class__.__name__})") from None
     try:
-        return yaml.safe_load(text)
+        return parse_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None

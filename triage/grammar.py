@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from config.loader import parse_yaml
 from triage.errors import TriageConfigError
 from triage.levels import LEVELS, Level
 
@@ -47,7 +48,7 @@ class Grammar:
 def load_grammar(path: Path, categories: tuple[str, ...]) -> Grammar:
     """Read grammar.yaml; a clear error names the rule and field that is wrong."""
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data: Any = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise TriageConfigError(f"grammar file {path}: cannot read ({exc.__class__.__name__})") from None
     if not isinstance(data, dict) or not isinstance(data.get("slots"), dict):

@@ -14,6 +14,7 @@ from typing import Any
 import ahocorasick
 import yaml
 
+from config.loader import parse_yaml
 from triage.errors import TriageConfigError
 from triage.grammar import SLOT, Combination, combine, load_grammar
 from triage.levels import LEVELS, Level
@@ -92,7 +93,7 @@ def _expand(term: str) -> list[tuple[str, bool]]:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise TriageConfigError(f"lexicon file {path}: cannot read ({exc.__class__.__name__})") from None
     if not isinstance(data, dict):

@@ -2,8 +2,8 @@
 
 Unambiguous crisis phrases (floor terms) set a level the classifier cannot lower; softer terms
 can be lowered one step by a confident classifier; the classifier alone can raise a message.
-Combinations follow docs/ARCHITECTURE.md (risk levels): ideation, self-harm or a plan together with means or a time, or a
-farewell next to ideation, is imminent.
+Combinations follow the risk levels of docs/ARCHITECTURE.md: ideation, self-harm or a plan
+together with means or a time, or a farewell next to ideation, is imminent.
 """
 
 from __future__ import annotations

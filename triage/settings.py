@@ -8,6 +8,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from config.loader import parse_yaml
 from triage.errors import TriageConfigError
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "config" / "triage.yaml"
@@ -63,7 +64,7 @@ def load_settings(path: Path | None = None) -> TriageSettings:
     if path is None and not p.exists():
         return TriageSettings()
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        data = parse_yaml(p.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise TriageConfigError(f"config error in {p}: cannot read ({exc.__class__.__name__})") from None
     try:
