@@ -51,7 +51,6 @@ class OutboxDispatcher:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
-        self.delivered = 0
 
     def wake(self) -> None:
         self._wake.set()
@@ -183,7 +182,6 @@ class OutboxDispatcher:
                 await uow.session.merge(SentRef(ref=msg.ref, channel=msg.channel,
                                                 chat_key=msg.chat_key, message_id=str(message_id)))
             await uow.commit()
-        self.delivered += 1
 
     async def _reschedule(self, item_id: int, seconds: float | None, why: str) -> None:
         async with self.uow() as uow:

@@ -132,24 +132,6 @@ class FakeTelegram:
             msg["entities"] = entities
         return await self._push({"message": msg})
 
-    async def push_edited(self, chat_id: int, message_id: int, text: str) -> int:
-        msg = self._message(chat_id, chat_id, "Resident", text=text, edit_date=int(time.time()))
-        msg["message_id"] = message_id
-        return await self._push({"edited_message": msg})
-
-    async def push_content(self, chat_id: int, kind: str, caption: str | None = None) -> int:
-        """A sticker, photo or voice note (caption optional)."""
-        kinds: dict[str, dict[str, Any]] = {
-            "sticker": {"sticker": {"file_id": "s1", "file_unique_id": "s1", "width": 512, "height": 512,
-                                    "is_animated": False, "is_video": False, "type": "regular"}},
-            "photo": {"photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 90, "height": 90}]},
-            "voice": {"voice": {"file_id": "v1", "file_unique_id": "v1", "duration": 3}},
-        }
-        content = dict(kinds[kind])
-        if caption:
-            content["caption"] = caption
-        return await self._push({"message": self._message(chat_id, chat_id, "Resident", **content)})
-
     async def push_callback(self, chat_id: int, data: str, message_id: int | None = None,
                             user_id: int | None = None, query_id: str | None = None) -> int:
         msg = {"message_id": message_id or 1, "date": int(time.time()),

@@ -59,7 +59,6 @@ class WebChannel:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
         self.sockets: defaultdict[str, set[Socket]] = defaultdict(set)
-        self.delivered = 0
 
     def attach(self, chat_key: str, ws: Socket) -> None:
         self.sockets[chat_key].add(ws)
@@ -83,7 +82,6 @@ class WebChannel:
         for ws in group:
             await self._push(ws, frame)
             await self._push(ws, state)
-        self.delivered += 1
         return None
 
     async def state_frame(self, chat_key: str) -> StateFrame | None:
