@@ -18,6 +18,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from bot.security.limits import Limits
+
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -26,6 +28,8 @@ ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 Feed = Callable[[dict[str, Any]], Awaitable[None]]
 FEED: web.AppKey[Feed] = web.AppKey("telegram_webhook_feed")  # set by bot/server.py in webhook mode
 SECRET = web.AppKey("telegram_webhook_secret", str)
+# One update is far smaller than the app's request bound (bot/security/limits.py says why).
+BODY_BYTES = Limits().webhook_body_bytes
 
 
 async def telegram_webhook(request: web.Request) -> web.Response:
@@ -37,8 +41,11 @@ async def telegram_webhook(request: web.Request) -> web.Response:
     if not hmac.compare_digest(given.encode(), secret.encode()):
         log.warning("telegram webhook: wrong or missing secret token")
         raise web.HTTPForbidden()
+    body = await request.content.read(BODY_BYTES + 1)
+    if len(body) > BODY_BYTES:
+        raise web.HTTPRequestEntityTooLarge(max_size=BODY_BYTES, actual_size=len(body))
     try:
-        update = json.loads(await request.read())
+        update = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise web.HTTPBadRequest(text="not JSON") from None
     if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):

@@ -3,6 +3,7 @@ the secret token is checked on every update; a 5xx is retried; a repeated update
 
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from aiohttp import web
 
 from bot.bootstrap import build
-from bot.cluster.webhook import ALLOWED_UPDATES, SECRET_HEADER, WEBHOOK_PATH
+from bot.cluster.webhook import ALLOWED_UPDATES, BODY_BYTES, SECRET_HEADER, WEBHOOK_PATH
 from bot.server import Server
 from config.settings import load_settings
 from tests.e2e.conftest import fake_ports, stable_key
@@ -78,6 +79,9 @@ async def test_a_wrong_or_missing_secret_is_refused_and_nothing_is_handled(
                 assert resp.status == 403
         async with http.post(url, data=b"{not json", headers={SECRET_HEADER: SECRET}) as resp:
             assert resp.status == 400
+        too_big = json.dumps(update(92, 502, "x" * BODY_BYTES)).encode()
+        async with http.post(url, data=too_big, headers={SECRET_HEADER: SECRET}) as resp:
+            assert resp.status == 413
         # a repeated update (Telegram's retry after a lost answer) is answered once
         for _ in range(2):
             async with http.post(url, json=update(91, 503, "hello"),
