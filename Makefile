@@ -27,7 +27,7 @@ browser-deps:
 	  echo "installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei; }
 
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps lint
 	HOTLINE_DEMO=true $(BIN)/hotline db upgrade
 	$(BIN)/python -m pytest
 
