@@ -46,9 +46,14 @@ lint: $(STAMP)
 	$(BIN)/deptry .
 	$(BIN)/vulture
 
+# The quick loop's tests: the engines' unit tests and the repository boundary (the servers, the
+# browser, PostgreSQL and the probe sets run in `make test`).
+QUICK_TESTS := tests/test_repo_boundary.py tests/scheduling tests/config tests/triage/test_rules.py \
+  tests/triage/test_tracker.py tests/triage/test_grammar.py tests/triage/test_policy_support.py \
+  tests/knowledge_base/test_check.py tests/knowledge_base/test_governance.py
+
 check: lint
-	$(BIN)/python -m pytest -q -x -p no:cacheprovider -m "not slow and not browser and not postgres" \
-	  --ignore=tests/e2e --ignore=tests/browser
+	$(BIN)/python -m pytest -q -x -p no:cacheprovider -m "not slow and not browser" $(QUICK_TESTS)
 
 clean:
 	rm -rf $(VENV) var
