@@ -10,6 +10,7 @@ when its lease ends. What "once" means against Telegram: docs/ARCHITECTURE.md, "
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from bot.cluster import claims, instance_id
 from bot.conversation.messages import Outbound
 from bot.storage.models import OutboxItem, SentRef
 from bot.storage.uow import UnitOfWorkFactory
+from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 # Chats sent to at once: enough that a card never queues behind other chats, few enough that the
@@ -60,8 +62,7 @@ class OutboxDispatcher:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            await cancel_and_wait(self._task)
             self._task = None
 
     async def _loop(self) -> None:
@@ -74,10 +75,9 @@ class OutboxDispatcher:
             except Exception:  # keep delivering after a database hiccup; logged without content
                 log.exception("outbox pass failed")
                 wait = 1.0
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
-            except TimeoutError:
-                pass
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait):  # not wait_for: see bot/tasks.py
+                    await self._wake.wait()
 
     async def deliver_due(self) -> float:
         """One pass over unsent rows; returns how long to sleep before the next pass.

@@ -17,6 +17,8 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from bot.tasks import cancel_and_wait
+
 log = logging.getLogger(__name__)
 # The advisory lock key: any fixed 64-bit number; this one spells "hotline" in ASCII.
 LOCK_KEY = 0x686F746C696E65
@@ -49,8 +51,7 @@ class Leadership:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            await cancel_and_wait(self._task)
             self._task = None
         await self._step_down()
 
@@ -66,7 +67,8 @@ class Leadership:
         """Take the lock if free; while leading, check the connection holding it still lives."""
         if self.is_leader:
             try:
-                await asyncio.wait_for(self._conn.fetchval("SELECT 1"), timeout=self.check_s * 3)
+                async with asyncio.timeout(self.check_s * 3):  # not wait_for: see bot/tasks.py
+                    await self._conn.fetchval("SELECT 1")
             except Exception:  # any failure on the lock connection: the lock may be gone
                 log.warning("leader lost its lock connection: stepping down")
                 await self._step_down()

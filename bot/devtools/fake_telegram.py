@@ -9,6 +9,7 @@ an update answered with a 5xx or not answered at all is sent again after `webhoo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -18,6 +19,8 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+
+from bot.tasks import cancel_and_wait
 
 JSON_FIELDS = {"reply_markup", "entities", "allowed_updates", "link_preview_options", "reply_parameters"}
 INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id"}
@@ -72,8 +75,7 @@ class FakeTelegram:
 
     async def stop(self) -> None:
         if self._deliverer is not None:
-            self._deliverer.cancel()
-            await asyncio.gather(self._deliverer, return_exceptions=True)
+            await cancel_and_wait(self._deliverer)
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -160,7 +162,8 @@ class FakeTelegram:
                 while not (result := predicate()):
                     await self._changed.wait()
                 return result
-        return await asyncio.wait_for(_wait(), timeout)
+        async with asyncio.timeout(timeout):  # not wait_for: see bot/tasks.py
+            return await _wait()
 
     # ---- the HTTP side ----------------------------------------------------------------------
     async def _params(self, request: web.Request) -> dict[str, Any]:
@@ -230,10 +233,9 @@ class FakeTelegram:
         async with self._changed:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
             if not self._updates and timeout > 0:
-                try:
-                    await asyncio.wait_for(self._changed.wait(), timeout)
-                except TimeoutError:
-                    pass
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(timeout):
+                        await self._changed.wait()
             return [u for u in self._updates if u["update_id"] >= offset]
 
     def _answer(self, method: str, params: dict[str, Any]) -> Any:

@@ -24,6 +24,7 @@ from bot.security.roles import Forbidden
 from bot.services.staff import ActionRequest, StaffAction
 from bot.storage.access_reads import recent_until
 from bot.storage.models import Handoff
+from bot.tasks import cancel_and_wait
 from bot.web.auth import STAFF, StaffSession, require_role, require_staff
 from bot.web.chat import same_origin
 from bot.web.console_page import FOLLOW_UP_LABELS, OUTCOME_LABELS, QUICK_REPLIES
@@ -188,9 +189,7 @@ async def console_ws(request: web.Request) -> web.StreamResponse:
                 if msg.type == WSMsgType.TEXT and msg.data == "ping":
                     await ws.send_str("pong")
         finally:
-            pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pump
+            await cancel_and_wait(pump)
     return ws
 
 

@@ -95,3 +95,16 @@ async def test_a_row_failing_for_over_an_hour_is_parked_for_a_human(uow: UnitOfW
         row = await u.session.scalar(select(OutboxItem))
         assert row is not None and row.failed
     assert sender.texts("c1") == []
+
+
+async def test_stop_ends_the_loop_even_when_a_wake_up_meets_the_cancellation(uow: UnitOfWorkFactory) -> None:
+    """The CI hang: a row woke the loop in the very iteration the server stopped it."""
+    dispatcher = OutboxDispatcher(uow, {"test": RecordingSender("test")}, SystemClock())
+    await dispatcher.start()
+    await asyncio.sleep(0.2)  # the first pass is done; the loop sleeps on its wake-up
+    dispatcher.wake()
+    await asyncio.sleep(0)  # the wake-up's waiter has finished, the loop has not run yet
+    stopping = asyncio.ensure_future(dispatcher.stop())
+    done, _ = await asyncio.wait({stopping}, timeout=10)
+
+    assert done, "stop() hung: the cancellation was swallowed"
