@@ -1,4 +1,5 @@
-"""Re-encrypt every stored message text and outbox payload with the newest key, without downtime.
+"""Re-encrypt every stored ciphertext (message text, outbox payloads, handoff reasons, risk memory)
+with the newest key, without downtime.
 
 Procedure (README for operators):
 1. `hotline keys new`; put the new key first in HOTLINE_SECRET_KEY, the old ones after it, and
@@ -17,21 +18,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Integer, LargeBinary, TableClause, bindparam, column, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.privacy import PrivacyError
-from bot.storage.models import Message, OutboxItem
 from bot.storage.repositories import AuditRepo
 
-# (label, table, id column, ciphertext column): every column that holds encrypted text.
-ENCRYPTED_COLUMNS: list[tuple[str, Any, Any, Any]] = [
-    ("messages", Message, Message.id, Message.text_enc),
-    ("outbox", OutboxItem, OutboxItem.id, OutboxItem.payload_enc),
+
+def _raw(name: str, ciphertext: str) -> tuple[str, TableClause]:
+    # Core tables typed as plain bytes: the rotation moves ciphertext as it is, so a sealed
+    # column's type (bot/storage/sealed.py) must not decrypt or encrypt it on the way.
+    return name, table(name, column("id", Integer), column(ciphertext, LargeBinary))
+
+
+# (label, table with columns id and the ciphertext): every column that holds encrypted text.
+ENCRYPTED_COLUMNS: list[tuple[str, TableClause]] = [
+    _raw("messages", "text_enc"),
+    _raw("outbox", "payload_enc"),
+    _raw("handoffs", "reasons_enc"),
+    _raw("conversations", "risk_memory_enc"),
+    _raw("case_notes", "note_enc"),  # counselors' notes (issue 16)
 ]
 
 Progress = Callable[[str, int], None]  # (label, rows looked at in this batch)
@@ -67,13 +76,16 @@ def _under_newest(newest: Fernet, token: bytes) -> bool:
     return True
 
 
-async def _batch(session: AsyncSession, spec: tuple[str, Any, Any, Any], after: int, size: int,
+async def _batch(session: AsyncSession, spec: tuple[str, TableClause], after: int, size: int,
                  fernets: tuple[Fernet, MultiFernet], report: RotateReport, write: bool) -> list[int]:
-    label, table, id_col, col = spec
+    label, t = spec
+    id_col, col = t.c.id, list(t.c)[1]
     newest, multi = fernets
     rows = list(await session.execute(select(id_col, col).where(id_col > after).order_by(id_col).limit(size)))
     changes = []
     for row_id, token in rows:
+        if token is None:
+            continue
         token = bytes(token)
         if _under_newest(newest, token):
             report.already_new[label] = report.already_new.get(label, 0) + 1
@@ -82,9 +94,8 @@ async def _batch(session: AsyncSession, spec: tuple[str, Any, Any, Any], after: 
             changes.append({"row_id": row_id, "old": token, "new": multi.rotate(token)})
         except InvalidToken:
             report.unreadable.setdefault(label, []).append(row_id)
-    if write and changes:
-        t = table.__table__  # Core statement, one executemany per batch
-        guarded = update(t).where(t.c[id_col.key] == bindparam("row_id"), t.c[col.key] == bindparam("old"))
+    if write and changes:  # one executemany per batch
+        guarded = update(t).where(id_col == bindparam("row_id"), col == bindparam("old"))
         await session.execute(guarded.values({col.key: bindparam("new")}), changes)
     if changes:
         report.rotated[label] = report.rotated.get(label, 0) + len(changes)

@@ -25,6 +25,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from bot.storage.sealed import SealedJSON
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -81,7 +83,8 @@ class Conversation(Base):
     lang: Mapped[str] = mapped_column(String(8), default="zh")
     risk_level: Mapped[str] = mapped_column(String(12), default="none")
     # Conversation-level triage memory (recent assessments), so risk decays slowly across restarts.
-    risk_memory: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # It quotes the matched words, so it is encrypted like message text (bot/storage/sealed.py).
+    risk_memory: Mapped[list[Any]] = mapped_column("risk_memory_enc", SealedJSON, nullable=True, default=list)
     version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -128,7 +131,8 @@ class Handoff(Base):
     )
     state: Mapped[str] = mapped_column(String(16), default="requested", index=True)
     level: Mapped[str] = mapped_column(String(12))
-    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Why triage asked for a person, quoting the matched words: encrypted (bot/storage/sealed.py).
+    reasons: Mapped[list[Any]] = mapped_column("reasons_enc", SealedJSON, nullable=True, default=list)
     # The escalation policy copied when escalation starts: later edits do not change this case.
     policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     step: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.crypto import Cipher
 from bot.storage.care_repos import FeedbackRepo, FollowUpRepo, InviteRepo, UpdateRepo
@@ -15,6 +15,7 @@ from bot.storage.repositories import (
     OutboxRepo,
     ResidentRepo,
 )
+from bot.storage.sealed import bind_cipher
 
 
 class UnitOfWork:
@@ -25,6 +26,7 @@ class UnitOfWork:
         self.cipher = cipher
 
     async def __aenter__(self) -> UnitOfWork:
+        _bind(self._sessions, self.cipher)  # sealed columns (bot/storage/sealed.py) use this key
         self.session = self._sessions()
         s, c = self.session, self.cipher
         self.residents = ResidentRepo(s)
@@ -55,6 +57,12 @@ class UnitOfWorkFactory:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self.sessions = sessions
         self.cipher = cipher
+        _bind(sessions, cipher)
 
     def __call__(self) -> UnitOfWork:
         return UnitOfWork(self.sessions, self.cipher)
+
+
+def _bind(sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
+    engine = sessions.kw.get("bind")
+    bind_cipher(engine if isinstance(engine, AsyncEngine) else None, cipher)

@@ -101,8 +101,9 @@ async def test_rotate_rewrites_every_row_so_the_new_key_alone_reads_them(
     report = await rotate_all(session_factory(engine), [new, old], batch_size=3)
     again = await rotate_all(session_factory(engine), [new, old], batch_size=3)
 
-    assert report.rotated == {"messages": 7, "outbox": 7} and report.done
-    assert again.rotated == {} and again.already_new == {"messages": 7, "outbox": 7}
+    # The conversation's risk memory is sealed too (test_sealed_reasons.py), so it rotates with them.
+    assert report.rotated == {"messages": 7, "outbox": 7, "conversations": 1} and report.done
+    assert again.rotated == {} and again.already_new == {"messages": 7, "outbox": 7, "conversations": 1}
     texts, payloads = await read_all(engine, [new], conv_id)
     assert texts == [f"{PHRASE} #{i}" for i in range(7)]
     assert payloads == [f"{PHRASE} reply #{i}" for i in range(7)]
@@ -121,7 +122,7 @@ async def test_an_interrupted_rotation_finishes_when_run_again(engine: AsyncEngi
         await rotate_all(session_factory(engine), [new, old], batch_size=2, progress=crash_after_first_batch)
     resumed = await rotate_all(session_factory(engine), [new, old], batch_size=2)
 
-    assert resumed.rotated == {"messages": 3, "outbox": 5}  # the first batch was committed
+    assert resumed.rotated == {"messages": 3, "outbox": 5, "conversations": 1}  # 1st batch committed
     assert resumed.already_new == {"messages": 2}
     texts, _ = await read_all(engine, [new], conv_id)
     assert len(texts) == 5
@@ -198,5 +199,5 @@ async def test_a_rotation_is_on_the_audit_trail_and_the_chain_still_verifies(eng
     async with session_factory(engine)() as session:
         entries = await AuditRepo(session).all()
     assert [(e.actor, e.action, e.detail["rotated"]) for e in entries] == \
-        [("system:keys", "keys.rotate", {"messages": 2, "outbox": 2})]
+        [("system:keys", "keys.rotate", {"messages": 2, "outbox": 2, "conversations": 1})]
     assert verify_chain(entries).ok
