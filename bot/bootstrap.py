@@ -13,6 +13,7 @@ from bot.channels.base import Sender
 from bot.channels.outbox import OutboxDispatcher
 from bot.clock import Clock, SystemClock
 from bot.cluster.leader import Leadership
+from bot.cluster.notify import Bus
 from bot.conversation.coordinator import CoordinatorDesk
 from bot.conversation.effects import Effects
 from bot.conversation.handoffs import HandoffManager
@@ -83,6 +84,7 @@ class Container:
     leadership: Leadership | None = None  # made by start()
     # Called whenever this instance becomes the leader (the server adds setWebhook there).
     lead_hooks: list[Job] = field(default_factory=list)
+    bus: Bus | None = None  # LISTEN/NOTIFY between instances, made by start() on PostgreSQL
 
     async def start(self) -> None:
         """Outbox, then the timers: on the leader, rebuilt from the database (a restart or a
@@ -97,6 +99,10 @@ class Container:
         self.leadership = Leadership(self.settings.database_url, self._lead, self._follow)
         if self.leadership.dsn is not None:  # other instances may write timers: read them
             self.timers.add_repeating(self._resync_timers, TIMER_RESYNC_S, "timer-resync")
+            self.bus = Bus(self.leadership.dsn, self.dispatcher.instance, self.events)
+            self.bus.outbox_wake = self.dispatcher.wake_here
+            self.dispatcher.on_wake = self.bus.send_outbox
+            await self.bus.start()
         await self.leadership.start()
 
     async def _lead(self) -> None:
@@ -116,6 +122,8 @@ class Container:
     async def stop(self) -> None:
         if self.leadership is not None:
             await self.leadership.stop()
+        if self.bus is not None:
+            await self.bus.stop()
         self.timers.stop()
         await self.dispatcher.stop()
         self.service.screening.close()
@@ -189,6 +197,7 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
         TurnLimits(limits_for(settings.max_message_chars), settings.db_turn_timeout_s, limiter))
     if hasattr(rota, "invalidate"):
         events.on("rota.changed", rota.invalidate)  # dashboard edits show in escalation at once
+        events.on("cluster.resync", rota.invalidate)  # a change another instance made while we were deaf
     ports = Ports(triage, kb)
     container = Container(settings, engine, uow, clock, dispatcher, service, timers, events, rota,
                           actions, ports, senders, readiness=ports.readiness())

@@ -17,6 +17,8 @@ from aiohttp import web
 from bot.adapters import background
 from bot.bootstrap import Container
 from bot.cluster import webhook
+from bot.cluster.single import SingleInstance
+from bot.cluster.web_relay import WebRelay
 from bot.storage import migrate
 from bot.web.app import create_app
 from config.errors import ConfigError
@@ -33,12 +35,14 @@ class Server:
         self.telegram: TelegramChannel | None = None
         self.runner: web.AppRunner | None = None
         self.port: int | None = None
+        self.single = SingleInstance(container.settings.database_url)
 
     async def start(self, host: str, port: int) -> None:
         settings = self.container.settings
         if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
             raise ConfigError("environment", "HOTLINE_TELEGRAM_WEBHOOK_SECRET",
                               "required with HOTLINE_TELEGRAM_WEBHOOK_URL (16-256 of A-Z a-z 0-9 _ -)")
+        self.single.acquire()  # a second instance on one SQLite file stops here, before migrating
         await migrate.upgrade_async(self.container.settings.database_url)
         await self.container.start()
         if self.container.settings.telegram_token:
@@ -49,6 +53,10 @@ class Server:
             self.container.readiness.append(self._telegram_readiness)
             await self.telegram.start()
         app = create_app(self.container)
+        web_sender = self.container.senders.get("web")
+        if self.container.bus is not None and web_sender is not None:  # sockets may be elsewhere
+            self.container.senders["web"] = WebRelay(web_sender, self.container.bus,  # type: ignore[arg-type]
+                                                     self.container.uow)
         if self.telegram is not None and self.telegram.webhook_mode:
             app[webhook.FEED] = self.telegram.feed
             app[webhook.SECRET] = settings.telegram_webhook_secret or ""
@@ -74,6 +82,7 @@ class Server:
         if self.runner is not None:
             await self.runner.cleanup()
         await self.container.stop()
+        self.single.release()
 
 
 async def serve_forever(container: Container, host: str, port: int) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -53,8 +54,16 @@ class OutboxDispatcher:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self.on_wake: Callable[[], None] | None = None  # the notify bus, with several instances
 
     def wake(self) -> None:
+        """New rows were committed here: deliver now, and tell the other instances (if any)."""
+        self._wake.set()
+        if self.on_wake is not None:
+            self.on_wake()
+
+    def wake_here(self) -> None:
+        """Another instance committed rows: this one may claim some now instead of at its next poll."""
         self._wake.set()
 
     async def start(self) -> None:
@@ -127,6 +136,8 @@ class OutboxDispatcher:
         for item_id, due_at, payload in items:
             if due_at > now:
                 return
+            # The row's id rides along for a relay to the instance holding a web socket.
+            payload = dict(payload, extra=dict(payload.get("extra") or {}, outbox_id=item_id))
             if not await self._deliver_one(item_id, Outbound.from_payload(channel, chat_key, payload)):
                 return
 
