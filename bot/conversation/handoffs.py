@@ -52,6 +52,14 @@ class HandoffManager:
         after.events.append(("handoff.opened", h.id))
         return h
 
+    async def reoffer(self, uow: UnitOfWork, h: Handoff, now: datetime, after: After) -> None:
+        """A counselor gave an active chat back: offer it again from step 0 (those in
+        `declined_by` are skipped), with the caring lines while the resident waits."""
+        h.state = HandoffState.REQUESTED
+        await self._offer_step(uow, h, 0, now, after)
+        after.timers.append(Timer(TimerKind.CARE, h.id, h.version, 1,
+                                  now + timedelta(seconds=self.care_every_s)))
+
     async def _offer_step(self, uow: UnitOfWork, h: Handoff, step: int, now: datetime, after: After,
                           repeat: int = 0) -> None:
         """Offer at `step`; steps with nobody to offer to are skipped at once, ending in fallback."""

@@ -4,6 +4,8 @@ before these run, in bot/services/staff.py's table of actions."""
 
 from __future__ import annotations
 
+import html
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.conversation import callbacks, cards
@@ -18,15 +20,27 @@ from bot.conversation.states import (
     ConvState,
     FollowUpKind,
     HandoffState,
+    NoteKind,
     Outcome,
 )
 from bot.conversation.texts import t
+from bot.storage.case_repo import add_note
 from bot.storage.models import Conversation, Counselor, Handoff
 from bot.storage.uow import UnitOfWork
 
 CHECK_IN = {"zh": "你好，之前和你聊过的咨询师想问问你最近怎么样。想聊的话，直接回复就好。",
             "en": "Hello, the counselor you talked with wanted to check how you are doing. "
                   "Reply any time if you would like to talk."}
+
+
+@dataclass(frozen=True)
+class WrapUp:
+    """What the console asks at close: a case note (encrypted), the safety check (required for a
+    high or imminent chat, checked by the console route) and the risk the counselor judged."""
+
+    note: str = ""
+    safety_check: str = ""
+    risk_at_close: str = ""
 
 
 def back_to_bot(conv: Conversation) -> None:
@@ -103,13 +117,16 @@ class StaffFlow:
         await tell_staff(uow, counselor, f"Close handoff #{h.id}: what was the outcome?", now, rows)
 
     async def close(self, uow: UnitOfWork, handoff_id: int, outcome: str, counselor: Counselor,
-                    now: datetime, after: After) -> bool:
+                    now: datetime, after: After, wrap_up: WrapUp | None = None) -> bool:
         h = await uow.handoffs.get(handoff_id, lock=True)
         if h is None or h.counselor_id != counselor.id or h.state != HandoffState.ACTIVE \
                 or outcome not in CLOSE_OUTCOMES:
             return False
         h.state, h.outcome, h.closed_at = HandoffState.CLOSED, Outcome(outcome), now
         h.version += 1
+        if wrap_up is not None:  # the console's wrap-up: encrypted note, safety check, risk at close
+            await add_note(uow, h.id, counselor.id, NoteKind.CLOSE, wrap_up.note, now,
+                           wrap_up.safety_check or None, wrap_up.risk_at_close or None)
         conv = await uow.conversations.get(h.conversation_id)
         if conv is not None:
             back_to_bot(conv)
@@ -134,10 +151,10 @@ class StaffFlow:
         return True
 
     async def transfer(self, uow: UnitOfWork, handoff_id: int, to: Counselor, counselor: Counselor,
-                       now: datetime, after: After) -> bool:
+                       now: datetime, after: After, note: str = "") -> bool:
         h = await uow.handoffs.get(handoff_id, lock=True)
         if h is None or h.counselor_id != counselor.id or h.state != HandoffState.ACTIVE \
-                or to.id == counselor.id:
+                or to.id == counselor.id or not to.active:
             return False
         h.counselor_id = to.id
         h.version += 1
@@ -145,19 +162,51 @@ class StaffFlow:
         if conv is not None:
             await say(uow, conv, t("transferred", conv.lang), now)
         recent = await uow.messages.recent(h.conversation_id, 10)
-        await tell_staff(uow, to, cards.render_card(h, recent, now, f"transferred from {counselor.alias}")
+        if note:
+            await add_note(uow, h.id, counselor.id, NoteKind.TRANSFER, note, now)
+        card = cards.render_card(h, recent, now, f"transferred from {counselor.alias}")
+        await tell_staff(uow, to, card + (f"\n\nNote from {html.escape(counselor.alias or '')}: "
+                                          f"{html.escape(note)}" if note else "")
                          + "\n\nThis chat is now yours; your messages go to the resident.", now, html=True)
         await tell_staff(uow, counselor, f"#{h.id} transferred.", now)
-        await uow.audit.append(counselor.id, "handoff.transfer", f"handoff:{h.id}", now, {"to": to.id})
+        await uow.audit.append(counselor.id, "handoff.transfer", f"handoff:{h.id}", now,
+                               {"to": to.id, "note": bool(note)})
         after.events.append(("handoff.transferred", h.id))
         return True
 
-    async def handback(self, uow: UnitOfWork, counselor: Counselor, now: datetime, after: After) -> bool:
-        h = await self.current_chat(uow, counselor)
-        if h is None:
+    async def release(self, uow: UnitOfWork, handoff_id: int, counselor: Counselor, now: datetime,
+                      after: After, note: str = "") -> bool:
+        """Give an active chat back to the queue: it is offered again from the first escalation
+        step to everyone but this counselor (safety rule 3: the chain runs on until someone takes
+        it or the 24-hour lines are given). The resident hears that another counselor will come."""
+        h = await uow.handoffs.get(handoff_id, lock=True)
+        if h is None or h.counselor_id != counselor.id or h.state != HandoffState.ACTIVE:
+            return False
+        h.counselor_id, h.accepted_at = None, None
+        h.declined_by = sorted(set(h.declined_by or []) | {counselor.id})
+        h.offered_to = []
+        conv = await uow.conversations.get(h.conversation_id)
+        if conv is not None:
+            conv.state = ConvState.WAITING
+            await say(uow, conv, t("transferred", conv.lang), now)
+        if note:
+            await add_note(uow, h.id, counselor.id, NoteKind.TRANSFER, note, now)
+        await self.handoffs.reoffer(uow, h, now, after)
+        await tell_staff(uow, counselor, f"#{h.id} is back in the queue.", now)
+        await uow.audit.append(counselor.id, "handoff.release", f"handoff:{h.id}", now, {"note": bool(note)})
+        after.events.append(("handoff.released", h.id))
+        return True
+
+    async def handback(self, uow: UnitOfWork, counselor: Counselor, now: datetime, after: After,
+                       handoff_id: int | None = None, reason: str = "") -> bool:
+        h = await (uow.handoffs.get(handoff_id, lock=True) if handoff_id
+                   else self.current_chat(uow, counselor))
+        if h is None or h.counselor_id != counselor.id or h.state != HandoffState.ACTIVE:
             return False
         h.state, h.outcome, h.closed_at = HandoffState.CLOSED, Outcome.HANDED_BACK, now
         h.version += 1
+        if reason:
+            await add_note(uow, h.id, counselor.id, NoteKind.HANDBACK, reason, now)
         conv = await uow.conversations.get(h.conversation_id)
         if conv is not None:
             back_to_bot(conv)

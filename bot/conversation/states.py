@@ -59,6 +59,29 @@ FOLLOW_UP_AFTER: dict[FollowUpKind, timedelta] = {
     FollowUpKind.MONTH: timedelta(days=30)}
 
 
+class NoteKind(StrEnum):
+    """When a counselor wrote a case note (bot/storage/case_tables.py)."""
+
+    CLOSE = "close"
+    TRANSFER = "transfer"
+    HANDBACK = "handback"
+
+
+class SafetyCheck(StrEnum):
+    """What made closing a high or imminent chat safe; the console asks before such a close
+    (issue 16 item 9, after Crisis Text Line's wrap-up: no high-risk chat ends unexamined)."""
+
+    SAFETY_PLAN = "safety_plan"  # a safety plan was agreed with the resident
+    EMERGENCY = "emergency"  # emergency services were contacted
+    RESIDENT_LEFT = "resident_left"  # the resident stopped answering or left
+    OTHER = "other"  # explained in the case note
+
+
+SAFETY_CHECKS: dict[SafetyCheck, str] = {
+    SafetyCheck.SAFETY_PLAN: "Safety plan agreed", SafetyCheck.EMERGENCY: "Emergency services contacted",
+    SafetyCheck.RESIDENT_LEFT: "Resident left", SafetyCheck.OTHER: "Other (see note)"}
+
+
 class ActionResult(StrEnum):
     """What one staff action came to (the console maps it to an HTTP status)."""
 

@@ -16,7 +16,7 @@ from bot.conversation.coordinator import CoordinatorDesk
 from bot.conversation.effects import After
 from bot.conversation.messages import clean_text
 from bot.conversation.ports import RotaRefused
-from bot.conversation.staff import StaffFlow
+from bot.conversation.staff import StaffFlow, WrapUp
 from bot.conversation.states import AcceptResult, ActionResult, FollowUpKind
 from bot.security.roles import require, staff_actor
 from bot.services.runtime import Runtime
@@ -31,6 +31,7 @@ class StaffAction(StrEnum):
     CLOSE = "close"
     FOLLOW_UP = "follow_up"
     TRANSFER = "transfer"
+    RELEASE = "release"  # back to the queue, offered to the others on duty
     HAND_BACK = "handback"
     DUTY = "duty"
     OVERRIDE = "override"
@@ -48,6 +49,8 @@ class ActionRequest:
     outcome: str = ""  # close: an Outcome
     followup: str = ""  # close / follow_up: a FollowUpKind, or "" for none
     to: str = ""  # transfer: counselor id; override / invite: the counselor concerned
+    note: str = ""  # transfer / release: a note for the next counselor; handback: the reason
+    wrap_up: WrapUp | None = None  # close from the console: case note, safety check, risk at close
     available: bool | None = None  # duty
     swap_id: str = ""  # swap_decision
     approve: bool = False  # swap_decision
@@ -129,7 +132,7 @@ class StaffActions:
     async def _close(self, c: ActionContext, r: ActionRequest) -> Done:
         if r.handoff_id is None:
             return REFUSED
-        closed = await self.flow.close(c.uow, r.handoff_id, r.outcome, c.actor, c.now, c.after)
+        closed = await self.flow.close(c.uow, r.handoff_id, r.outcome, c.actor, c.now, c.after, r.wrap_up)
         if closed and r.followup in tuple(FollowUpKind):
             await self.flow.follow_up(c.uow, r.handoff_id, r.followup, c.actor, c.now, c.after)
         return _ok(closed)
@@ -143,10 +146,15 @@ class StaffActions:
         target = await c.uow.counselors.get(r.to)
         if r.handoff_id is None or target is None:
             return REFUSED
-        return _ok(await self.flow.transfer(c.uow, r.handoff_id, target, c.actor, c.now, c.after))
+        return _ok(await self.flow.transfer(c.uow, r.handoff_id, target, c.actor, c.now, c.after, r.note))
+
+    async def _release(self, c: ActionContext, r: ActionRequest) -> Done:
+        if r.handoff_id is None:
+            return REFUSED
+        return _ok(await self.flow.release(c.uow, r.handoff_id, c.actor, c.now, c.after, r.note))
 
     async def _hand_back(self, c: ActionContext, r: ActionRequest) -> Done:
-        return _ok(await self.flow.handback(c.uow, c.actor, c.now, c.after))
+        return _ok(await self.flow.handback(c.uow, c.actor, c.now, c.after, r.handoff_id, r.note))
 
     async def _duty(self, c: ActionContext, r: ActionRequest) -> Done:
         if r.available is None:
@@ -188,6 +196,7 @@ ACTIONS: dict[StaffAction, tuple[str, Handler]] = {
     StaffAction.CLOSE: ("handoff.close", StaffActions._close),
     StaffAction.FOLLOW_UP: ("handoff.close", StaffActions._follow_up),
     StaffAction.TRANSFER: ("handoff.transfer", StaffActions._transfer),
+    StaffAction.RELEASE: ("handoff.transfer", StaffActions._release),
     StaffAction.HAND_BACK: ("handoff.handback", StaffActions._hand_back),
     StaffAction.DUTY: ("duty.toggle", StaffActions._duty),
     StaffAction.OVERRIDE: ("rota.override", StaffActions._override),

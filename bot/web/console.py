@@ -20,22 +20,21 @@ from sqlalchemy import select
 from bot.conversation.states import CLOSE_OUTCOMES, OPEN_HANDOFF_STATES, ActionResult, FollowUpKind
 from bot.events import Event
 from bot.security.access import chat_window
-from bot.security.roles import Forbidden
 from bot.services.staff import ActionRequest, StaffAction
 from bot.storage.access_reads import recent_until
 from bot.storage.models import Handoff
 from bot.tasks import cancel_and_wait
+from bot.web import console_casework
 from bot.web.auth import STAFF, StaffSession, require_role, require_staff
 from bot.web.chat import same_origin
-from bot.web.console_page import FOLLOW_UP_LABELS, OUTCOME_LABELS, QUICK_REPLIES
+from bot.web.console_common import act, handoff_id, json_body
+from bot.web.console_page import FOLLOW_UP_LABELS, OUTCOME_LABELS, QUICK_REPLIES, RISK_LABELS, SAFETY_LABELS
 from bot.web.keys import CONTAINER, READ_AUDIT
 from bot.web.layout import staff_page
 from triage.levels import rank
 
 OUTCOMES = tuple(CLOSE_OUTCOMES)  # a tuple: a JSON list or object compares unequal, never raises
 FOLLOW_UPS = ("", *FollowUpKind)  # "" is no follow-up
-# Answered 200: done, or moot because somebody else got there first; anything else is a 409.
-SETTLED = (ActionResult.OK, ActionResult.TAKEN, ActionResult.GONE)
 READ_AUDIT_EVERY_S = 600.0  # one "conversation.read" entry per counselor and chat per 10 minutes
 
 
@@ -43,7 +42,8 @@ READ_AUDIT_EVERY_S = 600.0  # one "conversation.read" entry per counselor and ch
 async def console_page(request: web.Request) -> web.Response:
     return await staff_page(request, "console.html", "Console", scripts=["/static/console.js"],
                             styles=["/static/console.css"], quick_replies=QUICK_REPLIES,
-                            outcomes=OUTCOME_LABELS, follow_ups=FOLLOW_UP_LABELS)
+                            outcomes=OUTCOME_LABELS, follow_ups=FOLLOW_UP_LABELS,
+                            safety_checks=SAFETY_LABELS, risks=RISK_LABELS)
 
 
 def _wait_s(h: Handoff, now: datetime) -> int:
@@ -81,20 +81,12 @@ def _should_audit(request: web.Request, counselor_id: str, conv_id: int) -> bool
     return True
 
 
-def _handoff_id(request: web.Request) -> int:
-    # Past 9 digits an id overflows the database's integer (a 500 before this check).
-    hid = request.match_info["hid"]
-    if not (hid.isascii() and hid.isdigit() and len(hid) <= 9):
-        raise web.HTTPNotFound()
-    return int(hid)
-
-
 @require_staff("handoff.queue", "conversation.read")
 async def chat(request: web.Request) -> web.Response:
     """The chat pane: risk level, reasons and recent messages, for a holder only."""
     staff: StaffSession = request[STAFF]
     container = request.app[CONTAINER]
-    hid = _handoff_id(request)
+    hid = handoff_id(request)
     now = container.clock.now()
     async with container.uow() as uow:
         h = await uow.handoffs.get(hid)
@@ -121,57 +113,47 @@ async def chat(request: web.Request) -> web.Response:
     })
 
 
-async def _json_body(request: web.Request) -> dict[str, object]:
-    try:
-        data = await request.json()
-    except ValueError:
-        raise web.HTTPBadRequest(text='{"error": "send JSON"}', content_type="application/json") from None
-    if not isinstance(data, dict):
-        raise web.HTTPBadRequest(text='{"error": "send a JSON object"}', content_type="application/json")
-    return data
-
-
-async def _act(request: web.Request, action: ActionRequest) -> web.Response:
-    staff: StaffSession = request[STAFF]
-    try:
-        result = (await request.app[CONTAINER].actions.perform(staff.counselor_id, action)).result
-    except Forbidden:
-        return web.json_response({"result": "forbidden"}, status=403)
-    return web.json_response({"result": result}, status=200 if result in SETTLED else 409)
-
-
 @require_staff("duty.toggle")
 async def duty(request: web.Request) -> web.Response:
-    data = await _json_body(request)
-    return await _act(request, ActionRequest(StaffAction.DUTY, available=bool(data.get("available"))))
+    data = await json_body(request)
+    return await act(request, ActionRequest(StaffAction.DUTY, available=bool(data.get("available"))))
 
 
 @require_staff("handoff.accept")
 async def accept(request: web.Request) -> web.Response:
-    return await _act(request, ActionRequest(StaffAction.ACCEPT, _handoff_id(request)))
+    return await act(request, ActionRequest(StaffAction.ACCEPT, handoff_id(request)))
 
 
 @require_staff("handoff.relay")
 async def relay(request: web.Request) -> web.Response:
-    data = await _json_body(request)
+    data = await json_body(request)
     text = data.get("text")
     limit = request.app[CONTAINER].settings.max_message_chars
     if not isinstance(text, str) or not text.strip():
         return web.json_response({"result": "empty"}, status=400)
     if len(text) > limit:
         return web.json_response({"result": "too_long", "limit": limit}, status=413)
-    return await _act(request, ActionRequest(StaffAction.RELAY, _handoff_id(request), text=text))
+    return await act(request, ActionRequest(StaffAction.RELAY, handoff_id(request), text=text))
 
 
 @require_staff("handoff.close")
 async def close(request: web.Request) -> web.Response:
-    data = await _json_body(request)
+    """Close with an outcome and the wrap-up (case note, risk at close, and for a high or
+    imminent chat a safety check: nothing is closed without it, the form says what is missing)."""
+    data = await json_body(request)
+    hid = handoff_id(request)
     outcome, followup = data.get("outcome"), data.get("followup") or ""
     if not isinstance(outcome, str) or not isinstance(followup, str) \
             or outcome not in OUTCOMES or followup not in FOLLOW_UPS:
         return web.json_response({"result": "bad_outcome"}, status=400)
-    return await _act(request, ActionRequest(StaffAction.CLOSE, _handoff_id(request), outcome=outcome,
-                                             followup=followup))
+    level = await console_casework.handoff_level(request, hid)
+    if level is None:
+        return web.json_response({"result": ActionResult.GONE})
+    wrap = console_casework.wrap_up(data, level)
+    if isinstance(wrap, web.Response):
+        return wrap
+    return await act(request, ActionRequest(StaffAction.CLOSE, hid, outcome=outcome, followup=followup,
+                                            wrap_up=wrap))
 
 
 async def console_ws(request: web.Request) -> web.StreamResponse:
@@ -213,3 +195,4 @@ def register(app: web.Application) -> None:
     app.router.add_post("/console/api/handoffs/{hid}/accept", accept)
     app.router.add_post("/console/api/handoffs/{hid}/relay", relay)
     app.router.add_post("/console/api/handoffs/{hid}/close", close)
+    console_casework.register(app)

@@ -7,7 +7,7 @@ nearby, emergency numbers. The counselor can edit a quick reply before sending i
 
 from __future__ import annotations
 
-from bot.conversation.states import CLOSE_OUTCOMES, FollowUpKind
+from bot.conversation.states import CLOSE_OUTCOMES, SAFETY_CHECKS, FollowUpKind
 
 QUICK_REPLIES = {
     "zh": ("我在这里，愿意听你说。", "你现在安全吗？", "你身边有可以陪着你的人吗？",
@@ -21,3 +21,8 @@ OUTCOME_LABELS: tuple[tuple[str, str], ...] = tuple(CLOSE_OUTCOMES.items())
 FOLLOW_UP_LABELS: tuple[tuple[str, str], ...] = (
     ("", "No follow-up"), (FollowUpKind.DAY, "In 24 hours"), (FollowUpKind.WEEK, "In 1 week"),
     (FollowUpKind.MONTH, "In 1 month"))
+# Asked before a high or imminent chat closes (bot.conversation.states.SafetyCheck).
+SAFETY_LABELS: tuple[tuple[str, str], ...] = tuple(SAFETY_CHECKS.items())
+RISK_LABELS: tuple[tuple[str, str], ...] = (
+    ("", "Risk at close: not judged"), ("none", "None"), ("low", "Low"), ("medium", "Medium"),
+    ("high", "High"), ("imminent", "Imminent"))

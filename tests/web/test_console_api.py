@@ -53,7 +53,7 @@ async def test_counselor_and_resident_exchange_messages_then_the_chat_closes(
     await r.wait(lambda f: f["type"] == "ack" and f["cid"] == cid)
     _, pane = await li.api("GET", f"/console/api/handoffs/{h['id']}")
     closed = await li.api("POST", f"/console/api/handoffs/{h['id']}/close",
-                          {"outcome": "resolved", "followup": "24h"})
+                          {"outcome": "resolved", "followup": "24h", "safety_check": "safety_plan"})
     back = await r.wait(lambda f: f["type"] == "state" and f["state"] == "self_help")
 
     assert sent[1] == {"result": "ok"} and heard["alias"] == "Xiao Li"
