@@ -1,4 +1,6 @@
-"""A coordinator in a real (headless) browser: approves a swap and the calendar changes.
+"""A coordinator in a real (headless) browser approves a swap and the calendar changes; an admin
+adds an account (a refused form first), gives a one-time code, and the new person sets a password
+with it (a mismatched password first) and logs in.
 
 The rota is the real one (scheduling over its tables), imported from a small file whose people
 are the staff the browser fixtures seed, so their logins keep working.
@@ -10,7 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Page, expect
 
 from bot.server import Server
 from bot.storage import rota_repo
@@ -65,3 +67,57 @@ async def test_a_coordinator_approves_a_swap_and_the_calendar_changes(
     await expect(slot).not_to_contain_text("Li Na")
     await expect(page.locator("#swaps")).to_contain_text("None waiting")
     await shot(page, "-after")
+
+
+async def admin_login(page: Page, site: Server) -> None:
+    await page.goto(url(site, "/login"))
+    await page.fill("#login", "admin")
+    await page.fill("#password", PASSWORDS["admin"])
+    await page.click("#login-form button[type=submit]")
+    await page.wait_for_url("**/admin")
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+async def test_an_admin_adds_an_account_and_the_person_sets_a_password_with_the_code(
+        site: Server, browser: Browser, shot: Shots, width: int) -> None:
+    page = await desk(browser)
+    await page.set_viewport_size({"width": width, "height": 900})
+    await admin_login(page, site)
+    await page.click("nav.admin-tabs >> text=Accounts")
+    await page.click("#new-account summary")
+    form = page.locator("#new-account form")
+    await form.locator('input[name="id"]').fill("zhou")
+    await form.locator('input[name="name"]').fill("周梅 Zhou Mei")
+    await form.locator('input[name="languages"][value="en"]').check()
+    await form.locator('input[name="web_login"]').fill("li")  # taken by Li Na
+    await form.locator("button[type=submit]").click()
+
+    why = form.locator('input[name="web_login"] + .error')
+    await expect(why).to_contain_text("belongs to Li Na")
+    await expect(form.locator('input[name="name"]')).to_have_value("周梅 Zhou Mei")  # kept as typed
+    await shot(page, "-refused")
+    await form.locator('input[name="web_login"]').fill("zhou")
+    await form.locator("button[type=submit]").click()
+    await expect(page.locator(".notice")).to_contain_text("Account created")
+    await page.click("#make-code")
+    code = (await page.locator("#code .code").inner_text()).strip()
+    await shot(page, "-code")
+
+    other = await desk(browser)
+    await other.set_viewport_size({"width": width, "height": 900})
+    await other.goto(url(site, "/password"))
+    await other.fill("#login", "zhou")
+    await other.fill("#code", code)
+    await other.fill("#password", "plum blossom in winter")
+    await other.fill("#again", "plum blossom in summer")
+    await other.click("#password-form button[type=submit]")
+    await expect(other.locator("#password-error")).to_contain_text("differ")
+    await expect(other.locator("#login")).to_have_value("zhou")
+    await expect(other.locator("#code")).to_have_value(code)  # kept: only the passwords are typed again
+    await shot(other, "-password-refused")
+    await other.fill("#password", "plum blossom in winter")
+    await other.fill("#again", "plum blossom in winter")
+    await other.click("#password-form button[type=submit]")
+    await expect(other.locator("#password-done")).to_be_visible()
+    await staff_login(other, site, "zhou", "plum blossom in winter")  # lands on the console
+    await shot(other, "-logged-in")

@@ -47,12 +47,6 @@ MATRIX: dict[tuple[str, str], tuple[str, ...] | str] = {
     ("POST", "/console/api/handoffs/{hid}/accept"): ("handoff.accept",),
     ("POST", "/console/api/handoffs/{hid}/relay"): ("handoff.relay",),
     ("POST", "/console/api/handoffs/{hid}/close"): ("handoff.close",),
-    ("GET", "/console/api/colleagues"): ("handoff.transfer",),
-    ("GET", "/console/api/followups"): ("handoff.queue",),
-    ("GET", "/console/api/handoffs/{hid}/history"): ("handoff.queue", "conversation.read"),
-    ("POST", "/console/api/handoffs/{hid}/decline"): ("handoff.decline",),
-    ("POST", "/console/api/handoffs/{hid}/transfer"): ("handoff.transfer",),
-    ("POST", "/console/api/handoffs/{hid}/handback"): ("handoff.handback",),
     ("GET", "/admin"): ("handoff.board",),
     ("GET", "/admin/rota"): ("rota.edit",),
     ("POST", "/admin/rota/overrides"): ("rota.override",),
@@ -67,6 +61,17 @@ MATRIX: dict[tuple[str, str], tuple[str, ...] | str] = {
     ("POST", "/admin/counselors/{counselor_id}/invite"): ("invite.create",),
     ("GET", "/admin/reports"): ("reports.view",),
     ("GET", "/admin/reports.csv"): ("reports.view", "export"),
+    ("GET", "/admin/users"): ("user.manage",),
+    ("POST", "/admin/users"): ("user.manage",),
+    ("GET", "/admin/users/{counselor_id}"): ("user.manage",),
+    ("POST", "/admin/users/{counselor_id}"): ("user.manage",),
+    ("POST", "/admin/users/{counselor_id}/deactivate"): ("user.manage",),
+    ("POST", "/admin/users/{counselor_id}/reactivate"): ("user.manage",),
+    ("POST", "/admin/users/{counselor_id}/password-code"): ("user.manage",),
+    ("GET", "/admin/audit"): ("audit.view",),
+    # Set a password with an admin's one-time code: no login (the code is the proof).
+    ("GET", "/password"): PUBLIC,
+    ("POST", "/password"): PUBLIC,
 }
 ROLES = {"resident": None, "counselor": "li", "coordinator": "zhao", "admin": "admin"}
 # Ids that exist nowhere: an allowed request reaches the handler and gets 404 or 400, never 403.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.services.rota import RotaService
-from bot.web.admin import board, counselors, overview, report_pages, rota_pages
+from bot.web.admin import audit_page, board, counselors, overview, password, report_pages, rota_pages, users
 from bot.web.admin.rota_source import ROTA
 from bot.web.keys import CONTAINER
 
@@ -28,3 +28,14 @@ def register(app: web.Application) -> None:
     r.add_post("/admin/counselors/{counselor_id}/invite", counselors.invite)
     r.add_get("/admin/reports", report_pages.reports_page)
     r.add_get("/admin/reports.csv", report_pages.reports_csv)
+    r.add_get("/admin/users", users.users_page)
+    r.add_post("/admin/users", users.create_user)
+    r.add_get("/admin/users/{counselor_id}", users.user_page)
+    r.add_post("/admin/users/{counselor_id}", users.save_user)
+    r.add_post("/admin/users/{counselor_id}/deactivate", users.deactivate_user)
+    r.add_post("/admin/users/{counselor_id}/reactivate", users.reactivate_user)
+    r.add_post("/admin/users/{counselor_id}/password-code", users.password_code)
+    r.add_get("/admin/audit", audit_page.audit_page)
+    # Open without a login (the one-time code is the proof), like /login.
+    r.add_get("/password", password.password_get)
+    r.add_post("/password", password.password_post)
