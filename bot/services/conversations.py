@@ -33,8 +33,10 @@ from bot.crypto import pseudonym
 from bot.privacy.forget import forget_resident
 from bot.security.limits import Limits, clip_message
 from bot.security.ratelimit import RateLimiter
+from bot.services.deferred import DeferredSpool
 from bot.services.runtime import EmergencyLine, Runtime
 from bot.services.staff_commands import StaffRouter
+from bot.services.turn_failure import log_turn_failure
 from bot.services.turn_gate import BUSY_NOTICE_S, BUSY_TEXT, TurnGate
 from bot.storage.engine import concurrent_turns
 from bot.storage.models import Conversation
@@ -58,7 +60,7 @@ class TurnLimits:
 class ConversationService:
     def __init__(self, runtime: Runtime, pseudonym_key: bytes, triage: TriagePort, resident: ResidentFlow,
                  staff: StaffRouter, handoffs: HandoffManager, emergency: EmergencyLine,
-                 turn: TurnLimits | None = None) -> None:
+                 turn: TurnLimits | None = None, spool: DeferredSpool | None = None) -> None:
         self.uow, self.clock, self.effects = runtime.uow, runtime.clock, runtime.effects
         self.pseudonym_key = pseudonym_key
         self.triage, self.resident, self.staff, self.handoffs = triage, resident, staff, handoffs
@@ -69,7 +71,11 @@ class ConversationService:
         # One lock per chat while it has a turn running or waiting; gone when none does (a
         # dictionary of every chat ever seen would grow for the life of the process).
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        # Deferred turns: on disk when there is a spool (bootstrap gives one under the var dir),
+        # here only when there is none or the disk refused them.
+        self.spool = spool
         self._deferred: list[Inbound] = []
+        self._retrying = asyncio.Lock()
         bind = runtime.uow.sessions.kw.get("bind")
         slots = concurrent_turns(bind) if isinstance(bind, AsyncEngine) else 4
         self.gate = TurnGate(self.turn.db_slots or slots)
@@ -78,6 +84,12 @@ class ConversationService:
     async def handle(self, inbound: Inbound) -> TurnResult:
         """One message, command or button press, start to finish; never raises (a turn the
         database fails is deferred and retried, after the emergency numbers when imminent)."""
+        result = await self._attempt(inbound, first=True)
+        if result.outcome == TurnOutcome.DEFERRED:
+            await self._keep(inbound)
+        return result
+
+    async def _attempt(self, inbound: Inbound, first: bool) -> TurnResult:
         text, too_long = clip_message(clean_text(inbound.text or ""), self.turn.limits)
         lang = detect_lang(text, inbound.lang_hint[:2] if inbound.lang_hint in ("zh", "en") else "zh") \
             if text else None
@@ -99,14 +111,21 @@ class ConversationService:
                     async with self._admitted(inbound, risk, lang):
                         after, result = await self._turn(inbound, text, risk, lang, too_long)
         except Exception as exc:
-            log.error("turn failed (%s); update %s", exc.__class__.__name__, inbound.update_key)
+            log_turn_failure(exc, inbound.update_key)
             risk = risk if risk is not None else await self.screening.assess(text)
-            if risk.level == "imminent":
+            # Sent straight on the first failure; a retry while the database is still down does
+            # not repeat them every few seconds (the turn's own reply follows once it is back).
+            if first and risk.level == "imminent":
                 await self._emergency_direct(inbound, lang or "zh")
-            self._deferred.append(inbound)  # retried when the database answers again
             return DEFERRED
         self.effects.apply(after)
         return result
+
+    async def _keep(self, inbound: Inbound) -> None:
+        """A deferred turn goes to the spool on disk (bot/services/deferred.py), so a crash
+        before the database is back does not lose it; in memory only where there is none."""
+        if self.spool is None or not await asyncio.to_thread(self.spool.put, inbound):
+            self._deferred.append(inbound)
 
     @asynccontextmanager
     async def _admitted(self, inbound: Inbound, risk: Assessment, lang: str | None) -> AsyncIterator[None]:
@@ -285,13 +304,30 @@ class ConversationService:
                 log.error("direct emergency send failed (%s)", exc.__class__.__name__)
                 await asyncio.sleep(1)
 
+    def deferred_count(self) -> int:
+        """Turns waiting for the database: in the spool, and in memory where it had none."""
+        return len(self._deferred) + (self.spool.count() if self.spool is not None else 0)
+
     async def retry_deferred(self) -> int:
-        """Re-handle turns that failed while the database was down; returns how many went through."""
-        pending, self._deferred = self._deferred, []
-        done = 0
-        for inbound in pending:
-            done += (await self.handle(inbound)).outcome != TurnOutcome.DEFERRED
-        return done
+        """Re-run turns deferred while the database was down, oldest first; stops at the first
+        that fails again (the database is still away) so the rest keep their order."""
+        if self._retrying.locked():
+            return 0  # the previous pass is still at it
+        async with self._retrying:
+            done = 0
+            pending, self._deferred = self._deferred, []
+            for i, inbound in enumerate(pending):
+                if (await self._attempt(inbound, first=False)).outcome == TurnOutcome.DEFERRED:
+                    self._deferred = pending[i:] + self._deferred
+                    return done
+                done += 1
+            if self.spool is not None:
+                for path, inbound in await asyncio.to_thread(self.spool.pending):
+                    if (await self._attempt(inbound, first=False)).outcome == TurnOutcome.DEFERRED:
+                        return done
+                    self.spool.done(path)
+                    done += 1
+            return done
 
     # ---- timers ------------------------------------------------------------------------------
     async def on_timer(self, kind: str, ident: int, version: int, step: int) -> None:

@@ -20,7 +20,7 @@ async def test_bug_forged_card_id_out_of_range_failed_the_turn_and_was_retried_f
     await rig.c.service.handle(Inbound("telegram", staff, staff, kind="callback", callback_data=data,
                                        update_key="cq-forged"))
 
-    assert rig.c.service._deferred == []
+    assert rig.c.service.deferred_count() == 0
 
 
 @pytest.mark.parametrize("text", ["/start I have the pills here", "/help I have the pills here",

@@ -95,7 +95,7 @@ async def test_malformed_updates_through_real_ptb_never_stop_the_bot(
     await fake_tg.push_text(sentinel, "/start")
 
     await fake_tg.wait_for(lambda: fake_tg.texts(sentinel))
-    assert server.container.service._deferred == []
+    assert server.container.service.deferred_count() == 0
     assert [r.getMessage() for r in errors.records] == []
 
 
