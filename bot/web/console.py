@@ -22,6 +22,7 @@ from bot.events import Event
 from bot.security.access import chat_window
 from bot.services.staff import ActionRequest, StaffAction
 from bot.storage.access_reads import recent_until
+from bot.storage.case_repo import notes_for
 from bot.storage.models import Handoff
 from bot.tasks import cancel_and_wait
 from bot.web import console_casework
@@ -100,6 +101,9 @@ async def chat(request: web.Request) -> web.Response:
             raise web.HTTPForbidden(text='{"error": "you do not hold this chat"}',
                                     content_type="application/json")
         rows = await recent_until(uow, h.conversation_id, window.until, 50)
+        # The notes on this handoff (a colleague's transfer note), within the same window.
+        notes = [(n, text) for n, text in await notes_for(uow, [h.id])
+                 if window.until is None or n.at <= window.until]
         if _should_audit(request, staff.counselor_id, h.conversation_id):
             await uow.audit.append(staff.counselor_id, "conversation.read",
                                    f"conversation:{h.conversation_id}", now, {"via": "console"})
@@ -110,6 +114,7 @@ async def chat(request: web.Request) -> web.Response:
         "mine": h.counselor_id == staff.counselor_id and h.state == "active",
         "messages": [{"seq": m.id, "sender": m.sender, "text": text,
                       "at": m.created_at.isoformat(timespec="seconds")} for m, text in rows],
+        "notes": [console_casework.note_json(n, text) for n, text in notes],
     })
 
 

@@ -16,9 +16,10 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.conversation.staff import WrapUp
-from bot.conversation.states import SafetyCheck
+from bot.conversation.states import SAFETY_CHECKS, SafetyCheck
 from bot.services.staff import ActionRequest, StaffAction
 from bot.storage.case_repo import earlier_handoffs, notes_for
+from bot.storage.case_tables import CaseNote
 from bot.storage.models import FollowUp, Handoff, Message
 from bot.web.auth import STAFF, StaffSession, require_staff
 from bot.web.console_common import act, handoff_id, json_body
@@ -117,6 +118,13 @@ def _iso(at: datetime | None) -> str | None:
     return None if at is None else at.isoformat(timespec="seconds")
 
 
+def note_json(n: CaseNote, text: str) -> dict[str, Any]:
+    check = SafetyCheck(n.safety_check) if n.safety_check in SAFETY else None
+    return {"kind": n.kind, "text": text, "by": n.counselor_id, "at": _iso(n.at),
+            "safety_check": n.safety_check, "safety_label": SAFETY_CHECKS[check] if check else "",
+            "risk_at_close": n.risk_at_close}
+
+
 @require_staff("handoff.queue")
 async def followups(request: web.Request) -> web.Response:
     """This counselor's check-ins, soonest due first, with what came of the sent ones."""
@@ -162,9 +170,7 @@ async def history(request: web.Request) -> web.Response:
         await uow.commit()
     by_handoff: dict[int, list[dict[str, Any]]] = {}
     for n, text in notes:
-        by_handoff.setdefault(n.handoff_id, []).append(
-            {"kind": n.kind, "text": text, "safety_check": n.safety_check, "risk_at_close": n.risk_at_close,
-             "at": _iso(n.at)})
+        by_handoff.setdefault(n.handoff_id, []).append(note_json(n, text))
     return web.json_response({"earlier": [
         {"id": e.id, "level": e.level, "reasons": list(e.reasons or []), "outcome": e.outcome,
          "opened_at": _iso(e.created_at), "closed_at": _iso(e.closed_at), "notes": by_handoff.get(e.id, [])}

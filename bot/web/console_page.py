@@ -24,5 +24,5 @@ FOLLOW_UP_LABELS: tuple[tuple[str, str], ...] = (
 # Asked before a high or imminent chat closes (bot.conversation.states.SafetyCheck).
 SAFETY_LABELS: tuple[tuple[str, str], ...] = tuple(SAFETY_CHECKS.items())
 RISK_LABELS: tuple[tuple[str, str], ...] = (
-    ("", "Risk at close: not judged"), ("none", "None"), ("low", "Low"), ("medium", "Medium"),
+    ("", "Not judged"), ("none", "None"), ("low", "Low"), ("medium", "Medium"),
     ("high", "High"), ("imminent", "Imminent"))

@@ -17,7 +17,8 @@ from tests.web.test_console_api import crisis_resident, open_handoff
 NOTE = "Talked through a safety plan; sister is with her tonight."
 
 
-async def held_by(client: Callable[[], Browserish], login: str) -> tuple[Resident, Browserish, dict[str, Any]]:
+async def held_by(client: Callable[[], Browserish],
+                  login: str) -> tuple[Resident, Browserish, dict[str, Any]]:
     """A crisis resident whose handoff `login` accepted."""
     r = await crisis_resident(client)
     tab = client()
@@ -38,7 +39,7 @@ async def test_transfer_to_a_named_colleague_carries_the_note_and_moves_the_chat
     moved = await li.api("POST", f"/console/api/handoffs/{h['id']}/transfer", {"to": "c2", "note": NOTE})
     told = await r.wait(lambda f: f["type"] == "msg" and "Another counselor" in f["text"])
     _, queue = await wang.api("GET", "/console/api/queue")
-    wang_reads, _ = await wang.api("GET", f"/console/api/handoffs/{h['id']}")
+    wang_reads, pane = await wang.api("GET", f"/console/api/handoffs/{h['id']}")
     li_reads, _ = await li.api("GET", f"/console/api/handoffs/{h['id']}")
     async with web.container.uow() as uow:
         note = await uow.session.scalar(select(CaseNote).where(CaseNote.handoff_id == h["id"]))
@@ -49,6 +50,7 @@ async def test_transfer_to_a_named_colleague_carries_the_note_and_moves_the_chat
     assert moved == (200, {"result": "ok"}) and told["sender"] == "bot"
     assert [m["id"] for m in queue["mine"]] == [h["id"]]
     assert wang_reads == 200 and li_reads == 403
+    assert [(n["kind"], n["text"], n["by"]) for n in pane["notes"]] == [("transfer", NOTE, "c1")]
     assert note.kind == "transfer" and text == NOTE and NOTE.encode() not in bytes(note.note_enc)
 
 
@@ -109,13 +111,14 @@ async def test_closing_a_high_risk_chat_asks_for_a_safety_check_and_keeps_the_wr
 
     unchecked = await li.api("POST", path, {"outcome": "resolved", "note": NOTE})
     bad_check = await li.api("POST", path, {"outcome": "resolved", "safety_check": "vibes"})
-    bad_risk = await li.api("POST", path, {"outcome": "resolved", "safety_check": "safety_plan", "risk": "ok"})
+    bad_risk = await li.api("POST", path, {"outcome": "resolved", "safety_check": "safety_plan",
+                                           "risk": "ok"})
     other_bare = await li.api("POST", path, {"outcome": "resolved", "safety_check": "other"})
     too_long = await li.api("POST", path, {"outcome": "resolved", "safety_check": "safety_plan",
                                            "note": "x" * 2001})
     _, still = await li.api("GET", f"/console/api/handoffs/{h['id']}")
-    closed = await li.api("POST", path, {"outcome": "resolved", "followup": "24h", "safety_check": "safety_plan",
-                                         "risk": "medium", "note": NOTE})
+    closed = await li.api("POST", path, {"outcome": "resolved", "followup": "24h",
+                                         "safety_check": "safety_plan", "risk": "medium", "note": NOTE})
     await r.wait(lambda f: f["type"] == "state" and f["state"] == "self_help")
     _, due = await li.api("GET", "/console/api/followups")
     async with web.container.uow() as uow:
@@ -128,7 +131,8 @@ async def test_closing_a_high_risk_chat_asks_for_a_safety_check_and_keeps_the_wr
     assert closed == (200, {"result": "ok"})
     assert note is not None and (note.kind, note.safety_check, note.risk_at_close) == \
         ("close", "safety_plan", "medium")
-    assert [(f["handoff"], f["kind"], f["result"]) for f in due["followups"]] == [(h["id"], "24h", "scheduled")]
+    assert [(f["handoff"], f["kind"], f["result"]) for f in due["followups"]] == \
+        [(h["id"], "24h", "scheduled")]
 
 
 async def test_the_holder_sees_earlier_contacts_with_their_notes_and_others_do_not(
@@ -150,7 +154,8 @@ async def test_the_holder_sees_earlier_contacts_with_their_notes_and_others_do_n
         audit = [(e.actor, e.action) for e in await uow.audit.all()]
 
     assert status == 200 and second["id"] != first["id"]
-    assert [(e["id"], e["level"], e["outcome"]) for e in seen["earlier"]] == [(first["id"], "imminent", "resolved")]
+    assert [(e["id"], e["level"], e["outcome"]) for e in seen["earlier"]] == \
+        [(first["id"], "imminent", "resolved")]
     assert [(n["kind"], n["text"], n["safety_check"]) for n in seen["earlier"][0]["notes"]] == \
         [("close", NOTE, "safety_plan")]
     assert denied == 403 and "earlier" not in body

@@ -1,10 +1,14 @@
-// Counselor console: queue (risk, then waiting time), accept, chat pane, quick replies, close.
+// Counselor console: queue (risk, then waiting time), accept or decline, chat pane, quick replies,
+// transfer, hand back, close with a wrap-up (a high or imminent chat asks first), follow-ups and
+// the resident's earlier contacts.
 // The server pushes "changed" over a WebSocket; this script then re-reads the JSON API.
 (function () {
   'use strict';
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var $ = function (id) { return document.getElementById(id); };
   var current = null;      // handoff id shown in the pane
+  var currentLevel = null; // its risk level (the close form asks more for high and imminent)
+  var loadedFor = null;    // the pane whose colleagues and earlier contacts are loaded
   var available = false;
   var LEVELS = { imminent: 'IMMINENT', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', none: 'NONE' };
 
@@ -55,6 +59,13 @@
       b.setAttribute('aria-label', 'Accept handoff ' + h.id);
       b.addEventListener('click', function () { accept(h.id, b); });
       li.appendChild(b);
+      if (h.offered_to_me) {
+        var d = el('button', 'secondary decline', 'Decline');
+        d.type = 'button';
+        d.setAttribute('aria-label', 'Decline handoff ' + h.id);
+        d.addEventListener('click', function () { decline(h.id, d); });
+        li.appendChild(d);
+      }
       q.appendChild(li);
     });
     var mine = $('mine');
@@ -84,12 +95,84 @@
     });
   }
 
+  function decline(id, button) {
+    button.disabled = true;
+    api('POST', '/console/api/handoffs/' + id + '/decline').then(function (r) {
+      $('queue-note').textContent = r.result === 'ok' ? 'You declined #' + id + '; it stays offered to the others.'
+        : 'Not declined (' + r.result + ').';
+      refresh();
+    });
+  }
+
+  function renderFollowups(data) {
+    var list = $('followups');
+    list.textContent = '';
+    if (!data.followups || !data.followups.length) { list.appendChild(el('li', 'empty', 'No follow-ups.')); }
+    (data.followups || []).forEach(function (f) {
+      var li = el('li', 'item level-' + f.level);
+      li.appendChild(el('span', 'hid', '#' + f.handoff + ' · ' + f.kind));
+      li.appendChild(el('span', 'when', (f.sent_at ? 'sent ' + stationDate(f.sent_at) : 'due ' + stationDate(f.due_at))));
+      li.appendChild(el('span', 'result', f.result));
+      list.appendChild(li);
+    });
+  }
+
+  function renderEarlier(data) {
+    var list = $('earlier-list');
+    list.textContent = '';
+    $('earlier').hidden = false;
+    if (!data.earlier || !data.earlier.length) { list.appendChild(el('li', 'empty', 'No earlier contacts.')); }
+    (data.earlier || []).forEach(function (e) {
+      var li = el('li', 'item level-' + e.level);
+      li.appendChild(el('span', 'badge', LEVELS[e.level] || e.level));
+      li.appendChild(el('span', 'hid', '#' + e.id + ' · ' + stationDate(e.opened_at) + ' · ' + (e.outcome || e.state || 'open')));
+      e.notes.forEach(function (n) { li.appendChild(el('p', 'note', noteText(n))); });
+      list.appendChild(li);
+    });
+    var n = (data.earlier || []).length;
+    $('earlier-h').textContent = 'Earlier contacts (' + n + ')';
+    $('earlier').open = n > 0;
+  }
+
+  function noteText(n) {
+    var extra = [n.safety_label, n.risk_at_close ? 'risk at close ' + n.risk_at_close : ''].filter(Boolean);
+    return n.kind + ' note' + (extra.length ? ' (' + extra.join(', ') + ')' : '') + (n.text ? ': ' + n.text : '');
+  }
+
+  function renderColleagues(data) {
+    var sel = $('transfer-to');
+    sel.textContent = '';
+    var pick = el('option', '', 'Choose…');
+    pick.value = '';
+    sel.appendChild(pick);
+    (data.colleagues || []).forEach(function (c) {
+      var o = el('option', '', c.name + (c.alias ? ' (' + c.alias + ')' : '') +
+        (c.languages.length ? ' · ' + c.languages.join('/') : ''));
+      o.value = c.id;
+      sel.appendChild(o);
+    });
+    var q = el('option', '', 'Back to the queue (the others on duty)');
+    q.value = 'queue';
+    sel.appendChild(q);
+  }
+
+  // Stored times are UTC; show them in the stations' zone (see stationTime).
+  function stationDate(at) {
+    var d = new Date(/(Z|[+-]\d\d:\d\d)$/.test(at) ? at : at + 'Z');
+    if (isNaN(d.getTime())) { return at.slice(0, 16); }
+    return d.toLocaleString('en-GB', { timeZone: 'Asia/Shanghai', day: '2-digit', month: 'short',
+                                       hour: '2-digit', minute: '2-digit', hour12: false });
+  }
+
   function renderPane(h) {
     $('pane').hidden = false;
     $('pane-h').textContent = 'Chat #' + h.id + (h.mine ? '' : ' (' + h.state + ')');
     $('pane-risk').textContent = 'Risk: ' + (LEVELS[h.level] || h.level) +
       (h.reasons && h.reasons.length ? ' — ' + h.reasons.join('; ') : '');
     $('pane-risk').className = 'risk level-' + h.level;
+    var notes = $('pane-notes');
+    notes.textContent = '';
+    (h.notes || []).forEach(function (n) { notes.appendChild(el('li', 'note', noteText(n))); });
     var t = $('transcript');
     t.textContent = '';
     // Stored times are UTC (SQLite returns them without an offset); show them in the stations'
@@ -113,6 +196,20 @@
     });
     $('reply').hidden = !h.mine;
     $('close').hidden = !h.mine;
+    $('transfer').hidden = !h.mine;
+    $('handback').hidden = !h.mine;
+    currentLevel = h.level;
+    var urgent = h.level === 'high' || h.level === 'imminent';
+    $('safety-check').required = urgent;
+    $('safety-hint').textContent = urgent ? '(required: ' + LEVELS[h.level] + ' risk)' : '(optional)';
+    if (!h.mine) { $('earlier').hidden = true; loadedFor = null; return; }
+    if (loadedFor !== h.id) {  // once per chat: the history read is audited
+      loadedFor = h.id;
+      api('GET', '/console/api/colleagues').then(renderColleagues);
+      api('GET', '/console/api/handoffs/' + h.id + '/history').then(function (d) {
+        if (d._status === 200) { renderEarlier(d); }
+      });
+    }
   }
 
   function openPane(id, focus) {
@@ -126,6 +223,7 @@
 
   function refresh() {
     api('GET', '/console/api/queue').then(renderQueue);
+    api('GET', '/console/api/followups').then(renderFollowups);
     if (current !== null) { openPane(current, false); }
   }
 
@@ -145,14 +243,52 @@
   $('reply-text').addEventListener('keydown', function (e) {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('reply').requestSubmit(); }
   });
+  var ERRORS = {
+    safety_check_required: 'A high or imminent chat closes only with a safety check.',
+    note_required: 'Say in the case note what "other" was.',
+    note_too_long: 'The note is too long (2000 characters at most).',
+    reason_required: 'Give a reason for handing back.',
+    choose_colleague: 'Choose a colleague or the queue.'
+  };
+  function done(what, id, r) {
+    $('case-error').textContent = r.result === 'ok' ? '' : (ERRORS[r.result] || 'Not done (' + r.result + ').');
+    if (r.result === 'ok') {
+      $('queue-note').textContent = what + ' #' + id + '.';
+      ['case-note', 'transfer-note', 'handback-reason'].forEach(function (k) { $(k).value = ''; });
+    }
+    refresh();
+  }
+  function sendClose() {
+    var id = current;
+    api('POST', '/console/api/handoffs/' + id + '/close', {
+      outcome: $('outcome').value, followup: $('followup').value, safety_check: $('safety-check').value,
+      risk: $('risk').value, note: $('case-note').value
+    }).then(function (r) { done('Closed chat', id, r); });
+  }
   $('close').addEventListener('submit', function (e) {
     e.preventDefault();
+    if (currentLevel !== 'high' && currentLevel !== 'imminent') { sendClose(); return; }
+    // Closing a high or imminent chat asks first, with the safety check in words.
+    var pick = function (id) { var s = $(id); return s.options[s.selectedIndex].textContent; };
+    $('confirm-text').textContent = 'Chat #' + current + ' is at ' + LEVELS[currentLevel] + ' risk. Outcome: ' +
+      pick('outcome') + '. Safety check: ' + pick('safety-check') + '. Risk at close: ' + pick('risk') + '.';
+    $('close-confirm').returnValue = '';  // Esc closes the dialog without choosing: nothing is sent
+    $('close-confirm').showModal();
+  });
+  $('close-confirm').addEventListener('close', function () {
+    if ($('close-confirm').returnValue === 'close') { sendClose(); }
+  });
+  $('transfer').addEventListener('submit', function (e) {
+    e.preventDefault();
     var id = current;
-    api('POST', '/console/api/handoffs/' + id + '/close',
-      { outcome: $('outcome').value, followup: $('followup').value }).then(function (r) {
-      $('queue-note').textContent = r.result === 'ok' ? 'Chat #' + id + ' closed.' : 'Not closed (' + r.result + ').';
-      refresh();
-    });
+    api('POST', '/console/api/handoffs/' + id + '/transfer', { to: $('transfer-to').value, note: $('transfer-note').value })
+      .then(function (r) { done($('transfer-to').value === 'queue' ? 'Back in the queue:' : 'Transferred', id, r); });
+  });
+  $('handback').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var id = current;
+    api('POST', '/console/api/handoffs/' + id + '/handback', { reason: $('handback-reason').value })
+      .then(function (r) { done('Handed back to the bot:', id, r); });
   });
   Array.prototype.forEach.call(document.querySelectorAll('.quick'), function (b) {
     b.addEventListener('click', function () { var box = $('reply-text'); box.value = b.dataset.text; box.focus(); });
