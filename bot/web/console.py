@@ -15,7 +15,7 @@ import time
 from datetime import datetime
 
 from aiohttp import WSMsgType, web
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.conversation.states import CLOSE_OUTCOMES, OPEN_HANDOFF_STATES, ActionResult, FollowUpKind
 from bot.events import Event
@@ -23,7 +23,7 @@ from bot.security.access import chat_window
 from bot.services.staff import ActionRequest, StaffAction
 from bot.storage.access_reads import recent_until
 from bot.storage.case_repo import notes_for
-from bot.storage.models import Handoff
+from bot.storage.models import Handoff, Message
 from bot.tasks import cancel_and_wait
 from bot.web import console_casework
 from bot.web.auth import STAFF, StaffSession, require_role, require_staff
@@ -63,13 +63,20 @@ async def queue(request: web.Request) -> web.Response:
         mine = list(await uow.session.scalars(
             select(Handoff).where(Handoff.counselor_id == staff.counselor_id, Handoff.state == "active")
             .order_by(Handoff.accepted_at)))
+        # The newest resident line per held chat: the page marks a chat unread past what it showed.
+        last: dict[int, int] = {conv: seq for conv, seq in await uow.session.execute(
+            select(Message.conversation_id, func.max(Message.id))
+            .where(Message.conversation_id.in_([h.conversation_id for h in mine]),
+                   Message.sender == "resident")
+            .group_by(Message.conversation_id))} if mine else {}
     open_.sort(key=lambda h: (-rank(h.level), h.created_at))
     return web.json_response({
         "available": bool(me and me.available),
         "queue": [{"id": h.id, "level": h.level, "reasons": list(h.reasons or []), "state": h.state,
                    "wait_s": _wait_s(h, now), "lang": h.lang,
                    "offered_to_me": staff.counselor_id in (h.offered_to or [])} for h in open_],
-        "mine": [{"id": h.id, "level": h.level, "wait_s": _wait_s(h, now), "lang": h.lang} for h in mine],
+        "mine": [{"id": h.id, "level": h.level, "wait_s": _wait_s(h, now), "lang": h.lang,
+                  "last_resident_seq": last.get(h.conversation_id, 0)} for h in mine],
     })
 
 

@@ -1,6 +1,8 @@
 // Counselor console: queue (risk, then waiting time), accept or decline, chat pane, quick replies,
 // transfer, hand back, close with a wrap-up (a high or imminent chat asks first), follow-ups and
-// the resident's earlier contacts.
+// the resident's earlier contacts. Alerts: a new high or imminent chat (or one raised to high while
+// waiting) rings and shows a desktop notification without any of the resident's words; held chats
+// with resident lines not yet shown carry an unread mark.
 // The server pushes "changed" over a WebSocket; this script then re-reads the JSON API.
 (function () {
   'use strict';
@@ -40,7 +42,65 @@
     return span;
   }
 
+  // ---- alerts ------------------------------------------------------------------------------
+  var seenKeys = null;   // "id:level" of queue entries already alerted (null before the first read)
+  var audio = null;
+  var baseTitle = document.title;
+  var pendingAlerts = 0;
+
+  function beep() {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) { return; }
+    try {
+      audio = audio || new Ctx();
+      [0, 0.5].forEach(function (at) {  // two short tones, easy to tell from other apps
+        var o = audio.createOscillator(), g = audio.createGain();
+        o.frequency.value = 880;
+        g.gain.value = 0.2;
+        o.connect(g);
+        g.connect(audio.destination);
+        o.start(audio.currentTime + at);
+        o.stop(audio.currentTime + at + 0.3);
+      });
+    } catch (e) { /* no sound device: the title and the notification still tell */ }
+  }
+
+  function alertFor(fresh) {
+    beep();
+    pendingAlerts += fresh.length;
+    document.title = '(' + pendingAlerts + ') ' + baseTitle;
+    if (!('Notification' in window) || Notification.permission !== 'granted') { return; }
+    fresh.forEach(function (h) {
+      // Level and number only: a notification can show on a locked screen, so no resident text.
+      new Notification('New ' + (LEVELS[h.level] || h.level) + ' chat #' + h.id,
+                       { body: 'A resident is waiting for a counselor.', tag: 'handoff-' + h.id });
+    });
+  }
+
+  function noticeNew(queue) {
+    var keys = {}, fresh = [];
+    queue.forEach(function (h) {
+      var key = h.id + ':' + h.level;
+      keys[key] = true;
+      if (seenKeys !== null && !seenKeys[key] && (h.level === 'high' || h.level === 'imminent')) { fresh.push(h); }
+    });
+    seenKeys = keys;
+    if (fresh.length) { alertFor(fresh); }
+  }
+
+  function showAlertState() {
+    var has = 'Notification' in window;
+    var p = has ? Notification.permission : 'unsupported';
+    $('alerts-on').hidden = p !== 'default';
+    $('alerts-state').textContent = p === 'granted' ? 'Desktop alerts on; new high-risk chats ring.'
+      : p === 'denied' ? 'Desktop alerts are blocked in this browser; new high-risk chats still ring.'
+      : 'New high-risk chats ring.';
+  }
+
+  function seenSeq(id) { return parseInt(window.localStorage.getItem('hotline-seen-' + id) || '0', 10); }
+
   function renderQueue(data) {
+    noticeNew(data.queue);
     available = data.available;
     $('duty-state').textContent = available ? 'You are on duty.' : 'You are off duty (on a break).';
     $('duty-toggle').textContent = available ? 'Go off duty' : 'Go on duty';
@@ -76,6 +136,11 @@
       li.dataset.handoff = String(h.id);
       li.appendChild(el('span', 'badge', LEVELS[h.level] || h.level));
       li.appendChild(el('span', 'hid', '#' + h.id));
+      if (h.id !== current && h.last_resident_seq > seenSeq(h.id)) {
+        var u = el('span', 'unread', 'new');
+        u.setAttribute('aria-label', 'unread messages');
+        li.appendChild(u);
+      }
       var b = el('button', 'secondary', 'Open');
       b.type = 'button';
       b.setAttribute('aria-label', 'Open chat ' + h.id);
@@ -203,6 +268,13 @@
     $('safety-check').required = urgent;
     $('safety-hint').textContent = urgent ? '(required: ' + LEVELS[h.level] + ' risk)' : '(optional)';
     if (!h.mine) { $('earlier').hidden = true; loadedFor = null; return; }
+    var newest = 0;
+    h.messages.forEach(function (m) { if (m.sender === 'resident') { newest = Math.max(newest, m.seq); } });
+    if (newest > seenSeq(h.id)) {
+      window.localStorage.setItem('hotline-seen-' + h.id, String(newest));
+      var mark = document.querySelector('#mine li[data-handoff="' + h.id + '"] .unread');
+      if (mark) { mark.remove(); }
+    }
     if (loadedFor !== h.id) {  // once per chat: the history read is audited
       loadedFor = h.id;
       api('GET', '/console/api/colleagues').then(renderColleagues);
@@ -227,6 +299,13 @@
     if (current !== null) { openPane(current, false); }
   }
 
+  $('alerts-on').addEventListener('click', function () {
+    Notification.requestPermission().then(showAlertState);  // asked once, on the counselor's click
+  });
+  function seen() { pendingAlerts = 0; document.title = baseTitle; }
+  window.addEventListener('focus', seen);
+  document.addEventListener('visibilitychange', function () { if (!document.hidden) { seen(); } });
+  showAlertState();
   $('duty-toggle').addEventListener('click', function () {
     api('POST', '/console/api/duty', { available: !available }).then(refresh);
   });
