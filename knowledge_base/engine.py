@@ -21,7 +21,8 @@ from knowledge_base.loading import CONFIG_FILE, load_config, load_topics, read_e
 from knowledge_base.mixed import ask_part, segments
 from knowledge_base.model import LANGS, Entry, KBConfig, TopicName
 from knowledge_base.result import SearchResult
-from knowledge_base.scope import asks_for_services, refusal_reason
+from knowledge_base.scope import RefusalReason, asks_for_services, refusal_reason
+from knowledge_base.scope_model import ScopeModel, load_scope, size
 from knowledge_base.semantic import SemanticIndex, load_encoder, load_glosser, relative
 from knowledge_base.services import Directory, services_answer
 from knowledge_base.text import chinese_ready, detect_lang, normalise, tokenize, warm_up
@@ -30,6 +31,8 @@ SERVICES_FILE = CONFIG_FILE.parent / "services.yaml"
 SERVICE_TOPIC = "service_info"
 SPECIAL_AUDIENCE_PRIOR = 0.85  # entry-choice tie-breaker only (see _best_entry); topics are unaffected
 MAX_QUESTION_CHARS = 1000  # a longer message is a story, not a question: its start carries the ask
+SOCIAL_KNOWN = 0.5  # see scope_model: "asdf qwer" (0 of 3 known) is not social, "ok cool" (3 of 3) is
+SOCIAL_MAX_SIZE = 24  # scope_model.size (Han characters + 2 per English word): longer is never just "hi"
 log = logging.getLogger(__name__)
 
 
@@ -117,6 +120,8 @@ class KnowledgeBase:
         self._topic_max = GroupMax(self._topic_of, len(self._topic_ids))
         self._members = [np.flatnonzero(self._topic_of == t) for t in range(len(self._topic_ids))]
         self._cues = CueMatcher(topics, config.weights.group_cue)
+        # Small (a few hundred kB), loaded here: it decides what is a question for us at all.
+        self._scope: ScopeModel | None = load_scope() if config.scope.enabled else None
         self._index = {lang: LangIndex(self.entries, lang, config.weights, config.k1, config.b,
                                        {t: n.name(lang) for t, n in topics.items()})
                        for lang in LANGS}
@@ -296,10 +301,10 @@ class KnowledgeBase:
         r = self.rank(text, qlang)
         reason = refusal_reason(text)
         if reason is not None and (reason != "out_of_scope" or r.confidence < self.config.refusal_floor):
-            lines = [ln.number for ln in self.directory.lines[:2]]
-            return SearchResult("refusal", qlang, replies.refusal(reason, qlang, lines), r.confidence,
-                                best_topic=r.topics[0], alternatives=self._named(r.topics, qlang),
-                                refusal_reason=reason)
+            return self._refusal(reason, qlang, r)
+        turned = self._out_of_scope(text, qlang, r)
+        if turned is not None:
+            return turned
         sure = r.confidence >= self.config.answer_threshold
         service_topic_near = SERVICE_TOPIC in r.topics[: self.config.alternatives]
         # The directory answers when retrieval says service_info, or when it is unsure and the words
@@ -315,6 +320,32 @@ class KnowledgeBase:
             return res
         e = self.entries[second[1]]
         return replace(res, also=(e.topic, e.id, e.version(qlang).title))
+
+    def _out_of_scope(self, text: str, lang: str, r: Ranking) -> SearchResult | None:
+        """A social turn answered in kind, or a message the scope model says is not for us.
+
+        Checked after the safety refusals (a goodbye with a plan is crisis, not social) and before
+        retrieval's confidence: one shared word gives BM25 a confident-looking match ("good
+        morning" -> sleep 0.80, 嗯 -> parenting_teen 0.80), the scope model reads the whole line.
+        """
+        if self._scope is None:
+            return None
+        s = self._scope.predict(text)
+        st = self.config.scope
+        if s.social >= st.social_floor and s.known >= SOCIAL_KNOWN and size(text) <= SOCIAL_MAX_SIZE:
+            lines = [ln.number for ln in self.directory.lines[:2]]
+            return SearchResult("social", lang, replies.social(text, lang, lines), s.social,
+                                best_topic=r.topics[0])
+        # A question about our stations, hours or lines is ours whatever else it mentions.
+        if s.in_share < st.scope_floor and not asks_for_services(text):
+            return self._refusal("out_of_scope", lang, r)
+        return None
+
+    def _refusal(self, reason: RefusalReason, lang: str, r: Ranking) -> SearchResult:
+        lines = [ln.number for ln in self.directory.lines[:2]]
+        return SearchResult("refusal", lang, replies.refusal(reason, lang, lines), r.confidence,
+                            best_topic=r.topics[0], alternatives=self._named(r.topics, lang),
+                            refusal_reason=reason)
 
     def answer(self, question: str, lang: str, now: datetime) -> SearchResult:
         """The bot's port (bot/conversation/ports.py KnowledgePort.answer)."""

@@ -123,6 +123,18 @@ class SemanticSettings(BaseModel):
     entry_weight: float = 0.5
 
 
+class ScopeSettings(BaseModel):
+    """The scope model's floors (knowledge_base/scope_model.py), printed by scope_fit.py from 5-fold
+    out-of-fold probabilities on the tuning rows: social calls at most 0.5 % of in-scope rows (and 2 %
+    of the everyday corpus's in-scope rows) social; the scope floor, on P(in) / (P(in) + P(out)),
+    turns away at most 1 % of them (2 % of the everyday ones). 2026-12-07: 0.766 and 0.147."""
+
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = True
+    social_floor: float = Field(default=0.766, ge=0.0, le=1.0)
+    scope_floor: float = Field(default=0.147, ge=0.0, le=1.0)
+
+
 class CheckRules(BaseModel):
     """What `hotline kb check` demands of the whole collection (issue 5)."""
 
@@ -162,5 +174,6 @@ class KBConfig(BaseModel):
     ask_weight: float = 0.5
     also_floor: float = 0.5
     semantic: SemanticSettings = Field(default_factory=SemanticSettings)
+    scope: ScopeSettings = Field(default_factory=ScopeSettings)
     governance: Governance = Field(default_factory=Governance)
     check: CheckRules = Field(default_factory=CheckRules)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 NOT_SURE = {
@@ -75,3 +76,45 @@ def refusal(reason: str, lang: str, lines: Sequence[str]) -> str:
     """A polite refusal naming where to turn; `lines` are the 24-hour numbers to show."""
     joiner = "、" if lang == "zh" else " or "
     return REFUSAL[reason][lang].format(lines=joiner.join(lines))
+
+
+# Social turns (knowledge_base/scope_model.py "social"): answered in kind, never with a topic list.
+# A goodbye carries the 24-hour lines, so whoever leaves knows where to turn at night.
+SOCIAL = {
+    "hello": {
+        "zh": "你好，我是心理服务的自动助手，在这里陪你。你可以直接写下想问的问题或心里的事，"
+              "比如睡不好、压力大、和家人的矛盾；想和真人聊，可以点“找咨询师”。",
+        "en": "Hello, I'm the support line's automatic assistant and I'm here with you. You can write "
+              "whatever is on your mind or what you'd like to know, such as poor sleep, stress or a "
+              "family quarrel; to talk to a person, tap “Talk to a counselor”.",
+    },
+    "thanks": {
+        "zh": "不客气，很高兴能帮上一点忙。之后有什么想聊的，随时可以再来；需要的话也可以点“找咨询师”。",
+        "en": "You're welcome, I'm glad if it helped a little. Come back any time you want to talk; "
+              "you can also tap “Talk to a counselor”.",
+    },
+    "bye": {
+        "zh": "好的，照顾好自己。需要的时候随时回来；夜里也有人接听的热线：{lines}。",
+        "en": "Take care of yourself. Come back whenever you need to; these lines answer day and night: "
+              "{lines}.",
+    },
+    "ack": {
+        "zh": "好的。还有什么想问或想聊的，可以直接写给我；想和真人聊，可以点“找咨询师”。",
+        "en": "Okay. If there's anything else you'd like to ask or talk about, just write it here; to "
+              "talk to a person, tap “Talk to a counselor”.",
+    },
+}
+_BYE = re.compile(r"再见|拜拜|晚安|886|回头聊|先这样|"
+                  r"\b(bye|goodbye|good ?night|see (you|ya)|talk later|ttyl)\b", re.I)
+_THANKS = re.compile(r"谢|感谢|3q|\b(thanks?|thx|ty|cheers|appreciate)\b", re.I)
+_HELLO = re.compile(r"你好|您好|在吗|在不在|哈喽|嗨|早上好|早安|晚上好|有人吗|"
+                    r"\b(hi|hello|hey|hiya|good (morning|afternoon|evening)|anyone)\b|机器人|真人|\bbot\b|"
+                    r"who (am i|are you)|名字", re.I)
+
+
+def social(text: str, lang: str, lines: Sequence[str]) -> str:
+    """The reply to a social turn: goodbye (with the 24-hour lines), thanks, hello, else an ack."""
+    kind = ("bye" if _BYE.search(text) else "thanks" if _THANKS.search(text)
+            else "hello" if _HELLO.search(text) else "ack")
+    joiner = "、" if lang == "zh" else " or "
+    return SOCIAL[kind][lang].format(lines=joiner.join(lines))

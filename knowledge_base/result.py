@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["answer", "fallback", "refusal", "services"]
+Kind = Literal["answer", "fallback", "refusal", "services", "social"]
 
 
 @dataclass(frozen=True)
@@ -13,7 +13,8 @@ class SearchResult:
     """The knowledge base's reply to one question.
 
     kind: answer (an entry fits), fallback (not sure: offer `alternatives` and a counselor),
-    refusal (never answered or out of scope; `refusal_reason` says which), services (the directory).
+    refusal (never answered or out of scope; `refusal_reason` says which), services (the directory),
+    social (hello, thanks, bye, ok: a turn of conversation answered in kind, no entry).
     topic: the answered topic; None on fallback and refusal. `best_topic` is the closest topic
     whatever the kind (for logs and evaluation). confidence: calibrated probability, 0..1, that the
     answer fits. alternatives: the closest topics as (topic id, localised name), best first.
@@ -34,7 +35,7 @@ class SearchResult:
     @property
     def fallback(self) -> bool:
         """True when the bot does not answer from an entry or the directory."""
-        return self.kind in ("fallback", "refusal")
+        return self.kind in ("fallback", "refusal", "social")
 
     def as_json(self) -> dict[str, object]:
         """The `kb search --jsonl` record (contract: the team's scorer, score.py, and issue 5)."""

@@ -58,7 +58,10 @@ _MEANS_ZH = "|".join([
 _MEANS_EN = "|".join([
     "lethal dose", "fatal dose", "overdose", "(is|be) (lethal|fatal|deadly)", "致命",
     "how (many|much) .{0,30}(to die|would kill|to kill myself|is fatal)",
-    "painless(ly)? (way )?(to )?(die|suicide|kill)", "(painless|easiest|quickest|quick) way to (go|end it)",
+    "painless(ly)? (way )?(to )?(die|suicide|kill)",
+    # any "easy way out" wording: end it / things / everything / my life, go, not wake up
+    "(painless|easiest|easy|quickest|quick|fastest|peaceful|best|surest) (way|method) (to|of) "
+    "(go|going|die|dying|end(ing)? (it|it all|things|everything|my life)|not wake up)",
     "(where|how) (can|do|could) i (buy|get|find) .{0,20}(gun|rope|poison|pills to die|cyanide)",
     "(buy|get) .{0,20}poison", "hang (myself|yourself|oneself)",
     "(how|way) to (die|hang|drown|slit)", "suicide methods?",
