@@ -178,7 +178,7 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
     senders: dict[str, Sender] = {}
     events = EventHub()
     dispatcher = OutboxDispatcher(uow, senders, clock, settings.outbox_max_attempts,
-                                  lease_s=settings.outbox_lease_s)
+                                  lease_s=settings.outbox_lease_s, lone=engine.dialect.name == "sqlite")
     handoffs = HandoffManager(rota, emergency, settings.care_interval_s)
     desk = CoordinatorDesk(roster)
 

@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 PARALLEL_CHATS = 4
 Row = tuple[int, datetime, dict[str, Any]]  # (outbox id, due at, payload)
 ROWS_PER_CHAT_PER_PASS = 5
+# Channels whose sent rows are marked together at the end of the pass, not one commit each: the
+# web push goes to a socket in this process in microseconds, and a frame pushed again after a crash
+# between push and mark is shown once (the page keeps one message per sequence number, chat.js).
+# Telegram rows are marked one by one: a resent Telegram message would be seen twice.
+MARKED_PER_PASS = frozenset({"web"})
 # A row that keeps failing is parked for a human only after this long (and max_attempts tries).
 PARK_AFTER = timedelta(hours=1)  # the rest of a long queue goes out in the next pass, right after
 
@@ -42,12 +47,13 @@ def backoff(attempts: int) -> float:
 class OutboxDispatcher:
     def __init__(
         self, uow: UnitOfWorkFactory, senders: dict[str, Sender], clock: Clock, max_attempts: int = 20,
-        instance: str | None = None, lease_s: float = 30.0,
+        instance: str | None = None, lease_s: float = 30.0, lone: bool = False,
     ) -> None:
         self.uow = uow
         # The lease must outlast one pass's sends (a Telegram call times out well inside it).
         self.instance = instance or instance_id()
         self.lease_s = lease_s
+        self.lone = lone  # the only instance (SQLite): rows are not claimed (claims.claim)
         self.senders = senders
         self.clock = clock
         self.max_attempts = max_attempts
@@ -93,21 +99,12 @@ class OutboxDispatcher:
 
         Rows go out in id order per chat: a chat whose earlier row is waiting (429, backoff)
         sends nothing later in this pass, so the emergency numbers stay the first message.
+        A pass costs two transactions however many rows it sends (claim; then mark, release and
+        find the next due time), plus one per Telegram row (marked as soon as Telegram took it).
         """
         async with self._lock:
             now = self.clock.now()
-            async with self.uow() as uow:
-                taken = await claims.claim(uow.session, list(self.senders), self.instance, now,
-                                           self.lease_s, ROWS_PER_CHAT_PER_PASS)
-                rows = []
-                for c in taken:
-                    try:
-                        rows.append((c.id, c.channel, c.chat_key, c.item.next_attempt_at,
-                                     uow.outbox.payload(c.item)))
-                    except ValueError:  # written under a key we no longer hold: park, keep going
-                        c.item.failed, c.item.attempts = True, c.item.attempts + 1
-                        log.warning("outbox item %s undeliverable: payload cannot be decrypted", c.id)
-                await uow.commit()
+            rows = await self._claim(now)
             # Chats are delivered in parallel (a crisis card must not wait behind other chats'
             # messages); within one chat, rows go strictly in order.
             by_chat: dict[tuple[str, str], list[tuple[int, datetime, dict[str, Any]]]] = {}
@@ -116,40 +113,64 @@ class OutboxDispatcher:
             # A semaphore rather than fixed batches, and a few rows per chat per pass: one busy chat
             # (a flood, a burst of cards) never holds the other chats' replies behind it.
             slots = asyncio.Semaphore(PARALLEL_CHATS)
+            pushed: list[int] = []  # rows of MARKED_PER_PASS channels that went out in this pass
 
             async def one_chat(chat: tuple[str, str], items: list[Row]) -> None:
                 async with slots:
-                    await self._deliver_chat(chat, items[:ROWS_PER_CHAT_PER_PASS], now)
+                    await self._deliver_chat(chat, items[:ROWS_PER_CHAT_PER_PASS], now, pushed)
 
             try:
                 await asyncio.gather(*(one_chat(chat, items) for chat, items in by_chat.items()))
             finally:
-                if rows:
-                    async with self.uow() as uow:
-                        await claims.release_unsent(uow.session, self.instance)
-                        await uow.commit()
-            return await self._next_wait()
+                wait = await self._finish(pushed, bool(rows))
+            return wait
+
+    async def _finish(self, pushed: list[int], claimed: bool) -> float:
+        """Mark the pass's web rows sent, give back what was not sent, and say when to look again."""
+        async with self.uow() as uow:
+            if pushed:
+                await claims.mark_sent(uow.session, pushed, self.clock.now())
+            if claimed and not self.lone:
+                await claims.release_unsent(uow.session, self.instance)
+            nxt = await claims.next_due(uow.session, list(self.senders), self.instance, self.clock.now())
+            await uow.commit()
+        if nxt is None:
+            return 5.0
+        return max(0.0, min(5.0, (nxt - self.clock.now()).total_seconds()))
+
+    async def _claim(self, now: datetime) -> list[tuple[int, str, str, datetime, dict[str, Any]]]:
+        async with self.uow() as uow:
+            taken = await claims.claim(uow.session, list(self.senders), self.instance, now,
+                                       self.lease_s, ROWS_PER_CHAT_PER_PASS, self.lone)
+            if not taken:
+                return []  # nothing changed: leaving rolls back, no commit to pay for
+            rows = []
+            parked = False
+            for c in taken:
+                try:
+                    rows.append((c.id, c.channel, c.chat_key, c.item.next_attempt_at,
+                                 uow.outbox.payload(c.item)))
+                except ValueError:  # written under a key we no longer hold: park, keep going
+                    c.item.failed, c.item.attempts = True, c.item.attempts + 1
+                    parked = True
+                    log.warning("outbox item %s undeliverable: payload cannot be decrypted", c.id)
+            if parked or not self.lone:  # a lone instance wrote nothing else: no commit to pay for
+                await uow.commit()
+        return rows
 
     async def _deliver_chat(self, chat: tuple[str, str], items: list[tuple[int, datetime, dict[str, Any]]],
-                            now: datetime) -> None:
+                            now: datetime, pushed: list[int]) -> None:
         channel, chat_key = chat
         for item_id, due_at, payload in items:
             if due_at > now:
                 return
             # The row's id rides along for a relay to the instance holding a web socket.
             payload = dict(payload, extra=dict(payload.get("extra") or {}, outbox_id=item_id))
-            if not await self._deliver_one(item_id, Outbound.from_payload(channel, chat_key, payload)):
+            if not await self._deliver_one(item_id, Outbound.from_payload(channel, chat_key, payload),
+                                           pushed):
                 return
 
-    async def _next_wait(self) -> float:
-        async with self.uow() as uow:
-            nxt = await claims.next_due(uow.session, list(self.senders), self.instance,
-                                        self.clock.now())
-        if nxt is None:
-            return 5.0
-        return max(0.0, min(5.0, (nxt - self.clock.now()).total_seconds()))
-
-    async def _deliver_one(self, item_id: int, msg: Outbound) -> bool:
+    async def _deliver_one(self, item_id: int, msg: Outbound, pushed: list[int]) -> bool:
         """True when sent (or parked for good); False when it must wait and hold its chat."""
         sender = self.senders.get(msg.channel)
         if sender is None:
@@ -168,7 +189,10 @@ class OutboxDispatcher:
             log.warning("outbox item %s failed: %s", item_id, exc.__class__.__name__)
             await self._reschedule(item_id, None, exc.__class__.__name__)
             return False
-        await self._mark_sent(item_id, msg, message_id)
+        if msg.channel in MARKED_PER_PASS and not msg.ref:
+            pushed.append(item_id)
+        else:
+            await self._mark_sent(item_id, msg, message_id)
         return True
 
     async def _resolve_edit(self, msg: Outbound) -> Outbound:
@@ -182,7 +206,7 @@ class OutboxDispatcher:
         async with self.uow() as uow:
             item = await uow.session.get(OutboxItem, item_id)
             if item is not None:
-                if item.claimed_by != self.instance:
+                if not self.lone and item.claimed_by != self.instance:
                     # Our lease ran out mid-send and another instance took the row: it may
                     # have gone out twice. Logged so the lease can be lengthened.
                     log.warning("outbox item %s: lease lost before marking sent", item_id)

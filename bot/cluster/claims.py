@@ -39,13 +39,22 @@ def _free_for(me: str, now: datetime) -> ColumnElement[bool]:
 
 
 async def claim(session: AsyncSession, channels: list[str], me: str, now: datetime,
-                lease_s: float, per_chat: int) -> list[Claimed]:
-    """Claim the due rows at the head of each chat nobody else is delivering (caller commits)."""
-    q = (select(OutboxItem).where(_open(channels), _free_for(me, now))
-         .order_by(OutboxItem.id).limit(CANDIDATES).with_for_update(skip_locked=True))
+                lease_s: float, per_chat: int, lone: bool = False) -> list[Claimed]:
+    """Claim the due rows at the head of each chat nobody else is delivering (caller commits).
+
+    `lone`: this is the only instance (SQLite: a second one is refused at start,
+    bot/cluster/single.py), so there is nobody to claim against: the due rows at the head of each
+    chat are returned as they are, with no lease written and no heads to compare (one query
+    instead of two plus an UPDATE and a commit on every pass).
+    """
+    q = select(OutboxItem).where(_open(channels)).order_by(OutboxItem.id).limit(CANDIDATES)
+    if not lone:
+        q = q.where(_free_for(me, now)).with_for_update(skip_locked=True)
     candidates = list(await session.scalars(q))
     if not candidates:
         return []
+    if lone:
+        return _due_heads(candidates, now, per_chat)
     keys = {c.chat_key for c in candidates}
     # The oldest unsent row of each chat, whoever holds it: a plain read sees locked rows too.
     heads_q = (select(OutboxItem.channel, OutboxItem.chat_key, func.min(OutboxItem.id))
@@ -75,15 +84,37 @@ async def release_unsent(session: AsyncSession, me: str) -> None:
                           .values(claimed_by=None, claimed_until=None))
 
 
+async def mark_sent(session: AsyncSession, ids: list[int], now: datetime) -> None:
+    """Mark rows sent in one statement (the web rows of one pass)."""
+    await session.execute(update(OutboxItem).where(OutboxItem.id.in_(ids))
+                          .values(sent_at=now, attempts=OutboxItem.attempts + 1,
+                                  claimed_by=None, claimed_until=None))
+
+
 async def next_due(session: AsyncSession, channels: list[str], me: str,
                    now: datetime) -> datetime | None:
     """When this instance may next have work: a row's due time, or, for a row another live
     instance holds, the end of its lease (so an idle instance does not spin on others' rows)."""
     held = and_(OutboxItem.claimed_by != me, OutboxItem.claimed_until > now)
-    # Two queries rather than one min(CASE ...): min of a column keeps its UTC datetime type.
-    free = await session.scalar(select(func.min(OutboxItem.next_attempt_at))
-                                .where(_open(channels), or_(OutboxItem.claimed_by.is_(None), ~held)))
-    lease_end = await session.scalar(select(func.min(OutboxItem.claimed_until))
-                                     .where(_open(channels), held))
-    found = [t for t in (free, lease_end) if t is not None]
+    # Two scalar subqueries in one round trip rather than one min(CASE ...): min of a column
+    # keeps its UTC datetime type.
+    free = (select(func.min(OutboxItem.next_attempt_at))
+            .where(_open(channels), or_(OutboxItem.claimed_by.is_(None), ~held)).scalar_subquery())
+    lease_end = select(func.min(OutboxItem.claimed_until)).where(_open(channels), held).scalar_subquery()
+    row = (await session.execute(select(free, lease_end))).one()
+    found = [t for t in row if t is not None]
     return min(found) if found else None
+
+
+def _due_heads(rows: list[OutboxItem], now: datetime, per_chat: int) -> list[Claimed]:
+    """Up to `per_chat` due rows from the start of each chat (rows come in id order)."""
+    taken: list[Claimed] = []
+    by_chat: dict[tuple[str, str], list[OutboxItem]] = {}
+    for row in rows:
+        by_chat.setdefault((row.channel, row.chat_key), []).append(row)
+    for chat_rows in by_chat.values():
+        for row in chat_rows[:per_chat]:
+            if row.next_attempt_at > now:
+                break  # a waiting row (429, backoff) holds the rest of its chat
+            taken.append(Claimed(row.id, row.channel, row.chat_key, row))
+    return taken

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
 from bot.channels.outbox import OutboxDispatcher
 from bot.clock import SystemClock
 from bot.conversation.messages import Outbound
@@ -33,7 +36,8 @@ class CommitDuringPass(OutboxDispatcher):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.passes = 0
 
-    async def _next_wait(self) -> float:
+    async def _finish(self, pushed: list[int], claimed: bool) -> float:
+        await super()._finish(pushed, claimed)
         self.passes += 1
         if self.passes == 1:
             async with self.uow() as uow:
@@ -108,3 +112,46 @@ async def test_stop_ends_the_loop_even_when_a_wake_up_meets_the_cancellation(uow
     done, _ = await asyncio.wait({stopping}, timeout=10)
 
     assert done, "stop() hung: the cancellation was swallowed"
+
+
+@pytest.mark.parametrize("lone", [False, True], ids=["claiming", "lone"])
+async def test_a_pass_of_web_rows_costs_one_or_two_commits_however_many_chats_it_serves(
+        engine: AsyncEngine, uow: UnitOfWorkFactory, lone: bool) -> None:
+    """Issue 20: one commit per row (plus claim and release) was half of a web reply's cost.
+    A lone instance (SQLite) writes no claims, so its pass has one commit, the marks."""
+    from sqlalchemy import event, func, select
+
+    from bot.storage.models import OutboxItem
+    from tests.fakes.clock import FakeClock
+
+    clock = FakeClock()
+    web, telegram = RecordingSender("web"), RecordingSender("telegram")
+    dispatcher = OutboxDispatcher(uow, {"web": web, "telegram": telegram}, clock, lone=lone)
+    async with uow() as u:
+        for chat in range(10):
+            for n in range(2):
+                await u.outbox.add("web", f"w{chat}", Outbound("web", f"w{chat}", f"{chat}:{n}").to_payload(),
+                                   clock.now())
+        await u.commit()
+    commits: list[int] = []
+    event.listen(engine.sync_engine, "commit", lambda _conn: commits.append(1))
+
+    await dispatcher.deliver_due()
+    web_commits = len(commits)
+    again = await dispatcher.deliver_due()
+    async with uow() as u:
+        unsent = await u.session.scalar(select(func.count()).select_from(OutboxItem)
+                                        .where(OutboxItem.sent_at.is_(None)))
+        attempts = set(await u.session.scalars(select(OutboxItem.attempts)))
+    async with uow() as u:  # Telegram rows are marked one by one: a resend there is seen twice
+        for n in range(3):
+            out = Outbound("telegram", "t1", f"t{n}")
+            await u.outbox.add("telegram", "t1", out.to_payload(), clock.now())
+        await u.commit()
+    commits.clear()
+    await dispatcher.deliver_due()
+
+    assert web_commits == (1 if lone else 2) and again == 5.0  # claim; mark, release, next-due
+    assert [web.texts(f"w{c}") for c in range(10)] == [[f"{c}:0", f"{c}:1"] for c in range(10)]
+    assert unsent == 0 and attempts == {1}  # each row marked once, none sent twice
+    assert telegram.texts("t1") == ["t0", "t1", "t2"] and len(commits) == (1 if lone else 2) + 3
