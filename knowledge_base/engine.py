@@ -101,13 +101,23 @@ class KnowledgeBase:
     """Answers questions from reviewed entries; pure after construction."""
 
     def __init__(self, entries: Sequence[Entry], topics: dict[str, TopicName], config: KBConfig,
-                 directory: Directory, background: bool = True):
-        self.demo = config.governance.demo
-        entries = servable(entries, self.demo)
+                 directory: Directory, background: bool = True, demo: bool | None = None):
+        # demo: the deployment's mode (HOTLINE_DEMO, passed by the bot); None reads kb.yaml's switch.
+        self.demo = config.governance.demo if demo is None else demo
+        served = servable(entries, self.demo)
+        self._served = frozenset(e.id for e in served)
+        # Nothing published yet outside demo mode: every entry is still indexed, so service
+        # questions, social turns and refusals work as usual, but no entry text is ever served
+        # (the resident is told there is no reviewed answer yet and offered a counselor).
+        entries = served or list(entries)
         if not entries:
-            raise KnowledgeBaseError("no published entries to serve: record clinical reviews with "
-                                     "`hotline kb review`, or set governance.demo in config/kb.yaml")
+            raise KnowledgeBaseError("no knowledge-base entries found")
+        if not served:
+            log.warning("no published entries: answers are withheld until `hotline kb review --record` "
+                        "publishes some (HOTLINE_DEMO=true serves drafts, marked as such)")
         self.entries = tuple(entries)
+        # Topics a "closest topic" button may offer: one with a served entry, or the directory's.
+        self._offered = frozenset({e.topic for e in served} | {SERVICE_TOPIC})
         self.topics = topics
         self.config = config
         self.directory = directory
@@ -285,7 +295,8 @@ class KnowledgeBase:
     def _named(self, topic_ids: Sequence[str], lang: str, k: int | None = None
                ) -> tuple[tuple[str, str], ...]:
         n = k or self.config.alternatives
-        return tuple((t, self.topics[t].name(lang)) for t in topic_ids[:n])
+        offered = [t for t in topic_ids if t in self._offered]
+        return tuple((t, self.topics[t].name(lang)) for t in offered[:n])
 
     # -- answers ---------------------------------------------------------------------------------
     def search(self, question: str, lang: str | None = None, now: datetime | None = None) -> SearchResult:
@@ -297,7 +308,8 @@ class KnowledgeBase:
         text = normalise(question)[:MAX_QUESTION_CHARS]
         qlang = detect_lang(text, lang if lang in LANGS else "zh")
         if not text:
-            return self._fallback(qlang, None, 0.0, ("seeking_help", SERVICE_TOPIC, "relaxation"))
+            return self._fallback(qlang, None, 0.0, ("seeking_help", SERVICE_TOPIC, "relaxation",
+                                                     *self._topic_ids))
         r = self.rank(text, qlang)
         reason = refusal_reason(text)
         if reason is not None and (reason != "out_of_scope" or r.confidence < self.config.refusal_floor):
@@ -314,9 +326,12 @@ class KnowledgeBase:
             return self._services(text, qlang, now, max(r.confidence, self.config.answer_threshold))
         if not sure:
             return self._fallback(qlang, r.topics[0], r.confidence, r.topics)
+        if self.entries[r.best_entry].id not in self._served:
+            return SearchResult("fallback", qlang, replies.UNREVIEWED[qlang], r.confidence,
+                                best_topic=r.topics[0])
         res = self._entry_result(self.entries[r.best_entry], qlang, r.confidence, r.topics)
         second = self.also(text, qlang, r)
-        if second is None:
+        if second is None or self.entries[second[1]].id not in self._served:
             return res
         e = self.entries[second[1]]
         return replace(res, also=(e.topic, e.id, e.version(qlang).title))
@@ -356,14 +371,14 @@ class KnowledgeBase:
         lang = lang if lang in LANGS else "zh"
         if topic == SERVICE_TOPIC:
             return self._services("", lang, now, 1.0)
-        first = next((e for e in self.entries if e.topic == topic), None)
+        first = next((e for e in self.entries if e.topic == topic and e.id in self._served), None)
         if first is None:
             return self._fallback(lang, None, 0.0, self._topic_ids)
         return self._entry_result(first, lang, 1.0, (topic,))
 
     def entry(self, entry_id: str) -> Entry | None:
-        """An entry by id, or None."""
-        return self._by_id.get(entry_id)
+        """A served entry by id, or None."""
+        return self._by_id.get(entry_id) if entry_id in self._served else None
 
     def _entry_result(self, e: Entry, lang: str, conf: float, topics: Sequence[str]) -> SearchResult:
         v = e.version(lang)
@@ -397,13 +412,15 @@ def load_directory(path: Path | None = None) -> Directory:
 
 
 def load_kb(entries_dir: Path | None = None, config: KBConfig | None = None,
-            services: Path | None = None, topics: Path | None = None, strict: bool = True) -> KnowledgeBase:
+            services: Path | None = None, topics: Path | None = None, strict: bool = True,
+            demo: bool | None = None) -> KnowledgeBase:
     """Read entries, topics, kb.yaml and services.yaml and build the indexes (the only I/O).
 
     strict: a broken entry file stops the load (the default for serving); otherwise it is skipped.
+    demo: serve unpublished entries (marked so); None follows kb.yaml's governance.demo.
     """
     loaded, problems = read_entries(entries_dir)
     if problems and strict:
         raise KnowledgeBaseError(f"{len(problems)} broken entries, first: {problems[0]}")
     return KnowledgeBase([x.entry for x in loaded], load_topics(topics), config or load_config(),
-                         load_directory(services))
+                         load_directory(services), demo=demo)

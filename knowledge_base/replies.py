@@ -12,6 +12,13 @@ NOT_SURE = {
           "These are the closest topics I have; you can also talk to the counselor on duty:",
 }
 
+# Outside demo mode, when the closest entry has not been published yet (clinical review pending).
+UNREVIEWED = {
+    "zh": "这个问题的资料还在等待专业人员审核，暂时不能给你回答。你可以直接找值班咨询师聊一聊。",
+    "en": "The material on this is still waiting for review by a professional, so I can't answer from "
+          "it yet. You can talk to the counselor on duty.",
+}
+
 REFUSAL = {
     "crisis": {
         "zh": "听到你这样说，我很担心你。你不必一个人扛着：请现在就打 {lines}，24小时都有人接听；"

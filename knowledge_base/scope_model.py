@@ -89,6 +89,7 @@ class ScopeModel:
             raise KnowledgeBaseError(f"scope model: expected ({DIM}, 3) weights, got {weights.shape}")
         self.weights = weights
         self.bias = bias
+        self._seen = np.any(weights != 0, axis=1)  # buckets some training row used
 
     def logits(self, ids: np.ndarray) -> np.ndarray:
         return np.asarray(self.weights[ids].sum(axis=0) + self.bias, dtype=np.float64)
@@ -104,8 +105,8 @@ class ScopeModel:
         p /= p.sum()
         # Words and characters only (in-word trigrams match nearly anything): "asdf qwer" has none
         # seen in training, so its probabilities are mostly the classes' bias, not evidence.
-        whole = [i for f, i in zip(feats, ids, strict=True) if f[0] != "g"]
-        known = float(np.mean(np.any(self.weights[whole] != 0, axis=1))) if whole else 0.0
+        whole = ids[np.fromiter((f[0] != "g" for f in feats), dtype=bool, count=len(feats))]
+        known = float(self._seen[whole].mean()) if whole.size else 0.0
         return ScopeScores(float(p[0]), float(p[1]), float(p[2]), known)
 
     def save(self, path: Path) -> None:

@@ -36,27 +36,31 @@ UNAVAILABLE = {
 }
 
 
-def _load_kb() -> KnowledgeBase:
+def _load_kb(demo: bool | None = None) -> KnowledgeBase:
     from knowledge_base import load_kb  # bm25s and scipy: imported here, not on the serve path
 
-    return load_kb()
+    return load_kb(demo=demo)
 
 
 class KnowledgeAdapter:
     """`KnowledgeAdapter()` loads the knowledge base before returning, except under `hotline
-    serve` (`background.enable()`); `loader` runs when `load()` is called (tests hold it back)."""
+    serve` (`background.enable()`); `loader` runs when `load()` is called (tests hold it back).
+
+    `demo` is the deployment's mode (settings.demo, HOTLINE_DEMO): unpublished entries are served,
+    marked as such, only in demo mode (issue 21 governance); None keeps kb.yaml's governance.demo.
+    """
 
     def __init__(self, kb: KnowledgeBase | None = None,
-                 loader: Callable[[], KnowledgeBase] | None = None) -> None:
+                 loader: Callable[[], KnowledgeBase] | None = None, demo: bool | None = None) -> None:
         self.kb = kb
         self.state: State = "ready" if kb is not None else "loading"
-        self._loader = loader or _load_kb
+        self._loader = loader or (lambda: _load_kb(demo))
         if kb is not None or loader is not None:
             return
         if background.enabled():
             background.queue(1, self.load)
         else:
-            self.kb = _load_kb()  # a broken entry file stops a synchronous start, as it always has
+            self.kb = _load_kb(demo)  # a broken entry file stops a synchronous start, as it always has
             self.state = "ready"
 
     def load(self) -> None:

@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 EVAL_DIR = ROOT / "knowledge_base" / "eval"
 # Every set the project wrote: in-scope paraphrases (topic set) and out-of-scope/never-answer (topic null).
 DEFAULT_EVAL = sorted(EVAL_DIR.glob("*.jsonl"))
+# The editor's commands read every entry, drafts included (each unpublished answer says so in its
+# footer), so content can be measured before it is published; the server follows HOTLINE_DEMO.
+PUBLISHED_HELP = "serve only published entries, as the server does outside demo mode"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     s.add_argument("--lang", choices=("zh", "en"), default=None)
     s.add_argument("--jsonl", action="store_true", help="read {question, lang} lines on stdin")
     s.add_argument("--entries", type=Path, default=None, help="entries folder (default: the project's)")
+    s.add_argument("--published-only", action="store_true", help=PUBLISHED_HELP)
     s.set_defaults(handler=search)
     c = sub.add_parser("check", help="validate every entry file; exit 1 with a list of problems")
     c.add_argument("--entries", type=Path, default=None)
@@ -41,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     e.add_argument("files", nargs="*", type=Path, default=None)
     e.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     e.add_argument("--fit", action="store_true", help="fit the confidence calibration and print it")
+    e.add_argument("--published-only", action="store_true", help=PUBLISHED_HELP)
     e.set_defaults(handler=evaluate)
     r = sub.add_parser("review", help="list entries due for clinical review, or record a review")
     r.add_argument("--all", action="store_true", help="list every entry, not only those due")
@@ -67,12 +72,12 @@ def _now(at: str | None = None) -> datetime:
     return datetime.fromisoformat(at).replace(tzinfo=tz) if at else datetime.now(tz)
 
 
-def _load(entries: Path | None = None, strict: bool = True) -> Any:
+def _load(entries: Path | None = None, strict: bool = True, published_only: bool = False) -> Any:
     from config.errors import ConfigError
     from knowledge_base import KnowledgeBaseError, load_kb
 
     try:
-        kb = load_kb(entries, strict=strict)
+        kb = load_kb(entries, strict=strict, demo=not published_only)
     except KnowledgeBaseError as exc:
         raise ConfigError("knowledge_base", None, str(exc)) from None
     # A command answers with the full engine: wait for the semantic index (about a second); the
@@ -97,7 +102,7 @@ def _one_line(kb: Any, line: str, now: datetime) -> dict[str, Any]:
 
 def search(args: argparse.Namespace) -> int:
     """Answer one question for a person, or JSON lines for the scorer."""
-    kb = _load(args.entries)
+    kb = _load(args.entries, published_only=args.published_only)
     now = _now()
     if args.jsonl:
         for line in sys.stdin:
@@ -146,7 +151,7 @@ def evaluate(args: argparse.Namespace) -> int:
     from knowledge_base.evaluation import evaluate as run
     from knowledge_base.evaluation import fit_calibration
 
-    kb = _load(strict=False)
+    kb = _load(strict=False, published_only=args.published_only)
     rows = _rows(args.files or DEFAULT_EVAL)
     if args.fit:
         cal = fit_calibration(kb, rows)

@@ -45,3 +45,14 @@ def test_once_loaded_a_chinese_question_is_answered(kb: KnowledgeBase) -> None:
     answer = KnowledgeAdapter(kb).answer("晚上总是睡不着怎么办", "zh", NOW)
 
     assert answer.kind == "answer" and answer.topic == "sleep"
+
+
+def test_outside_demo_mode_the_bot_serves_no_unpublished_entry() -> None:
+    # The deployment's mode (settings.demo, HOTLINE_DEMO) decides; no entry is published yet.
+    adapter = KnowledgeAdapter(demo=False)
+
+    answer = adapter.answer("I can't sleep at night, what can I do?", "en", NOW)
+
+    assert adapter.state == "ready"
+    assert answer.kind == "fallback" and answer.entry_id is None and "waiting for review" in answer.text
+    assert adapter.answer("where is your nearest station, is it open now", "en", NOW).kind == "services"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from knowledge_base import KnowledgeBaseError, load_kb
+from knowledge_base import load_kb
 from knowledge_base.governance import FOOTER, record_review, review_list
 from knowledge_base.loading import load_config, parse_entry, read_entries
 from knowledge_base.model import KBConfig
@@ -53,9 +53,25 @@ def test_demo_mode_serves_drafts_and_says_review_is_pending(entries: Path) -> No
     assert FOOTER["en"] in res.text and "Demo mode" in res.text
 
 
-def test_no_published_entry_outside_demo_is_a_clear_error(entries: Path) -> None:
-    with pytest.raises(KnowledgeBaseError, match="no published entries"):
-        load_kb(entries, config=_config(demo=False))
+def test_with_nothing_published_no_entry_is_served_but_services_and_social_turns_work(entries: Path) -> None:
+    kb = load_kb(entries, demo=False)
+
+    asked = kb.search("What should I do in a panic attack?", "en")
+    assert (asked.kind, asked.entry_id, asked.topic) == ("fallback", None, None)
+    assert "waiting for review" in asked.text
+    assert kb.topic_answer("panic", "en").entry_id is None and kb.entry("panic-001") is None
+    assert kb.search("你们的服务站在哪里，几点开门", "zh").kind == "services"
+    assert kb.search("谢谢", "zh").kind == "social"
+    # no button may lead to a topic whose entries are withheld
+    assert {t for t, _ in kb.search("asdf qwer zxcv", "en").alternatives} <= {"service_info"}
+
+
+def test_the_callers_mode_overrides_the_yaml_switch(entries: Path) -> None:
+    # HOTLINE_DEMO decides (the bot passes settings.demo), whatever kb.yaml's governance.demo says.
+    assert load_kb(entries, config=_config(demo=True), demo=False).search(
+        "What should I do in a panic attack?", "en").entry_id is None
+    assert load_kb(entries, config=_config(demo=False), demo=True).search(
+        "What should I do in a panic attack?", "en").entry_id == "panic-001"
 
 
 def test_review_command_round_trips_and_leaves_the_rest_of_the_file(entries: Path) -> None:
