@@ -21,6 +21,7 @@ from bot.cluster import webhook
 from bot.web import chat, console, login, templating
 from bot.web.admin import routes as admin_routes
 from bot.web.auth import csrf_middleware, session_key, setup_sessions
+from bot.web.flood import FLOOD, FloodWatch, new_chat_budget
 from bot.web.keys import CONTAINER
 from bot.web.security import error_middleware, install_security_headers
 
@@ -36,7 +37,8 @@ async def healthz(request: web.Request) -> web.Response:
     The body names each part: `database` up|down, and each loading part (lexicon_rules,
     knowledge_base, classifier_zh, classifier_en, telegram when configured) loading|ready|failed.
     `status`: ok (all ready), loading, degraded (a part failed: the lexicon and rules still screen,
-    and every assessment says so) or unavailable (503).
+    and every assessment says so) or unavailable (503). `deferred_turns`: resident lines waiting
+    for the database (bot/services/deferred.py), answered once it takes writes again.
     """
     container = request.app[CONTAINER]
     parts: dict[str, str] = {}
@@ -57,7 +59,8 @@ async def healthz(request: web.Request) -> web.Response:
     # Which instance answered and whether it runs the timers (several instances behind a proxy).
     headers = {"X-Hotline-Instance": container.dispatcher.instance,
                "X-Hotline-Leader": "yes" if cluster_metrics.leads(container.leadership) else "no"}
-    return web.json_response({"status": status, "database": database, **parts},
+    deferred = container.service.deferred_count()
+    return web.json_response({"status": status, "database": database, "deferred_turns": deferred, **parts},
                              status=200 if safe else 503, headers=headers)
 
 
@@ -89,6 +92,9 @@ def create_app(container: Container) -> web.Application:
     # Every state-changing request needs the session's CSRF token, except Telegram's webhook
     # POSTs, which carry the webhook's secret token instead (bot/cluster/webhook.py).
     app.middlewares.append(webhook.except_webhook(csrf_middleware))
+    # New resident chats per address are budgeted (bot/web/flood.py; the board shows refusals).
+    app[FLOOD] = FloodWatch()
+    app.middlewares.append(new_chat_budget)
     install_security_headers(app)
     templating.setup(app)
     app.router.add_get("/healthz", healthz)

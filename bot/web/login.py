@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot.bootstrap import resolve_keys
 from bot.security.roles import allowed, staff_actor
+from bot.web.address import client_address
 from bot.web.auth import (
     current_staff,
     end_staff_session,
@@ -60,7 +61,7 @@ async def login_post(request: web.Request) -> web.Response:
     form = await read_form(request)
     login, password = str(form.get("login", ""))[:MAX_FIELD], str(form.get("password", ""))
     next_url = safe_next(str(form.get("next", "")))
-    ip = request.remote or "unknown"
+    ip = client_address(request)  # the client's, also behind the proxy (bot/web/address.py)
     now = container.clock.now()
     async with container.uow() as uow:
         wait = await limiter.wait_s(uow, login, ip, now)

@@ -8,10 +8,13 @@ from collections.abc import Callable
 import aiohttp
 from aiohttp.test_utils import TestServer
 
+from bot.security.budget import WindowBudget
 from bot.security.login_throttle import FREE_PER_LOGIN_AND_ADDRESS
 from bot.server import Server
 from bot.web.app import create_app
 from bot.web.auth import hash_password
+from bot.web.flood import FLOOD, NEW_CHAT_WINDOW_S, NEW_CHATS_PER_ADDRESS
+from config.emergency import load_emergency
 from tests.web.conftest import CRISIS_EN, Browserish, Resident
 from tests.web.test_console_api import crisis_resident, open_handoff
 
@@ -30,7 +33,8 @@ async def test_a_former_holder_reads_neither_the_next_handoff_nor_what_came_afte
     first = await open_handoff(li)
     await li.api("POST", f"/console/api/handoffs/{first['id']}/accept")
     await li.api("POST", f"/console/api/handoffs/{first['id']}/relay", {"text": "Li is here."})
-    await li.api("POST", f"/console/api/handoffs/{first['id']}/close", {"outcome": "resolved"})
+    await li.api("POST", f"/console/api/handoffs/{first['id']}/close",
+                 {"outcome": "resolved", "safety_check": "safety_plan"})  # an imminent chat needs one
     await r.wait(lambda f: f["type"] == "state" and f["state"] == "self_help")
     await _crisis_again(r)
     second = await open_handoff(wang)
@@ -173,3 +177,47 @@ async def test_a_guesser_elsewhere_slows_only_themself_and_the_owner_is_told(
     assert tries == [401] * FREE_PER_LOGIN_AND_ADDRESS and slowed == 429
     assert owner_in == 302
     assert logins[-1]["failed_before"] == FREE_PER_LOGIN_AND_ADDRESS
+
+
+# ---- finding 4: a flood of new anonymous chats from one address ---------------------------------
+async def _new_chat(web: Server, address: str, cookies: aiohttp.CookieJar | None = None) -> tuple[int, str]:
+    """GET /chat as a fresh browser (or one with `cookies`) behind the proxy, from `address`."""
+    jar = cookies if cookies is not None else aiohttp.CookieJar(unsafe=True)  # an empty jar is falsy
+    async with aiohttp.ClientSession(cookie_jar=jar) as http, \
+            http.get(f"http://127.0.0.1:{web.port}/chat", headers={"X-Forwarded-For": address}) as resp:
+        return resp.status, await resp.text()
+
+
+async def test_new_chats_from_one_address_past_the_budget_get_the_numbers_and_no_identity(
+        web: Server) -> None:
+    """Regression (probe): 15 fresh cookies from one address opened 15 chats and 15 imminent
+    handoffs. Past the budget a new chat gets a 429 page with the emergency numbers; another
+    address, and a resident whose chat is already open there, go on as before."""
+    first_number = load_emergency(web.container.settings.config_dir).lines[0].number
+    regular = aiohttp.CookieJar(unsafe=True)
+    assert (await _new_chat(web, "203.0.113.7", regular))[0] == 200  # a resident already chatting
+
+    statuses = [(await _new_chat(web, "203.0.113.7"))[0] for _ in range(NEW_CHATS_PER_ADDRESS + 4)]
+    status, page = await _new_chat(web, "203.0.113.7")
+
+    left = NEW_CHATS_PER_ADDRESS - 1  # the first chat from there was the regular resident's
+    assert statuses[:left] == [200] * left and set(statuses[left:]) == {429}
+    assert status == 429 and first_number in page and "few minutes" in page
+    assert (await _new_chat(web, "198.51.100.9"))[0] == 200
+    assert (await _new_chat(web, "203.0.113.7", regular))[0] == 200
+    assert web.runner is not None
+    assert web.runner.app[FLOOD].snapshot() == {"new_chats_refused": 6, "flooding_addresses": 1,
+                                                "window_s": int(NEW_CHAT_WINDOW_S)}
+
+
+def test_a_budget_comes_back_as_its_window_slides() -> None:
+    now = [0.0]
+    budget = WindowBudget(limit=2, window_s=60, clock=lambda: now[0])
+
+    taken = [budget.take("a"), budget.take("a"), budget.take("a"), budget.take("b")]
+    now[0] = 59.0
+    still = budget.take("a")
+    now[0] = 60.5
+    again = budget.take("a")
+
+    assert taken == [True, True, False, True] and not still and again
