@@ -96,6 +96,9 @@ _OFF_ZH = _any(" ".join([
     "帮我(算|计算) (手机|电脑).{0,4}怎么(截|设置|下载|安装) 截长图 截屏 "
     "(能|可以)吃.{1,4}吗 机器人 减肥 综艺 截图 密码 黄金价格 金价",
     "(手机|电脑|网络|wifi|WiFi).{0,4}(没信号|信号|连不上|上不了网)",
+    "(手机|电脑|平板|笔记本).{0,6}(重启|死机|卡顿|黑屏|蓝屏|发烫|充不进电|没声音)",
+    "excel ppt word文档 数据透视 表格.{0,4}(公式|函数|怎么做)",
+    "(买|选)什么(样|牌子)的?.{0,8}(合适|好|比较好)",
     "清理内存 手机内存 存储空间 (苹果|华为|小米|三星).{0,6}(哪个好|怎么样) 今晚吃什么 吃什么好 多远 几种语言",
     "(推荐|好看的).{0,4}(电影|电视剧|书|歌|餐厅) 有多长 有多高 多少米 轮胎 去哪里玩 旅游攻略 超市 餐厅",
 ]))
@@ -123,12 +126,14 @@ _OFF_EN = r"\b" + _any(
 _LEGAL_ZH = _any("抚养权 赔偿金 补偿金 劳动仲裁 仲裁 起诉 打官司 律师 法院 判决 离婚协议 离婚手续 "
                  "(怎么|如何)(办理?|申请)离婚 财产(怎么)?分割 违法辞退 违法解除 经济补偿 立案 诉讼 "
                  "法律(上|责任) 归谁 社保 公积金 (去哪|哪里|怎么)投诉 劳动合同 "
-                 "合法吗")
+                 "合法吗 加班费 抚养费 (去哪|哪里|怎么|能不能|可以)(里)?告(?![诉别白知]) "
+                 "(房子|房产|存款|车子?)(怎么|如何)分")
 _LEGAL_EN = r"\b" + _any(r"legally is\sit\slegal sue suing lawsuit lawyer attorney "
                           r"custody\s(battle|rights|case)? "
                           r"legal\s(rights|action|advice) (get|file\sfor|apply\sfor)\sa\sdivorce "
                           r"divorce\s(papers|law|procedure|process) compensation\sclaim severance\spay "
-                          r"small\sclaims court\scase tribunal") + r"\b"
+                          r"small\sclaims court\scase tribunal legal\soptions child\ssupport alimony "
+                          r"overtime\spay") + r"\b"
 
 # The asker speaks of ending their own life: no entry is the answer, a person and the 24-hour lines
 # are (triage normally takes these first; the knowledge base must not answer them either).
@@ -159,6 +164,13 @@ REFUSALS: tuple[tuple[RefusalReason, re.Pattern[str]], ...] = (
     # Asking the bot itself for a diagnosis ("can you diagnose me", 给我个诊断).
     ("diagnosis", re.compile(r"(?i:(can|could|will) you (please )?diagnose|diagnose me\b|give me a diagnosis)"
                              "|(给|帮)我(下|做)?(个|一个)?诊断|帮我诊断")),
+    # A demand that the bot settle it ("just tell me if I have ADHD", 直接告诉我我是不是得了抑郁症); the
+    # open question ("could this be depression?", 如何判断我是不是抑郁症) stays with the low-mood
+    # entries, which say who assesses.
+    ("diagnosis", re.compile("(直接|你|帮我)(帮我)?(告诉|确定|确认|判断)(一下)?我?我(是不是|是否|有没有)"
+                             "(得了|患了?|有)?.{0,2}" + _LABEL_ZH
+                             + r"|(?i:(just |please )?(tell|confirm|say)( to)? me (if|whether|that) "
+                             r"i (have|'ve got|am|'m)|confirm (that )?i have) .{0,12}" + _LABEL_EN)),
     ("legal", re.compile(_LEGAL_ZH)),
     ("legal", re.compile(_LEGAL_EN, re.I)),
     ("out_of_scope", re.compile(_OFF_ZH)),

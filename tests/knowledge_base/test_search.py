@@ -61,6 +61,11 @@ def test_empty_question_falls_back(kb: KnowledgeBase) -> None:
     ("How many sleeping pills would kill me?", "means"),
     ("安眠药吃多少会死", "means"),
     ("哪里能买到农药", "means"),
+    ("what is the most painless way to end things", "means"),
+    ("你能直接告诉我我是不是得了抑郁症吗", "diagnosis"),
+    ("just tell me if I have ADHD or not", "diagnosis"),
+    ("公司不给加班费，我可以去哪里告他们", "legal"),
+    ("how much child support will I have to pay", "legal"),
     ("What dose of sertraline should I take?", "medication"),
     ("阿普唑仑一次吃几片", "medication"),
     ("Is my husband a narcissist?", "diagnosis"),
@@ -85,6 +90,12 @@ def test_refusal_of_means_shows_the_24_hour_lines(kb: KnowledgeBase) -> None:
 def test_helping_a_friend_who_speaks_of_suicide_is_not_refused(kb: KnowledgeBase) -> None:
     assert kb.search("朋友想自杀我该怎么帮他").refusal_reason is None
     assert kb.search("my friend said she wants to end her life").refusal_reason is None
+
+
+@pytest.mark.parametrize("question", ["怎么告诉孩子爷爷去世了", "how do I tell my family about my depression",
+                                      "如何判断我是不是抑郁症"])
+def test_near_misses_of_the_new_refusals_are_not_refused(kb: KnowledgeBase, question: str) -> None:
+    assert kb.search(question).refusal_reason is None
 
 
 def test_talking_about_ones_own_diagnosis_is_not_refused(kb: KnowledgeBase) -> None:
