@@ -14,6 +14,7 @@ from scheduling.rota_file import (
     LeaveIn,
     OverrideIn,
     RotaFile,
+    RotationIn,
     SwapIn,
     format_duration,
     rotation_from_file,
@@ -94,7 +95,13 @@ def load_rota_file(path: str | Path) -> Rota:
     return to_rota(load_yaml(path, RotaFile), str(path))
 
 
-def _rotation_out(r: Rotation) -> dict[str, Any]:
+def rotation_in(data: dict[str, Any]) -> Rotation:
+    """A rotation from its file shape (`rotation_out`); pydantic.ValidationError names bad fields."""
+    return rotation_from_file(RotationIn.model_validate(data))
+
+
+def rotation_out(r: Rotation) -> dict[str, Any]:
+    """A rotation in the import file's shape (also what an undo restores)."""
     out: dict[str, Any] = {"id": r.id, "station": r.station, "members": list(r.members),
                            "shift": format_duration(r.shift), "start": r.start.isoformat(), "tz": r.tz}
     if r.name:
@@ -124,7 +131,7 @@ def rota_to_dict(rota: Rota) -> dict[str, Any]:
                                   "station": c.station, "roles": list(c.roles), "telegram_id": c.telegram_id,
                                   "web_login": c.web_login, "active": None if c.active else False})
                        for c in rota.counselors.values()],
-        "rotations": [_rotation_out(r) for r in rota.rotations],
+        "rotations": [rotation_out(r) for r in rota.rotations],
         "overrides": [drop_none({"id": o.id, "counselor": o.counselor, "station": o.station, **_span(o),
                                  "replaces": o.replaces}) for o in rota.overrides],
         "leave": [drop_none({"id": lv.id, "counselor": lv.counselor, **_span(lv),

@@ -251,15 +251,21 @@ class RotaService:
         if c is None or where is None:
             raise RotaRefused(f"Unknown counselor {counselor_id!r} or no station: /override ID HOURS STATION")
         oid = await _refusing(rota_repo.add_override(uow.session, counselor_id, where, start, end, by, now))
-        await _no_new_conflict(uow, rota, (counselor_id,), start, end)
-        await self._changed(uow, by, "rota.override", f"override:{oid}", now,
+        await no_new_conflict(uow, rota, (counselor_id,), start, end)
+        await self.audit_change(uow, by, "rota.override", f"override:{oid}", now,
                             {"counselor": counselor_id, "station": where, "start": start.isoformat(),
                              "end": end.isoformat()})
         return OverrideMade(oid, c.name, where)
 
     async def delete_override(self, uow: UnitOfWork, override_id: str, by: str, now: datetime) -> None:
+        rota = await rota_repo.load_rota(uow.session)
+        gone = next((o for o in rota.overrides if o.id == override_id), None)
         await _refusing(rota_repo.delete_override(uow.session, override_id))
-        await self._changed(uow, by, "rota.override_delete", f"override:{override_id}", now, {})
+        # What was removed, so the undo can put it back (ids and times only).
+        detail = {} if gone is None else {"counselor": gone.counselor, "station": gone.station,
+                                          "start": gone.start.isoformat(), "end": gone.end.isoformat(),
+                                          "replaces": gone.replaces or ""}
+        await self.audit_change(uow, by, "rota.override_delete", f"override:{override_id}", now, detail)
 
     async def decide_swap(self, uow: UnitOfWork, swap_id: str, approve: bool, by: str,
                           now: datetime) -> str:
@@ -268,16 +274,17 @@ class RotaService:
         state = await _refusing(rota_repo.decide_swap(uow.session, swap_id, approve, by, now))
         swap = next((w for w in before.swaps if w.id == swap_id), None)
         if approve and swap is not None:
-            await _no_new_conflict(uow, before, (swap.requester, swap.other), swap.start, swap.end)
-        await self._changed(uow, by, "rota.swap_approve", f"swap:{swap_id}", now,
-                            {"verdict": "approve" if approve else "decline"})
+            await no_new_conflict(uow, before, (swap.requester, swap.other), swap.start, swap.end)
+        await self.audit_change(uow, by, "rota.swap_approve", f"swap:{swap_id}", now,
+                                {"verdict": "approve" if approve else "decline",
+                                 "before": swap.state.value if swap is not None else ""})
         return state
 
     async def replace(self, uow: UnitOfWork, rota: Rota, by: str, now: datetime,
                       source: str) -> dict[str, int]:
         """Replace the stored rota with an imported one; returns what it holds, by kind."""
         counts = await rota_repo.save_rota(uow.session, rota, now, by, source)
-        await self._changed(uow, by, "rota.import", f"rota:{source}", now,
+        await self.audit_change(uow, by, "rota.import", f"rota:{source}", now,
                             {k: str(n) for k, n in counts.items()})
         return counts
 
@@ -285,7 +292,7 @@ class RotaService:
                            start: datetime, end: datetime, now: datetime) -> str:
         """A counselor asks a peer to exchange duty; a coordinator decides later."""
         sid = await _refusing(rota_repo.request_swap(uow.session, requester, other, station, start, end, now))
-        await self._changed(uow, requester, "rota.swap_request", f"swap:{sid}", now,
+        await self.audit_change(uow, requester, "rota.swap_request", f"swap:{sid}", now,
                             {"other": other, "station": station, "start": start.isoformat(),
                              "end": end.isoformat()})
         return sid
@@ -293,7 +300,7 @@ class RotaService:
     async def accept_swap(self, uow: UnitOfWork, swap_id: str, by: str, now: datetime) -> None:
         """The peer agrees; the swap then waits for a coordinator."""
         await _refusing(rota_repo.accept_swap(uow.session, swap_id, by))
-        await self._changed(uow, by, "rota.swap_accept", f"swap:{swap_id}", now, {})
+        await self.audit_change(uow, by, "rota.swap_accept", f"swap:{swap_id}", now, {})
 
     async def create_swap(self, uow: UnitOfWork, requester: str, other: str, station: str,
                           start: datetime, end: datetime, by: str, now: datetime) -> str:
@@ -301,8 +308,8 @@ class RotaService:
         before = await rota_repo.load_rota(uow.session)
         sid = await _refusing(rota_repo.swap_on_behalf(uow.session, requester, other, station, start,
                                                        end, by, now))
-        await _no_new_conflict(uow, before, (requester, other), start, end)
-        await self._changed(uow, by, "rota.swap_approve", f"swap:{sid}", now,
+        await no_new_conflict(uow, before, (requester, other), start, end)
+        await self.audit_change(uow, by, "rota.swap_approve", f"swap:{sid}", now,
                             {"verdict": "approve", "on_behalf_of": requester, "other": other,
                              "station": station, "start": start.isoformat(), "end": end.isoformat()})
         return sid
@@ -310,15 +317,18 @@ class RotaService:
     async def add_leave(self, uow: UnitOfWork, counselor_id: str, start: datetime, end: datetime,
                         by: str, now: datetime) -> str:
         lid = await _refusing(rota_repo.add_leave(uow.session, counselor_id, start, end, by, now))
-        await self._changed(uow, by, "rota.leave", f"leave:{lid}", now,
+        await self.audit_change(uow, by, "rota.leave", f"leave:{lid}", now,
                             {"counselor": counselor_id, "start": start.isoformat(), "end": end.isoformat()})
         return lid
 
     async def delete_leave(self, uow: UnitOfWork, leave_id: str, by: str, now: datetime) -> None:
+        gone = next((lv for lv in (await rota_repo.load_rota(uow.session)).leave if lv.id == leave_id), None)
         await _refusing(rota_repo.delete_leave(uow.session, leave_id))
-        await self._changed(uow, by, "rota.leave_delete", f"leave:{leave_id}", now, {})
+        detail = {} if gone is None else {"counselor": gone.counselor, "start": gone.start.isoformat(),
+                                          "end": gone.end.isoformat()}
+        await self.audit_change(uow, by, "rota.leave_delete", f"leave:{leave_id}", now, detail)
 
-    async def _changed(self, uow: UnitOfWork, by: str, action: str, obj: str, now: datetime,
+    async def audit_change(self, uow: UnitOfWork, by: str, action: str, obj: str, now: datetime,
                        detail: dict[str, str]) -> None:
         await uow.audit.append(by, action, obj, now, detail)
         self.invalidate()  # escalation sees the change at once (a rollback only costs a reload)
@@ -329,7 +339,7 @@ def _name(rota: Rota, counselor: str) -> str:
     return c.name if c is not None else counselor
 
 
-async def _no_new_conflict(uow: UnitOfWork, before: Rota, people: tuple[str, ...], start: datetime,
+async def no_new_conflict(uow: UnitOfWork, before: Rota, people: tuple[str, ...], start: datetime,
                            end: datetime) -> None:
     """Refuse a change (the caller's transaction is then not committed) that puts one of `people` on
     duty at two stations at once in [start, end); conflicts already there are `hotline rota check`'s."""

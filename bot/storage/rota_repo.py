@@ -255,3 +255,65 @@ async def decide_swap(s: AsyncSession, swap_id: str, approve: bool, by: str, now
     row.state, row.decided_by, row.decided_at = done.state.value, by, now
     await s.flush()
     return row.state
+
+
+# Rotations edited one at a time (the dashboard's rota editor) and the undo of single changes.
+
+
+async def save_rotation(s: AsyncSession, r: Rotation) -> None:
+    """Create or replace one rotation and its members in order (position kept when it exists)."""
+    _span_ok(r.start, r.start + r.shift)
+    await _need(s, station=r.station)
+    for who in (*r.members, *r.backup):
+        await _need(s, who)
+    row = await s.get(RotationRow, r.id)
+    if row is None:
+        last = await s.scalar(select(RotationRow.position).order_by(RotationRow.position.desc()).limit(1))
+        row = RotationRow(id=r.id, position=(last or 0) + 1)
+        s.add(row)
+    row.station_id, row.name, row.start, row.tz = r.station, r.name, r.start, r.tz
+    row.shift_s = int(r.shift.total_seconds())
+    row.weekdays, row.backup = sorted(r.weekdays), list(r.backup)
+    row.windows = [f"{w.start:%H:%M}-{w.end:%H:%M}" for w in r.windows]
+    await s.execute(delete(RotationMemberRow).where(RotationMemberRow.rotation_id == r.id))
+    await s.flush()
+    s.add_all(RotationMemberRow(rotation_id=r.id, position=p, counselor_id=c)
+              for p, c in enumerate(r.members))
+    await s.flush()
+
+
+async def delete_rotation(s: AsyncSession, rotation_id: str) -> None:
+    row = await s.get(RotationRow, rotation_id)
+    if row is None:
+        raise RotaError(f"no rotation {rotation_id!r}: it may have been removed already")
+    await s.delete(row)
+    await s.flush()
+
+
+async def restore_override(s: AsyncSession, o: Override, by: str, now: datetime) -> None:
+    """Put back a deleted override under its old id (undo)."""
+    await _need(s, o.counselor, o.station)
+    s.add(OverrideRow(id=o.id, counselor_id=o.counselor, station_id=o.station, starts_at=o.start,
+                      ends_at=o.end, replaces=o.replaces, created_by=by, created_at=now))
+    await s.flush()
+
+
+async def restore_leave(s: AsyncSession, lv: Leave, by: str, now: datetime) -> None:
+    """Put back deleted leave under its old id (undo)."""
+    await _need(s, lv.counselor)
+    s.add(LeaveRow(id=lv.id, counselor_id=lv.counselor, starts_at=lv.start, ends_at=lv.end, reason=lv.reason,
+                   created_by=by, created_at=now))
+    await s.flush()
+
+
+async def reopen_swap(s: AsyncSession, swap_id: str, state: SwapState) -> None:
+    """Take back a coordinator's decision (undo): the swap waits in `state` again."""
+    row, _ = await _swap_row(s, swap_id)
+    row.state, row.decided_by, row.decided_at = state.value, None, None
+    await s.flush()
+
+
+async def delete_swap(s: AsyncSession, swap_id: str) -> None:
+    row, _ = await _swap_row(s, swap_id)
+    await s.delete(row)
+    await s.flush()

@@ -121,3 +121,42 @@ async def test_an_admin_adds_an_account_and_the_person_sets_a_password_with_the_
     await expect(other.locator("#password-done")).to_be_visible()
     await staff_login(other, site, "zhou", "plum blossom in winter")  # lands on the console
     await shot(other, "-logged-in")
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+async def test_a_coordinator_edits_a_rotation_in_the_browser_and_undoes_it(
+        site: Server, browser: Browser, shot: Shots, tmp_path: Path, width: int) -> None:
+    day = datetime.now(LOCAL).date() + timedelta(days=1)
+    day_start = datetime.combine(day, datetime.min.time(), LOCAL)
+    await swap_waiting_for_approval(site, tmp_path, day_start)  # imports the rota (Li Na days first)
+    page = await desk(browser)
+    await page.set_viewport_size({"width": width, "height": 900})
+    await staff_login(page, site, "zhao", PASSWORDS["zhao"])
+    calendar = url(site, f"/admin/rota?date={day.isoformat()}&station=hd")
+    slot = page.locator(f'td[data-at="{(day_start + timedelta(hours=10)).isoformat()}"]')
+    await page.goto(calendar)
+    await expect(slot).to_contain_text("Li Na")
+    await page.click("#edit-rotations")
+    await page.click("#rotation-hd-main >> text=Edit")
+    form = page.locator("#rotation-edit form.rotation")
+    await form.locator('select[name="member_0"]').select_option("c2")
+    await form.locator('select[name="member_1"]').select_option("c1")
+    await form.locator('input[name="shift"]').fill("twelve hours")
+    await form.locator("button[type=submit]").click()
+
+    await expect(form.locator('input[name="shift"] + .error')).to_contain_text("is not a duration")
+    await expect(form.locator('select[name="member_0"]')).to_have_value("c2")  # kept as chosen
+    await shot(page, "-refused")
+    await form.locator('input[name="shift"]').fill("12h")
+    await form.locator("button[type=submit]").click()
+    await expect(page.locator(".notice")).to_contain_text("Rotation saved")
+    await page.goto(calendar)
+    await expect(slot).to_contain_text("Wang Qiang")
+    await expect(page.locator("#last-change")).to_contain_text("saved a rotation (hd-main), by Zhao Min")
+    await shot(page, "-edited")
+
+    await page.click("#undo")
+
+    await expect(page.locator(".notice")).to_contain_text("undone")
+    await expect(slot).to_contain_text("Li Na")
+    await shot(page, "-undone")

@@ -55,6 +55,12 @@ MATRIX: dict[tuple[str, str], tuple[str, ...] | str] = {
     ("POST", "/admin/rota/swaps/{swap_id}/{verdict}"): ("rota.swap_approve",),
     ("POST", "/admin/rota/leave"): ("rota.edit",),
     ("POST", "/admin/rota/leave/{leave_id}/delete"): ("rota.edit",),
+    ("GET", "/admin/rota/rotations"): ("rota.edit",),
+    ("POST", "/admin/rota/rotations"): ("rota.edit",),
+    ("GET", "/admin/rota/rotations/{rotation_id}"): ("rota.edit",),
+    ("POST", "/admin/rota/rotations/{rotation_id}"): ("rota.edit",),
+    ("POST", "/admin/rota/rotations/{rotation_id}/delete"): ("rota.edit",),
+    ("POST", "/admin/rota/undo"): ("rota.edit",),
     ("GET", "/admin/board"): ("handoff.board",),
     ("GET", "/admin/api/board"): ("handoff.board",),
     ("GET", "/admin/counselors"): ("counselor.manage",),
@@ -76,7 +82,7 @@ MATRIX: dict[tuple[str, str], tuple[str, ...] | str] = {
 ROLES = {"resident": None, "counselor": "li", "coordinator": "zhao", "admin": "admin"}
 # Ids that exist nowhere: an allowed request reaches the handler and gets 404 or 400, never 403.
 FILL = {"hid": "999999", "override_id": "999999", "swap_id": "999999", "verdict": "approve",
-        "counselor_id": "nobody", "leave_id": "999999", "filename": "base.css"}
+        "counselor_id": "nobody", "leave_id": "999999", "rotation_id": "nobody", "filename": "base.css"}
 
 
 def route_table(app: Any) -> dict[tuple[str, str], Any]:

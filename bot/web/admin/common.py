@@ -83,4 +83,5 @@ NOTICES = {
     "swap-created": "Swap created and approved.",
     "leave": "Leave saved.",
     "leave-deleted": "Leave removed.",
+    "undo": "The last change was undone.",
 }

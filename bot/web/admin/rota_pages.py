@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.conversation.ports import RotaRefused
 from bot.events import Event
 from bot.services.rota import RotaService, RotaUnavailable
+from bot.services.rota_edits import last_change
 from bot.storage.uow import UnitOfWork
 from bot.web.admin import calendar as cal
 from bot.web.admin.common import NOTICES, local_date, monday_of, read_local, today_local
@@ -103,12 +104,14 @@ async def render_rota(request: web.Request, query: Mapping[str, str], back: str,
     grid = (cal.month_grid(first.year, first.month, shifts, gaps, not station, clashes) if view == "month"
             else cal.week_grid(first, shifts, gaps, not station, clashes, container.clock.now()))
     done = "" if failed else NOTICES.get(query.get("done", ""), "")
+    async with container.uow() as uow:
+        last = await last_change(uow)
     return await admin_page(request, "admin/rota.html", "Rota", status=status, rota_error="", done=done,
                             view=view, day=day.isoformat(), station=station, stations=stations,
                             nav=nav_links(view, first, station), grid=grid, gaps=gaps, gap_limit=GAP_LIMIT,
                             back=back, bounds=PICKER_BOUNDS, swaps=swaps, people=people,
                             overrides=overrides, leave=leave, failed=failed,
-                            needs=[n.describe() for n in rota.needs()], clashes=clashes)
+                            needs=[n.describe() for n in rota.needs()], clashes=clashes, last=last)
 
 
 # ---- changes -----------------------------------------------------------------------------------
@@ -175,11 +178,9 @@ def need(form: dict[str, str], *names: str) -> list[str]:
 Change = Callable[[UnitOfWork, RotaService, str, datetime], Awaitable[object]]
 
 
-async def change(request: web.Request, do: Change,
-                 refused_form: tuple[dict[str, str], str, str] | None = None) -> web.Response | None:
-    """Run one rota change (the rota service writes its audit entry in the same transaction);
-    refusals become a 409 page, or with `refused_form` (form, which, field) that form again, filled
-    in, with the reason beside the field. None when the change was saved."""
+async def apply_change(request: web.Request, do: Change) -> str | None:
+    """Run one rota change (the rota service writes its audit entry in the same transaction) and
+    tell the bot's rota after commit; returns the reason when the rota refused it (nothing saved)."""
     staff: StaffSession = request[STAFF]
     container = request.app[CONTAINER]
     now = container.clock.now()
@@ -189,20 +190,30 @@ async def change(request: web.Request, do: Change,
             await do(uow, request.app[ROTA], staff.counselor_id, now)
             await uow.commit()
         except RotaRefused as exc:
-            if refused_form is None:
-                raise web.HTTPConflict(text=str(exc)) from None
             refusal = exc  # rolled back as the unit of work closes, before the page is drawn
         except RotaUnavailable as exc:
             raise web.HTTPConflict(text=str(exc)) from None
-    if refusal is not None and refused_form is not None:
+    if refusal is not None:
         request.app[ROTA].invalidate()
-        form, which, field = refused_form
-        page = await form_again(request, form, which, FormError(field, refusal.reason))
-        page.set_status(409)  # the values were readable; the rota refused the change
-        return page
+        return refusal.reason
     # After commit: the bot's own rota service drops its compiled schedule.
     container.events.publish(Event("rota.changed"))
     return None
+
+
+async def change(request: web.Request, do: Change,
+                 refused_form: tuple[dict[str, str], str, str] | None = None) -> web.Response | None:
+    """`apply_change`; a refusal becomes a 409 page, or with `refused_form` (form, which, field)
+    that form again, filled in, with the reason beside the field. None when the change was saved."""
+    reason = await apply_change(request, do)
+    if reason is None:
+        return None
+    if refused_form is None:
+        raise web.HTTPConflict(text=reason)
+    form, which, field = refused_form
+    page = await form_again(request, form, which, FormError(field, reason))
+    page.set_status(409)  # the values were readable; the rota refused the change
+    return page
 
 
 @require_staff("rota.override")

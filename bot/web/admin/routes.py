@@ -5,7 +5,17 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.services.rota import RotaService
-from bot.web.admin import audit_page, board, counselors, overview, password, report_pages, rota_pages, users
+from bot.web.admin import (
+    audit_page,
+    board,
+    counselors,
+    overview,
+    password,
+    report_pages,
+    rota_pages,
+    rotation_pages,
+    users,
+)
 from bot.web.admin.rota_source import ROTA
 from bot.web.keys import CONTAINER
 
@@ -22,6 +32,12 @@ def register(app: web.Application) -> None:
     r.add_post("/admin/rota/swaps/{swap_id}/{verdict:approve|decline}", rota_pages.decide_swap)
     r.add_post("/admin/rota/leave", rota_pages.add_leave)
     r.add_post("/admin/rota/leave/{leave_id}/delete", rota_pages.delete_leave)
+    r.add_get("/admin/rota/rotations", rotation_pages.rotations_page)
+    r.add_post("/admin/rota/rotations", rotation_pages.create_rotation)
+    r.add_get("/admin/rota/rotations/{rotation_id}", rotation_pages.rotation_page)
+    r.add_post("/admin/rota/rotations/{rotation_id}", rotation_pages.save_rotation)
+    r.add_post("/admin/rota/rotations/{rotation_id}/delete", rotation_pages.delete_rotation)
+    r.add_post("/admin/rota/undo", rotation_pages.undo)
     r.add_get("/admin/board", board.board_page)
     r.add_get("/admin/api/board", board.board_api)
     r.add_get("/admin/counselors", counselors.counselors_page)
