@@ -58,9 +58,19 @@ class Settings(BaseSettings):
     db_turn_timeout_s: float = Field(default=5.0, ge=0.5, le=60)
     # Web sessions: encrypted cookies (a Fernet key; demo mode derives one under ./var).
     session_key: str | None = None
-    cookie_secure: bool = False  # set true behind HTTPS
+    # Secure cookies and HSTS: on unless demo mode (plain HTTP on localhost); set false only for a
+    # test or a trusted plain-HTTP network, true/false to force (probe finding 7).
+    cookie_secure: bool | None = None
+    # Prometheus scrapes /metrics with `Authorization: Bearer <this>`; unset: only an admin's session.
+    metrics_token: str | None = Field(default=None, min_length=16)
     # Where the chat's quick-exit button goes: a neutral page (the default is served locally).
     quick_exit_url: str = "/leave"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether cookies carry Secure (and HSTS is sent): cookie_secure when set, else on
+        everywhere but demo mode (the probe found it off by default, with no HSTS)."""
+        return self.cookie_secure if self.cookie_secure is not None else not self.demo
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "handoff.board": frozenset({K, A}),
     "counselor.manage": frozenset({K, A}),
     "audit.view": frozenset({A}),
+    "metrics.read": frozenset({A}),  # /metrics (a scraper uses HOTLINE_METRICS_TOKEN instead)
     "user.manage": frozenset({A}),  # add, edit, deactivate accounts; one-time password codes
     "export": frozenset({K, A}),
 }

@@ -1,6 +1,6 @@
 """aiohttp app factory: `/healthz` checks the database and how far each part is loaded, `/metrics`
-serves Prometheus text; the resident chat, the counselor console, staff login and (when present)
-the coordinator dashboard.
+serves Prometheus text to admins and the scraper's token; the resident chat, the counselor console,
+staff login and (when present) the coordinator dashboard.
 
 Middlewares, outermost first: friendly errors (no stack traces), encrypted-cookie sessions, CSRF.
 """
@@ -8,6 +8,7 @@ Middlewares, outermost first: friendly errors (no stack traces), encrypted-cooki
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from bot.cluster import metrics as cluster_metrics
 from bot.cluster import webhook
 from bot.web import chat, console, login, templating
 from bot.web.admin import routes as admin_routes
-from bot.web.auth import csrf_middleware, session_key, setup_sessions
+from bot.web.auth import csrf_middleware, require_role, session_key, setup_sessions
 from bot.web.flood import FLOOD, FloodWatch, new_chat_budget
 from bot.web.keys import CONTAINER
 from bot.web.security import error_middleware, install_security_headers
@@ -64,7 +65,18 @@ async def healthz(request: web.Request) -> web.Response:
                              status=200 if safe else 503, headers=headers)
 
 
+def _scraper(request: web.Request) -> bool:
+    """A Prometheus scraper sending `Authorization: Bearer <HOTLINE_METRICS_TOKEN>`."""
+    token = request.app[CONTAINER].settings.metrics_token
+    sent = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
+
+
 async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text for the scraper's token or an admin's session (the probe found it open: its
+    figures say how busy the line is and when, which is nobody else's business)."""
+    if not _scraper(request):
+        await require_role(request, "metrics.read")
     try:  # this instance's leadership and the outbox backlog; a database failure leaves them stale
         container = request.app[CONTAINER]
         await cluster_metrics.refresh(container.uow, container.leadership,
@@ -87,8 +99,8 @@ def _session_key(container: Container) -> bytes:
 def create_app(container: Container) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware])
     app[CONTAINER] = container
-    # Secure cookies need TLS in front (settings.cookie_secure).
-    setup_sessions(app, _session_key(container), container.settings.cookie_secure)
+    # Secure cookies need TLS in front: on by default outside demo mode (settings.secure_cookies).
+    setup_sessions(app, _session_key(container), container.settings.secure_cookies)
     # Every state-changing request needs the session's CSRF token, except Telegram's webhook
     # POSTs, which carry the webhook's secret token instead (bot/cluster/webhook.py).
     app.middlewares.append(webhook.except_webhook(csrf_middleware))

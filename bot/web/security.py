@@ -32,7 +32,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-# Only where cookies are Secure (settings.cookie_secure: TLS in front): a year, as OWASP suggests.
+# Only where cookies are Secure (settings.secure_cookies: TLS in front): a year, as OWASP suggests.
 HSTS = "max-age=31536000; includeSubDomains"
 SERVER_NAME = "hotline"  # aiohttp's default names its and Python's versions, which help only a probe
 
@@ -41,7 +41,7 @@ async def _headers(request: web.Request, response: web.StreamResponse) -> None:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers["Server"] = SERVER_NAME
-    if request.app[CONTAINER].settings.cookie_secure:
+    if request.app[CONTAINER].settings.secure_cookies:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.path.startswith(("/chat", "/console", "/admin", "/login")):
         response.headers.setdefault("Cache-Control", "no-store")  # chats never sit in a cache

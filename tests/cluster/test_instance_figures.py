@@ -11,7 +11,7 @@ import pytest
 from bot.bootstrap import build
 from bot.conversation.messages import Outbound
 from bot.server import Server
-from tests.e2e.conftest import e2e_settings, fake_ports
+from tests.e2e.conftest import METRICS_TOKEN, e2e_settings, fake_ports
 
 
 @pytest.fixture
@@ -33,7 +33,8 @@ async def test_a_lone_instance_says_it_leads_and_counts_its_backlog(up: Server) 
         async with http.get(f"http://127.0.0.1:{up.port}/healthz") as resp:
             assert resp.headers["X-Hotline-Leader"] == "yes"
             assert resp.headers["X-Hotline-Instance"] == container.dispatcher.instance
-        async with http.get(f"http://127.0.0.1:{up.port}/metrics") as resp:
+        async with http.get(f"http://127.0.0.1:{up.port}/metrics",
+                            headers={"Authorization": f"Bearer {METRICS_TOKEN}"}) as resp:
             text = await resp.text()
     assert "hotline_timer_leader 1.0" in text
     assert "hotline_outbox_backlog 3.0" in text

@@ -31,6 +31,9 @@ def stable_key(tmp_path: Path) -> str:
     return path.read_text()
 
 
+METRICS_TOKEN = "metrics-token-for-tests"
+
+
 def e2e_settings(db_url: str, tmp_path: Path, fake: FakeTelegram | None = None) -> Settings:
     return load_settings(
         database_url=db_url,
@@ -39,6 +42,8 @@ def e2e_settings(db_url: str, tmp_path: Path, fake: FakeTelegram | None = None) 
         secret_key=stable_key(tmp_path),
         pseudonym_key="test-pseudonym-key",
         var_dir=tmp_path / "var",
+        cookie_secure=False,  # the tests talk plain HTTP to 127.0.0.1: Secure cookies would not come back
+        metrics_token=METRICS_TOKEN,
     )
 
 

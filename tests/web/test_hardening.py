@@ -221,3 +221,21 @@ def test_a_budget_comes_back_as_its_window_slides() -> None:
     again = budget.take("a")
 
     assert taken == [True, True, False, True] and not still and again
+
+
+async def test_cookies_are_secure_by_default_outside_demo_mode(web: Server) -> None:
+    """Regression (probe finding 7): cookie_secure was off unless set, so a deployment that forgot
+    it sent session cookies over plain HTTP, with no HSTS. Now unset means on, except in demo mode."""
+    seen = {}
+    for name, update in (("default", {"cookie_secure": None, "demo": False}),
+                         ("demo", {"cookie_secure": None, "demo": True}),
+                         ("forced off", {"cookie_secure": False, "demo": False})):
+        settings = web.container.settings.model_copy(update=update)
+        container = dataclasses.replace(web.container, settings=settings)
+        async with TestServer(create_app(container), host="127.0.0.1") as srv, \
+                aiohttp.ClientSession() as http, http.get(str(srv.make_url("/chat"))) as resp:
+            cookie = resp.headers.get("Set-Cookie", "")
+            seen[name] = ("Secure" in cookie, "Strict-Transport-Security" in resp.headers, bool(cookie))
+
+    assert seen == {"default": (True, True, True), "demo": (False, False, True),
+                    "forced off": (False, False, True)}

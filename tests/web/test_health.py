@@ -9,7 +9,7 @@ import pytest
 
 from bot.bootstrap import build
 from bot.server import Server
-from tests.e2e.conftest import e2e_settings, fake_ports
+from tests.e2e.conftest import METRICS_TOKEN, e2e_settings, fake_ports
 
 
 async def running(db_url: str, tmp_path: Path) -> Server:
@@ -31,11 +31,19 @@ async def test_healthz_is_200_when_the_database_answers(up: Server) -> None:
     assert body["database"] == "up" and body["deferred_turns"] == 0  # nothing waits for the database
 
 
-async def test_metrics_serve_prometheus_text(up: Server) -> None:
+async def test_metrics_serve_prometheus_text_to_the_scrapers_token_only(up: Server) -> None:
+    """Regression (probe finding 7): /metrics was open to anyone; now the scraper's bearer token
+    or an admin's session (tests/web/test_role_matrix.py covers the sessions)."""
+    seen = {}
     async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://127.0.0.1:{up.port}/metrics") as resp:
-            body = await resp.text()
-    assert resp.status == 200 and "# TYPE" in body
+        for name, auth in (("token", f"Bearer {METRICS_TOKEN}"), ("wrong", f"Bearer {METRICS_TOKEN}x"),
+                           ("none", None)):
+            headers = {"Authorization": auth} if auth else {}
+            async with http.get(f"http://127.0.0.1:{up.port}/metrics", headers=headers,
+                                allow_redirects=False) as resp:
+                seen[name] = (resp.status, await resp.text())
+    assert seen["token"][0] == 200 and "# TYPE" in seen["token"][1]
+    assert seen["wrong"][0] == seen["none"][0] == 302 and "# TYPE" not in seen["none"][1]
 
 
 async def test_healthz_is_503_when_the_database_is_down(db_url: str, tmp_path: Path) -> None:

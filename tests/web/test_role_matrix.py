@@ -28,7 +28,8 @@ TELEGRAM_SECRET = "telegram secret"
 MATRIX: dict[tuple[str, str], tuple[str, ...] | str] = {
     ("GET", "/"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
-    ("GET", "/metrics"): PUBLIC,  # Prometheus text: counts and timings only, never message text
+    # Prometheus text: admins, or the scraper's bearer token (tests/web/test_health.py); never text.
+    ("GET", "/metrics"): ("metrics.read",),
     ("GET", "/static/{filename}"): PUBLIC,
     ("GET", "/login"): PUBLIC,
     ("POST", "/login"): LOGIN_FLOW,
