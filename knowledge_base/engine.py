@@ -22,7 +22,7 @@ from knowledge_base.mixed import ask_part, segments
 from knowledge_base.model import LANGS, Entry, KBConfig, TopicName
 from knowledge_base.result import SearchResult
 from knowledge_base.scope import RefusalReason, asks_for_services, refusal_reason
-from knowledge_base.scope_model import ScopeModel, load_scope, size
+from knowledge_base.scope_model import ScopeModel, ScopeScores, load_scope, size
 from knowledge_base.semantic import SemanticIndex, load_encoder, load_glosser, relative
 from knowledge_base.services import Directory, services_answer
 from knowledge_base.text import chinese_ready, detect_lang, normalise, tokenize, warm_up
@@ -314,10 +314,13 @@ class KnowledgeBase:
         reason = refusal_reason(text)
         if reason is not None and (reason != "out_of_scope" or r.confidence < self.config.refusal_floor):
             return self._refusal(reason, qlang, r)
-        turned = self._out_of_scope(text, qlang, r)
+        scope = self._scope.predict(text) if self._scope is not None else None
+        turned = self._out_of_scope(text, qlang, r, scope) if scope is not None else None
         if turned is not None:
             return turned
-        sure = r.confidence >= self.config.answer_threshold
+        sure = r.confidence >= self.config.answer_threshold or (
+            scope is not None and scope.in_share >= self.config.scope.sure_share
+            and r.confidence >= self.config.scope.sure_confidence)
         service_topic_near = SERVICE_TOPIC in r.topics[: self.config.alternatives]
         # The directory answers when retrieval says service_info, or when it is unsure and the words
         # ask for a station, hours or a number (a pattern alone must not overrule a confident topic).
@@ -336,16 +339,13 @@ class KnowledgeBase:
         e = self.entries[second[1]]
         return replace(res, also=(e.topic, e.id, e.version(qlang).title))
 
-    def _out_of_scope(self, text: str, lang: str, r: Ranking) -> SearchResult | None:
+    def _out_of_scope(self, text: str, lang: str, r: Ranking, s: ScopeScores) -> SearchResult | None:
         """A social turn answered in kind, or a message the scope model says is not for us.
 
         Checked after the safety refusals (a goodbye with a plan is crisis, not social) and before
         retrieval's confidence: one shared word gives BM25 a confident-looking match ("good
         morning" -> sleep 0.80, 嗯 -> parenting_teen 0.80), the scope model reads the whole line.
         """
-        if self._scope is None:
-            return None
-        s = self._scope.predict(text)
         st = self.config.scope
         if s.social >= st.social_floor and s.known >= SOCIAL_KNOWN and size(text) <= SOCIAL_MAX_SIZE:
             lines = [ln.number for ln in self.directory.lines[:2]]

@@ -133,6 +133,11 @@ class ScopeSettings(BaseModel):
     enabled: bool = True
     social_floor: float = Field(default=0.766, ge=0.0, le=1.0)
     scope_floor: float = Field(default=0.147, ge=0.0, le=1.0)
+    # A question the model is sure is ours (P(in) / (P(in) + P(out)) >= sure_share) is answered from
+    # a lower retrieval confidence: the words of the question say "a worry" even where the entry's
+    # paraphrases share few of them. Chosen on the older sets' out-of-fold scores (2026-12-07).
+    sure_share: float = Field(default=0.95, ge=0.0, le=1.0)
+    sure_confidence: float = Field(default=0.15, ge=0.0, le=1.0)
 
 
 class CheckRules(BaseModel):

@@ -106,3 +106,11 @@ def test_thresholds_keep_the_promised_share_of_in_scope_rows() -> None:
 def test_size_counts_a_chinese_character_as_half_an_english_word() -> None:
     assert size("谢谢你") == 3
     assert size("thank you") == 4
+
+
+def test_a_question_surely_in_scope_is_answered_from_a_lower_confidence(real_kb: KnowledgeBase) -> None:
+    # Retrieval alone: loneliness at 0.23, under the 0.25 threshold; the scope model reads a worry.
+    res = real_kb.search("I go days without really talking to anyone and it's getting to me", "en")
+
+    assert (res.kind, res.topic) == ("answer", "loneliness")
+    assert real_kb.config.scope.sure_confidence <= res.confidence < real_kb.config.answer_threshold
