@@ -8,6 +8,7 @@ import argparse
 
 # Which retention setting decides each kind (conversations and residents go with their text).
 KEPT_BY = {"messages": "message_text", "outbox": "outbox_sent", "handoffs": "handoff_records",
+           "case_notes": "message_text", "handoff_reasons": "message_text", "risk_memory": "message_text",
            "conversations": "message_text", "residents": "message_text",
            "processed_updates": "processed_updates", "audit_entries": "audit_trail"}
 

@@ -4,9 +4,10 @@ The plan is pure (cutoff times and the SQL conditions they imply); the executor 
 batches, each batch its own short transaction, so the live service keeps writing while the job
 runs and an interrupted run simply continues next time. Only anonymous per-day counts remain.
 
-Order matters: text first (messages, outbox), then handoff records, then conversations left with
-nothing in them, then residents left with no conversation. Processed update ids and the audit
-trail are independent.
+Order matters: text first (messages, outbox, case notes, and the matched words kept with a
+handoff record that outlives them), then handoff records, then conversations left with nothing in
+them (and the risk memory of those that stay), then residents left with no conversation.
+Processed update ids and the audit trail are independent.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.privacy.audit_prune import prunable_audit_count, prune_audit
 from bot.privacy.counts import add_counts
+from bot.storage.case_tables import CaseNote
 from bot.storage.models import Conversation, Handoff, Message, OutboxItem, ProcessedUpdate, Resident
 from bot.storage.uow import UnitOfWork
 from config.retention import RetentionConfig
@@ -58,12 +60,14 @@ def cutoffs(config: RetentionConfig, now: datetime) -> Cutoffs:
 
 @dataclass(frozen=True)
 class Step:
-    """One kind of row: its label in the counts, its table, its key column, and when it is due."""
+    """One kind of row: its label in the counts, its table, its key column, and when it is due.
+    With `scrub`, the row stays and only that column is emptied (text inside a record kept longer)."""
 
     kind: str
     table: Any
     key: Any
     due: ColumnElement[bool]
+    scrub: Any = None
 
 
 def plan(c: Cutoffs) -> list[Step]:
@@ -83,6 +87,16 @@ def plan(c: Cutoffs) -> list[Step]:
         ~exists().where(Handoff.conversation_id == Conversation.id, ~handoff_due),
         ~exists().where(Message.conversation_id == Conversation.id, ~message_due),
     )
+    # The words triage matched (bot/storage/sealed.py) are message text: they go with the text,
+    # while the handoff record (level, times, outcome) stays for its own, longer retention.
+    reasons_due = and_(
+        Handoff.state.in_(ENDED_HANDOFF_STATES),
+        func.coalesce(Handoff.closed_at, Handoff.created_at) < c.message_text,
+        Handoff.reasons.is_not(None),
+    )
+    # (those deleted whole in the conversations step are not counted twice)
+    memory_due = and_(Conversation.updated_at < c.message_text, Conversation.risk_memory.is_not(None),
+                      ~conversation_due)
     resident_due = and_(
         Resident.created_at < c.message_text,
         ~exists(select(Conversation.id).where(Conversation.resident_id == Resident.id, ~conversation_due)),
@@ -90,8 +104,11 @@ def plan(c: Cutoffs) -> list[Step]:
     return [
         Step("messages", Message, Message.id, message_due),
         Step("outbox", OutboxItem, OutboxItem.id, outbox_due),
+        Step("case_notes", CaseNote, CaseNote.id, CaseNote.at < c.message_text),
+        Step("handoff_reasons", Handoff, Handoff.id, reasons_due, scrub=Handoff.reasons),
         Step("handoffs", Handoff, Handoff.id, handoff_due),
         Step("conversations", Conversation, Conversation.id, conversation_due),
+        Step("risk_memory", Conversation, Conversation.id, memory_due, scrub=Conversation.risk_memory),
         Step("residents", Resident, Resident.id, resident_due),
         Step("processed_updates", ProcessedUpdate, ProcessedUpdate.key,
              ProcessedUpdate.at < c.processed_updates),
@@ -110,7 +127,10 @@ async def count_due(session: AsyncSession, c: Cutoffs) -> dict[str, int]:
 
 async def _delete_batch(session: AsyncSession, step: Step, batch_size: int) -> int:
     keys = list(await session.scalars(select(step.key).where(step.due).order_by(step.key).limit(batch_size)))
-    if keys:
+    if keys and step.scrub is not None:  # `due` requires the column set, so a scrubbed row is done
+        await session.execute(update(step.table).where(step.key.in_(keys)).values({step.scrub: None}),
+                              execution_options={"synchronize_session": False})
+    elif keys:
         await session.execute(delete(step.table).where(step.key.in_(keys)))
     return len(keys)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from bot.privacy.retention import count_due, cutoffs, run_retention
+from bot.storage.case_tables import CaseNote
 from bot.storage.models import Conversation, Handoff, Message, OutboxItem, ProcessedUpdate, Resident
 from bot.storage.repositories import mark_update_processed
 from bot.storage.uow import UnitOfWorkFactory
@@ -165,3 +166,32 @@ async def test_each_run_is_on_the_audit_trail_with_counts_only(uow: UnitOfWorkFa
     assert [(e.actor, e.action) for e in entries] == [("system:retention", "retention.run")]
     assert entries[0].detail["messages"] == 3
     assert all(isinstance(v, int) for v in entries[0].detail.values())
+
+
+async def test_matched_words_and_case_notes_go_with_the_text_while_the_record_stays(
+        uow: UnitOfWorkFactory) -> None:
+    """The words triage matched (handoff reasons, risk memory) and counselors' case notes are
+    message text by another name: they go at the text's retention, not the record's."""
+    clock = FakeClock()
+    old = await seed_resident(uow, "old", clock.now(), handoff_state="closed", closed_at=clock.now())
+    still_open = await seed_resident(uow, "open", clock.now(), handoff_state="active")
+    async with uow() as u:
+        await u.session.execute(update(Handoff).values(reasons=['matched "want to die"']))
+        await u.session.execute(update(Conversation).values(risk_memory=[{"level": "high"}]))
+        closed = await u.session.scalar(select(Handoff.id)
+                                        .where(Handoff.conversation_id == old.conversation_id))
+        assert closed is not None
+        u.session.add(CaseNote(handoff_id=closed, kind="close", note_enc=u.cipher.encrypt("note"),
+                               at=clock.now()))
+        await u.commit()
+    clock.advance(days=50)
+
+    removed = await run_retention(uow, clock, CONFIG)
+
+    assert (removed["handoff_reasons"], removed["case_notes"]) == (1, 1)
+    async with uow() as u:
+        kept = {h.conversation_id: h.reasons for h in await u.session.scalars(select(Handoff))}
+        memory = {c.id: c.risk_memory for c in await u.session.scalars(select(Conversation))}
+    assert kept == {old.conversation_id: None, still_open.conversation_id: ['matched "want to die"']}
+    assert memory[old.conversation_id] is None  # the record's conversation stays, its memory goes
+    assert await count(uow, CaseNote) == 0

@@ -78,7 +78,8 @@ async def test_changing_the_order_of_members_changes_who_is_on_duty_and_undo_tak
     assert "Counselor Chen" in await on_duty_at(http, rota, TUESDAY_10)
     async with http.get(rota.base + "/admin/rota?date=2026-03-03") as resp:
         page = await resp.text()
-    assert "undid: saved a rotation" in page and 'id="undo"' not in page  # one step: the undo itself is not undone
+    # one step: the undo itself is not undone
+    assert "undid: saved a rotation" in page and 'id="undo"' not in page
     status, _, body = await post(http, rota.base + "/admin/rota/undo", token, {"back": "/admin/rota"})
     assert status == 409 and "cannot be undone" in body
 
@@ -151,3 +152,35 @@ async def test_undo_puts_back_leave_that_was_removed(rota: Running, http: aiohtt
     assert "Counselor Chen" not in await on_duty_at(http, rota, TUESDAY_10)  # on leave again
     async with rota.server.container.uow() as uow:
         assert [lv.id for lv in (await rota_repo.load_rota(uow.session)).leave] == [leave.id]
+
+
+async def test_a_swap_decision_reaches_both_people_and_the_approved_swap_is_listed(
+        rota: Running, http: aiohttp.ClientSession) -> None:
+    from sqlalchemy import select, update
+
+    from bot.storage.models import Counselor, OutboxItem
+    from tests.web.admin.test_rota_pages import request_accepted_swap
+
+    async with rota.server.container.uow() as uow:  # Chen and Kim have Telegram bound
+        await uow.session.execute(update(Counselor).where(Counselor.id == "c1").values(telegram_id=501))
+        await uow.session.execute(update(Counselor).where(Counselor.id == "k1").values(telegram_id=502))
+        await uow.commit()
+    sid = await request_accepted_swap(rota)  # Chen asks Kim to take 03-03 08:00-20:00; Kim agreed
+    token = await login(http, rota.base, "kim")
+
+    status, _, _ = await post(http, rota.base + f"/admin/rota/swaps/{sid}/approve", token,
+                              {"back": "/admin/rota?date=2026-03-03"})
+
+    assert status == 303
+    async with rota.server.container.uow() as uow:
+        rows = list(await uow.session.scalars(select(OutboxItem).where(OutboxItem.dedupe_key.like("swap:%"))))
+        texts = {r.chat_key: uow.outbox.payload(r)["text"] for r in rows}
+    when = "海淀区中心, 2026-03-03 08:00 to 2026-03-03 20:00"
+    assert texts == {
+        "501": f"Your swap with Coordinator Kim at {when}, was approved by Coordinator Kim. "
+               "Coordinator Kim is on duty then; the rota shows it.",
+        "502": f"The swap Counselor Chen asked of you at {when}, was approved by Coordinator Kim. "
+               "You are on duty then."}
+    async with http.get(rota.base + "/admin/rota?date=2026-03-03") as resp:
+        listed = (await resp.text()).split('id="approved-swaps"')[1].split("</section>")[0]
+    assert "Coordinator Kim</strong> takes Counselor Chen's duty at 海淀区中心" in listed
