@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversation.ports import DutyLine, OverrideMade, RotaRefused, Span, StepPlan
+from bot.services.swap_notices import tell_both
 from bot.storage import rota_repo
 from bot.storage.uow import UnitOfWork, UnitOfWorkFactory
 from scheduling.conflicts import Conflict, find_conflicts
@@ -25,7 +26,7 @@ from scheduling.demand import LINE, Need
 from scheduling.errors import RotaError
 from scheduling.escalation import STEP_WORDS, step_targets
 from scheduling.gaps import Gap, coverage_gaps, need_gaps
-from scheduling.model import DEFAULT_TZ, DutyAssignment, Rota, SwapState
+from scheduling.model import DEFAULT_TZ, DutyAssignment, Rota, Swap, SwapState
 from scheduling.rotation import zone
 from scheduling.schedule import RollingSchedule, Schedule
 from scheduling.settings import load_demand, load_escalation
@@ -275,6 +276,8 @@ class RotaService:
         swap = next((w for w in before.swaps if w.id == swap_id), None)
         if approve and swap is not None:
             await no_new_conflict(uow, before, (swap.requester, swap.other), swap.start, swap.end)
+        if swap is not None:
+            await tell_both(uow, before, swap, state, by, now)
         await self.audit_change(uow, by, "rota.swap_approve", f"swap:{swap_id}", now,
                                 {"verdict": "approve" if approve else "decline",
                                  "before": swap.state.value if swap is not None else ""})
@@ -309,6 +312,8 @@ class RotaService:
         sid = await _refusing(rota_repo.swap_on_behalf(uow.session, requester, other, station, start,
                                                        end, by, now))
         await no_new_conflict(uow, before, (requester, other), start, end)
+        made = Swap(sid, requester, other, station, start, end, SwapState.APPROVED, by, by)
+        await tell_both(uow, before, made, SwapState.APPROVED.value, by, now)
         await self.audit_change(uow, by, "rota.swap_approve", f"swap:{sid}", now,
                             {"verdict": "approve", "on_behalf_of": requester, "other": other,
                              "station": station, "start": start.isoformat(), "end": end.isoformat()})

@@ -97,6 +97,8 @@ async def render_rota(request: web.Request, query: Mapping[str, str], back: str,
         gaps = await calendar_gaps(rota, start, end, station or None)
         clashes = await calendar_clashes(rota, start, end, station or None)
         swaps, people = await rota.swaps(pending_only=True), await rota.counselors()
+        approved = [w for w in await rota.swaps(pending_only=False)
+                    if w.state == "approved" and w.start < end and w.end > start]
         overrides, leave = await rota.overrides(start, end), await rota.leave(start, end)
     except RotaUnavailable as exc:
         return await admin_page(request, "admin/rota.html", "Rota", status=status, rota_error=str(exc),
@@ -109,7 +111,7 @@ async def render_rota(request: web.Request, query: Mapping[str, str], back: str,
     return await admin_page(request, "admin/rota.html", "Rota", status=status, rota_error="", done=done,
                             view=view, day=day.isoformat(), station=station, stations=stations,
                             nav=nav_links(view, first, station), grid=grid, gaps=gaps, gap_limit=GAP_LIMIT,
-                            back=back, bounds=PICKER_BOUNDS, swaps=swaps, people=people,
+                            back=back, bounds=PICKER_BOUNDS, swaps=swaps, people=people, approved=approved,
                             overrides=overrides, leave=leave, failed=failed,
                             needs=[n.describe() for n in rota.needs()], clashes=clashes, last=last)
 
@@ -196,8 +198,10 @@ async def apply_change(request: web.Request, do: Change) -> str | None:
     if refusal is not None:
         request.app[ROTA].invalidate()
         return refusal.reason
-    # After commit: the bot's own rota service drops its compiled schedule.
+    # After commit: the bot's own rota service drops its compiled schedule, and notices the
+    # change wrote (a swap decided: both people hear it) leave now rather than at the next poll.
     container.events.publish(Event("rota.changed"))
+    container.dispatcher.wake()
     return None
 
 
