@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,6 +29,7 @@ from bot.security.limits import limits_for
 from bot.security.ratelimit import RateLimiter
 from bot.services import alerts
 from bot.services.conversations import ConversationService, TurnLimits
+from bot.services.deferred import DeferredSpool
 from bot.services.rota import RotaService
 from bot.services.runtime import EmergencyLine, Runtime
 from bot.services.staff import StaffActions
@@ -150,7 +152,8 @@ def default_ports(settings: Settings, uow: UnitOfWorkFactory
     from bot.adapters.kb_adapter import KnowledgeAdapter
     from bot.adapters.triage_adapter import TriageAdapter
 
-    return TriageAdapter(), KnowledgeAdapter(), RotaService(uow, settings.config_dir)
+    # The deployment's mode decides whether unreviewed entries are served (knowledge_base/governance).
+    return TriageAdapter(), KnowledgeAdapter(demo=settings.demo), RotaService(uow, settings.config_dir)
 
 
 def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | None = None,
@@ -194,7 +197,10 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
     service = ConversationService(
         runtime, pseudo_key, triage, ResidentFlow(kb, handoffs, emergency), staff, handoffs,
         EmergencyLine(emergency, senders),
-        TurnLimits(limits_for(settings.max_message_chars), settings.db_turn_timeout_s, limiter))
+        TurnLimits(limits_for(settings.max_message_chars), settings.db_turn_timeout_s, limiter),
+        # Turns the database refused wait on disk, encrypted, so a crash before it is back loses
+        # none (safety rule 2; bot/services/deferred.py).
+        spool=DeferredSpool(Path(settings.var_dir) / "deferred", uow.cipher))
     if hasattr(rota, "invalidate"):
         events.on("rota.changed", rota.invalidate)  # dashboard edits show in escalation at once
         events.on("cluster.resync", rota.invalidate)  # a change another instance made while we were deaf

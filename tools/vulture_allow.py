@@ -47,8 +47,7 @@ recalibrate
 # Python calls a module's __getattr__ for a name it lacks (PEP 562: the package's lazy imports).
 knowledge_base.__getattr__
 
-# Built and tested for issue 14 item 3 (a short line read with the turns before it); the
-# conversation does not call it yet: wiring it into screening is the open part of that item.
-from triage.engine import TriageEngine  # noqa: E402
+# transformers reads this flag of its own; set to keep scikit-learn out of start-up (triage/classifier.py).
+from transformers.utils import import_utils  # noqa: E402
 
-TriageEngine.assess_in_context
+import_utils._sklearn_available

@@ -25,12 +25,13 @@ _lock = threading.Lock()
 _engine: TriageEngine | None = None
 
 
-def default_engine() -> TriageEngine:
-    """The shared engine (lexicon, rules and the trained classifier), built on first use."""
+def default_engine(base: TriageEngine | None = None) -> TriageEngine:
+    """The shared engine (lexicon, rules and the trained classifier), built on first use;
+    `base`: an engine whose normaliser and lexicon to reuse then (see `load_engine`)."""
     global _engine
     with _lock:
         if _engine is None:
-            _engine = load_engine()
+            _engine = load_engine(base=base)
         return _engine
 
 

@@ -12,6 +12,24 @@ from triage.windows import batches, pad, split, windows_of, worst
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 
 
+def lean_transformers() -> None:
+    """Keep transformers from importing scikit-learn, before its models are imported.
+
+    transformers' generation code imports sklearn.metrics when scikit-learn is installed (for
+    assisted decoding, which classification never runs): about 1.2 s of CPU at every start-up
+    (issue 13). Nothing in the project uses scikit-learn; training scripts that do still can.
+    """
+    import sys
+
+    if "sklearn" in sys.modules:
+        return
+    try:
+        from transformers.utils import import_utils
+    except ImportError:
+        return
+    import_utils._sklearn_available = False
+
+
 class Classifier:
     """A small BERT over characters and English word pieces; long texts are read in windows."""
 
@@ -20,6 +38,7 @@ class Classifier:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
+            lean_transformers()
             import torch
             from transformers import BertForSequenceClassification, BertTokenizerFast
             from transformers.utils import logging as hf_logging

@@ -48,7 +48,8 @@ class TriageEngine:
         """Assess one message."""
         return self.assess_batch([text], [lang])[0]
 
-    def assess_in_context(self, text: str, before: list[str], lang: str | None = None) -> Assessment:
+    def assess_in_context(self, text: str, before: list[str], lang: str | None = None,
+                          own: Assessment | None = None) -> Assessment:
         """Assess a message read together with the turns just before it (oldest first).
 
         A short line means what its conversation means: "在口袋里" after "我把刀带在身上了" is the
@@ -58,8 +59,10 @@ class TriageEngine:
         message's own lexicon reading (context can combine words across turns, or explain them).
         The classifier is not run on the joined turns (it learned single messages): what it
         added to the message alone stays. Without turns before it, this is `assess`.
+        `own`: the message's assessment alone when the caller already has it (the conversation
+        screens every message first), so the classifier is not run twice.
         """
-        own = self.assess(text, lang)
+        own = own if own is not None else self.assess(text, lang)
         turns = [t for t in before[-CONTEXT_TURNS:] if isinstance(t, str) and t.strip()]
         if not turns:
             return replace(own, own_level=own.level)
@@ -111,14 +114,21 @@ class TriageEngine:
 
 
 def load_engine(model_dir: Path | None = MODEL_DIR, settings_path: Path | None = None,
-                data_dir: Path = DATA_DIR, use_classifier: bool = True) -> TriageEngine:
+                data_dir: Path = DATA_DIR, use_classifier: bool = True,
+                base: TriageEngine | None = None) -> TriageEngine:
     """Build an engine from data files, config/triage.yaml and (if wanted) the trained model.
 
+    `base`: an engine already built from the same data (the server's lexicon-only engine, loaded
+    before its port opens) whose normaliser, lexicon and settings are reused instead of read
+    again (about half a second of CPU, issue 13); both engines only read them after loading.
     A model that fails to load leaves a lexicon-only engine whose reasons say so.
     """
-    settings = load_settings(settings_path)
-    normaliser = Normaliser(load_slang(data_dir))
-    lexicon = load_lexicon(normaliser, data_dir)
+    if base is not None and settings_path is None and data_dir == DATA_DIR:
+        settings, normaliser, lexicon = base.settings, base.normaliser, base.lexicon
+    else:
+        settings = load_settings(settings_path)
+        normaliser = Normaliser(load_slang(data_dir))
+        lexicon = load_lexicon(normaliser, data_dir)
     classifier, note = None, None
     if use_classifier and model_dir is not None:
         try:

@@ -40,6 +40,9 @@ class Encoder:
                  batch_size: int = 32) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from triage.classifier import lean_transformers
+
+        lean_transformers()
         import torch
         from transformers import AutoModel, AutoTokenizer
 

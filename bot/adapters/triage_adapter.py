@@ -50,7 +50,8 @@ class TriageAdapter:
         self.generation = 0
         self.engine: TriageEngine = _noted(self.lexicon_only, LOADING_NOTE)
         self.classifier: dict[str, State] = {"zh": "loading", "en": "loading"}
-        self._loader = loader or triage.default_engine
+        # The full engine reuses the lexicon loaded above instead of reading it again (issue 13).
+        self._loader = loader or (lambda: triage.default_engine(self.lexicon_only))
         if engine is not None:
             self._swap_in(engine)
         elif loader is None and background.enabled():
@@ -94,6 +95,16 @@ class TriageAdapter:
         except Exception as exc:
             log.error("triage failed (%s); lexicon-only for this message", exc.__class__.__name__)
             return self.lexicon_only.assess(text, lang)
+
+    def in_context(self, text: str, before: list[str], own: Assessment) -> Assessment:
+        """`own` read with the resident's turns just before it (TriageEngine.assess_in_context:
+        lexicon, grammar and rules over the joined turns; the classifier is not run again).
+        A failure keeps `own`: context can add to a reading, never block one."""
+        try:
+            return self.engine.assess_in_context(text, before, own.lang, own=own)
+        except Exception as exc:
+            log.error("triage in context failed (%s); the message alone decides", exc.__class__.__name__)
+            return own
 
     def quick(self, text: str, lang: str | None = None) -> Assessment:
         """Lexicon and rules only (about a millisecond even for a long post)."""

@@ -15,6 +15,11 @@ a millisecond): if they call it high or imminent it goes to the front of the que
 The web chat asks "is this urgent?" before pacing a message and the turn then assesses the same
 text; remembering recent answers means each message is assessed once. An assessment depends on
 the text alone, so a shared memory is safe across residents.
+
+Inside the turn, `in_context` reads the message again with the resident's own turns just before
+it (issue 14): a plan is often spread over several short lines ("绳子买好了" ... "今晚"), and
+each alone says little. That reading is the lexicon, grammar and rules over the joined turns
+(about a millisecond), so it runs on the loop; the classifier's part of the message alone stays.
 """
 
 from __future__ import annotations
@@ -23,9 +28,16 @@ import asyncio
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.conversation.ports import TriagePort
-from triage.levels import Assessment, rank
+from triage.engine import CONTEXT_TURNS
+from triage.levels import Assessment, higher, rank
+
+if TYPE_CHECKING:
+    from bot.storage.uow import UnitOfWork
 
 REMEMBERED = 64
 # Above this length the edge's "is this urgent?" check reads the lexicon and rules only (about a
@@ -38,6 +50,11 @@ EDGE_FULL_CHARS = 500
 # last one's windows.
 MAX_BATCH = 16
 NO_RISK = Assessment("none", 0.0)  # an empty message
+# Resident turns older than this are not read with a new message: a topic from an hour ago must not
+# colour a new one, while a plan typed over a few minutes is one plan (the tracker's medium hold,
+# config/triage.yaml, is 30 minutes too). Bot and counselor lines are never read: a safety message
+# names the very words the lexicon looks for.
+CONTEXT_MINUTES = 30
 
 Batch = Callable[[list[str]], list[Assessment]]
 
@@ -142,6 +159,43 @@ class Screening:
             risk = await self.assess(text)
         return rank(risk.level) >= rank("high")
 
+    async def in_context(self, uow: UnitOfWork, conv_id: int, text: str, own: Assessment,
+                         now: datetime) -> Assessment:
+        """`own` (the message alone) read with the resident's turns just before it, from the
+        conversation's stored messages; call it before this message is stored.
+
+        Context may raise a message (a plan spread over turns) or explain a word away (the cat's
+        medicine), but never lowers an urgent reading of the message itself: a crisis line is not
+        explained away by the lines before it (safety rule 1). Any failure keeps `own`.
+        """
+        reader = getattr(self.triage, "in_context", None)
+        if reader is None or not text:
+            return own
+        before = await self._turns_before(uow, conv_id, text, now)
+        if not before:
+            return own
+        read: Assessment = reader(text, before, own)
+        return read if rank(own.level) < rank("high") else _at_least(read, own)
+
+    @staticmethod
+    async def _turns_before(uow: UnitOfWork, conv_id: int, text: str, now: datetime) -> list[str]:
+        since = now - timedelta(minutes=CONTEXT_MINUTES)
+        turns = []
+        for message, said in await uow.messages.recent(conv_id, 3 * CONTEXT_TURNS):
+            at = message.created_at if message.created_at.tzinfo else message.created_at.replace(tzinfo=UTC)
+            if message.sender == "resident" and since <= at and said.strip():
+                turns.append((at, said))
+        if turns and turns[-1][0] >= now and turns[-1][1] == text:
+            turns.pop()  # this message, already stored by the caller
+        return [said for _, said in turns[-CONTEXT_TURNS:]]
+
     def close(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)
         self._recent.clear()  # message text is not kept in memory past its use
+
+
+def _at_least(read: Assessment, own: Assessment) -> Assessment:
+    """The context reading, but never below the message's own urgent level."""
+    if rank(read.level) >= rank(own.level):
+        return read
+    return replace(read, level=higher(read.level, own.level), reasons=own.reasons, score=own.score)

@@ -198,6 +198,9 @@ class ConversationService:
     async def _resident_turn(self, uow: UnitOfWork, inbound: Inbound, text: str, risk: Assessment,
                              lang: str | None, too_long: bool, now: datetime, after: After) -> TurnResult:
         conv = await self._conversation(uow, inbound, lang, now)
+        # Read with the resident's last few lines (a plan said over several short turns); before
+        # this line is stored, so it is not read twice. Never lowers an urgent reading.
+        risk = await self.screening.in_context(uow, conv.id, text, risk, now) if text else risk
         stored = await uow.messages.add(conv.id, "resident", text, now, risk.level) if text else None
         tracked, conv.risk_memory = self.triage.track(list(conv.risk_memory or []), risk, now) \
             if text else (Assessment(level_at(rank(conv.risk_level)), 0.0), list(conv.risk_memory or []))

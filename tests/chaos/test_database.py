@@ -56,9 +56,6 @@ def test_sqlite_disk_full_keeps_crisis_lines_answered_and_the_file_intact(disk_f
     assert row.evidence["integrity"] == "ok"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: a turn that fails on a full disk logs only 'turn failed (OperationalError)'; the "
-    "operator is never told the disk is full (bot/services/conversations.py handle)"))
 def test_sqlite_disk_full_tells_the_operator_in_the_log(disk_full_row: Row) -> None:
     row = disk_full_row
 

@@ -212,3 +212,105 @@ async def test_a_failed_batch_still_screens_every_line_one_by_one() -> None:
         screening.close()
 
     assert levels == ["high", "low"]
+
+
+async def _conversation_id(h: Harness) -> int:
+    async with h.c.uow() as uow:
+        conv = await uow.session.scalar(select(Conversation).where(Conversation.chat_key == str(RESIDENT)))
+        assert conv is not None
+        return conv.id
+
+
+async def _in_context(h: Harness, text: str) -> tuple[Assessment, Assessment]:
+    """(the message alone, the message read with the stored turns before it), by the real
+    adapter on the lexicon, grammar and rules."""
+    screening = Screening(TriageAdapter(engine=triage.lexicon_only_engine()))
+    own = screening.triage.assess(text)
+    conv_id = await _conversation_id(h)
+    try:
+        async with h.c.uow() as uow:
+            return own, await screening.in_context(uow, conv_id, text, own, h.clock.now())
+    finally:
+        screening.close()
+
+
+async def test_a_plan_spread_over_two_messages_is_read_together(h: Harness) -> None:
+    """Issue 14: "I keep thinking how to die" then "I've picked the rooftop": each line alone says
+    less than both (the second alone is nothing); read with the turn before it, a plan."""
+    await h.send("我一直在想怎么死")
+    h.clock.advance(minutes=2)
+
+    own, read = await _in_context(h, "楼顶我已经看好了")
+
+    assert (own.level, read.level) == ("none", "imminent")
+    assert any("read with the 1 turn(s) before it" in r for r in read.reasons)
+
+
+async def test_an_old_turn_is_not_read_with_a_new_message(h: Harness) -> None:
+    await h.send("我一直在想怎么死")
+    h.clock.advance(minutes=45)
+
+    own, read = await _in_context(h, "楼顶我已经看好了")
+
+    assert read == own
+
+
+async def test_only_the_residents_own_turns_are_read(h: Harness) -> None:
+    """The bot's and counselors' lines name the very words the lexicon looks for (a safety
+    message); they are never read as the resident's context."""
+    await h.send("你好")
+    conv_id = await _conversation_id(h)
+    async with h.c.uow() as uow:
+        await uow.messages.add(conv_id, "counselor", "你是不是一直在想怎么死？", h.clock.now())
+        await uow.commit()
+    h.clock.advance(minutes=1)
+
+    _, read = await _in_context(h, "楼顶我已经看好了")
+
+    assert read.level == "none"
+
+
+async def test_context_never_explains_away_an_urgent_message(h: Harness) -> None:
+    """The engine reads "the medicine is in my hand" after "my cat needs its medicine" as the
+    cat's (near miss); a message urgent on its own keeps its level in the conversation (safety
+    rule 1: the emergency numbers are never held back by the lines before)."""
+    await h.send("我家猫要吃药")
+    h.clock.advance(minutes=1)
+
+    own, read = await _in_context(h, "药就在我手里，我现在就要吃")
+
+    assert own.level == read.level == "imminent"
+
+
+async def test_a_port_without_context_reading_keeps_the_message_alone(h: Harness) -> None:
+    await h.send("我一直在想怎么死")
+    screening = Screening(KeywordTriage())  # the unit tests' fake has no in_context
+    own = Assessment("none", 0.0)
+    try:
+        async with h.c.uow() as uow:
+            read = await screening.in_context(uow, await _conversation_id(h), "楼顶我已经看好了", own,
+                                              h.clock.now())
+    finally:
+        screening.close()
+
+    assert read is own
+
+
+async def test_the_turn_rates_a_line_by_the_lines_before_it(h: Harness) -> None:
+    """Through the conversation service: the second line alone is nothing ("the rooftop, I've
+    picked it"); after "I keep thinking how to die" the turn stores it as imminent and the
+    conversation's level follows."""
+    adapter = TriageAdapter(engine=triage.lexicon_only_engine())
+    h.c.service.triage, h.c.service.screening = adapter, Screening(adapter)
+    await h.send("我一直在想怎么死")
+    h.clock.advance(minutes=2)
+    await h.send("楼顶我已经看好了")
+    h.c.service.screening.close()
+
+    async with h.c.uow() as uow:
+        conv = await uow.session.scalar(select(Conversation).where(Conversation.chat_key == str(RESIDENT)))
+        assert conv is not None
+        levels = [(m.sender, m.risk_level) for m, _ in await uow.messages.recent(conv.id, 10)
+                  if m.sender == "resident"]
+    assert levels == [("resident", "high"), ("resident", "imminent")]
+    assert conv.risk_level == "imminent"
