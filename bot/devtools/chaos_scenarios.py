@@ -357,7 +357,7 @@ async def send_in_flight(root: Path, db_url: str, checkout: Path, label: str) ->
 
 # ---- 6. kill -9 while turns wait for the database ----------------------------------------------
 async def kill_while_deferred(root: Path, checkout: Path) -> Row:
-    """PostgreSQL down, a resident line deferred (kept in memory for `retry_deferred`), then the
+    """PostgreSQL down, a resident line deferred (kept in the spool on disk for `retry_deferred`), then the
     server is killed; PostgreSQL and the server come back. Is the line stored and answered?"""
     from bot.devtools.chaos_pg import PrivateCluster
 

@@ -62,10 +62,6 @@ def test_sqlite_disk_full_tells_the_operator_in_the_log(disk_full_row: Row) -> N
     assert row.evidence["log"].get("disk full", 0) >= 1, row.evidence["log"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug: turns deferred while the database is down live only in memory "
-    "(ConversationService._deferred) and Telegram's update is already confirmed, so a crash "
-    "before the database returns loses the resident's line for good"))
 async def test_a_kill_while_lines_are_deferred_loses_none(tmp_path: Path, checkout: Path) -> None:
     from bot.devtools import chaos_pg
 
