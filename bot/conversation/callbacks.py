@@ -4,7 +4,7 @@ Telegram carries at most 64 bytes of callback data and a client can forge it, so
 trusts a field: a row id is a short run of ASCII digits or nothing. Formats (`head:field:...`):
 acc:H, dec:H, out:H:OUTCOME, fu:H:KIND|none, tr:H:COUNSELOR (staff, H a handoff id);
 sw:SWAP:approve|decline (coordinators); talk:yes|no, fb:1|-1:ENTRY, topic:TOPIC, lang:zh|en,
-forget:yes|no (residents).
+forget:yes|no, rate:H:1..5|skip (residents).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class Head(StrEnum):
     TOPIC = "topic"
     LANG = "lang"
     FORGET = "forget"
+    RATE = "rate"
 
 
 # Buttons only staff may press; a resident pressing one (a forged or stale button) is told so.
@@ -100,3 +101,7 @@ def topic(topic_id: str) -> str:
 
 def forget(yes: bool) -> str:
     return f"{Head.FORGET}:{'yes' if yes else 'no'}"
+
+
+def rate(handoff_id: int, value: str) -> str:
+    return f"{Head.RATE}:{handoff_id}:{value}"

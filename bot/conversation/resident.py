@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.conversation import callbacks
+from bot.conversation import callbacks, satisfaction
 from bot.conversation.callbacks import Head
 from bot.conversation.effects import After
 from bot.conversation.handoffs import HandoffManager
@@ -159,6 +159,8 @@ class ResidentFlow:
             if value in ("1", "-1"):
                 ctx.uow.feedback.add(ctx.conv.id, "answer", subject[:64], int(value), ctx.now)
                 await say(ctx.uow, ctx.conv, t("thanks_feedback", lang), ctx.now)
+        elif head == Head.RATE:
+            await satisfaction.record(ctx.uow, ctx.conv, cb, ctx.now)
         elif head == Head.TOPIC:
             await self.send_answer(ctx, self.kb.topic_answer(rest[:64], lang))
         elif head == Head.LANG and rest in ("zh", "en"):

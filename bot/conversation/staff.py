@@ -8,7 +8,7 @@ import html
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.conversation import callbacks, cards
+from bot.conversation import callbacks, cards, satisfaction
 from bot.conversation.effects import After, Timer, TimerKind
 from bot.conversation.handoffs import HandoffManager
 from bot.conversation.messages import Button
@@ -131,6 +131,7 @@ class StaffFlow:
         if conv is not None:
             back_to_bot(conv)
             await say(uow, conv, t("handed_back", conv.lang), now)
+            await satisfaction.ask(uow, conv, h.id, now)
         await uow.audit.append(counselor.id, "handoff.close", f"handoff:{h.id}", now, {"outcome": outcome})
         kinds = [*FOLLOW_UP_AFTER, callbacks.NO_FOLLOW_UP]
         buttons = (tuple(Button(k, callbacks.follow_up(h.id, k)) for k in kinds),)
@@ -211,6 +212,7 @@ class StaffFlow:
         if conv is not None:
             back_to_bot(conv)
             await say(uow, conv, t("handed_back", conv.lang), now)
+            await satisfaction.ask(uow, conv, h.id, now)
         await uow.audit.append(counselor.id, "handoff.handback", f"handoff:{h.id}", now)
         after.events.append(("handoff.closed", h.id))
         return True

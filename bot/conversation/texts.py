@@ -156,6 +156,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "现在没有等待中的请求。",
         "en": "There is no request waiting now.",
     },
+    # Satisfaction at close (bot/conversation/satisfaction.py): asked once, skippable.
+    "rate_ask": {
+        "zh": "这次和咨询师的谈话对你有帮助吗？请打 1 到 5 分（5 分最好），也可以跳过。",
+        "en": "Did this conversation with the counselor help? Rate it from 1 to 5 (5 is best), or "
+              "skip.",
+    },
+    "rate_thanks": {
+        "zh": "谢谢你的评分，这能帮助我们做得更好。",
+        "en": "Thank you for rating it; it helps us do better.",
+    },
+    "rate_skipped": {"zh": "好的，不用评分。", "en": "OK, no rating."},
+    "rate_done": {
+        "zh": "这段谈话已经评过分了，谢谢。",
+        "en": "This conversation has been rated already; thank you.",
+    },
 }
 
 BUTTONS: dict[str, dict[str, str]] = {
@@ -167,6 +182,7 @@ BUTTONS: dict[str, dict[str, str]] = {
     "forget_yes": {"zh": "确定删除", "en": "Yes, erase"},
     "forget_no": {"zh": "取消", "en": "Cancel"},
     "cancel_request": {"zh": "取消请求", "en": "Withdraw my request"},
+    "rate_skip": {"zh": "跳过", "en": "Skip"},
 }
 
 

@@ -57,8 +57,12 @@ async def test_a_chat_is_transferred_with_a_note_then_handed_back_with_a_reason(
     await wang.click("#handback button[type=submit]")
 
     await expect(wang.locator("#queue-note")).to_contain_text("Handed back")
-    await expect(resident.locator("#log li.from-bot").last).to_contain_text(
-        "The counselor has ended this chat")
+    ended = resident.locator("#log li.from-bot", has_text="The counselor has ended this chat")
+    await expect(ended).to_have_count(1)
+    await expect(resident.locator("#log li.from-bot").last).to_contain_text("Rate it from 1 to 5")
+    await shot(resident, "-resident-asked")
+    await resident.get_by_role("button", name="4", exact=True).click()  # satisfaction at close
+    await expect(resident.locator("#log li.from-bot").last).to_contain_text("Thank you for rating")
     await expect(resident.locator("#quick-exit")).to_be_visible()
     await shot(wang, "-colleague-phone")
     await shot(resident, "-resident")

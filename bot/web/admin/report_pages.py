@@ -88,7 +88,16 @@ def report_figures(r: Report) -> list[Figure]:
                [(k, f"+1: {s.up}, −1: {s.down}" + (f" ({s.share_up:.0%} helpful)" if s.share_up is not None
                                                    else "")) for k, s in sat.items()],
                "Feedback"),
+        Figure("Counselor chats rated", Markup(), _rating_rows(r.ratings),
+               "Residents' 1-5 rating after a counselor's chat (asked once, skippable)"),
     ]
+
+
+def _rating_rows(t: dict[str, float | int | None]) -> list[tuple[str, str]]:
+    share, mean = t["satisfied_share"], t["mean"]
+    return [("rated", str(t["rated"])), ("skipped", str(t["skipped"])),
+            ("rated 4 or 5", "–" if share is None else f"{share:.0%}"),
+            ("mean", "–" if mean is None else f"{mean:.1f}")]
 
 
 @require_staff("reports.view")

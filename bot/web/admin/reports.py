@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.conversation import satisfaction as rating
 from bot.storage.models import Conversation, Feedback, Handoff
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -62,6 +63,8 @@ class Report:
     fallbacks: int
     satisfaction: dict[str, Satisfaction]
     coverage_hours: dict[str, float] = field(default_factory=dict)
+    # Counselor chats rated 1-5 at close (bot/conversation/satisfaction.py `tally`).
+    ratings: dict[str, float | int | None] = field(default_factory=lambda: rating.tally([]))
 
     @property
     def handoffs(self) -> int:
@@ -159,7 +162,8 @@ async def build_report(session: AsyncSession, start: datetime, end: datetime,
         accept_times_s=sorted(accept),
         escalations=sum(1 for r in rows if (r.step or 0) > 0),
         fallbacks=sum(1 for r in rows if r.state == "fallback"),
-        satisfaction=satisfaction(fb),
+        satisfaction=satisfaction((k, v) for k, v in fb if k != rating.KIND),
+        ratings=rating.tally(v for k, v in fb if k == rating.KIND),
         coverage_hours=clipped_hours(coverage, start, end),
     )
 
@@ -190,4 +194,6 @@ def csv_rows(report: Report) -> list[list[str]]:
     out += [["coverage_hours", st, f"{h:.1f}"] for st, h in report.coverage_hours.items()]
     for kind, s in report.satisfaction.items():
         out += [["satisfaction", f"{kind}_up", str(s.up)], ["satisfaction", f"{kind}_down", str(s.down)]]
+    out += [["counselor_rating", k, "" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))]
+            for k, v in report.ratings.items()]
     return out

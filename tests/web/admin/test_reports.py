@@ -46,7 +46,8 @@ async def seed(uow: UnitOfWorkFactory) -> None:
         # Outside the range: must not count anywhere.
         u.session.add(Handoff(conversation_id=convs[1].id, state="fallback", level="high",
                               created_at=WEEK1 - timedelta(days=1), step=2))
-        for kind, value in (("answer", 1), ("answer", 1), ("answer", -1), ("counselor", 1)):
+        for kind, value in (("answer", 1), ("answer", 1), ("answer", -1), ("counselor", 1),
+                            ("satisfaction", 5), ("satisfaction", 2), ("satisfaction", 0)):
             u.session.add(Feedback(conversation_id=convs[0].id, kind=kind, value=value,
                                    at=WEEK1 + timedelta(days=3)))
         await u.commit()
@@ -70,6 +71,9 @@ async def test_report_counts_exact_figures_from_the_database(uow: UnitOfWorkFact
     assert report.fallbacks == 1
     assert (report.satisfaction["answer"].up, report.satisfaction["answer"].down) == (2, 1)
     assert report.satisfaction["counselor"].up == 1
+    # 1-5 ratings after a counselor's chat: a 2 is not "helpful", a skip (0) is not a rating
+    assert "satisfaction" not in report.satisfaction
+    assert report.ratings == {"rated": 2, "skipped": 1, "satisfied_share": 0.5, "mean": 3.5}
 
 
 async def test_an_empty_range_has_zero_weeks_and_no_accept_times(uow: UnitOfWorkFactory) -> None:
@@ -118,3 +122,4 @@ async def test_csv_rows_carry_every_figure(uow: UnitOfWorkFactory) -> None:
 
     assert ["time_to_accept_s", "p95", "190.0"] in rows
     assert ["fallbacks", "count", "1"] in rows
+    assert ["counselor_rating", "satisfied_share", "0.50"] in rows
