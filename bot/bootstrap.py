@@ -145,15 +145,22 @@ def resolve_keys(settings: Settings) -> tuple[list[str], bytes]:
     return [settings.secret_key or fernet_key], (settings.pseudonym_key or pseudo_key).encode()
 
 
-def default_ports(settings: Settings, uow: UnitOfWorkFactory
-                  ) -> tuple[TriagePort, KnowledgePort, RotaService]:
-    """The real engines: trained triage, the reviewed knowledge base, the rota from the database."""
+def default_ports(settings: Settings, uow: UnitOfWorkFactory, triage: TriagePort | None,
+                  kb: KnowledgePort | None, rota: RotaAndRoster | None
+                  ) -> tuple[TriagePort, KnowledgePort, RotaAndRoster]:
+    """The ports given, and the real engines for those left out: trained triage, the reviewed
+    knowledge base, the rota from the database (only those: each loads in the background)."""
     # Imported here: a build with fakes (every unit test) must not load the engines' packages.
-    from bot.adapters.kb_adapter import KnowledgeAdapter
-    from bot.adapters.triage_adapter import TriageAdapter
+    if triage is None:
+        from bot.adapters.triage_adapter import TriageAdapter
 
-    # The deployment's mode decides whether unreviewed entries are served (knowledge_base/governance).
-    return TriageAdapter(), KnowledgeAdapter(demo=settings.demo), RotaService(uow, settings.config_dir)
+        triage = TriageAdapter()
+    if kb is None:
+        from bot.adapters.kb_adapter import KnowledgeAdapter
+
+        # The deployment's mode decides whether unreviewed entries are served (knowledge_base/governance).
+        kb = KnowledgeAdapter(demo=settings.demo)
+    return triage, kb, rota or RotaService(uow, settings.config_dir)
 
 
 def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | None = None,
@@ -172,9 +179,7 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
     keys, pseudo_key = resolve_keys(settings)
     engine = create_engine(settings.database_url)
     uow = UnitOfWorkFactory(session_factory(engine), Cipher(keys))
-    if triage is None or kb is None or rota is None:
-        real_triage, real_kb, real_rota = default_ports(settings, uow)
-        triage, kb, rota = triage or real_triage, kb or real_kb, rota or real_rota
+    triage, kb, rota = default_ports(settings, uow, triage, kb, rota)
     roster = roster or rota
     emergency_cfg = load_emergency(settings.config_dir)
     emergency = {lang: emergency_cfg.render(lang) for lang in ("zh", "en")}

@@ -73,7 +73,7 @@ def _serve(db_url: str, var_dir: str, port: int, key: str, limiter: bool) -> Non
 
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings(database_url=db_url, secret_key=key, pseudonym_key="bench-flood",
-                             var_dir=Path(var_dir))
+                             var_dir=Path(var_dir), cookie_secure=False)  # plain HTTP on loopback
     extra: dict[str, Any] = {"rate_limit": limiter}
 
     async def main() -> None:

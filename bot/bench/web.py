@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.bench.latency_svg import histogram_svg, percentile
+from bot.bench.startup import cpu_seconds
 
 REPLY_WAIT_S = 30.0  # a reply later than this counts as unanswered in the latency figures
 DRAIN_S = 120.0  # after the run: how long residents wait for late replies before the comparison
@@ -256,7 +257,7 @@ def _serve(db_url: str, var_dir: str, port: int) -> None:
 
     logging.basicConfig(level=logging.WARNING)
     settings = load_settings(database_url=db_url, secret_key=new_key(), pseudonym_key=secrets.token_hex(16),
-                             var_dir=Path(var_dir))
+                             var_dir=Path(var_dir), cookie_secure=False)  # plain HTTP on loopback
     ports = _ports()
 
     async def main() -> None:
@@ -378,6 +379,16 @@ def report(tally: Tally, residents: int, seconds: float) -> str:
     return "\n".join(lines)
 
 
+def cpu_line(cpu: list[float | None], replies: int) -> str:
+    """The server's CPU time over the run and its check: unlike latency, it does not grow when
+    other work shares the cores, so it is the figure to compare across runs on a busy machine."""
+    if len(cpu) != 2 or cpu[0] is None or cpu[1] is None or not replies:
+        return "  server CPU: not measured (a server started elsewhere, or not Linux)"
+    used = cpu[1] - cpu[0]
+    return (f"  server CPU: {used:.1f} s for {replies} replies = {used * 1000 / replies:.1f} ms per reply "
+            f"(process, all threads; the end-of-run transcript check included)")
+
+
 def _run(args: argparse.Namespace) -> int:
     proc = None
     base = args.url
@@ -388,8 +399,10 @@ def _run(args: argparse.Namespace) -> int:
             code = f"from bot.bench.web import _serve; _serve({db_url!r}, {tmp!r}, {port})"
             proc = subprocess.Popen([sys.executable, "-c", code], cwd=Path.cwd())
             base = f"http://127.0.0.1:{port}"
+        cpu: list[float | None] = []
         try:
             asyncio.run(_wait_up(base))
+            cpu.append(cpu_seconds(proc.pid) if proc is not None else None)
             if args.ramp:
                 rates = [float(r) for r in args.ramp.split(",") if r.strip()]
                 if not rates or min(rates) <= 0:
@@ -401,13 +414,16 @@ def _run(args: argparse.Namespace) -> int:
                                            args.crisis_every))
         finally:
             if proc is not None:
+                cpu.append(cpu_seconds(proc.pid))
                 proc.terminate()
                 proc.wait(10)
     if args.ramp:
         print(ramp_report(steps, args.residents, args.seconds))
+        print(cpu_line(cpu, sum(len(t.latencies) + len(t.crisis) for _, t in steps)))
         bad = any(t.lost or t.doubled or t.errors for _, t in steps)
         return 1 if bad else 0
     print(report(tally, args.residents, args.seconds))
+    print(cpu_line(cpu, len(tally.latencies) + len(tally.crisis)))
     if args.url is None:
         import importlib.util
 
