@@ -25,7 +25,7 @@ GRAMMAR_FILE = "grammar.yaml"
 RISK_CATEGORIES = ("ideation", "plan", "means", "time", "farewell", "self_harm", "violence_to_others",
                    "violence_from_others", "hopelessness", "distress")
 CUE_KINDS = ("negation", "idiom", "information", "hypothetical", "past", "resolved", "third", "first",
-             "laughing", "kidding", "fiction")
+             "laughing", "kidding", "fiction", "mild")
 _WORD = re.compile(r"[a-z0-9]")
 # English reflexive and possessive forms a term template may use; third-person ones set a flag.
 _SELF = {"myself": False, "herself": True, "himself": True, "themselves": True,
@@ -45,6 +45,7 @@ class Entry:
     topic: bool = False
     third: bool = False
     idiom_proof: bool = False  # a grammar combination that idioms do not discount (grammar.yaml)
+    mood: bool = False  # a mood that comes in degrees ("lonely"): a hedge before it softens it (rules.py)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def _risk_entries(path: Path) -> tuple[list[Entry], list[tuple[re.Pattern[str], 
         for term in group.get("terms", []):
             for form, third in _expand(str(term)):
                 out.append(Entry(form, "risk", category, level, bool(group.get("floor", False)),
-                                 bool(group.get("topic", False)), third))
+                                 bool(group.get("topic", False)), third, mood=bool(group.get("mood", False))))
         for pattern in group.get("patterns", []):
             try:
                 rx = re.compile(str(pattern))

@@ -64,6 +64,8 @@ def _lexicon_levels(live: list[Finding]) -> tuple[Level, Level]:
             lvl = "high"  # a past plan is history of risk, not danger now
         if f.joking and rank(lvl) > 2:
             lvl = "medium"  # a joke (rules.py): a counselor is offered, nobody is paged
+        if f.mild and lvl == "medium":
+            lvl = "low"  # "有点孤单", "a bit lonely": everyday low mood (rules.py), self-help first
         if f.hit.entry.floor:
             floor = higher(floor, lvl)
         else:
@@ -83,13 +85,14 @@ def _supported(findings: list[Finding]) -> bool:
     put "my cat is sick and I'm worried" over the supported threshold. Measured on the held-out
     PsySUICIDE valid rows: false urgent 0.060 -> 0.040 at the same crisis recall.
     """
-    return any(rank(f.hit.entry.level) >= 2 for f in findings)
+    return any(rank(f.hit.entry.level) >= 2 and not f.mild for f in findings)  # "有点孤单" is no support
 
 
 def _classifier_level(p: Probs, th: ClassifierThresholds, alone: bool) -> Level:
     if p.crisis >= (th.high_alone if alone else th.high):
         return "high"
-    if p.crisis + p.medium >= th.medium:
+    medium = th.medium_alone if alone and th.medium_alone is not None else th.medium
+    if p.crisis + p.medium >= medium:
         return "medium"
     if p.crisis + p.medium + p.low >= th.low:
         return "low"
@@ -109,7 +112,8 @@ def decide(text: str, findings: list[Finding], lang: Lang, probs: Probs | None,
     live = [f for f in findings if f.live]
     floor, soft = _lexicon_levels(live)
     reasons = [f'{f.hit.entry.category}: "{_quote(text, f)}"' + (" (past)" if f.past else "")
-               + (" (said as a joke: medium at most)" if f.joking else "") for f in live]
+               + (" (said as a joke: medium at most)" if f.joking else "")
+               + (" (hedged: low)" if f.mild else "") for f in live]
     reasons += [f'not counted ({f.status}): "{_quote(text, f)}"' for f in findings if not f.live]
     level: Level = higher(floor, soft)
     ran = probs is not None

@@ -7,6 +7,8 @@ Third person is noted, never discounted: someone is at risk (docs/ARCHITECTURE.m
 softens: a threat to others next to laughter ("我要杀了他哈哈", "I'll murder him lol"), or a wish to
 die the writer says is a joke ("我要紫砂（开玩笑的）", "jk"), counts as medium, never as nothing;
 laughter alone does not soften a wish to die (people mask real pain with "哈哈").
+A hedge right before a mood that comes in degrees ("有点孤单", "a bit lonely", "有时候会觉得孤单")
+is noted as mild: everyday low mood, not the serious distress that offers a counselor (policy.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ _EN_FILLER = {"going", "to", "gonna", "ever", "really", "actually", "planning", 
 # Words that end a hypothetical: the writer is back to themself ("...if you are there, but I want to die").
 _BACK_TO_SELF = {"i", "me", "my", "but", "and", "我", "但是", "可是", "但", "其实"}
 _INFO_REACH = 60  # characters either side in which a question or story cue covers a topic word
+_LONGEST_CUE = 200  # characters: no idiom cue is longer (the lexicon's are a few words)
+_PEOPLE = "people"  # judge's merged list of third- and first-person cues (not a cue kind)
 _NEAR_ZH, _NEAR_EN = 10, 8  # how far back a person or tense cue reaches (characters / words)
 # "如果有人跟我说他想死": the writer is spoken to, not back to themself.
 _SPOKEN_TO = re.compile("(跟|对|告诉|和|给|问|找)我")
@@ -43,6 +47,7 @@ class Finding:
     third_person: bool = False
     past: bool = False
     joking: bool = False  # counts at most as medium (policy.py)
+    mild: bool = False  # a hedged mood ("有点孤单"): medium counts as low (policy.py)
 
     @property
     def live(self) -> bool:
@@ -67,12 +72,23 @@ def _gap_ok(gap: str, filler: bool) -> tuple[bool, int]:
     return (all(c in _ZH_FILLER for c in chars) if filler else True), len(chars)
 
 
+def _starting(cues: list[Hit], lo: int, hi: int) -> list[Hit]:
+    """The cues (sorted by start, as `judge` leaves them) that start in [lo, hi). A bisection, not
+    a scan: a long post holds thousands of hits, and a scan per hit made a 100,000-character text
+    take minutes (quadratic; tests/triage/test_robustness.py)."""
+    return cues[bisect.bisect_left(cues, lo, key=_start):bisect.bisect_left(cues, hi, key=_start)]
+
+
+def _start(h: Hit) -> int:
+    return h.start
+
+
 def _before(norm: Normalised, cues: list[Hit], hit: Hit, reach: int, filler: bool) -> list[Hit]:
     """Cues ending before `hit` in the same clause and within reach, nearest first."""
     start = _clause_start(norm, hit.start)
     found = []
-    for cue in cues:
-        if cue.end > hit.start or cue.start < start:
+    for cue in _starting(cues, start, hit.start):
+        if cue.end > hit.start:
             continue
         ok, size = _gap_ok(norm.text[cue.end:hit.start], filler)
         if ok and size <= reach:
@@ -94,6 +110,10 @@ def judge(norm: Normalised, hits: list[Hit]) -> list[Finding]:
     cues: dict[str, list[Hit]] = {}
     for h in hits:
         cues.setdefault(h.entry.kind, []).append(h)
+    for kind, found in cues.items():  # sorted by start: the lookups below bisect (`_starting`);
+        if kind != "risk":  # risk hits keep their order, which is the order of the reasons
+            found.sort(key=_start)
+    cues[_PEOPLE] = sorted(cues.get("third", []) + cues.get("first", []), key=_start)
     risks = _outermost(cues.get("risk", []))
     resolved = bool(cues.get("resolved"))
     # "this is not for a story" is no story; "我不是开玩笑", "I am not kidding" and "我以为她开玩笑"
@@ -101,7 +121,15 @@ def judge(norm: Normalised, hits: list[Hit]) -> list[Finding]:
     cues["fiction"] = _unnegated(norm, cues, "fiction")
     kidding = any(not _THOUGHT_JOKING.search(norm.text[max(0, k.start - 12):k.start])
                   for k in _unnegated(norm, cues, "kidding"))
-    return [_soften(_judge_one(norm, cues, h, resolved), cues, kidding) for h in risks]
+    return [_hedge(norm, _soften(_judge_one(norm, cues, h, resolved), cues, kidding), cues.get("mild", []))
+            for h in risks]
+
+
+def _hedge(norm: Normalised, f: Finding, hedges: list[Hit]) -> Finding:
+    """Mild when a hedge stands before a mood word in its clause, a few words back at most."""
+    if f.hit.entry.mood and hedges and _before(norm, hedges, f.hit, _reach(f.hit, 1), False):
+        return replace(f, mild=True)
+    return f
 
 
 def _unnegated(norm: Normalised, cues: dict[str, list[Hit]], kind: str) -> list[Hit]:
@@ -118,10 +146,13 @@ def _soften(f: Finding, cues: dict[str, list[Hit]], kidding: bool) -> Finding:
 
 
 def _outermost(risks: list[Hit]) -> list[Hit]:
+    longest = max((o.end - o.start for o in risks), default=0)
+    by_start = sorted(risks, key=_start)
     keep = []
-    for h in risks:
+    for h in risks:  # a hit that holds h starts at most `longest` characters before it
         inside = any(o is not h and o.entry.category == h.entry.category and o.start <= h.start
-                     and h.end <= o.end and (o.end - o.start) > (h.end - h.start) for o in risks)
+                     and h.end <= o.end and (o.end - o.start) > (h.end - h.start)
+                     for o in _starting(by_start, h.start - longest, h.start + 1))
         if not inside:
             keep.append(h)
     return keep
@@ -132,7 +163,9 @@ def _judge_one(norm: Normalised, cues: dict[str, list[Hit]], hit: Hit, resolved:
     past = bool(_before(norm, cues.get("past", []), hit, _reach(hit, 2), False)) \
         or _past_after(norm, cues.get("past", []), hit)
     words = [] if hit.entry.idiom_proof else [Hit(a, b, hit.entry) for a, b in hit.parts] or [hit]
-    if any(_overlaps(w, c) and not _crosses_clause(norm, c) for w in words for c in cues.get("idiom", [])):
+    idioms = cues.get("idiom", [])
+    if any(_overlaps(w, c) and not _crosses_clause(norm, c)
+           for w in words for c in _starting(idioms, w.start - _LONGEST_CUE, w.end)):
         return Finding(hit, "idiom", third, past)
     if _before(norm, cues.get("negation", []), hit, _reach(hit, 0), True):
         return Finding(hit, "negated", third, past)
@@ -156,12 +189,12 @@ def _past_after(norm: Normalised, cues: list[Hit], hit: Hit) -> bool:
     if not _latin(hit.entry.term):
         return False
     end = next((b for b in norm.boundaries if b >= hit.end), len(norm.text))
-    return any(hit.end <= c.start and c.end <= end and len(norm.text[hit.end:c.start].split()) <= _NEAR_EN
-               for c in cues)
+    return any(c.end <= end and len(norm.text[hit.end:c.start].split()) <= _NEAR_EN
+               for c in _starting(cues, hit.end, end))
 
 
 def _near(cues: list[Hit], hit: Hit) -> bool:
-    return any(abs(c.start - hit.start) <= _INFO_REACH for c in cues)
+    return bool(_starting(cues, hit.start - _INFO_REACH, hit.start + _INFO_REACH + 1))
 
 
 def _back_to_self(gap: str) -> bool:
@@ -185,6 +218,5 @@ def _reach(hit: Hit, scale: int) -> int:
 def _third_person(norm: Normalised, cues: dict[str, list[Hit]], hit: Hit) -> bool:
     if hit.entry.category.startswith("violence_from"):
         return False
-    people = cues.get("third", []) + cues.get("first", [])
-    near = _before(norm, people, hit, _reach(hit, 2), False)
+    near = _before(norm, cues[_PEOPLE], hit, _reach(hit, 2), False)
     return bool(near) and near[0].entry.kind == "third"

@@ -21,6 +21,9 @@ class ClassifierThresholds(BaseModel):
     high: float = Field(default=0.5, gt=0, le=1)
     high_alone: float = Field(default=0.8, gt=0, le=1)
     medium: float = Field(default=0.5, gt=0, le=1)
+    # The same when no lexicon word of medium or above supports it (None: `medium`). Everyday lines
+    # hold no such word, so this is the threshold ordinary traffic meets (issue 14).
+    medium_alone: float | None = Field(default=None, gt=0, le=1)
     low: float = Field(default=0.6, gt=0, le=1)
     benign_confidence: float = Field(default=0.95, gt=0, le=1)
     context_cap: Literal["none", "low", "medium", "high"] = "medium"

@@ -35,9 +35,12 @@ RECALL_GIVE = 0.01
 NEAR_MISS_FALSE = 0.02
 # Everyday traffic (triage/data/everyday, scored out of fold with whole kinds held out): the
 # classifier may add at most this to the false urgent of the lexicon alone there (issue 14 target:
-# 0.005 in all), and the medium threshold is the lowest on MEDIUM_GRID that offers a counselor on
+# 0.005 in all; each language meets it on its own, so the whole corpus does), and the classifier-
+# alone medium threshold (`medium_alone`) is the lowest on MEDIUM_GRID that offers a counselor on
 # at most EVERYDAY_MEDIUM of it (target 0.10; the margin is for traffic unlike the corpus).
-EVERYDAY_EXTRA_URGENT = 0.004
+# A stricter urgent margin (0.004) cost the written indirect crisis posts 0.557 -> 0.507 out of
+# fold for one everyday line in 1,417 (second retrain, MODEL_CARD.md).
+EVERYDAY_EXTRA_URGENT = 0.005
 EVERYDAY_MEDIUM = 0.09
 MEDIUM_GRID = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 # Kinds of benign English lines with at least this many rows get their own false-urgent budget;
@@ -103,7 +106,7 @@ def choose_mix(lex: TriageEngine, rows: list[Example], bert: list[Probs], ngram:
     psy = [i for i, e in enumerate(rows) if e.source.startswith("psysuicide:")]
     crisis = [y == 3 for y in labels]
     return {"ngram_weight": w, "high": th.high, "high_alone": th.high_alone, "medium": th.medium,
-            "temperature": temps.get(w, 1.0),
+            "medium_alone": th.medium_alone, "temperature": temps.get(w, 1.0),
             "reliability_raw": reliability([p.crisis for p in raw], crisis),
             "reliability": reliability([p.crisis for p in probs], crisis),
             "everyday": every.tally(probs, th) if every.idx else None,
@@ -123,15 +126,17 @@ def _everyday(lex: TriageEngine, rows: list[Example]) -> _Part:
 
 
 def _medium(every: _Part, probs: list[Probs], th: ClassifierThresholds) -> ClassifierThresholds:
-    """The lowest medium threshold that offers a counselor on at most EVERYDAY_MEDIUM of the
-    everyday lines (the highest on the grid when none does)."""
+    """The lowest classifier-alone medium threshold (`medium_alone`) that offers a counselor on at
+    most EVERYDAY_MEDIUM of the everyday lines (the highest on the grid when none does). `medium`,
+    where a lexicon word of medium or above backs the classifier, stays: everyday lines hold no
+    such word, and a single medium threshold raised for them cost concern recall elsewhere."""
     if not every.idx:
         return th
     for m in MEDIUM_GRID:
-        cand = th.model_copy(update={"medium": m})
+        cand = th.model_copy(update={"medium_alone": m})
         if every.tally(probs, cand)["medium_on_benign"] <= EVERYDAY_MEDIUM:
             return cand
-    return th.model_copy(update={"medium": MEDIUM_GRID[-1]})
+    return th.model_copy(update={"medium_alone": MEDIUM_GRID[-1]})
 
 
 def _by_kind(lex: TriageEngine, rows: list[Example], probs: list[Probs], th: ClassifierThresholds

@@ -150,6 +150,7 @@ def train_english(out: Path, lex: Any, seed: int, folds: int, progress: Any = No
             "n": len(sel), "auc": auc([probs[i].crisis for i in sel], [labels[i] == 3 for i in sel])}
     crisis = [y == 3 for y in labels]
     return {"examples": len(rows), "high": th.high, "high_alone": th.high_alone, "medium": th.medium,
+            "medium_alone": th.medium_alone,
             "temperature": temperature, "reliability_raw": reliability([p.crisis for p in raw], crisis),
             "reliability": reliability([p.crisis for p in probs], crisis),
             "everyday": chosen["everyday"], "everyday_lexicon_only": chosen["everyday_lexicon_only"],
