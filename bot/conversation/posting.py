@@ -21,10 +21,11 @@ async def say(uow: UnitOfWork, conv: Conversation, text: str, now: datetime, but
 
 
 async def relay_to_resident(uow: UnitOfWork, conv: Conversation, alias: str, text: str,
-                            now: datetime) -> None:
-    msg = await uow.messages.add(conv.id, "counselor", text, now)
+                            now: datetime, sender: str = "counselor") -> None:
+    """A staff line to the resident; `sender` is "supervisor" for a supervisor who joined."""
+    msg = await uow.messages.add(conv.id, sender, text, now)
     out = Outbound(conv.channel, conv.chat_key, f"{alias}: {text}",
-                   extra={"seq": msg.id, "sender": "counselor", "alias": alias})
+                   extra={"seq": msg.id, "sender": sender, "alias": alias})
     await uow.outbox.add(out.channel, out.chat_key, out.to_payload(), now)
 
 

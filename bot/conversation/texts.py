@@ -62,6 +62,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "咨询师 {alias} 已加入对话。你现在可以直接和 TA 交流。",
         "en": "Counselor {alias} has joined. You can talk with them directly now.",
     },
+    "supervisor_joined": {
+        "zh": "一位督导（资深同事）加入了这次对话，会和你的咨询师一起陪着你。"
+              "从现在起你写的内容，他们两位都能看到，也都可能回复你。",
+        "en": "A supervisor, a senior colleague, has joined this conversation to support you "
+              "together with your counselor. Both of them can see what you write and may reply.",
+    },
     "handed_back": {
         "zh": "咨询师已结束这段对话。如果还需要帮助，随时发消息给我，或拨打 12356。",
         "en": "The counselor has ended this chat. Write to me any time if you need more help, or "

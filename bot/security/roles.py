@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "handoff.transfer": frozenset({C, K}),
     "handoff.handback": frozenset({C, K}),
     "handoff.queue": frozenset({C, K}),
+    # Watch a live chat held by a colleague and join it (audited; the resident is told on join).
+    "handoff.supervise": frozenset({K}),
     "conversation.read": frozenset({C, K}),  # plus: only conversations they hold or held
     "duty.toggle": frozenset({C, K}),
     "swap.request": frozenset({C, K}),

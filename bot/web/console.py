@@ -21,14 +21,15 @@ from bot.conversation.states import CLOSE_OUTCOMES, OPEN_HANDOFF_STATES, ActionR
 from bot.events import Event
 from bot.security.access import chat_window
 from bot.services.staff import ActionRequest, StaffAction
+from bot.services.supervision import supervisor_aliases
 from bot.storage.access_reads import recent_until
 from bot.storage.case_repo import notes_for
 from bot.storage.models import Handoff, Message
 from bot.tasks import cancel_and_wait
-from bot.web import console_casework
+from bot.web import console_casework, console_supervise
 from bot.web.auth import STAFF, StaffSession, require_role, require_staff
 from bot.web.chat import same_origin
-from bot.web.console_common import act, handoff_id, json_body
+from bot.web.console_common import act, handoff_id, json_body, message_json
 from bot.web.console_page import FOLLOW_UP_LABELS, OUTCOME_LABELS, QUICK_REPLIES, RISK_LABELS, SAFETY_LABELS
 from bot.web.keys import CONTAINER, READ_AUDIT
 from bot.web.layout import staff_page
@@ -41,8 +42,10 @@ READ_AUDIT_EVERY_S = 600.0  # one "conversation.read" entry per counselor and ch
 
 @require_staff("handoff.queue")
 async def console_page(request: web.Request) -> web.Response:
+    staff: StaffSession = request[STAFF]
     return await staff_page(request, "console.html", "Console", scripts=["/static/console.js"],
                             styles=["/static/console.css"], quick_replies=QUICK_REPLIES,
+                            supervise=staff.can("handoff.supervise"),
                             outcomes=OUTCOME_LABELS, follow_ups=FOLLOW_UP_LABELS,
                             safety_checks=SAFETY_LABELS, risks=RISK_LABELS)
 
@@ -111,6 +114,7 @@ async def chat(request: web.Request) -> web.Response:
         # The notes on this handoff (a colleague's transfer note), within the same window.
         notes = [(n, text) for n, text in await notes_for(uow, [h.id])
                  if window.until is None or n.at <= window.until]
+        supervisors = await supervisor_aliases(uow, h.id)  # the holder sees who joined
         if _should_audit(request, staff.counselor_id, h.conversation_id):
             await uow.audit.append(staff.counselor_id, "conversation.read",
                                    f"conversation:{h.conversation_id}", now, {"via": "console"})
@@ -119,8 +123,8 @@ async def chat(request: web.Request) -> web.Response:
         "id": h.id, "level": h.level, "reasons": list(h.reasons or []), "state": h.state,
         "outcome": h.outcome, "lang": h.lang, "wait_s": _wait_s(h, now),
         "mine": h.counselor_id == staff.counselor_id and h.state == "active",
-        "messages": [{"seq": m.id, "sender": m.sender, "text": text,
-                      "at": m.created_at.isoformat(timespec="seconds")} for m, text in rows],
+        "messages": [message_json(m, text) for m, text in rows],
+        "supervisors": supervisors,
         "notes": [console_casework.note_json(n, text) for n, text in notes],
     })
 
@@ -208,3 +212,4 @@ def register(app: web.Application) -> None:
     app.router.add_post("/console/api/handoffs/{hid}/relay", relay)
     app.router.add_post("/console/api/handoffs/{hid}/close", close)
     console_casework.register(app)
+    console_supervise.register(app)

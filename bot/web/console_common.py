@@ -8,6 +8,7 @@ from aiohttp import web
 from bot.conversation.states import ActionResult
 from bot.security.roles import Forbidden
 from bot.services.staff import ActionRequest
+from bot.storage.models import Message
 from bot.web.auth import STAFF, StaffSession
 from bot.web.keys import CONTAINER
 
@@ -40,3 +41,8 @@ async def act(request: web.Request, action: ActionRequest) -> web.Response:
     except Forbidden:
         return web.json_response({"result": "forbidden"}, status=403)
     return web.json_response({"result": result}, status=200 if result in SETTLED else 409)
+
+
+def message_json(m: Message, text: str) -> dict[str, object]:
+    """One transcript line as the console's panes show it (holder's and supervisor's alike)."""
+    return {"seq": m.id, "sender": m.sender, "text": text, "at": m.created_at.isoformat(timespec="seconds")}

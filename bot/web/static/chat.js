@@ -10,14 +10,14 @@
   var lang = body.dataset.lang === 'en' ? 'en' : 'zh';
   var T = {
     zh: {
-      you: '你', bot: '支持机器人', counselor: '咨询师', connecting: '正在连接…',
+      you: '你', bot: '支持机器人', counselor: '咨询师', supervisor: '督导', connecting: '正在连接…',
       reconnecting: '连接中断，正在重新连接…你的消息会在连接后发送。',
       waiting: '正在为你联系值班咨询师，请留在这里。如果你现在有危险，请拨打 110 或 120。',
       offered: '', with_counselor: '你正在和咨询师聊天。', too_long: '消息太长，请分几条发送。',
       sending: '发送中', failed: '连接被拒绝，请刷新页面。'
     },
     en: {
-      you: 'You', bot: 'Support bot', counselor: 'Counselor', connecting: 'Connecting…',
+      you: 'You', bot: 'Support bot', counselor: 'Counselor', supervisor: 'Supervisor', connecting: 'Connecting…',
       reconnecting: 'Connection lost, reconnecting… Your messages will be sent once connected.',
       waiting: 'Reaching the on-duty counselor for you. Please stay here. If you are in danger now, call 110 or 120.',
       offered: '', with_counselor: 'You are talking with a counselor.',
@@ -105,6 +105,7 @@
   function label(sender, alias) {
     if (sender === 'resident') { return T[lang].you; }
     if (sender === 'counselor') { return T[lang].counselor + (alias ? ' ' + alias : ''); }
+    if (sender === 'supervisor') { return alias || T[lang].supervisor; }   // alias names the role
     return T[lang].bot;
   }
 
@@ -192,7 +193,7 @@
         }
       }
     }
-    if (m.sender === 'counselor' && m.alias && m.text.indexOf(m.alias + ': ') === 0) {
+    if ((m.sender === 'counselor' || m.sender === 'supervisor') && m.alias && m.text.indexOf(m.alias + ': ') === 0) {
       m.text = m.text.slice(m.alias.length + 2);
     }
     render(m);

@@ -3,6 +3,8 @@
 // the resident's earlier contacts. Alerts: a new high or imminent chat (or one raised to high while
 // waiting) rings and shows a desktop notification without any of the resident's words; held chats
 // with resident lines not yet shown carry an unread mark.
+// Supervisors (coordinators) also list the chats colleagues hold, watch one read-only, join it
+// (the resident is told) and write; their pane reads /watch instead of the holder's route.
 // The server pushes "changed" over a WebSocket; this script then re-reads the JSON API.
 (function () {
   'use strict';
@@ -10,6 +12,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var current = null;      // handoff id shown in the pane
   var currentLevel = null; // its risk level (the close form asks more for high and imminent)
+  var watching = false;    // the pane shows a colleague's chat as a supervisor
   var loadedFor = null;    // the pane whose colleagues and earlier contacts are loaded
   var available = false;
   var LEVELS = { imminent: 'IMMINENT', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', none: 'NONE' };
@@ -150,6 +153,25 @@
     });
   }
 
+  function renderLive(data) {
+    var list = $('live');
+    list.textContent = '';
+    if (!data.live || !data.live.length) { list.appendChild(el('li', 'empty', 'No chats in progress.')); }
+    (data.live || []).forEach(function (h) {
+      var li = el('li', 'item level-' + h.level);
+      li.dataset.handoff = String(h.id);
+      li.appendChild(el('span', 'badge', LEVELS[h.level] || h.level));
+      li.appendChild(el('span', 'hid', '#' + h.id + ' · ' + h.lang + ' · with ' + h.holder + (h.joined ? ' · joined' : '')));
+      li.appendChild(waitSpan(h.held_s));
+      var b = el('button', 'secondary', 'Watch');
+      b.type = 'button';
+      b.setAttribute('aria-label', 'Watch chat ' + h.id);
+      b.addEventListener('click', function () { openWatch(h.id); });
+      li.appendChild(b);
+      list.appendChild(li);
+    });
+  }
+
   function accept(id, button) {
     button.disabled = true;
     api('POST', '/console/api/handoffs/' + id + '/accept').then(function (r) {
@@ -229,9 +251,24 @@
                                        hour: '2-digit', minute: '2-digit', hour12: false });
   }
 
+  function renderSupervision(h) {
+    var box = $('supervision'), text = '';
+    if (h.watching) {
+      text = h.joined ? 'You joined #' + h.id + ' with ' + h.holder + '; the resident was told. ' +
+        h.holder + ' still holds the chat and closes it.'
+        : 'Watching #' + h.id + ', held by ' + h.holder + '. Read-only: nobody is told until you join.';
+    } else if (h.supervisors && h.supervisors.length) {
+      text = h.supervisors.join(', ') + ' joined this chat; the resident was told. You still hold it.';
+    }
+    box.hidden = !text;
+    $('supervision-text').textContent = text;
+    $('join').hidden = !(h.watching && !h.joined);
+  }
+
   function renderPane(h) {
     $('pane').hidden = false;
-    $('pane-h').textContent = 'Chat #' + h.id + (h.mine ? '' : ' (' + h.state + ')');
+    $('pane-h').textContent = 'Chat #' + h.id + (h.watching ? ' (supervising)' : h.mine ? '' : ' (' + h.state + ')');
+    renderSupervision(h);
     $('pane-risk').textContent = 'Risk: ' + (LEVELS[h.level] || h.level) +
       (h.reasons && h.reasons.length ? ' — ' + h.reasons.join('; ') : '');
     $('pane-risk').className = 'risk level-' + h.level;
@@ -256,10 +293,11 @@
       t.appendChild(li);
     });
     t.scrollTop = t.scrollHeight;
+    var writes = h.mine || (h.watching && h.joined);
     Array.prototype.forEach.call(document.querySelectorAll('.quick-replies'), function (d) {
-      d.hidden = !h.mine || d.dataset.lang !== (h.lang === 'en' ? 'en' : 'zh');
+      d.hidden = !writes || d.dataset.lang !== (h.lang === 'en' ? 'en' : 'zh');
     });
-    $('reply').hidden = !h.mine;
+    $('reply').hidden = !writes;
     $('close').hidden = !h.mine;
     $('transfer').hidden = !h.mine;
     $('handback').hidden = !h.mine;
@@ -284,10 +322,21 @@
     }
   }
 
+  function openWatch(id) {
+    watching = true;
+    return openPane(id, false);
+  }
+
   function openPane(id, focus) {
+    if (focus) { watching = false; }  // a chat of one's own (accepted, or opened from My chats)
     current = id;
-    return api('GET', '/console/api/handoffs/' + id).then(function (h) {
-      if (h._status !== 200) { $('queue-note').textContent = h.error || 'Cannot open this chat.'; return; }
+    var path = '/console/api/handoffs/' + id + (watching ? '/watch' : '');
+    return api('GET', path).then(function (h) {
+      if (h._status !== 200) {
+        $('queue-note').textContent = h.error || 'Cannot open this chat.';
+        if (watching) { $('pane').hidden = true; current = null; watching = false; }
+        return;
+      }
       renderPane(h);
       if (focus) { $('reply-text').focus(); }
     });
@@ -296,6 +345,7 @@
   function refresh() {
     api('GET', '/console/api/queue').then(renderQueue);
     api('GET', '/console/api/followups').then(renderFollowups);
+    if ($('live')) { api('GET', '/console/api/supervise').then(renderLive); }
     if (current !== null) { openPane(current, false); }
   }
 
@@ -314,9 +364,19 @@
     var box = $('reply-text');
     var text = box.value.trim();
     if (!text || current === null) { return; }
-    api('POST', '/console/api/handoffs/' + current + '/relay', { text: text }).then(function (r) {
+    var route = watching ? '/supervisor-relay' : '/relay';
+    api('POST', '/console/api/handoffs/' + current + route, { text: text }).then(function (r) {
       if (r.result === 'ok') { box.value = ''; openPane(current, false); }
       else { $('queue-note').textContent = 'Not sent (' + r.result + ').'; }
+    });
+  });
+  $('join').addEventListener('click', function () {
+    var id = current;
+    $('join').disabled = true;
+    api('POST', '/console/api/handoffs/' + id + '/join').then(function (r) {
+      $('join').disabled = false;
+      $('queue-note').textContent = r.result === 'ok' ? 'You joined #' + id + '.' : '#' + id + ' is no longer live.';
+      refresh();
     });
   });
   $('reply-text').addEventListener('keydown', function (e) {
