@@ -263,6 +263,8 @@
     box.hidden = !text;
     $('supervision-text').textContent = text;
     $('join').hidden = !(h.watching && !h.joined);
+    $('reply-label').textContent = h.watching ? 'Message to the resident (shown as Supervisor, with your alias)'
+      : 'Message to the resident';
   }
 
   function renderPane(h) {
