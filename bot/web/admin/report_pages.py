@@ -1,5 +1,6 @@
-"""Reports for a chosen range (local dates, Asia/Shanghai): figures, SVG charts, CSV export.
-The export is audited ("export"): it takes numbers, never message text, off the system."""
+"""Reports for a chosen range (local dates, Asia/Shanghai): figures, SVG charts, CSV export, and a
+station's monthly report as a file (report_monthly.py).
+Exports are audited ("export"): they take numbers, never message text, off the system."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from markupsafe import Markup
 from bot.web.admin.charts import bar_chart, line_chart
 from bot.web.admin.common import FieldError, fmt_duration, local_date, today_local
 from bot.web.admin.frame import admin_page
+from bot.web.admin.report_casework import NOT_TAKEN, Casework, build_casework, casework_csv
+from bot.web.admin.report_coverage import CoverageRow, coverage_csv, coverage_rows
+from bot.web.admin.report_monthly import build_monthly, monthly_csv, monthly_html, parse_month
 from bot.web.admin.reports import LEVELS, Report, ReportError, build_report, csv_rows, local_range
 from bot.web.admin.rota_source import ROTA, coverage_spans
 from bot.web.auth import STAFF, StaffSession, require_staff
@@ -100,34 +104,110 @@ def _rating_rows(t: dict[str, float | int | None]) -> list[tuple[str, str]]:
             ("mean", "–" if mean is None else f"{mean:.1f}")]
 
 
-@require_staff("reports.view")
-async def reports_page(request: web.Request) -> web.Response:
+@dataclass(frozen=True)
+class Extras:
+    """Casework and coverage figures for the range, and station names for their tables."""
+
+    casework: Casework
+    coverage: list[CoverageRow]
+    names: dict[str, str]
+
+
+async def load_extras(request: web.Request, start: datetime, end: datetime) -> Extras:
+    container, rota = request.app[CONTAINER], request.app[ROTA]
+    async with container.uow() as uow:
+        work = await build_casework(uow.session, start, end, container.clock.now())
+    stored = await rota.rota()
+    names = {sid: st.name for sid, st in stored.stations.items()} | {NOT_TAKEN: NOT_TAKEN}
+    return Extras(work, await coverage_rows(rota, start, end), names)
+
+
+def last_month(now: datetime) -> str:
+    first = today_local(now).replace(day=1)
+    return (first - timedelta(days=1)).strftime("%Y-%m")
+
+
+async def _page(request: web.Request, monthly_error: FieldError | None = None, month: str = "",
+                station: str = "") -> web.Response:
+    now = request.app[CONTAINER].clock.now()
+    stations = sorted((await request.app[ROTA].rota()).stations.items())
+    monthly = {"month": month or last_month(now), "station": station,
+               "stations": [(sid, st.name) for sid, st in stations], "error": monthly_error}
     try:
         first, last, start, end = chosen_range(request)
     except FieldError as exc:  # the range form again, as typed, with the reason beside the field
         return await admin_page(request, "admin/reports.html", "Reports", status=400,
                                 first=request.query.get("from", ""), last=request.query.get("to", ""),
-                                report_figures=[], range_error=exc)
+                                report_figures=[], range_error=exc, extras=None, monthly=monthly)
     report = await load_report(request, start, end)
     return await admin_page(request, "admin/reports.html", "Reports", first=first.isoformat(),
-                            last=last.isoformat(), report_figures=report_figures(report), range_error=None)
+                            last=last.isoformat(), report_figures=report_figures(report), range_error=None,
+                            extras=await load_extras(request, start, end), levels=LEVELS, monthly=monthly,
+                            status=400 if monthly_error else 200, dur=fmt_duration)
+
+
+@require_staff("reports.view")
+async def reports_page(request: web.Request) -> web.Response:
+    return await _page(request)
 
 
 @require_staff("reports.view", "export")
 async def reports_csv(request: web.Request) -> web.Response:
+    """The range's figures as CSV; with `month` and `station`, that station's monthly file instead
+    (`file=html` for the HTML report)."""
+    if "month" in request.query:
+        return await _monthly(request)
     staff: StaffSession = request[STAFF]
     first, last, start, end = chosen_range(request)
     report = await load_report(request, start, end)
+    extras = await load_extras(request, start, end)
+    await _audit_export(request, staff, {"from": first.isoformat(), "to": last.isoformat()})
+    name = f"hotline-report-{first.isoformat()}-{last.isoformat()}.csv"
+    return _csv_response(csv_rows(report) + extra_csv_rows(extras), name)
+
+
+async def _monthly(request: web.Request) -> web.Response:
+    """One station's monthly report (HTML with inline charts, or CSV); a bad month or station
+    brings the reports page back with the reason beside the field."""
+    staff: StaffSession = request[STAFF]
+    q = request.query
+    month_text, station, kind = q.get("month", ""), q.get("station", ""), q.get("file", "csv")
+    try:
+        month = parse_month(month_text)
+    except ReportError as exc:
+        return await _page(request, FieldError("Month", f"{exc}."), month_text, station)
+    container = request.app[CONTAINER]
+    try:
+        async with container.uow() as uow:
+            report = await build_monthly(uow.session, request.app[ROTA], station, month,
+                                         container.clock.now())
+    except ReportError as exc:
+        return await _page(request, FieldError("Station", f"{exc}."), month_text, station)
+    await _audit_export(request, staff, {"month": month_text, "station": station,
+                                         "file": "html" if kind == "html" else "csv"})
+    if kind == "html":
+        return web.Response(text=monthly_html(report), content_type="text/html", charset="utf-8", headers={
+            "Content-Disposition": f'attachment; filename="{report.file_stem()}.html"'})
+    return _csv_response(monthly_csv(report), f"{report.file_stem()}.csv")
+
+
+async def _audit_export(request: web.Request, staff: StaffSession, detail: dict[str, str]) -> None:
     container = request.app[CONTAINER]
     async with container.uow() as uow:
-        await uow.audit.append(staff.counselor_id, "export", "reports", container.clock.now(),
-                               {"from": first.isoformat(), "to": last.isoformat()})
+        await uow.audit.append(staff.counselor_id, "export", "reports", container.clock.now(), detail)
         await uow.commit()
+
+
+def _csv_response(rows: list[list[str]], name: str) -> web.Response:
     buf = io.StringIO()
-    csv.writer(buf).writerows([[safe_cell(c) for c in row] for row in csv_rows(report)])
-    name = f"hotline-report-{first.isoformat()}-{last.isoformat()}.csv"
+    csv.writer(buf).writerows([[safe_cell(c) for c in row] for row in rows])
     return web.Response(text=buf.getvalue(), content_type="text/csv", charset="utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def extra_csv_rows(x: Extras) -> list[list[str]]:
+    """Handoffs by level and station, accept times per level, follow-ups, coverage against demand."""
+    return casework_csv(x.casework) + coverage_csv(x.coverage)
 
 
 def safe_cell(value: str) -> str:

@@ -1,0 +1,76 @@
+"""`hotline report monthly --month 2026-03 --station hd --out DIR`: one station's month as an HTML
+file (charts inline, nothing fetched) and a CSV, for a coordinator to send on.
+
+Exit 0 with the two paths; 2 with one line for a month or station it cannot use.
+"""
+
+from __future__ import annotations
+
+# Imports sit inside the handler: bot/cli/main.py imports every command module on each call.
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser("report", help="reports for coordinators (counts only)")
+    sub = p.add_subparsers(dest="report_command", required=True)
+    monthly = sub.add_parser("monthly", help="one station's month: HTML with charts and CSV")
+    monthly.add_argument("--month", required=True, help="the local calendar month, YYYY-MM (e.g. 2026-03)")
+    monthly.add_argument("--station", required=True, help="station id, as in the rota (hotline rota show)")
+    monthly.add_argument("--out", required=True, type=Path, help="folder for the two files (made if missing)")
+    monthly.set_defaults(handler=_monthly)
+
+
+def _monthly(args: argparse.Namespace) -> int:
+    import asyncio
+    import csv
+    from datetime import UTC, datetime
+
+    from bot.crypto import Cipher, new_key
+    from bot.services.rota import RotaService
+    from bot.storage.engine import create_engine, session_factory
+    from bot.storage.uow import UnitOfWorkFactory
+    from bot.web.admin.report_monthly import (
+        MonthlyReport,
+        build_monthly,
+        monthly_csv,
+        monthly_html,
+        parse_month,
+    )
+    from bot.web.admin.report_pages import safe_cell
+    from bot.web.admin.reports import ReportError
+    from config.settings import load_settings
+
+    try:
+        month = parse_month(args.month)
+    except ReportError as exc:
+        print(f"--month: {exc}", file=sys.stderr)
+        return 2
+
+    async def run() -> MonthlyReport:
+        settings = load_settings()
+        engine = create_engine(settings.database_url)
+        # Reports read counts only: this key never decrypts anything.
+        uow = UnitOfWorkFactory(session_factory(engine), Cipher([new_key()]))
+        try:
+            async with uow() as unit:
+                return await build_monthly(unit.session, RotaService(uow, settings.config_dir), args.station,
+                                           month, datetime.now(UTC))
+        finally:
+            await engine.dispose()
+
+    try:
+        report = asyncio.run(run())
+    except ReportError as exc:
+        print(f"--station: {exc}", file=sys.stderr)
+        return 2
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    html, table = out / f"{report.file_stem()}.html", out / f"{report.file_stem()}.csv"
+    html.write_text(monthly_html(report), encoding="utf-8")
+    with table.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([[safe_cell(c) for c in row] for row in monthly_csv(report)])
+    print(html)
+    print(table)
+    return 0
