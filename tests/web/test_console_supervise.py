@@ -11,9 +11,11 @@ from typing import Any
 
 from bot.conversation.texts import t
 from bot.server import Server
-from tests.web.conftest import Browserish, Resident
+from tests.web.conftest import CRISIS_ZH, Browserish, Resident
+from tests.web.test_console_api import crisis_resident, open_handoff
 from tests.web.test_console_casework import held_by
 
+ZH_LINE = "我也在这里陪着你。"
 LINE = "I am the supervisor on duty tonight; we are both here with you."
 
 
@@ -148,3 +150,21 @@ async def test_a_supervisor_writes_only_after_joining_and_never_empty_text(
     assert silent == (409, {"result": "refused"})
     assert empty[0] == 400 and not_text[0] == 400 and too_long[0] == 413
     assert not [f for f in r.messages() if f["sender"] == "supervisor"]
+
+
+async def test_a_chinese_speaking_resident_is_told_in_chinese_and_sees_the_supervisor_label(
+        web: Server, client: Callable[[], Browserish]) -> None:
+    r = await crisis_resident(client, CRISIS_ZH)
+    li, zhao = client(), client()
+    await li.login("li")
+    await zhao.login("zhao")
+    h = await open_handoff(li)
+    await li.api("POST", f"/console/api/handoffs/{h['id']}/accept")
+
+    await zhao.api("POST", f"/console/api/handoffs/{h['id']}/join")
+    told = await r.wait(lambda f: f["type"] == "msg" and f["sender"] == "bot" and "督导" in f["text"])
+    await zhao.api("POST", f"/console/api/handoffs/{h['id']}/supervisor-relay", {"text": ZH_LINE})
+    heard = await r.wait(lambda f: f["type"] == "msg" and f["sender"] == "supervisor")
+
+    assert told["text"] == t("supervisor_joined", "zh")
+    assert heard["alias"] == "督导 Zhao" and heard["text"] == f"督导 Zhao: {ZH_LINE}"
