@@ -22,6 +22,7 @@ from triage.training.recalibrate import recalibrate
 # Fields read only by the Jinja templates under bot/web/templates (admin pages, chart.svg, base.html).
 BoardRow.opened
 BoardRow.next_step_in
+BoardRow.assignable
 Shift.layer_words
 HourCell.clashing
 Tick.label_y

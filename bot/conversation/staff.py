@@ -152,7 +152,10 @@ class StaffFlow:
         return True
 
     async def transfer(self, uow: UnitOfWork, handoff_id: int, to: Counselor, counselor: Counselor,
-                       now: datetime, after: After, note: str = "") -> bool:
+                       now: datetime, after: After, note: str = "", by: Counselor | None = None) -> bool:
+        """`counselor` holds the chat; `by` decided the move when it is not them (a coordinator on
+        the live board, bot/services/board_assign.py): the note and the audit entry are theirs."""
+        by = by or counselor
         h = await uow.handoffs.get(handoff_id, lock=True)
         if h is None or h.counselor_id != counselor.id or h.state != HandoffState.ACTIVE \
                 or to.id == counselor.id or not to.active:
@@ -164,14 +167,16 @@ class StaffFlow:
             await say(uow, conv, t("transferred", conv.lang), now)
         recent = await uow.messages.recent(h.conversation_id, 10)
         if note:
-            await add_note(uow, h.id, counselor.id, NoteKind.TRANSFER, note, now)
-        card = cards.render_card(h, recent, now, f"transferred from {counselor.alias}")
-        await tell_staff(uow, to, card + (f"\n\nNote from {html.escape(counselor.alias or '')}: "
+            await add_note(uow, h.id, by.id, NoteKind.TRANSFER, note, now)
+        card = cards.render_card(h, recent, now, f"transferred from {counselor.alias}"
+                                 + (f" by {by.name}" if by is not counselor else ""))
+        who = by.alias or "" if by is counselor else by.name
+        await tell_staff(uow, to, card + (f"\n\nNote from {html.escape(who)}: "
                                           f"{html.escape(note)}" if note else "")
                          + "\n\nThis chat is now yours; your messages go to the resident.", now, html=True)
         await tell_staff(uow, counselor, f"#{h.id} transferred.", now)
-        await uow.audit.append(counselor.id, "handoff.transfer", f"handoff:{h.id}", now,
-                               {"to": to.id, "note": bool(note)})
+        await uow.audit.append(by.id, "handoff.transfer", f"handoff:{h.id}", now,
+                               {"to": to.id, "note": bool(note), "from": counselor.id})
         after.events.append(("handoff.transferred", h.id))
         return True
 

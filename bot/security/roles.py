@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "invite.create": frozenset({K, A}),
     "reports.view": frozenset({K, A}),
     "handoff.board": frozenset({K, A}),
+    "handoff.assign": frozenset({K, A}),  # live board: offer or hand a chat to a named counselor on duty
     "counselor.manage": frozenset({K, A}),
     "audit.view": frozenset({A}),
     "metrics.read": frozenset({A}),  # /metrics (a scraper uses HOTLINE_METRICS_TOKEN instead)

@@ -19,6 +19,7 @@ from bot.conversation.ports import RotaRefused
 from bot.conversation.staff import StaffFlow, WrapUp
 from bot.conversation.states import AcceptResult, ActionResult, FollowUpKind
 from bot.security.roles import require, staff_actor
+from bot.services import board_assign
 from bot.services.runtime import Runtime
 from bot.storage.models import Counselor
 from bot.storage.uow import UnitOfWork
@@ -37,6 +38,7 @@ class StaffAction(StrEnum):
     OVERRIDE = "override"
     SWAP_DECISION = "swap_decision"
     INVITE = "invite"
+    ASSIGN = "assign"  # a coordinator on the live board: bot/services/board_assign.py
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class ActionRequest:
     approve: bool = False  # swap_decision
     hours: int = 0  # override: from now
     station: str | None = None  # override: where (default: the counselor's own station)
+    version: int | None = None  # assign: the handoff's version the form was drawn from
 
 
 @dataclass
@@ -183,6 +186,14 @@ class StaffActions:
             return Done(ActionResult.REFUSED, exc.reason)
         return Done(ActionResult.OK, f"Swap {r.swap_id}: {state}.")
 
+    async def _assign(self, c: ActionContext, r: ActionRequest) -> Done:
+        """Done.text is the refusal's code (board_assign.REASONS says what to show where)."""
+        if r.handoff_id is None or r.version is None:
+            return Done(ActionResult.REFUSED, board_assign.Refusal.GONE)
+        refused = await board_assign.assign(self.flow, c.uow, r.handoff_id, r.version, r.to, r.note,
+                                            c.actor, c.now, c.after)
+        return OK if refused is None else Done(ActionResult.REFUSED, refused)
+
     async def _invite(self, c: ActionContext, r: ActionRequest) -> Done:
         return Done(ActionResult.OK, await self.desk.invite(c.uow, c.actor, r.to, c.now))
 
@@ -202,4 +213,5 @@ ACTIONS: dict[StaffAction, tuple[str, Handler]] = {
     StaffAction.OVERRIDE: ("rota.override", StaffActions._override),
     StaffAction.SWAP_DECISION: ("rota.swap_approve", StaffActions._swap_decision),
     StaffAction.INVITE: ("invite.create", StaffActions._invite),
+    StaffAction.ASSIGN: ("handoff.assign", StaffActions._assign),
 }

@@ -74,6 +74,8 @@ MATRIX: dict[tuple[str, str], tuple[str, ...] | str] = {
     ("POST", "/admin/rota/undo"): ("rota.edit",),
     ("GET", "/admin/board"): ("handoff.board",),
     ("GET", "/admin/api/board"): ("handoff.board",),
+    ("GET", "/admin/board/assign/{hid}"): ("handoff.assign",),
+    ("POST", "/admin/board/assign/{hid}"): ("handoff.assign",),
     ("GET", "/admin/counselors"): ("counselor.manage",),
     ("POST", "/admin/counselors/{counselor_id}/invite"): ("invite.create",),
     ("GET", "/admin/reports"): ("reports.view",),

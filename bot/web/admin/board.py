@@ -1,6 +1,8 @@
 """The live board: every open handoff with how long it has waited, and today's accepted ones
-with their time to accept. The page polls `/admin/api/board` (ids, levels and times only, never
-message text) from /static/admin/board.js."""
+with their time to accept; who the rota has on duty against who is reachable now
+(board_presence.py); a link per open or held chat to assign it (board_form.py). The page polls
+`/admin/api/board` (ids, levels, names and times only, never message text) from
+/static/admin/board.js."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ from typing import TypedDict
 from aiohttp import web
 from sqlalchemy import select
 
+from bot.services.rota import RotaUnavailable
 from bot.storage.models import Counselor, Handoff
+from bot.web.admin.board_presence import PresenceRow, presence
 from bot.web.admin.common import fmt_duration, fmt_local
 from bot.web.admin.frame import admin_page
-from bot.web.auth import require_staff
+from bot.web.auth import STAFF, StaffSession, require_staff
 from bot.web.keys import CONTAINER
 from triage.levels import rank
 
@@ -33,6 +37,8 @@ class BoardRow(TypedDict):
     counselor: str
     offered_to: str
     next_step_in: str
+    version: int
+    assignable: bool  # waiting, or held and still open: the board offers "Assign"
 
 
 def board_row(h: Handoff, names: dict[str, str], now: datetime) -> BoardRow:
@@ -47,6 +53,7 @@ def board_row(h: Handoff, names: dict[str, str], now: datetime) -> BoardRow:
         "offered_to": ", ".join(names.get(c, c) for c in (h.offered_to or [])),
         "next_step_in": fmt_duration((h.next_step_at - now).total_seconds())
         if h.next_step_at and h.state == "offered" else "",
+        "version": h.version, "assignable": h.state in (*OPEN_STATES, "active"),
     }
 
 
@@ -62,18 +69,39 @@ async def board_rows(request: web.Request) -> list[BoardRow]:
     return [board_row(h, names, now) for h in open_ + taken]
 
 
+async def board_people(request: web.Request) -> list[PresenceRow]:
+    """Presence against the rota escalation uses (the container's), so "on duty" here is what
+    assigning checks and what the chain offers to."""
+    container = request.app[CONTAINER]
+    now = container.clock.now()
+    async with container.uow() as uow:
+        try:
+            duty = await container.rota.on_duty_detail(now, uow)
+        except RotaUnavailable:
+            duty = []  # the page still shows who is signed in; the rota page says what is wrong
+        return await presence(uow, duty, now)
+
+
 COLUMNS = ("#", "Level", "State", "Step", "Opened", "Waited / time to accept", "Offered to",
-           "Next step in", "Taken by")
+           "Next step in", "Taken by", "")
+PRESENCE_COLUMNS = ("Name", "On duty (rota)", "Console", "Telegram", "Now")
 
 
 @require_staff("handoff.board")
 async def board_page(request: web.Request) -> web.Response:
+    staff: StaffSession = request[STAFF]
+    rows, people = await board_rows(request), await board_people(request)
+    assigned = request.query.get("assigned", "")
     return await admin_page(request, "admin/board.html", "Live board", scripts=["/static/admin/board.js"],
-                            columns=COLUMNS, rows=await board_rows(request))
+                            columns=COLUMNS, rows=rows, presence_columns=PRESENCE_COLUMNS, people=people,
+                            can_assign=staff.can("handoff.assign"),
+                            done=f"Chat #{assigned} assigned." if assigned.isdigit() else "")
 
 
 @require_staff("handoff.board")
 async def board_api(request: web.Request) -> web.Response:
-    rows = await board_rows(request)
-    return web.json_response({"rows": rows, "open": sum(1 for r in rows if not r["accepted"])},
+    staff: StaffSession = request[STAFF]
+    rows, people = await board_rows(request), await board_people(request)
+    return web.json_response({"rows": rows, "open": sum(1 for r in rows if not r["accepted"]),
+                              "people": people, "can_assign": staff.can("handoff.assign")},
                              headers={"Cache-Control": "no-store"})

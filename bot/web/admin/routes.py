@@ -8,6 +8,7 @@ from bot.services.rota import RotaService
 from bot.web.admin import (
     audit_page,
     board,
+    board_form,
     counselors,
     overview,
     password,
@@ -40,6 +41,8 @@ def register(app: web.Application) -> None:
     r.add_post("/admin/rota/undo", rotation_pages.undo)
     r.add_get("/admin/board", board.board_page)
     r.add_get("/admin/api/board", board.board_api)
+    r.add_get("/admin/board/assign/{hid}", board_form.assign_page)
+    r.add_post("/admin/board/assign/{hid}", board_form.assign_post)
     r.add_get("/admin/counselors", counselors.counselors_page)
     r.add_post("/admin/counselors/{counselor_id}/invite", counselors.invite)
     r.add_get("/admin/reports", report_pages.reports_page)
