@@ -1,11 +1,12 @@
 """Coverage against demand, per station and for the whole line, for a report range.
 
 - scheduled hours: person-hours on duty (shifts after leave, swaps and overrides), inside the range.
-- needed hours: what config/demand.yaml `needs` ask for: min_staff x the hours each need applies
-  (its local window, or every hour). A station with no need of its own needs nothing by itself:
-  its people count toward the line-wide needs (chats are offered across the line).
-- gap hours: clock hours in which some need was not met (overlapping gaps counted once);
-  missing person-hours: the people missing x hours, summed over gaps.
+- needed hours: clock hours in which some need of config/demand.yaml applies (its local window,
+  or every hour; needs that overlap count once, since one bilingual person can meet two). A
+  station with no need of its own needs nothing by itself: its people count toward the line-wide
+  needs (chats are offered across the line).
+- gap hours: clock hours in which some need was not met (overlapping gaps counted once), so
+  needed - gap is the hours fully met; missing person-hours: the people missing x hours, summed.
 """
 
 from __future__ import annotations
@@ -38,12 +39,12 @@ def station_tz(rota: Rota, station: str) -> str:
 
 
 def needed_hours(needs: list[Need], start: datetime, end: datetime, tz: str) -> float:
-    return sum(n.min_staff * sum((b - a).total_seconds() for a, b in n.windows(start, end, tz)) / 3600
-               for n in needs)
+    return union_hours([w for n in needs for w in n.windows(start, end, tz)])
 
 
-def union_hours(gaps: list[Gap]) -> float:
-    spans = sorted((g.start, g.end) for g in gaps)
+def union_hours(spans_in: list[tuple[datetime, datetime]]) -> float:
+    """Hours covered by the spans, overlaps counted once."""
+    spans = sorted(spans_in)
     total, cur_a, cur_b = 0.0, None, None
     for a, b in spans:
         if cur_b is None or a > cur_b:
@@ -79,8 +80,9 @@ async def coverage_rows(rota: RotaService, start: datetime, end: datetime,
 
 def _row(place: str, name: str, scheduled_h: float, needs: list[Need], gaps: list[Gap],
          start: datetime, end: datetime, tz: str) -> CoverageRow:
+    gap_h = union_hours([(g.start, g.end) for g in gaps])
     return CoverageRow(place, name, round(scheduled_h, 2), round(needed_hours(needs, start, end, tz), 2),
-                       round(union_hours(gaps), 2), round(sum(g.missing * g.hours for g in gaps), 2))
+                       round(gap_h, 2), round(sum(g.missing * g.hours for g in gaps), 2))
 
 
 def coverage_csv(rows: list[CoverageRow]) -> list[list[str]]:

@@ -25,6 +25,7 @@ from bot.web.admin.report_casework import Casework, build_casework, casework_csv
 from bot.web.admin.report_coverage import CoverageRow, coverage_csv, coverage_rows, station_tz
 from bot.web.admin.reports import ReportError
 from bot.web.templating import render
+from scheduling.demand import LINE
 from scheduling.rotation import zone
 
 MONTH_FORM = "YYYY-MM, e.g. 2026-03"
@@ -35,7 +36,7 @@ def parse_month(text: str | None) -> date:
     """"2026-03" -> 2026-03-01; a ReportError saying what is accepted otherwise."""
     found = _MONTH.fullmatch((text or "").strip())
     if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 2000:
-        raise ReportError(f"month {text!r} is not a month: write {MONTH_FORM}")
+        raise ReportError(f"{text!r} is not a month: write {MONTH_FORM}")
     return date(int(found.group(1)), int(found.group(2)), 1)
 
 
@@ -136,10 +137,14 @@ def monthly_html(r: MonthlyReport) -> str:
     charts = {
         "per_day": line_chart([d.strftime("%d") for d, _ in r.per_day], [n for _, n in r.per_day],
                               "Handoffs per day"),
-        "levels": bar_chart(levels, [r.by_level[lvl] for lvl in levels], "Handoffs by risk level"),
-        "coverage": bar_chart([f"{c.name} {w}" for c in r.coverage for w in ("scheduled", "needed")],
-                              [v for c in r.coverage for v in (round(c.scheduled_h), round(c.needed_h))],
-                              "Scheduled and needed hours"),
+        "levels": bar_chart(levels, [r.by_level[lvl] for lvl in levels], "Handoffs by risk level",
+                            classes=[f"level-{lvl}" for lvl in levels]),
+        "coverage": bar_chart([f"{'line' if c.place == LINE else c.place} {w}" for c in r.coverage
+                               for w in ("scheduled", "needed", "gap")],
+                              [v for c in r.coverage for v in (round(c.scheduled_h), round(c.needed_h),
+                                                               round(c.gap_h))],
+                              "Hours scheduled (person-hours), needed and in gaps",
+                              classes=[k for _ in r.coverage for k in ("scheduled", "needed", "gap")]),
     }
     return str(render("admin/report_monthly.html", r=r, charts=charts, levels=levels, dur=fmt_duration,
                       made=r.made_at.astimezone(zone(r.tz)).strftime("%Y-%m-%d %H:%M")))

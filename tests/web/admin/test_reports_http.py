@@ -98,7 +98,7 @@ async def test_the_range_csv_gains_the_new_sections(seeded: Running, http: aioht
 
     assert ["handoffs_by_level_station", "high/not taken", "1"] in rows
     assert ["time_to_accept_s_imminent", "p50", "40.0"] in rows
-    assert ["coverage_needed_h", "line", "336.0"] in rows  # zh and en every hour, 7 days
+    assert ["coverage_needed_h", "line", "168.0"] in rows  # every hour of 7 days (zh and en at once)
 
 
 @pytest.mark.parametrize(("query", "field", "says"), [
