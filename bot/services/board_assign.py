@@ -8,7 +8,9 @@ role is checked):
   chain runs on at the step's own time (safety rule 3) - the escalation timer is re-armed at the
   same moment under the new version.
 - a chat already accepted: handed to the named counselor by the console's own transfer
-  (`StaffFlow.transfer`), recorded as the coordinator's decision.
+  (`StaffFlow.transfer`), recorded as the coordinator's decision. The chat is theirs at once and
+  no timer watches it, so it goes only to someone something reaches now: signed in to the
+  console or with Telegram linked (safety rule 3: the resident must not be left with nobody).
 
 The form carries the handoff's version. The version is bumped by one guarded UPDATE before
 anything is written or sent, so a double click or a form drawn before the chat was accepted,
@@ -19,10 +21,10 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from bot.conversation import cards
 from bot.conversation.effects import After, Timer, TimerKind
@@ -31,9 +33,13 @@ from bot.conversation.staff import StaffFlow
 from bot.conversation.states import OPEN_HANDOFF_STATES, HandoffState, NoteKind
 from bot.storage.case_repo import add_note
 from bot.storage.models import Counselor, Handoff
+from bot.storage.session_tables import StaffSessionRow
 from bot.storage.uow import UnitOfWork
 
 NOTE_MAX = 500  # a short note for the receiving counselor, not a case summary
+# A console login counts as "signed in" this long: cookies expire 12 hours after their last
+# write (bot/web/sessions.py), and a row is the login, not proof someone is at the screen.
+SESSION_LIFE = timedelta(hours=12)
 
 
 class Refusal(StrEnum):
@@ -41,6 +47,7 @@ class Refusal(StrEnum):
     STALE = "stale"
     NOT_ON_DUTY = "not_on_duty"
     HOLDS_IT = "holds_it"
+    UNREACHABLE = "unreachable"
     NOTE_TOO_LONG = "note_too_long"
 
 
@@ -57,8 +64,18 @@ REASONS: dict[Refusal, Why] = {
     Refusal.NOT_ON_DUTY: Why("to", "That person is not on duty now, or is marked away. Choose "
                                    "someone the rota has on duty."),
     Refusal.HOLDS_IT: Why("to", "That counselor already holds this chat."),
+    Refusal.UNREACHABLE: Why("to", "Nothing reaches that counselor now (not signed in to the console, "
+                                   "no Telegram). A held chat moves only to someone who can answer at "
+                                   "once: ask them to sign in, or choose someone else."),
     Refusal.NOTE_TOO_LONG: Why("note", f"Keep the note under {NOTE_MAX} characters."),
 }
+
+
+async def signed_in(uow: UnitOfWork, now: datetime) -> dict[str, datetime]:
+    """Counselor id -> their newest console login still within SESSION_LIFE."""
+    return {cid: at for cid, at in await uow.session.execute(
+        select(StaffSessionRow.counselor_id, func.max(StaffSessionRow.created_at))
+        .where(StaffSessionRow.created_at >= now - SESSION_LIFE).group_by(StaffSessionRow.counselor_id))}
 
 
 async def _claim(uow: UnitOfWork, handoff_id: int, version: int) -> Handoff | None:
@@ -90,8 +107,11 @@ async def assign(flow: StaffFlow, uow: UnitOfWork, handoff_id: int, version: int
     on_duty = await flow.handoffs.rota.on_duty(now, None, uow)
     if target is None or not target.active or not target.available or to_id not in on_duty:
         return Refusal.NOT_ON_DUTY
-    if current.state == HandoffState.ACTIVE and current.counselor_id == to_id:
-        return Refusal.HOLDS_IT
+    if current.state == HandoffState.ACTIVE:
+        if current.counselor_id == to_id:
+            return Refusal.HOLDS_IT
+        if target.telegram_id is None and to_id not in await signed_in(uow, now):
+            return Refusal.UNREACHABLE
     h = await _claim(uow, handoff_id, version)
     if h is None:
         return Refusal.STALE

@@ -4,26 +4,24 @@ Built only from what the code already records, never a new heartbeat:
 - the rota's on-duty list as compiled now (leave, swaps and overrides applied), people marked
   away included, so a coordinator sees them;
 - `counselors.available`: the console's own "off duty" switch (a break);
-- `staff_sessions`: a console login that has not logged out (rows live until logout, a password
-  change or deactivation; cookies last 12 hours after their last use, so a row this old or
-  younger may still be in use: "signed in", not proof someone is looking at the screen);
+- `staff_sessions`: a console login that has not logged out, in the last 12 hours
+  (board_assign.signed_in): "signed in", not proof someone is looking at the screen;
 - `counselors.telegram_id`: cards reach them on Telegram through the outbox.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.conversation.ports import DutyLine
+from bot.services.board_assign import signed_in
 from bot.storage.models import Counselor
-from bot.storage.session_tables import StaffSessionRow
 from bot.storage.uow import UnitOfWork
 from bot.web.admin.common import fmt_local
 
-SESSION_LIFE = timedelta(hours=12)  # bot/web/sessions.py: a cookie lasts 12 h after its last write
 LAYER_WORDS = {"rotation": "rota", "override": "override", "swap": "swap", "leave_cover": "covering leave"}
 
 
@@ -58,17 +56,15 @@ async def presence(uow: UnitOfWork, duty: list[DutyLine], now: datetime) -> list
     by_person: dict[str, list[DutyLine]] = {}
     for d in duty:
         by_person.setdefault(d.counselor_id, []).append(d)
-    signed_in = {cid: at for cid, at in await uow.session.execute(
-        select(StaffSessionRow.counselor_id, func.max(StaffSessionRow.created_at))
-        .where(StaffSessionRow.created_at >= now - SESSION_LIFE).group_by(StaffSessionRow.counselor_id))}
-    ids = list(dict.fromkeys([*by_person, *signed_in]))
+    logins = await signed_in(uow, now)
+    ids = list(dict.fromkeys([*by_person, *logins]))
     people = {c.id: c for c in await uow.session.scalars(select(Counselor).where(Counselor.id.in_(ids)))}
     rows: list[PresenceRow] = []
     for cid in ids:
         c = people.get(cid)
         if c is None or not c.active:
             continue
-        since = signed_in.get(cid)
+        since = logins.get(cid)
         status, says = _says(cid in by_person, c.available, since is not None, c.telegram_id is not None)
         rows.append({"id": cid, "name": c.name, "duty": _duty_text(by_person.get(cid, [])),
                      "console": f"signed in {fmt_local(since, '%H:%M')}" if since else "not signed in",

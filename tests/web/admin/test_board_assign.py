@@ -227,6 +227,21 @@ async def test_an_accepted_chat_moves_to_another_counselor_as_the_coordinators_t
         in await audit(running)
 
 
+async def test_a_held_chat_moves_only_to_someone_something_reaches_now(
+        running: Running, http: aiohttp.ClientSession) -> None:
+    on_duty(running, "c1", "c2")  # Li (c2) has no Telegram and has not signed in
+    hid = await a_chat(running, state="active", holder="c1", offered_to=())
+    token = await login(http, running.base, "kim")
+
+    refused = await submit(http, running, hid, token, to="c2", note=NOTE, version="3")
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as li:
+        await login(li, running.base, "li")
+        moved = await submit(http, running, hid, token, to="c2", note=NOTE, version="3")
+
+    assert refused[0] == 400 and "Nothing reaches that counselor now" in refused[2] and NOTE in refused[2]
+    assert moved[0] == 303 and (await handoff(running, hid)).counselor_id == "c2"
+
+
 async def test_moving_a_chat_to_the_counselor_holding_it_is_refused(
         running: Running, http: aiohttp.ClientSession) -> None:
     on_duty(running, "c1", "c2")
