@@ -5,7 +5,8 @@ count of resident lines, never their text).
 
 Definitions:
 - a handoff's station is the station of the counselor who holds or held it (`counselors.station_id`);
-  a handoff nobody took counts under NOT_TAKEN.
+  a handoff nobody took counts under NOT_TAKEN (a station's monthly report leaves those out: they
+  belong to the line), one held by someone without a station under NO_STATION.
 - time to accept per level: `accepted_at - created_at`; p50 is the median, p95 the nearest rank
   (reports.percentile_nearest_rank), so each is a wait that happened.
 - follow-ups are counted by `due_at` in the range: sent (the check-in went out), replied (a resident
@@ -20,13 +21,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Counselor, FollowUp, Handoff, Message
 from bot.web.admin.reports import LEVELS, median, percentile_nearest_rank
 
 NOT_TAKEN = "not taken"
+NO_STATION = "no station"  # taken by someone whose account names no station
 # A reply counts when it comes within a week of the check-in, so a month's report does not change
 # when a resident writes again months later (the console's list shows any later line).
 REPLY_WINDOW = timedelta(days=7)
@@ -68,7 +70,7 @@ class Casework:
 
 class HandoffRow(NamedTuple):
     level: str
-    station: str  # the holder's station, or NOT_TAKEN
+    station: str  # the holder's station, NO_STATION or NOT_TAKEN
     created: datetime
     accepted: datetime | None
     step: int
@@ -82,18 +84,18 @@ def _station_filter(station: str | None) -> list[ColumnElement[bool]]:
 async def handoff_rows(session: AsyncSession, start: datetime, end: datetime,
                        station: str | None = None) -> list[HandoffRow]:
     """Handoffs created in [start, end) (held by someone at `station` when given)."""
-    q = (select(Handoff.level, Counselor.station_id, Handoff.created_at, Handoff.accepted_at, Handoff.step,
-                Handoff.state)
+    q = (select(Handoff.level, Handoff.counselor_id, Counselor.station_id, Handoff.created_at,
+                Handoff.accepted_at, Handoff.step, Handoff.state)
          .outerjoin(Counselor, Counselor.id == Handoff.counselor_id)
          .where(Handoff.created_at >= start, Handoff.created_at < end, *_station_filter(station)))
-    return [HandoffRow(lvl, st or NOT_TAKEN, c, a, step or 0, state)
-            for lvl, st, c, a, step, state in (await session.execute(q)).all()]
+    return [HandoffRow(lvl, st or (NO_STATION if who else NOT_TAKEN), c, a, step or 0, state)
+            for lvl, who, st, c, a, step, state in (await session.execute(q)).all()]
 
 
 def level_station_table(rows: list[HandoffRow]) -> tuple[dict[str, dict[str, int]], list[str]]:
     counts = Counter((r.level, r.station) for r in rows)
-    stations = sorted({st for _, st in counts} - {NOT_TAKEN}) + ([NOT_TAKEN] if any(
-        st == NOT_TAKEN for _, st in counts) else [])
+    seen = {st for _, st in counts}
+    stations = sorted(seen - {NO_STATION, NOT_TAKEN}) + [st for st in (NO_STATION, NOT_TAKEN) if st in seen]
     levels = list(LEVELS) + sorted({lvl for lvl, _ in counts} - set(LEVELS))
     return {lvl: {st: counts.get((lvl, st), 0) for st in stations} for lvl in levels}, stations
 
@@ -113,6 +115,8 @@ async def follow_ups(session: AsyncSession, start: datetime, end: datetime, now:
          .outerjoin(Counselor, Counselor.id == FollowUp.counselor_id)
          .where(FollowUp.due_at >= start, FollowUp.due_at < end, *_station_filter(station)))
     rows = (await session.execute(q)).all()
+    sent_rows = [(conv, done) for _, _, done, conv in rows if done is not None]
+    lines, asks = await _after_check_ins(session, sent_rows)
     due: Counter[str] = Counter()
     sent: Counter[str] = Counter()
     replied: Counter[str] = Counter()
@@ -123,17 +127,36 @@ async def follow_ups(session: AsyncSession, start: datetime, end: datetime, now:
             overdue, later = (overdue + 1, later) if due_at <= now else (overdue, later + 1)
             continue
         sent[kind] += 1
-        until = done_at + REPLY_WINDOW
-        replies = await session.scalar(select(func.count()).select_from(Message).where(
-            Message.conversation_id == conv, Message.sender == "resident",
-            Message.created_at > done_at, Message.created_at <= until))
-        replied[kind] += 1 if replies else 0
-        again = await session.scalar(select(func.count()).select_from(Handoff).where(
-            Handoff.conversation_id == conv, Handoff.created_at > done_at, Handoff.created_at <= until))
-        asked += 1 if again else 0
+        replied[kind] += _within(lines.get(conv, []), done_at)
+        asked += _within(asks.get(conv, []), done_at)
     kinds = list(FOLLOW_UP_KINDS) + sorted(set(due) - set(FOLLOW_UP_KINDS))
     return FollowUps(sum(due.values()), sum(sent.values()), sum(replied.values()), asked, overdue, later,
                      tuple((k, due[k], sent[k], replied[k]) for k in kinds))
+
+
+def _within(times: list[datetime], sent_at: datetime) -> int:
+    """1 when something happened in (sent_at, sent_at + REPLY_WINDOW], else 0."""
+    return int(any(sent_at < t <= sent_at + REPLY_WINDOW for t in times))
+
+
+async def _after_check_ins(session: AsyncSession, sent: list[tuple[int, datetime]]
+                           ) -> tuple[dict[int, list[datetime]], dict[int, list[datetime]]]:
+    """Times of resident lines and of new handoffs in the chats that got a check-in, in the span the
+    check-ins' windows cover: two queries for the whole report, not two per follow-up."""
+    if not sent:
+        return {}, {}
+    convs = sorted({c for c, _ in sent})
+    lo, hi = min(t for _, t in sent), max(t for _, t in sent) + REPLY_WINDOW
+    lines: dict[int, list[datetime]] = {}
+    for conv, at in await session.execute(select(Message.conversation_id, Message.created_at).where(
+            Message.conversation_id.in_(convs), Message.sender == "resident",
+            Message.created_at > lo, Message.created_at <= hi)):
+        lines.setdefault(conv, []).append(at)
+    asks: dict[int, list[datetime]] = {}
+    for conv, at in await session.execute(select(Handoff.conversation_id, Handoff.created_at).where(
+            Handoff.conversation_id.in_(convs), Handoff.created_at > lo, Handoff.created_at <= hi)):
+        asks.setdefault(conv, []).append(at)
+    return lines, asks
 
 
 async def build_casework(session: AsyncSession, start: datetime, end: datetime, now: datetime,

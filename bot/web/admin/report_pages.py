@@ -15,7 +15,7 @@ from markupsafe import Markup
 from bot.web.admin.charts import bar_chart, line_chart
 from bot.web.admin.common import FieldError, fmt_duration, local_date, today_local
 from bot.web.admin.frame import admin_page
-from bot.web.admin.report_casework import NOT_TAKEN, Casework, build_casework, casework_csv
+from bot.web.admin.report_casework import NO_STATION, NOT_TAKEN, Casework, build_casework, casework_csv
 from bot.web.admin.report_coverage import CoverageRow, coverage_csv, coverage_rows
 from bot.web.admin.report_monthly import build_monthly, monthly_csv, monthly_html, parse_month
 from bot.web.admin.reports import LEVELS, Report, ReportError, build_report, csv_rows, local_range
@@ -118,7 +118,8 @@ async def load_extras(request: web.Request, start: datetime, end: datetime) -> E
     async with container.uow() as uow:
         work = await build_casework(uow.session, start, end, container.clock.now())
     stored = await rota.rota()
-    names = {sid: st.name for sid, st in stored.stations.items()} | {NOT_TAKEN: NOT_TAKEN}
+    names = {sid: st.name for sid, st in stored.stations.items()}
+    names |= {NOT_TAKEN: NOT_TAKEN, NO_STATION: NO_STATION}
     return Extras(work, await coverage_rows(rota, start, end), names)
 
 

@@ -13,7 +13,13 @@ from bot.services.rota import RotaService
 from bot.storage import rota_repo
 from bot.storage.models import Conversation, Feedback, FollowUp, Handoff, Message, Resident
 from bot.storage.uow import UnitOfWorkFactory
-from bot.web.admin.report_casework import NOT_TAKEN, build_casework
+from bot.web.admin.report_casework import (
+    NO_STATION,
+    NOT_TAKEN,
+    HandoffRow,
+    build_casework,
+    level_station_table,
+)
 from bot.web.admin.report_coverage import coverage_rows
 from bot.web.admin.report_monthly import build_monthly, monthly_csv, monthly_html, parse_month
 from bot.web.admin.reports import ReportError
@@ -194,6 +200,16 @@ async def test_no_message_text_or_resident_key_in_any_report(uow: UnitOfWorkFact
     out = monthly_html(r) + str(monthly_csv(r))
 
     assert "ciphertext-9q" not in out and "pseudo-7f3a" not in out and "chatkey-" not in out
+
+
+def test_stations_sort_by_id_then_no_station_then_not_taken() -> None:
+    at = datetime(2026, 3, 2, tzinfo=UTC)
+    rows = [HandoffRow("high", st, at, None, 0, "closed") for st in (NOT_TAKEN, "hd", NO_STATION, "cy", "hd")]
+
+    table, stations = level_station_table(rows)
+
+    assert stations == ["cy", "hd", NO_STATION, NOT_TAKEN]
+    assert table["high"] == {"cy": 1, "hd": 2, NO_STATION: 1, NOT_TAKEN: 1}
 
 
 @pytest.mark.parametrize("text", ["2026-13", "2026-3", "march", "", "2026-03-01", "1999-12"])
