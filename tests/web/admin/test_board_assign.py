@@ -4,6 +4,7 @@ clicks, people off duty and wrong roles change nothing; who is reachable against
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -311,3 +312,33 @@ async def test_the_board_shows_who_is_on_duty_against_who_is_reachable(
     assert [p["id"] for p in data["people"]][:2] == ["c2", "c3"]  # who needs a look comes first
     assert data["can_assign"] is True and data["rows"][0]["assignable"] is True
     assert "On duty but not signed in and no Telegram" in page and 'href="/admin/board/assign/' in page
+
+
+async def test_two_coordinators_submitting_at_once_assign_once(
+        running: Running, http: aiohttp.ClientSession) -> None:
+    on_duty(running, "c1", "c2")
+    hid = await a_chat(running)
+    token = await login(http, running.base, "kim")
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as ada:
+        ada_token = await login(ada, running.base, "ada")
+
+        results = await asyncio.gather(submit(http, running, hid, token, to="c1", version="3"),
+                                       submit(ada, running, hid, ada_token, to="c2", version="3"))
+
+    assert sorted(r[0] for r in results) == [303, 409]
+    assert len([a for a in await audit(running) if a[1] == "handoff.assign"]) == 1
+    assert (await handoff(running, hid)).version == 4
+
+
+async def test_a_chat_past_the_end_of_the_chain_can_still_be_assigned(
+        running: Running, http: aiohttp.ClientSession) -> None:
+    on_duty(running, "c1", "c2")
+    hid = await a_chat(running, state="fallback")
+    token = await login(http, running.base, "kim")
+
+    status, _, _ = await submit(http, running, hid, token, to="c1", note=NOTE, version="3")
+
+    assert status == 303
+    h = await handoff(running, hid)
+    assert (h.state, h.version) == ("fallback", 4) and "c1" in h.offered_to
+    assert any(NOTE in t for t in await telegram_texts(running, "1001"))
