@@ -56,7 +56,9 @@ class TriageEngine:
         knife; "药在我手里了" after "我家猫要吃药" is the cat's medicine; "前面那个桥就够了" after
         "上了高架" is a plan. The last CONTEXT_TURNS turns and the message are read as one text
         (clauses kept apart) by the lexicon, grammar and rules; that reading replaces the
-        message's own lexicon reading (context can combine words across turns, or explain them).
+        message's own lexicon reading (context can combine words across turns, or explain them)
+        when it differs from both the message's own reading and that of the turns alone; a message
+        that only repeats their level keeps its own assessment.
         The classifier is not run on the joined turns (it learned single messages): what it
         added to the message alone stays. Without turns before it, this is `assess`.
         `own`: the message's assessment alone when the caller already has it (the conversation
@@ -66,7 +68,14 @@ class TriageEngine:
         turns = [t for t in before[-CONTEXT_TURNS:] if isinstance(t, str) and t.strip()]
         if not turns:
             return replace(own, own_level=own.level)
-        own_words, joined = self.assess_batch([text, "\n".join([*turns, text])], [lang, lang], classify=False)
+        own_words, joined, prior = self.assess_batch(
+            [text, "\n".join([*turns, text]), "\n".join(turns)], [lang, lang, lang], classify=False)
+        if rank(own_words.level) <= rank(joined.level) <= rank(prior.level):
+            # The message adds nothing to what the turns before it already said ("好的谢谢" after
+            # "药就在我手里"): it keeps its own reading, and the conversation's level is the
+            # tracker's to hold. Read as the joined text, every line for half an hour after a
+            # crisis line would count as a new crisis line and draw the emergency numbers again.
+            return replace(own, own_level=own.level)
         added: Level = own.level if rank(own.level) > rank(own_words.level) else "none"
         level = higher(joined.level, added)
         why = f"read with the {len(turns)} turn(s) before it"

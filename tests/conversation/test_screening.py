@@ -314,3 +314,15 @@ async def test_the_turn_rates_a_line_by_the_lines_before_it(h: Harness) -> None:
                   if m.sender == "resident"]
     assert levels == [("resident", "high"), ("resident", "imminent")]
     assert conv.risk_level == "imminent"
+
+
+async def test_a_line_that_adds_nothing_keeps_its_own_reading(h: Harness) -> None:
+    """"好的谢谢" after a crisis line is no new crisis line: read as the joined turns it would draw
+    the emergency numbers again on every line for half an hour. The conversation's level stays
+    with the tracker, which holds what the crisis line raised."""
+    await h.send("我不想活了，今晚就吃药")
+    h.clock.advance(minutes=1)
+
+    own, read = await _in_context(h, "好的谢谢")
+
+    assert (own.level, read.level) == ("none", "none")
