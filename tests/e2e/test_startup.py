@@ -15,7 +15,7 @@ def test_serve_answers_healthz_before_the_classifiers_load_and_ends_with_every_p
     assert run.first["lexicon_rules"] == "ready" and run.first["database"] == "up"
     assert run.first["classifier_zh"] == "loading" and run.first["classifier_en"] == "loading"
     assert run.last == {"status": "ok", "database": "up", "lexicon_rules": "ready", "knowledge_base": "ready",
-                        "classifier_zh": "ready", "classifier_en": "ready"}
+                        "classifier_zh": "ready", "classifier_en": "ready", "deferred_turns": 0}
     assert run.stop_s is not None  # it stopped on SIGTERM instead of being killed
 
 
