@@ -13,21 +13,36 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.storage.models import Conversation, Counselor, Handoff, Message, OutboxItem
+from bot.services import supervision
+from bot.storage.models import AuditEntry, Conversation, Counselor, Handoff, Message, OutboxItem
 from bot.storage.uow import UnitOfWork
 from bot.web.web_channel import Buttons, MessageFrame, message_frame
 
+SUPERVISOR = "supervisor"  # the transcript's sender for a joined supervisor's lines
 OUTBOX_LOOKBACK = 40  # newest outbox rows of the chat searched for the unanswered lines' buttons
 
 
 async def resync_frames(uow: UnitOfWork, conv: Conversation,
                         rows: list[tuple[Message, str]]) -> list[MessageFrame]:
     aliases = await _aliases(uow, conv.id)
+    supervisors = await _supervisors(uow, conv) if any(m.sender == SUPERVISOR for m, _ in rows) else []
     pending = _unanswered(rows)
     buttons = await _buttons(uow, conv, pending) if pending else {}
     return [message_frame(m.id, m.sender, text, buttons.get(m.id, []), False,
-                          _alias_at(aliases, m.created_at) if m.sender == "counselor" else None)
+                          _alias_at(aliases, m.created_at) if m.sender == "counselor"
+                          else _alias_at(supervisors, m.created_at) if m.sender == SUPERVISOR else None)
             for m, text in rows]
+
+
+async def _supervisors(uow: UnitOfWork, conv: Conversation) -> list[tuple[datetime, str]]:
+    """(joined at, "督导 alias") of each supervisor who joined one of the conversation's chats,
+    oldest first: a reload labels their lines as the live frames did (bot/services/supervision.py)."""
+    objects = [f"handoff:{hid}" for hid in await uow.session.scalars(
+        select(Handoff.id).where(Handoff.conversation_id == conv.id))]
+    q = (select(AuditEntry.at, Counselor.alias).join(Counselor, Counselor.id == AuditEntry.actor)
+         .where(AuditEntry.action == supervision.JOIN, AuditEntry.object.in_(objects))
+         .order_by(AuditEntry.id))
+    return [(at, supervision.label(alias, conv.lang)) for at, alias in (await uow.session.execute(q)).all()]
 
 
 def _unanswered(rows: list[tuple[Message, str]]) -> set[int]:

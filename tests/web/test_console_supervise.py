@@ -166,5 +166,10 @@ async def test_a_chinese_speaking_resident_is_told_in_chinese_and_sees_the_super
     await zhao.api("POST", f"/console/api/handoffs/{h['id']}/supervisor-relay", {"text": ZH_LINE})
     heard = await r.wait(lambda f: f["type"] == "msg" and f["sender"] == "supervisor")
 
+    reloaded = Resident(r.tab)  # the page reloaded: the transcript comes back from the database
+    await reloaded.connect()
+    again = [f for f in reloaded.messages() if f["sender"] == "supervisor"]
+
     assert told["text"] == t("supervisor_joined", "zh")
     assert heard["alias"] == "督导 Zhao" and heard["text"] == f"督导 Zhao: {ZH_LINE}"
+    assert [f["alias"] for f in again] == ["督导 Zhao"]  # labelled as live, never a name
