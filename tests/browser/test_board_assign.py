@@ -79,8 +79,8 @@ async def test_a_coordinator_assigns_and_moves_chats_from_the_live_board(
     wang = await (await browser.new_context()).new_page()
     await staff_login(wang, site, "wang", PASSWORDS["wang"])
     await page.click("#assign-submit")
-    await page.wait_for_url(f"**/admin/board?assigned={first}")
-    await expect(page.locator(".notice")).to_contain_text(f"Chat #{first} assigned.")
+    await page.wait_for_url(f"**/admin/board?assigned={first}&to=c2")
+    await expect(page.locator(".notice")).to_contain_text(f"Chat #{first} is now with Wang Qiang.")
     await expect(page.locator("#board-rows")).to_contain_text("Wang Qiang")
     await shot(page, "-1280-moved")
 
@@ -90,7 +90,8 @@ async def test_a_coordinator_assigns_and_moves_chats_from_the_live_board(
     await narrow.locator(f'a[href="/admin/board/assign/{second}"]').click()
     await narrow.select_option("#assign-to", "c2")
     await narrow.click("#assign-submit")
-    await narrow.wait_for_url(f"**/admin/board?assigned={second}")
+    await narrow.wait_for_url(f"**/admin/board?assigned={second}&to=c2")
+    await expect(narrow.locator(".notice")).to_contain_text(f"Chat #{second} offered to Wang Qiang: it keeps")
     await expect(narrow.locator("#board-rows tr").first).to_contain_text("Li Na, Wang Qiang")
     await shot(narrow, "-1024-assigned")
     async with site.container.uow() as uow:

@@ -83,7 +83,7 @@ async def board_people(request: web.Request) -> list[PresenceRow]:
 
 
 COLUMNS = ("#", "Level", "State", "Step", "Opened", "Waited / time to accept", "Offered to",
-           "Next step in", "Taken by", "")
+           "Next step in", "Taken by", "Action")
 PRESENCE_COLUMNS = ("Name", "On duty (rota)", "Console", "Telegram", "Now")
 
 
@@ -91,11 +91,23 @@ PRESENCE_COLUMNS = ("Name", "On duty (rota)", "Console", "Telegram", "Now")
 async def board_page(request: web.Request) -> web.Response:
     staff: StaffSession = request[STAFF]
     rows, people = await board_rows(request), await board_people(request)
-    assigned = request.query.get("assigned", "")
     return await admin_page(request, "admin/board.html", "Live board", scripts=["/static/admin/board.js"],
                             columns=COLUMNS, rows=rows, presence_columns=PRESENCE_COLUMNS, people=people,
                             can_assign=staff.can("handoff.assign"),
-                            done=f"Chat #{assigned} assigned." if assigned.isdigit() else "")
+                            done=assigned_notice(request, rows, people))
+
+
+def assigned_notice(request: web.Request, rows: list[BoardRow], people: list[PresenceRow]) -> str:
+    """The line after an assignment (?assigned=ID&to=COUNSELOR), said from the board as it is now."""
+    hid, to_id = request.query.get("assigned", ""), request.query.get("to", "")
+    to = next((p["name"] for p in people if p["id"] == to_id), "")
+    row = next((r for r in rows if str(r["id"]) == hid), None)
+    if row is None:
+        return ""
+    if row["accepted"] and row["counselor"]:
+        return f"Chat #{hid} is now with {row['counselor']}."
+    return (f"Chat #{hid} offered to {to}: it keeps escalating on its own timers until someone accepts."
+            if to else f"Chat #{hid} assigned.")
 
 
 @require_staff("handoff.board")

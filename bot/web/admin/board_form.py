@@ -8,6 +8,8 @@ it is now, so nothing typed is lost and a stale form cannot act twice.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from aiohttp import web
 
 from bot.conversation.states import ActionResult
@@ -75,6 +77,6 @@ async def assign_post(request: web.Request) -> web.Response:
     done = await request.app[CONTAINER].actions.perform(staff.counselor_id, ActionRequest(
         StaffAction.ASSIGN, hid, to=typed["to"], note=typed["note"], version=version))
     if done.result == ActionResult.OK:
-        raise web.HTTPSeeOther(f"/admin/board?assigned={hid}")
+        raise web.HTTPSeeOther(f"/admin/board?assigned={hid}&to={quote(typed['to'])}")
     why = REASONS.get(Refusal(done.text)) if done.text in tuple(Refusal) else None
     return await _render(request, await _handoff(request, hid), typed, why or REASONS[Refusal.GONE])

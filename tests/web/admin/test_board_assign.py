@@ -106,7 +106,9 @@ async def test_a_waiting_chat_is_offered_to_the_named_counselor_with_the_note_an
 
     status, where, _ = await submit(http, running, hid, token, to="c1", note=NOTE, version="3")
 
-    assert (status, where) == (303, f"/admin/board?assigned={hid}")
+    assert (status, where) == (303, f"/admin/board?assigned={hid}&to=c1")
+    async with http.get(running.base + where) as resp:
+        assert f"Chat #{hid} offered to Counselor Chen: it keeps escalating" in await resp.text()
     h = await handoff(running, hid)
     assert (h.state, h.version, h.counselor_id) == ("offered", 4, None)
     assert "c1" in h.offered_to and h.next_step_at == before.next_step_at  # the step's deadline stands
