@@ -29,7 +29,7 @@ from bot.tasks import cancel_and_wait
 from bot.web import console_casework, console_supervise
 from bot.web.auth import STAFF, StaffSession, require_role, require_staff
 from bot.web.chat import same_origin
-from bot.web.console_common import act, handoff_id, json_body, message_json
+from bot.web.console_common import act, handoff_id, json_body, line_text, message_json
 from bot.web.console_page import FOLLOW_UP_LABELS, OUTCOME_LABELS, QUICK_REPLIES, RISK_LABELS, SAFETY_LABELS
 from bot.web.keys import CONTAINER, READ_AUDIT
 from bot.web.layout import staff_page
@@ -142,13 +142,9 @@ async def accept(request: web.Request) -> web.Response:
 
 @require_staff("handoff.relay")
 async def relay(request: web.Request) -> web.Response:
-    data = await json_body(request)
-    text = data.get("text")
-    limit = request.app[CONTAINER].settings.max_message_chars
-    if not isinstance(text, str) or not text.strip():
-        return web.json_response({"result": "empty"}, status=400)
-    if len(text) > limit:
-        return web.json_response({"result": "too_long", "limit": limit}, status=413)
+    text = await line_text(request)
+    if isinstance(text, web.Response):
+        return text
     return await act(request, ActionRequest(StaffAction.RELAY, handoff_id(request), text=text))
 
 

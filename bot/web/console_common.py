@@ -34,6 +34,17 @@ async def json_body(request: web.Request) -> dict[str, object]:
     return data
 
 
+async def line_text(request: web.Request) -> str | web.Response:
+    """The `text` of a staff line to a resident, or the error to answer: empty (400), too long (413)."""
+    text = (await json_body(request)).get("text")
+    limit = request.app[CONTAINER].settings.max_message_chars
+    if not isinstance(text, str) or not text.strip():
+        return web.json_response({"result": "empty"}, status=400)
+    if len(text) > limit:
+        return web.json_response({"result": "too_long", "limit": limit}, status=413)
+    return text
+
+
 async def act(request: web.Request, action: ActionRequest) -> web.Response:
     staff: StaffSession = request[STAFF]
     try:

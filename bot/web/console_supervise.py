@@ -16,7 +16,7 @@ from bot.conversation.states import ActionResult
 from bot.services.runtime import Runtime
 from bot.services.supervision import Supervision
 from bot.web.auth import STAFF, StaffSession, require_staff
-from bot.web.console_common import handoff_id, json_body, message_json
+from bot.web.console_common import handoff_id, line_text, message_json
 from bot.web.keys import CONTAINER
 from triage.levels import rank
 
@@ -89,13 +89,9 @@ async def join(request: web.Request) -> web.Response:
 async def write(request: web.Request) -> web.Response:
     """A joined supervisor's line to the resident (checked as the holder's relay is)."""
     staff: StaffSession = request[STAFF]
-    data = await json_body(request)
-    text = data.get("text")
-    limit = request.app[CONTAINER].settings.max_message_chars
-    if not isinstance(text, str) or not text.strip():
-        return web.json_response({"result": "empty"}, status=400)
-    if len(text) > limit:
-        return web.json_response({"result": "too_long", "limit": limit}, status=413)
+    text = await line_text(request)
+    if isinstance(text, web.Response):
+        return text
     return _gone(await _service(request).write(staff.counselor_id, handoff_id(request), text))
 
 

@@ -94,8 +94,8 @@ async def test_healthz_is_200_while_the_classifiers_and_knowledge_base_load(star
     status, body = await starting.healthz()
 
     assert status == 200
-    assert set(body) == PARTS | {"status"}
-    assert body == {"status": "loading", "database": "up", "lexicon_rules": "ready",
+    assert set(body) == PARTS | {"status", "deferred_turns"}
+    assert body == {"status": "loading", "database": "up", "lexicon_rules": "ready", "deferred_turns": 0,
                     "knowledge_base": "loading", "classifier_zh": "loading", "classifier_en": "loading"}
 
 
@@ -114,7 +114,7 @@ async def test_healthz_shows_each_part_ready_as_it_swaps_in(starting: Starting) 
     assert middle["status"] == "loading"
     assert status == 200
     assert end == {"status": "ok", "database": "up", "lexicon_rules": "ready", "knowledge_base": "ready",
-                   "classifier_zh": "ready", "classifier_en": "ready"}
+                   "classifier_zh": "ready", "classifier_en": "ready", "deferred_turns": 0}
 
 
 async def test_a_crisis_line_while_the_classifier_loads_gets_the_emergency_numbers_then_the_engine_swaps_in(
@@ -159,7 +159,7 @@ async def test_parts_that_fail_to_load_leave_lexicon_and_rules_screening_and_say
     risk = triage.assess(CRISIS_EN)
 
     assert status == 200
-    assert body == {"status": "degraded", "database": "up", "lexicon_rules": "ready",
+    assert body == {"status": "degraded", "database": "up", "lexicon_rules": "ready", "deferred_turns": 0,
                     "knowledge_base": "failed", "classifier_zh": "failed", "classifier_en": "failed"}
     assert risk.level == "imminent"
     assert "classifier failed (OSError): lexicon and rules only" in risk.reasons

@@ -18,6 +18,7 @@ from typing import TypeVar
 from markupsafe import Markup
 
 from bot.web.admin.common import LOCAL
+from bot.web.admin.report_coverage import union_hours
 from bot.web.templating import render
 from scheduling.demand import LANGUAGE_NAMES
 
@@ -143,18 +144,8 @@ def week_grid(monday: date, shifts: Sequence[Shift], gaps: Sequence[Gap], show_s
 
 def gap_hours(gaps: Sequence[Gap], start: datetime, end: datetime) -> float:
     """Hours in [start, end) covered by at least one gap (overlapping gaps counted once)."""
-    spans = sorted((max(g.start, start), min(g.end, end)) for g in gaps if g.start < end and g.end > start)
-    total, cur_a, cur_b = 0.0, None, None
-    for a, b in spans:
-        if cur_b is None or a > cur_b:
-            if cur_b is not None and cur_a is not None:
-                total += (cur_b - cur_a).total_seconds()
-            cur_a, cur_b = a, b
-        else:
-            cur_b = max(cur_b, b)
-    if cur_a is not None and cur_b is not None:
-        total += (cur_b - cur_a).total_seconds()
-    return total / 3600
+    return union_hours([(max(g.start, start), min(g.end, end))
+                        for g in gaps if g.start < end and g.end > start])
 
 
 @dataclass(frozen=True)
