@@ -107,3 +107,7 @@ def test_config_uses_the_thresholds_training_chose() -> None:
     assert (s.classifier.high, s.classifier.high_alone) == (zh["high"], zh["high_alone"])
     assert s.classifier.ngram_weight == zh["ngram_weight"]
     assert (s.classifier_en.high, s.classifier_en.high_alone) == (en["high"], en["high_alone"])
+    # The classifier-alone medium threshold: chosen on the everyday corpus after training (issue 14,
+    # metrics.json zh.medium_alone_choice holds the grid); a retrain writes its own choice there.
+    assert s.classifier.medium_alone == zh.get("medium_alone")
+    assert s.classifier_en.medium_alone == en.get("medium_alone")
