@@ -3,11 +3,13 @@ notification that carries no resident words; a held chat with unseen resident li
 
 from __future__ import annotations
 
+import asyncio
+
 from playwright.async_api import Browser, Page, expect
 
 from bot.server import Server
-from tests.browser.conftest import SHOTS, Shots, staff_login
-from tests.browser.test_console_casework import crisis
+from tests.browser.conftest import SHOTS, Shots, staff_login, url
+from tests.browser.test_console_casework import crisis, phone390
 from tests.browser.test_web_faces import say
 from tests.web.conftest import PASSWORDS
 
@@ -79,3 +81,26 @@ async def test_a_held_chat_with_an_unseen_resident_line_is_marked_until_opened(
 
     await expect(li.locator("#transcript li.from-resident").last).to_contain_text("are you still there?")
     await expect(mark).to_have_count(0)
+
+
+async def test_a_chat_offered_to_me_by_name_rings_even_at_medium(
+        site: Server, browser: Browser, shot: Shots) -> None:
+    """A resident asks for a person (medium): the first escalation step offers the chat to the
+    on-duty primary by name, and that counselor's console rings (a medium chat offered to
+    everyone would not); the notification names the level and number only."""
+    li = await console_with_recorder(browser, site)
+    resident = await phone390(browser)
+    await resident.goto(url(site, "/chat?lang=en"))
+
+    await say(resident, "hello")
+    await resident.get_by_role("button", name="Talk to a person").first.click()
+    await expect(li.locator("#queue li")).to_have_count(1)
+    notes: list[dict[str, str]] = []
+    for _ in range(50):  # polled from here: the page's CSP forbids wait_for_function's eval
+        notes = await li.evaluate("window.__notes")
+        if notes:
+            break
+        await asyncio.sleep(0.1)
+
+    assert [n["title"] for n in notes] == ["New MEDIUM chat #1"]
+    await shot(li)

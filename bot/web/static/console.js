@@ -83,9 +83,12 @@
   function noticeNew(queue) {
     var keys = {}, fresh = [];
     queue.forEach(function (h) {
-      var key = h.id + ':' + h.level;
+      // A chat offered to me by name (an escalation step or a coordinator's assignment from the
+      // live board) rings too, also when it was already listed before the offer.
+      var key = h.id + ':' + h.level + ':' + (h.offered_to_me ? 'me' : '');
       keys[key] = true;
-      if (seenKeys !== null && !seenKeys[key] && (h.level === 'high' || h.level === 'imminent')) { fresh.push(h); }
+      if (seenKeys !== null && !seenKeys[key]
+          && (h.level === 'high' || h.level === 'imminent' || h.offered_to_me)) { fresh.push(h); }
     });
     seenKeys = keys;
     if (fresh.length) { alertFor(fresh); }
@@ -95,9 +98,10 @@
     var has = 'Notification' in window;
     var p = has ? Notification.permission : 'unsupported';
     $('alerts-on').hidden = p !== 'default';
-    $('alerts-state').textContent = p === 'granted' ? 'Desktop alerts on; new high-risk chats ring.'
-      : p === 'denied' ? 'Desktop alerts are blocked in this browser; new high-risk chats still ring.'
-      : 'New high-risk chats ring.';
+    $('alerts-state').textContent = p === 'granted'
+      ? 'Desktop alerts on; new high-risk chats and chats offered to you ring.'
+      : p === 'denied' ? 'Desktop alerts are blocked in this browser; new high-risk chats and chats offered to you still ring.'
+      : 'New high-risk chats and chats offered to you ring.';
   }
 
   function seenSeq(id) { return parseInt(window.localStorage.getItem('hotline-seen-' + id) || '0', 10); }
