@@ -32,7 +32,7 @@ browser-deps:
 # (`make chaos`, and `hotline bench chaos` prints its table) to keep `make test` within CI's 10 minutes.
 test: $(STAMP) browser-deps lint
 	HOTLINE_DEMO=true $(BIN)/hotline db upgrade
-	$(BIN)/python -m pytest --ignore=tests/chaos --durations=25
+	$(BIN)/python -m pytest --ignore=tests/chaos --durations=25 -n 4
 
 chaos: $(STAMP)
 	$(BIN)/python -m pytest tests/chaos
