@@ -25,6 +25,12 @@ from bot.storage.uow import UnitOfWorkFactory
 PG_ENV = "HOTLINE_TEST_POSTGRES_URL"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow run first: with the suite spread over workers (make test), a
+    200-second test started last would alone decide when the suite ends."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept otherwise
+
+
 def _admin_sql(url: str, sql: str) -> None:
     import asyncpg  # type: ignore[import-untyped]
 

@@ -4,10 +4,13 @@ prints the figures)."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.adapters import background
 from bot.bench.startup import MILESTONES, one_run
 
 
+@pytest.mark.slow  # a real `hotline serve` loading every engine: started first (tests/conftest.py)
 def test_serve_answers_healthz_before_the_classifiers_load_and_ends_with_every_part_ready() -> None:
     run = one_run(timeout=300)
 

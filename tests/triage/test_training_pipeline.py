@@ -6,6 +6,8 @@ import json
 import random
 from pathlib import Path
 
+import pytest
+
 import triage
 from triage.training.data import PSYSUICIDE_VALID as VALID
 from triage.training.data import Example
@@ -24,6 +26,7 @@ def test_folds_are_stratified_and_cover_every_row() -> None:
         assert got == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
 
 
+@pytest.mark.slow  # about 200 s: started first (tests/conftest.py)
 def test_a_small_training_run_writes_a_model_the_engine_loads(tmp_path: Path) -> None:
     rows = json.loads(VALID.read_text(encoding="utf-8"))
     random.Random(3).shuffle(rows)
