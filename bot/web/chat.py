@@ -5,9 +5,9 @@ browser to its conversation; the chat key stored with the conversation is a keye
 no IP address is stored. Protocol (JSON frames):
 
     client: hello {last_seq, csrf, lang} · msg {cid, text} · button {cid, data} · lang {cid, lang}
-            · forget {cid}
+            · forget {cid} · typing {} (no text: see bot/web/typing_relay.py)
     server: msg {seq, sender, text, buttons} · ack {cid, seq} · synced/state {state, risk}
-            · error {code}
+            · typing {sender} · error {code}
 
 The server resends everything after `last_seq` from the transcript; the client drops what it has
 (by seq, and its own messages by client id). A re-sent client message is a replay: its update key
@@ -35,6 +35,7 @@ from bot.web.chat_page import chat_page, leave_page, pick_lang
 from bot.web.chat_resync import resync_frames
 from bot.web.keys import CONTAINER, PACER, WEB_CHANNEL
 from bot.web.sessions import get_session
+from bot.web.typing_relay import TYPING, Gate, TypingRelay
 from bot.web.web_channel import NEW_STATE, WebChannel
 from config.settings import Settings
 
@@ -113,6 +114,7 @@ class ChatSocket:
         self.chat_key = chat_key_for(request, token)
         self.lang = "zh"
         self.queued: set[asyncio.Task[None]] = set()  # paced frames of a flood, in arrival order
+        self.typing_gate = Gate()
 
     async def hello(self, data: JsonObject) -> bool:
         if not await check_csrf(self.request, data.get("csrf")):
@@ -141,6 +143,10 @@ class ChatSocket:
         kind, cid = data.get("type"), data.get("cid")
         if kind == "ping":
             await self.ws.send_json({"type": "pong"})
+            return
+        if kind == "typing":  # no answer, no error: a hint for the holder's console, or nothing
+            if self.typing_gate.open():
+                await self.request.app[TYPING].from_resident(self.chat_key)
             return
         if not isinstance(cid, str) or not 0 < len(cid) <= CID_MAX:
             await self.ws.send_json({"type": "error", "code": "bad_request"})
@@ -268,6 +274,7 @@ def register(app: web.Application) -> None:
     container.senders["web"] = channel
     app[WEB_CHANNEL] = channel
     app[PACER] = EdgePacer()
+    app[TYPING] = TypingRelay(container.uow, channel)
     app.router.add_get("/chat", page)
     app.router.add_get("/chat/ws", chat_ws)
     app.router.add_get("/chat/state", state)

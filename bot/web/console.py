@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from datetime import datetime
 
@@ -33,6 +34,7 @@ from bot.web.console_common import act, handoff_id, json_body, line_text, messag
 from bot.web.console_page import FOLLOW_UP_LABELS, OUTCOME_LABELS, QUICK_REPLIES, RISK_LABELS, SAFETY_LABELS
 from bot.web.keys import CONTAINER, READ_AUDIT
 from bot.web.layout import staff_page
+from bot.web.typing_relay import TYPING, Gate, TypingRelay
 from triage.levels import rank
 
 OUTCOMES = tuple(CLOSE_OUTCOMES)  # a tuple: a JSON list or object compares unequal, never raises
@@ -169,22 +171,45 @@ async def close(request: web.Request) -> web.Response:
 
 
 async def console_ws(request: web.Request) -> web.StreamResponse:
-    """Wakes the page on every handoff or conversation event (coalesced); it carries no text."""
+    """Wakes the page on every handoff or conversation event (coalesced); it carries no text.
+    Both ways it also carries typing hints: {"type": "typing", "handoff": id} (typing_relay.py)."""
     if not same_origin(request):
         raise web.HTTPForbidden(text="cross-origin WebSocket refused")
-    await require_role(request, "handoff.queue")
+    staff = await require_role(request, "handoff.queue")
     ws = web.WebSocketResponse(max_msg_size=4096, heartbeat=30)
     await ws.prepare(request)
-    events = request.app[CONTAINER].events
+    events, relay = request.app[CONTAINER].events, request.app[TYPING]
+    gate = Gate()
+    relay.attach_console(staff.counselor_id, ws)
     async with events.subscribe() as q:
         pump = asyncio.create_task(_pump(ws, q))
         try:
             async for msg in ws:
-                if msg.type == WSMsgType.TEXT and msg.data == "ping":
-                    await ws.send_str("pong")
+                if msg.type == WSMsgType.TEXT:
+                    await _on_frame(ws, msg.data, staff.counselor_id, relay, gate)
         finally:
+            relay.detach_console(staff.counselor_id, ws)
             await cancel_and_wait(pump)
     return ws
+
+
+async def _on_frame(ws: web.WebSocketResponse, raw: str, counselor_id: str, relay: TypingRelay,
+                    gate: Gate) -> None:
+    """"ping", or a typing hint for a chat this counselor holds (anyone else's is dropped quietly)."""
+    if raw == "ping":
+        await ws.send_str("pong")
+        return
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        await ws.send_json({"type": "error", "code": "bad_json"})
+        return
+    hid = data.get("handoff") if isinstance(data, dict) and data.get("type") == "typing" else None
+    if isinstance(hid, bool) or not isinstance(hid, int) or not 0 < hid < 2**62:
+        await ws.send_json({"type": "error", "code": "bad_request"})
+        return
+    if gate.open():
+        await relay.from_counselor(counselor_id, hid)
 
 
 async def _pump(ws: web.WebSocketResponse, q: asyncio.Queue[Event]) -> None:

@@ -36,6 +36,11 @@ class StateFrame(TypedDict):
     lang: NotRequired[str]
 
 
+class TypingFrame(TypedDict):
+    type: Literal["typing"]
+    sender: Literal["counselor"]
+
+
 NEW_STATE: StateFrame = {"type": "state", "state": "new", "risk": "none"}  # no open conversation
 
 
@@ -84,6 +89,12 @@ class WebChannel:
             await self._push(ws, state)
         return None
 
+    async def typing(self, chat_key: str) -> None:
+        """The counselor is typing a reply: a hint to this chat's open sockets (bot/web/typing_relay.py)."""
+        frame: TypingFrame = {"type": "typing", "sender": "counselor"}
+        for ws in list(self.sockets.get(chat_key, ())):
+            await self._push(ws, frame)
+
     async def state_frame(self, chat_key: str) -> StateFrame | None:
         """Where the resident's conversation stands: drives the "a counselor is coming" status."""
         async with self.uow() as uow:
@@ -92,7 +103,7 @@ class WebChannel:
             return None
         return {"type": "state", "state": conv.state, "risk": conv.risk_level, "lang": conv.lang}
 
-    async def _push(self, ws: Socket, frame: MessageFrame | StateFrame) -> None:
+    async def _push(self, ws: Socket, frame: MessageFrame | StateFrame | TypingFrame) -> None:
         if ws.closed:
             return
         try:

@@ -14,7 +14,7 @@
       reconnecting: '连接中断，正在重新连接…你的消息会在连接后发送。',
       waiting: '正在为你联系值班咨询师，请留在这里。如果你现在有危险，请拨打 110 或 120。',
       offered: '', with_counselor: '你正在和咨询师聊天。', too_long: '消息太长，请分几条发送。',
-      sending: '发送中', failed: '连接被拒绝，请刷新页面。'
+      sending: '发送中', failed: '连接被拒绝，请刷新页面。', typing: '咨询师正在输入…'
     },
     en: {
       you: 'You', bot: 'Support bot', counselor: 'Counselor', supervisor: 'Supervisor', connecting: 'Connecting…',
@@ -22,7 +22,8 @@
       waiting: 'Reaching the on-duty counselor for you. Please stay here. If you are in danger now, call 110 or 120.',
       offered: '', with_counselor: 'You are talking with a counselor.',
       too_long: 'That message is too long; please send it in parts.',
-      sending: 'sending', failed: 'The connection was refused; please reload the page.'
+      sending: 'sending', failed: 'The connection was refused; please reload the page.',
+      typing: 'The counselor is typing…'
     }
   };
   var log = document.getElementById('log');
@@ -91,6 +92,24 @@
     banner.classList.toggle('urgent', urgent);
   }
 
+  // Typing hints both ways (bot/web/typing_relay.py): only that someone types, never the words.
+  // At most one 'typing' frame per 3 s while the resident types; the counselor's hint goes after
+  // 6 s without a new one, or when their line arrives.
+  var TYPING_SEND_MS = 3000, TYPING_SHOW_MS = 6000;
+  var typingEl = document.getElementById('typing');
+  var typingSentAt = 0, typingTimer = null;
+  function hideTyping() {
+    typingEl.hidden = true;
+    if (typingTimer !== null) { window.clearTimeout(typingTimer); typingTimer = null; }
+  }
+  function showTyping() {
+    typingEl.textContent = T[lang].typing;
+    typingEl.hidden = false;
+    toBottom();
+    if (typingTimer !== null) { window.clearTimeout(typingTimer); }
+    typingTimer = window.setTimeout(hideTyping, TYPING_SHOW_MS);
+  }
+
   function setLang(next) {
     lang = next;
     body.classList.remove('lang-zh', 'lang-en');
@@ -99,6 +118,7 @@
     Array.prototype.forEach.call(log.querySelectorAll('.who'), function (el) {
       el.textContent = label(el.parentNode.dataset.sender, el.parentNode.dataset.alias);
     });
+    typingEl.textContent = T[lang].typing;
     renderStatus();
   }
 
@@ -193,6 +213,7 @@
         }
       }
     }
+    if (m.sender === 'counselor') { hideTyping(); }
     if ((m.sender === 'counselor' || m.sender === 'supervisor') && m.alias && m.text.indexOf(m.alias + ': ') === 0) {
       m.text = m.text.slice(m.alias.length + 2);
     }
@@ -249,6 +270,7 @@
   function onFrame(f) {
     if (f.type === 'msg') { onMessage(f); }
     else if (f.type === 'ack') { onAck(f); }
+    else if (f.type === 'typing') { showTyping(); }
     else if (f.type === 'state' || f.type === 'synced') {
       if (f.state === 'new' && lastSeq > 0) { forgetShown(); }
       convState = f.state || convState; risk = f.risk || risk;
@@ -288,12 +310,18 @@
     if (!text) { return; }
     if (text.length > maxChars) { statusEl.textContent = T[lang].too_long; return; }
     input.value = '';
+    typingSentAt = 0;   // the next line's first key tells the counselor at once
     var id = cid();
     following = true;   // one's own message: back to the newest line
     var li = render({ sender: 'resident', text: text, seq: null });
     li.classList.add('pending');
     unmatched.push({ cid: id, text: text, li: li });
     submit({ type: 'msg', cid: id, text: text });
+  });
+  input.addEventListener('input', function () {
+    if (!ready || !input.value || Date.now() - typingSentAt < TYPING_SEND_MS) { return; }
+    typingSentAt = Date.now();
+    ws.send(JSON.stringify({ type: 'typing' }));   // never the text: only that the resident types
   });
   input.addEventListener('keydown', function (e) {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); form.requestSubmit(); }

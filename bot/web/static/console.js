@@ -299,6 +299,11 @@
       t.appendChild(li);
     });
     t.scrollTop = t.scrollHeight;
+    var newestNow = 0;
+    h.messages.forEach(function (m) { if (m.sender === 'resident') { newestNow = Math.max(newestNow, m.seq); } });
+    var before = typingSeq[h.id] || 0;
+    typingSeq[h.id] = newestNow;
+    if (typingFor !== h.id || newestNow > before || !h.mine) { hideTyping(); }  // their line arrived
     var writes = h.mine || (h.watching && h.joined);
     Array.prototype.forEach.call(document.querySelectorAll('.quick-replies'), function (d) {
       d.hidden = !writes || d.dataset.lang !== (h.lang === 'en' ? 'en' : 'zh');
@@ -348,6 +353,31 @@
     });
   }
 
+  // Typing hints both ways (bot/web/typing_relay.py): only that someone types, never the words.
+  // At most one 'typing' frame per 3 s while the counselor types; the resident's hint goes after
+  // 6 s without a new one, or when their line arrives.
+  var TYPING_SEND_MS = 3000, TYPING_SHOW_MS = 6000;
+  var sock = null, typingSentAt = 0, typingTimer = null, typingFor = null;
+  var typingSeq = {};  // handoff id -> newest resident line shown
+  function hideTyping() {
+    $('pane-typing').hidden = true;
+    typingFor = null;
+    if (typingTimer !== null) { window.clearTimeout(typingTimer); typingTimer = null; }
+  }
+  function showTyping(id) {
+    if (id !== current || watching) { return; }
+    $('pane-typing').hidden = false;
+    typingFor = id;
+    if (typingTimer !== null) { window.clearTimeout(typingTimer); }
+    typingTimer = window.setTimeout(hideTyping, TYPING_SHOW_MS);
+  }
+  $('reply-text').addEventListener('input', function () {
+    if (current === null || watching || !$('reply-text').value || !sock || sock.readyState !== 1) { return; }
+    if (Date.now() - typingSentAt < TYPING_SEND_MS) { return; }
+    typingSentAt = Date.now();
+    sock.send(JSON.stringify({ type: 'typing', handoff: current }));
+  });
+
   function refresh() {
     api('GET', '/console/api/queue').then(renderQueue);
     api('GET', '/console/api/followups').then(renderFollowups);
@@ -372,7 +402,7 @@
     if (!text || current === null) { return; }
     var route = watching ? '/supervisor-relay' : '/relay';
     api('POST', '/console/api/handoffs/' + current + route, { text: text }).then(function (r) {
-      if (r.result === 'ok') { box.value = ''; openPane(current, false); }
+      if (r.result === 'ok') { box.value = ''; typingSentAt = 0; openPane(current, false); }
       else { $('queue-note').textContent = 'Not sent (' + r.result + ').'; }
     });
   });
@@ -447,9 +477,13 @@
   var delay = 500;
   function connect() {
     var scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
-    var ws = new WebSocket(scheme + window.location.host + '/console/ws');
+    var ws = sock = new WebSocket(scheme + window.location.host + '/console/ws');
     ws.onopen = function () { delay = 500; refresh(); };
-    ws.onmessage = function () { refresh(); };
+    ws.onmessage = function (e) {
+      var f;
+      try { f = JSON.parse(e.data); } catch (err) { return; }
+      if (f.type === 'typing') { showTyping(f.handoff); } else if (f.type === 'changed') { refresh(); }
+    };
     ws.onclose = function () { window.setTimeout(connect, delay); delay = Math.min(delay * 2, 5000); };
   }
   refresh();
