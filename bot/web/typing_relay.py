@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.conversation.states import HandoffState
 from bot.storage.uow import UnitOfWorkFactory
-from bot.web.web_channel import Socket, WebChannel
+from bot.web.web_channel import Socket, SocketGroups, WebChannel
 
 log = logging.getLogger(__name__)
 # Browsers send at most one typing frame per 3 s (chat.js, console.js); the server drops anything
@@ -47,17 +47,13 @@ class Gate:
 class TypingRelay:
     def __init__(self, uow: UnitOfWorkFactory, chat: WebChannel) -> None:
         self.uow, self.chat = uow, chat
-        self.consoles: defaultdict[str, set[Socket]] = defaultdict(set)  # counselor id -> sockets
+        self.consoles = SocketGroups()  # counselor id -> console sockets
 
     def attach_console(self, counselor_id: str, ws: Socket) -> None:
-        self.consoles[counselor_id].add(ws)
+        self.consoles.attach(counselor_id, ws)
 
     def detach_console(self, counselor_id: str, ws: Socket) -> None:
-        group = self.consoles.get(counselor_id)
-        if group is not None:
-            group.discard(ws)
-            if not group:
-                del self.consoles[counselor_id]
+        self.consoles.detach(counselor_id, ws)
 
     async def from_resident(self, chat_key: str) -> None:
         """The resident types: tell the consoles of the counselor holding the chat, if any."""
@@ -68,9 +64,9 @@ class TypingRelay:
         except (SQLAlchemyError, OSError) as exc:  # database away: a lost hint, never a closed socket
             log.info("typing dropped (%s)", exc.__class__.__name__)
             return
-        if h is None or h.state != "active" or h.counselor_id is None:
+        if h is None or h.state != HandoffState.ACTIVE or h.counselor_id is None:
             return
-        for ws in list(self.consoles.get(h.counselor_id, ())):
+        for ws in self.consoles.of(h.counselor_id):
             await _push(ws, {"type": "typing", "handoff": h.id})
 
     async def from_counselor(self, counselor_id: str, handoff_id: int) -> None:
@@ -78,7 +74,7 @@ class TypingRelay:
         try:
             async with self.uow() as uow:
                 h = await uow.handoffs.get(handoff_id)
-                held = h is not None and h.state == "active" and h.counselor_id == counselor_id
+                held = h is not None and h.state == HandoffState.ACTIVE and h.counselor_id == counselor_id
                 conv = await uow.conversations.get(h.conversation_id) if h and held else None
         except (SQLAlchemyError, OSError) as exc:
             log.info("typing dropped (%s)", exc.__class__.__name__)

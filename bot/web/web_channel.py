@@ -7,7 +7,6 @@ of truth, and a reconnecting client asks for everything after the last sequence 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from typing import Literal, NotRequired, Protocol, TypedDict
 
 from bot.conversation.messages import Outbound
@@ -58,25 +57,40 @@ def message_frame(seq: int | None, sender: str, text: str, buttons: Buttons,
             "urgent": urgent, "alias": alias}
 
 
+class SocketGroups(dict[str, set[Socket]]):
+    """Open sockets by key (a resident's chat, a counselor's consoles); a key with none left is
+    dropped, so the map holds only who is connected now."""
+
+    def attach(self, key: str, ws: Socket) -> None:
+        self.setdefault(key, set()).add(ws)
+
+    def detach(self, key: str, ws: Socket) -> None:
+        group = self.get(key)
+        if group is not None:
+            group.discard(ws)
+            if not group:
+                del self[key]
+
+    def of(self, key: str) -> list[Socket]:
+        """A copy: a push may detach a socket while the caller goes through them."""
+        return list(self.get(key, ()))
+
+
 class WebChannel:
     channel = "web"
 
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self.uow = uow
-        self.sockets: defaultdict[str, set[Socket]] = defaultdict(set)
+        self.sockets = SocketGroups()
 
     def attach(self, chat_key: str, ws: Socket) -> None:
-        self.sockets[chat_key].add(ws)
+        self.sockets.attach(chat_key, ws)
 
     def detach(self, chat_key: str, ws: Socket) -> None:
-        group = self.sockets.get(chat_key)
-        if group is not None:
-            group.discard(ws)
-            if not group:
-                del self.sockets[chat_key]
+        self.sockets.detach(chat_key, ws)
 
     async def send(self, message: Outbound) -> str | None:
-        group = list(self.sockets.get(message.chat_key, ()))
+        group = self.sockets.of(message.chat_key)
         if not group:
             return None  # nobody connected: they will resync from the transcript
         extra = message.extra or {}
@@ -92,7 +106,7 @@ class WebChannel:
     async def typing(self, chat_key: str) -> None:
         """The counselor is typing a reply: a hint to this chat's open sockets (bot/web/typing_relay.py)."""
         frame: TypingFrame = {"type": "typing", "sender": "counselor"}
-        for ws in list(self.sockets.get(chat_key, ())):
+        for ws in self.sockets.of(chat_key):
             await self._push(ws, frame)
 
     async def state_frame(self, chat_key: str) -> StateFrame | None:
