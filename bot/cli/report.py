@@ -23,16 +23,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _monthly(args: argparse.Namespace) -> int:
-    import asyncio
     import csv
     from datetime import UTC, datetime
 
-    from bot.crypto import Cipher, new_key
-    from bot.services.rota import RotaService
-    from bot.storage.engine import create_engine, session_factory
-    from bot.storage.uow import UnitOfWorkFactory
+    from bot.cli.rota import run_db
     from bot.web.admin.report_monthly import (
-        MonthlyReport,
         build_monthly,
         monthly_csv,
         monthly_html,
@@ -40,7 +35,6 @@ def _monthly(args: argparse.Namespace) -> int:
     )
     from bot.web.admin.report_pages import safe_cell
     from bot.web.admin.reports import ReportError
-    from config.settings import load_settings
 
     try:
         month = parse_month(args.month)
@@ -48,20 +42,9 @@ def _monthly(args: argparse.Namespace) -> int:
         print(f"--month: {exc}", file=sys.stderr)
         return 2
 
-    async def run() -> MonthlyReport:
-        settings = load_settings()
-        engine = create_engine(settings.database_url)
-        # Reports read counts only: this key never decrypts anything.
-        uow = UnitOfWorkFactory(session_factory(engine), Cipher([new_key()]))
-        try:
-            async with uow() as unit:
-                return await build_monthly(unit.session, RotaService(uow, settings.config_dir), args.station,
-                                           month, datetime.now(UTC))
-        finally:
-            await engine.dispose()
-
-    try:
-        report = asyncio.run(run())
+    try:  # counts only, read through the rota service as `hotline rota` reads it
+        report = run_db(lambda rota, unit: build_monthly(unit.session, rota, args.station, month,
+                                                         datetime.now(UTC)))
     except ReportError as exc:
         print(f"--station: {exc}", file=sys.stderr)
         return 2
