@@ -320,8 +320,8 @@ class RotaService:
         return sid
 
     async def add_leave(self, uow: UnitOfWork, counselor_id: str, start: datetime, end: datetime,
-                        by: str, now: datetime) -> str:
-        lid = await _refusing(rota_repo.add_leave(uow.session, counselor_id, start, end, by, now))
+                        by: str, now: datetime, reason: str = "") -> str:
+        lid = await _refusing(rota_repo.add_leave(uow.session, counselor_id, start, end, by, now, reason))
         await self.audit_change(uow, by, "rota.leave", f"leave:{lid}", now,
                             {"counselor": counselor_id, "start": start.isoformat(), "end": end.isoformat()})
         return lid

@@ -27,7 +27,7 @@ from bot.storage.access_reads import recent_until
 from bot.storage.case_repo import notes_for
 from bot.storage.models import Handoff, Message
 from bot.tasks import cancel_and_wait
-from bot.web import console_casework, console_supervise
+from bot.web import console_casework, console_rota, console_supervise
 from bot.web.auth import STAFF, StaffSession, require_role, require_staff
 from bot.web.chat import same_origin
 from bot.web.console_common import act, handoff_id, json_body, line_text, message_json
@@ -234,3 +234,4 @@ def register(app: web.Application) -> None:
     app.router.add_post("/console/api/handoffs/{hid}/close", close)
     console_casework.register(app)
     console_supervise.register(app)
+    console_rota.register(app)  # My shifts, swap and leave requests, the calendar feed

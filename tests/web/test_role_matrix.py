@@ -91,11 +91,22 @@ MATRIX: dict[tuple[str, str], tuple[str, ...] | str] = {
     # Set a password with an admin's one-time code: no login (the code is the proof).
     ("GET", "/password"): PUBLIC,
     ("POST", "/password"): PUBLIC,
+    # My shifts (bot/web/console_rota.py): the counselor's own duty and requests.
+    ("GET", "/console/shifts"): ("swap.request",),
+    ("POST", "/console/shifts/swap"): ("swap.request",),
+    ("POST", "/console/shifts/swaps/{swap_id}/agree"): ("swap.request",),
+    ("POST", "/console/shifts/leave"): ("swap.request",),
+    ("POST", "/console/shifts/calendar"): ("swap.request",),
+    ("POST", "/console/shifts/calendar/revoke"): ("swap.request",),
+    ("POST", "/admin/rota/leave-requests/{request_id}/{verdict}"): ("rota.edit",),
+    # A calendar app fetches the feed without a login: the token in the URL is the secret.
+    ("GET", "/ical/{token}.ics"): PUBLIC,
 }
 ROLES = {"resident": None, "counselor": "li", "coordinator": "zhao", "admin": "admin"}
 # Ids that exist nowhere: an allowed request reaches the handler and gets 404 or 400, never 403.
 FILL = {"hid": "999999", "override_id": "999999", "swap_id": "999999", "verdict": "approve",
-        "counselor_id": "nobody", "leave_id": "999999", "rotation_id": "nobody", "filename": "base.css"}
+        "counselor_id": "nobody", "leave_id": "999999", "rotation_id": "nobody", "filename": "base.css",
+        "request_id": "nobody", "token": "no-such-token"}
 
 
 def route_table(app: Any) -> dict[tuple[str, str], Any]:
