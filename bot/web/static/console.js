@@ -15,7 +15,38 @@
   var watching = false;    // the pane shows a colleague's chat as a supervisor
   var loadedFor = null;    // the pane whose colleagues and earlier contacts are loaded
   var available = false;
-  var LEVELS = { imminent: 'IMMINENT', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', none: 'NONE' };
+  // The page's words (bot/web/staff_text.py): key -> text in the page's language, {name} filled in.
+  var TEXT = JSON.parse(($('staff-text') || {}).textContent || '{}');
+  function T(key, vars) {
+    var s = Object.prototype.hasOwnProperty.call(TEXT, key) ? TEXT[key] : key;
+    Object.keys(vars || {}).forEach(function (k) { s = s.split('{' + k + '}').join(String(vars[k])); });
+    return s;
+  }
+  // A code from the API in words (never the raw code); an unknown code shows as it is.
+  function L(kind, code) {
+    if (code === null || code === undefined || code === '') { return ''; }
+    var key = kind + '.' + code;
+    return Object.prototype.hasOwnProperty.call(TEXT, key) ? TEXT[key] : String(code);
+  }
+  function level(code) { return L('level', code).toUpperCase(); }  // English badges read HIGH, IMMINENT
+  // Triage reasons (triage/policy.py) are English: 'category: "words" (past)'; say the category
+  // and the fixed phrases in the page's language, keep the resident's quoted words as they are.
+  var REASON_TAILS = [[' (past)', 'reason.past'], [' (said as a joke: medium at most)', 'reason.joking'],
+                      [' (hedged: low)', 'reason.hedged']];
+  function reason(r) {
+    if (r === 'too short to judge alone: read with the conversation') { return T('reason.too_short'); }
+    if (r === 'about someone else: still a person at risk') { return T('reason.third_person'); }
+    var m = /^not counted \((\w+)\): (.*)$/.exec(r);
+    if (m) { return T('reason.not_counted') + '（' + L('reason', m[1]) + '）: ' + m[2]; }
+    m = /^classifier: (\w+) (.*)$/.exec(r);
+    if (m) { return T('reason.classifier') + ': ' + level(m[1]) + ' ' + m[2]; }
+    m = /^(\w+): (".*")(.*)$/.exec(r);
+    if (!m || !Object.prototype.hasOwnProperty.call(TEXT, 'reason.' + m[1])) { return r; }
+    var tail = m[3];
+    REASON_TAILS.forEach(function (p) { tail = tail.split(p[0]).join(T(p[1])); });
+    return T('reason.' + m[1]) + ': ' + m[2] + tail;
+  }
+  function reasons(list) { return (list || []).map(reason).join('; '); }
 
   function api(method, path, body) {
     var opts = { method: method, headers: { 'Accept': 'application/json' }, credentials: 'same-origin' };
@@ -37,7 +68,7 @@
     return e;
   }
 
-  function fmtWait(s) { return Math.floor(s / 60) + ' min ' + ('0' + (s % 60)).slice(-2) + ' s'; }
+  function fmtWait(s) { return T('console.wait', { min: Math.floor(s / 60), sec: ('0' + (s % 60)).slice(-2) }); }
 
   function waitSpan(seconds) {
     var span = el('span', 'wait', fmtWait(seconds));
@@ -49,6 +80,7 @@
   var seenKeys = null;   // "id:level" of queue entries already alerted (null before the first read)
   var audio = null;
   var baseTitle = document.title;
+  var LOCALE = document.documentElement.lang === 'zh' ? 'zh-CN' : 'en-GB';
   var pendingAlerts = 0;
 
   function beep() {
@@ -75,8 +107,8 @@
     if (!('Notification' in window) || Notification.permission !== 'granted') { return; }
     fresh.forEach(function (h) {
       // Level and number only: a notification can show on a locked screen, so no resident text.
-      new Notification('New ' + (LEVELS[h.level] || h.level) + ' chat #' + h.id,
-                       { body: 'A resident is waiting for a counselor.', tag: 'handoff-' + h.id });
+      new Notification(T('console.notify_title', { level: level(h.level), id: h.id }),
+                       { body: T('console.notify_body'), tag: 'handoff-' + h.id });
     });
   }
 
@@ -98,10 +130,8 @@
     var has = 'Notification' in window;
     var p = has ? Notification.permission : 'unsupported';
     $('alerts-on').hidden = p !== 'default';
-    $('alerts-state').textContent = p === 'granted'
-      ? 'Desktop alerts on; new high-risk chats and chats offered to you ring.'
-      : p === 'denied' ? 'Desktop alerts are blocked in this browser; new high-risk chats and chats offered to you still ring.'
-      : 'New high-risk chats and chats offered to you ring.';
+    $('alerts-state').textContent = p === 'granted' ? T('console.alerts_on')
+      : p === 'denied' ? T('console.alerts_blocked') : T('console.alerts_sound');
   }
 
   function seenSeq(id) { return parseInt(window.localStorage.getItem('hotline-seen-' + id) || '0', 10); }
@@ -109,27 +139,28 @@
   function renderQueue(data) {
     noticeNew(data.queue);
     available = data.available;
-    $('duty-state').textContent = available ? 'You are on duty.' : 'You are off duty (on a break).';
-    $('duty-toggle').textContent = available ? 'Go off duty' : 'Go on duty';
+    $('duty-state').textContent = available ? T('console.on_duty') : T('console.off_duty');
+    $('duty-toggle').textContent = available ? T('console.go_off') : T('console.go_on');
     var q = $('queue');
     q.textContent = '';
-    if (!data.queue.length) { q.appendChild(el('li', 'empty', 'Nobody is waiting.')); }
+    if (!data.queue.length) { q.appendChild(el('li', 'empty', T('console.nobody_waiting'))); }
     data.queue.forEach(function (h) {
       var li = el('li', 'item level-' + h.level);
       li.dataset.handoff = String(h.id);
-      li.appendChild(el('span', 'badge', LEVELS[h.level] || h.level));
-      li.appendChild(el('span', 'hid', '#' + h.id + ' · ' + h.lang + ' · ' + h.state));
+      li.appendChild(el('span', 'badge', level(h.level)));
+      li.appendChild(el('span', 'hid', '#' + h.id + ' · ' + L('lang', h.lang) + ' · ' + L('state', h.state) +
+        (h.offered_to_me ? ' · ' + T('console.offered_to_you') : '')));
       li.appendChild(waitSpan(h.wait_s));
-      li.appendChild(el('p', 'reasons', (h.reasons || []).join('; ')));
-      var b = el('button', 'accept', 'Accept');
+      li.appendChild(el('p', 'reasons', reasons(h.reasons)));
+      var b = el('button', 'accept', T('console.accept'));
       b.type = 'button';
-      b.setAttribute('aria-label', 'Accept handoff ' + h.id);
+      b.setAttribute('aria-label', T('console.accept_aria', { id: h.id }));
       b.addEventListener('click', function () { accept(h.id, b); });
       li.appendChild(b);
       if (h.offered_to_me) {
-        var d = el('button', 'secondary decline', 'Decline');
+        var d = el('button', 'secondary decline', T('console.decline'));
         d.type = 'button';
-        d.setAttribute('aria-label', 'Decline handoff ' + h.id);
+        d.setAttribute('aria-label', T('console.decline_aria', { id: h.id }));
         d.addEventListener('click', function () { decline(h.id, d); });
         li.appendChild(d);
       }
@@ -137,20 +168,20 @@
     });
     var mine = $('mine');
     mine.textContent = '';
-    if (!data.mine.length) { mine.appendChild(el('li', 'empty', 'No active chats.')); }
+    if (!data.mine.length) { mine.appendChild(el('li', 'empty', T('console.no_chats'))); }
     data.mine.forEach(function (h) {
       var li = el('li', 'item level-' + h.level);
       li.dataset.handoff = String(h.id);
-      li.appendChild(el('span', 'badge', LEVELS[h.level] || h.level));
+      li.appendChild(el('span', 'badge', level(h.level)));
       li.appendChild(el('span', 'hid', '#' + h.id));
       if (h.id !== current && h.last_resident_seq > seenSeq(h.id)) {
-        var u = el('span', 'unread', 'new');
-        u.setAttribute('aria-label', 'unread messages');
+        var u = el('span', 'unread', T('console.unread'));
+        u.setAttribute('aria-label', T('console.unread_aria'));
         li.appendChild(u);
       }
-      var b = el('button', 'secondary', 'Open');
+      var b = el('button', 'secondary', T('console.open'));
       b.type = 'button';
-      b.setAttribute('aria-label', 'Open chat ' + h.id);
+      b.setAttribute('aria-label', T('console.open_aria', { id: h.id }));
       b.addEventListener('click', function () { openPane(h.id, true); });
       li.appendChild(b);
       mine.appendChild(li);
@@ -160,16 +191,17 @@
   function renderLive(data) {
     var list = $('live');
     list.textContent = '';
-    if (!data.live || !data.live.length) { list.appendChild(el('li', 'empty', 'No chats in progress.')); }
+    if (!data.live || !data.live.length) { list.appendChild(el('li', 'empty', T('console.no_live'))); }
     (data.live || []).forEach(function (h) {
       var li = el('li', 'item level-' + h.level);
       li.dataset.handoff = String(h.id);
-      li.appendChild(el('span', 'badge', LEVELS[h.level] || h.level));
-      li.appendChild(el('span', 'hid', '#' + h.id + ' · ' + h.lang + ' · with ' + h.holder + (h.joined ? ' · joined' : '')));
+      li.appendChild(el('span', 'badge', level(h.level)));
+      li.appendChild(el('span', 'hid', '#' + h.id + ' · ' + L('lang', h.lang) + ' · ' + T('console.with', { name: h.holder }) +
+        (h.joined ? ' · ' + T('console.joined_mark') : '')));
       li.appendChild(waitSpan(h.held_s));
-      var b = el('button', 'secondary', 'Watch');
+      var b = el('button', 'secondary', T('console.watch'));
       b.type = 'button';
-      b.setAttribute('aria-label', 'Watch chat ' + h.id);
+      b.setAttribute('aria-label', T('console.watch_aria', { id: h.id }));
       b.addEventListener('click', function () { openWatch(h.id); });
       li.appendChild(b);
       list.appendChild(li);
@@ -179,9 +211,9 @@
   function accept(id, button) {
     button.disabled = true;
     api('POST', '/console/api/handoffs/' + id + '/accept').then(function (r) {
-      if (r.result === 'ok') { $('queue-note').textContent = 'You took #' + id + '.'; openPane(id, true); }
-      else if (r.result === 'taken') { $('queue-note').textContent = '#' + id + ' was taken by another counselor.'; }
-      else { $('queue-note').textContent = '#' + id + ' is no longer open.'; }
+      if (r.result === 'ok') { $('queue-note').textContent = T('console.took', { id: id }); openPane(id, true); }
+      else if (r.result === 'taken') { $('queue-note').textContent = T('console.taken', { id: id }); }
+      else { $('queue-note').textContent = T('console.not_open', { id: id }); }
       refresh();
     });
   }
@@ -189,21 +221,24 @@
   function decline(id, button) {
     button.disabled = true;
     api('POST', '/console/api/handoffs/' + id + '/decline').then(function (r) {
-      $('queue-note').textContent = r.result === 'ok' ? 'You declined #' + id + '; it stays offered to the others.'
-        : 'Not declined (' + r.result + ').';
+      $('queue-note').textContent = r.result === 'ok' ? T('console.declined', { id: id })
+        : T('console.not_declined', { why: L('console.result', r.result) });
       refresh();
     });
   }
 
+  var FOLLOWUP_RESULTS = { scheduled: 'console.fu_scheduled', replied: 'console.fu_replied',
+                           'sent, no reply yet': 'console.fu_no_reply' };
   function renderFollowups(data) {
     var list = $('followups');
     list.textContent = '';
-    if (!data.followups || !data.followups.length) { list.appendChild(el('li', 'empty', 'No follow-ups.')); }
+    if (!data.followups || !data.followups.length) { list.appendChild(el('li', 'empty', T('console.no_followups'))); }
     (data.followups || []).forEach(function (f) {
       var li = el('li', 'item level-' + f.level);
-      li.appendChild(el('span', 'hid', '#' + f.handoff + ' · ' + f.kind));
-      li.appendChild(el('span', 'when', (f.sent_at ? 'sent ' + stationDate(f.sent_at) : 'due ' + stationDate(f.due_at))));
-      li.appendChild(el('span', 'result', f.result));
+      li.appendChild(el('span', 'hid', '#' + f.handoff + ' · ' + L('followup', f.kind)));
+      li.appendChild(el('span', 'when', (f.sent_at ? T('console.sent_at', { when: stationDate(f.sent_at) })
+        : T('console.due_at', { when: stationDate(f.due_at) }))));
+      li.appendChild(el('span', 'result', FOLLOWUP_RESULTS[f.result] ? T(FOLLOWUP_RESULTS[f.result]) : f.result));
       list.appendChild(li);
     });
   }
@@ -212,28 +247,30 @@
     var list = $('earlier-list');
     list.textContent = '';
     $('earlier').hidden = false;
-    if (!data.earlier || !data.earlier.length) { list.appendChild(el('li', 'empty', 'No earlier contacts.')); }
+    if (!data.earlier || !data.earlier.length) { list.appendChild(el('li', 'empty', T('console.no_earlier'))); }
     (data.earlier || []).forEach(function (e) {
       var li = el('li', 'item level-' + e.level);
-      li.appendChild(el('span', 'badge', LEVELS[e.level] || e.level));
-      li.appendChild(el('span', 'hid', '#' + e.id + ' · ' + stationDate(e.opened_at) + ' · ' + (e.outcome || e.state || 'open')));
+      li.appendChild(el('span', 'badge', level(e.level)));
+      li.appendChild(el('span', 'hid', '#' + e.id + ' · ' + stationDate(e.opened_at) + ' · ' +
+        (e.outcome ? L('outcome', e.outcome) : e.state ? L('state', e.state) : T('console.still_open'))));
       e.notes.forEach(function (n) { li.appendChild(el('p', 'note', noteText(n))); });
       list.appendChild(li);
     });
     var n = (data.earlier || []).length;
-    $('earlier-h').textContent = 'Earlier contacts (' + n + ')';
+    $('earlier-h').textContent = T('console.earlier_n', { n: n });
     $('earlier').open = n > 0;
   }
 
   function noteText(n) {
-    var extra = [n.safety_label, n.risk_at_close ? 'risk at close ' + n.risk_at_close : ''].filter(Boolean);
-    return n.kind + ' note' + (extra.length ? ' (' + extra.join(', ') + ')' : '') + (n.text ? ': ' + n.text : '');
+    var extra = [L('safety', n.safety_check), n.risk_at_close ? T('console.note_risk', { level: level(n.risk_at_close) }) : '']
+      .filter(Boolean);
+    return L('note', n.kind) + (extra.length ? ' (' + extra.join(', ') + ')' : '') + (n.text ? ': ' + n.text : '');
   }
 
   function renderColleagues(data) {
     var sel = $('transfer-to');
     sel.textContent = '';
-    var pick = el('option', '', 'Choose…');
+    var pick = el('option', '', T('console.choose'));
     pick.value = '';
     sel.appendChild(pick);
     (data.colleagues || []).forEach(function (c) {
@@ -242,7 +279,7 @@
       o.value = c.id;
       sel.appendChild(o);
     });
-    var q = el('option', '', 'Back to the queue (the others on duty)');
+    var q = el('option', '', T('console.back_to_queue'));
     q.value = 'queue';
     sel.appendChild(q);
   }
@@ -251,32 +288,30 @@
   function stationDate(at) {
     var d = new Date(/(Z|[+-]\d\d:\d\d)$/.test(at) ? at : at + 'Z');
     if (isNaN(d.getTime())) { return at.slice(0, 16); }
-    return d.toLocaleString('en-GB', { timeZone: 'Asia/Shanghai', day: '2-digit', month: 'short',
+    return d.toLocaleString(LOCALE, { timeZone: 'Asia/Shanghai', day: '2-digit', month: 'short',
                                        hour: '2-digit', minute: '2-digit', hour12: false });
   }
 
   function renderSupervision(h) {
     var box = $('supervision'), text = '';
     if (h.watching) {
-      text = h.joined ? 'You joined #' + h.id + ' with ' + h.holder + '; the resident was told. ' +
-        h.holder + ' still holds the chat and closes it.'
-        : 'Watching #' + h.id + ', held by ' + h.holder + '. Read-only: nobody is told until you join.';
+      text = T(h.joined ? 'console.joined_text' : 'console.watching_text', { id: h.id, holder: h.holder });
     } else if (h.supervisors && h.supervisors.length) {
-      text = h.supervisors.join(', ') + ' joined this chat; the resident was told. You still hold it.';
+      text = T('console.supervisors_text', { names: h.supervisors.join(', ') });
     }
     box.hidden = !text;
     $('supervision-text').textContent = text;
     $('join').hidden = !(h.watching && !h.joined);
-    $('reply-label').textContent = h.watching ? 'Message to the resident (shown as Supervisor, with your alias)'
-      : 'Message to the resident';
+    $('reply-label').textContent = h.watching ? T('console.reply_label_supervisor') : T('console.reply_label');
   }
 
   function renderPane(h) {
     $('pane').hidden = false;
-    $('pane-h').textContent = 'Chat #' + h.id + (h.watching ? ' (supervising)' : h.mine ? '' : ' (' + h.state + ')');
+    $('pane-h').textContent = T('console.chat_n', { id: h.id }) +
+      (h.watching ? T('console.supervising') : h.mine ? '' : ' (' + L('state', h.state) + ')');
     renderSupervision(h);
-    $('pane-risk').textContent = 'Risk: ' + (LEVELS[h.level] || h.level) +
-      (h.reasons && h.reasons.length ? ' — ' + h.reasons.join('; ') : '');
+    $('pane-risk').textContent = T('console.risk', { level: level(h.level) }) +
+      (h.reasons && h.reasons.length ? ' — ' + reasons(h.reasons) : '');
     $('pane-risk').className = 'risk level-' + h.level;
     var notes = $('pane-notes');
     notes.textContent = '';
@@ -288,13 +323,13 @@
     function stationTime(at) {
       var d = new Date(/(Z|[+-]\d\d:\d\d)$/.test(at) ? at : at + 'Z');
       if (isNaN(d.getTime())) { return at.slice(11, 16); }
-      return d.toLocaleTimeString('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit',
+      return d.toLocaleTimeString(LOCALE, { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit',
                                              hour12: false });
     }
     h.messages.forEach(function (m) {
       var li = el('li', 'msg from-' + m.sender);
       li.dataset.seq = String(m.seq);
-      li.appendChild(el('span', 'who', m.sender + ' · ' + stationTime(m.at)));
+      li.appendChild(el('span', 'who', L('sender', m.sender) + ' · ' + stationTime(m.at)));
       li.appendChild(el('p', 'text', m.text));
       t.appendChild(li);
     });
@@ -315,7 +350,7 @@
     currentLevel = h.level;
     var urgent = h.level === 'high' || h.level === 'imminent';
     $('safety-check').required = urgent;
-    $('safety-hint').textContent = urgent ? '(required: ' + LEVELS[h.level] + ' risk)' : '(optional)';
+    $('safety-hint').textContent = urgent ? T('console.required_level', { level: level(h.level) }) : T('console.optional');
     if (!h.mine) { $('earlier').hidden = true; loadedFor = null; return; }
     var newest = 0;
     h.messages.forEach(function (m) { if (m.sender === 'resident') { newest = Math.max(newest, m.seq); } });
@@ -344,7 +379,7 @@
     var path = '/console/api/handoffs/' + id + (watching ? '/watch' : '');
     return api('GET', path).then(function (h) {
       if (h._status !== 200) {
-        $('queue-note').textContent = h.error || 'Cannot open this chat.';
+        $('queue-note').textContent = T('console.cannot_open');
         if (watching) { $('pane').hidden = true; current = null; watching = false; }
         return;
       }
@@ -403,7 +438,7 @@
     var route = watching ? '/supervisor-relay' : '/relay';
     api('POST', '/console/api/handoffs/' + current + route, { text: text }).then(function (r) {
       if (r.result === 'ok') { box.value = ''; typingSentAt = 0; openPane(current, false); }
-      else { $('queue-note').textContent = 'Not sent (' + r.result + ').'; }
+      else { $('queue-note').textContent = T('console.not_sent', { why: L('console.result', r.result) }); }
     });
   });
   $('join').addEventListener('click', function () {
@@ -411,24 +446,19 @@
     $('join').disabled = true;
     api('POST', '/console/api/handoffs/' + id + '/join').then(function (r) {
       $('join').disabled = false;
-      $('queue-note').textContent = r.result === 'ok' ? 'You joined #' + id + '.' : '#' + id + ' is no longer live.';
+      $('queue-note').textContent = T(r.result === 'ok' ? 'console.joined_note' : 'console.not_live', { id: id });
       refresh();
     });
   });
   $('reply-text').addEventListener('keydown', function (e) {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('reply').requestSubmit(); }
   });
-  var ERRORS = {
-    safety_check_required: 'A high or imminent chat closes only with a safety check.',
-    note_required: 'Say in the case note what "other" was.',
-    note_too_long: 'The note is too long (2000 characters at most).',
-    reason_required: 'Give a reason for handing back.',
-    choose_colleague: 'Choose a colleague or the queue.'
-  };
   function done(what, id, r) {
-    $('case-error').textContent = r.result === 'ok' ? '' : (ERRORS[r.result] || 'Not done (' + r.result + ').');
+    var known = Object.prototype.hasOwnProperty.call(TEXT, 'console.err.' + r.result);
+    $('case-error').textContent = r.result === 'ok' ? '' : known ? T('console.err.' + r.result)
+      : T('console.not_done', { why: L('console.result', r.result) });  // unknown results show as they are
     if (r.result === 'ok') {
-      $('queue-note').textContent = what + ' #' + id + '.';
+      $('queue-note').textContent = T(what, { id: id });
       ['case-note', 'transfer-note', 'handback-reason'].forEach(function (k) { $(k).value = ''; });
     }
     refresh();
@@ -438,15 +468,15 @@
     api('POST', '/console/api/handoffs/' + id + '/close', {
       outcome: $('outcome').value, followup: $('followup').value, safety_check: $('safety-check').value,
       risk: $('risk').value, note: $('case-note').value
-    }).then(function (r) { done('Closed chat', id, r); });
+    }).then(function (r) { done('console.closed', id, r); });
   }
   $('close').addEventListener('submit', function (e) {
     e.preventDefault();
     if (currentLevel !== 'high' && currentLevel !== 'imminent') { sendClose(); return; }
     // Closing a high or imminent chat asks first, with the safety check in words.
     var pick = function (id) { var s = $(id); return s.options[s.selectedIndex].textContent; };
-    $('confirm-text').textContent = 'Chat #' + current + ' is at ' + LEVELS[currentLevel] + ' risk. Outcome: ' +
-      pick('outcome') + '. Safety check: ' + pick('safety-check') + '. Risk at close: ' + pick('risk') + '.';
+    $('confirm-text').textContent = T('console.confirm_text', { id: current, level: level(currentLevel),
+      outcome: pick('outcome'), safety: pick('safety-check'), risk: pick('risk') });
     $('close-confirm').returnValue = '';  // Esc closes the dialog without choosing: nothing is sent
     $('close-confirm').showModal();
   });
@@ -457,13 +487,13 @@
     e.preventDefault();
     var id = current;
     api('POST', '/console/api/handoffs/' + id + '/transfer', { to: $('transfer-to').value, note: $('transfer-note').value })
-      .then(function (r) { done($('transfer-to').value === 'queue' ? 'Back in the queue:' : 'Transferred', id, r); });
+      .then(function (r) { done($('transfer-to').value === 'queue' ? 'console.requeued' : 'console.transferred', id, r); });
   });
   $('handback').addEventListener('submit', function (e) {
     e.preventDefault();
     var id = current;
     api('POST', '/console/api/handoffs/' + id + '/handback', { reason: $('handback-reason').value })
-      .then(function (r) { done('Handed back to the bot:', id, r); });
+      .then(function (r) { done('console.handed_back', id, r); });
   });
   Array.prototype.forEach.call(document.querySelectorAll('.quick'), function (b) {
     b.addEventListener('click', function () { var box = $('reply-text'); box.value = b.dataset.text; box.focus(); });

@@ -1,0 +1,46 @@
+# ruff: noqa: E501  (a catalog line holds one phrase in two languages; CJK counts double)
+"""Words every staff page shares: the frame (navigation, language switch), login and errors."""
+
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    "common.skip": ("跳到正文", "Skip to content"),
+    "common.main_nav": ("主导航", "Main"),
+    "common.staff_login": ("工作人员登录", "Staff login"),
+    "common.logout": ("退出登录", "Log out"),
+    "common.language": ("语言", "Language"),
+    "common.lang.zh": ("中文", "中文"),
+    "common.lang.en": ("English", "English"),
+    "common.who": ("{name}（{roles}）", "{name} ({roles})"),
+    "common.list_sep": ("、", ", "),
+    "common.save": ("保存", "Save"),
+    "common.cancel": ("取消", "Cancel"),
+    "common.none": ("无", "None"),
+    "common.yes": ("是", "Yes"),
+    "common.no": ("否", "No"),
+    "common.period": ("。", "."),
+    "common.support_chat": ("心理支持聊天", "Support chat"),
+    # navigation and page titles
+    "page.console": ("咨询工作台", "Console"),
+    "page.dashboard": ("管理后台", "Dashboard"),
+    "page.login": ("登录", "Log in"),
+    "page.password": ("设置密码", "Set your password"),
+    # login
+    "login.title": ("工作人员登录", "Staff login"),
+    "login.login": ("账号", "Login"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Log in"),
+    "login.residents": ("居民如需心理支持，请", "Residents looking for support:"),
+    "login.open_chat": ("进入聊天", "open the chat"),
+    # errors (bot/web/security.py FRIENDLY, by status)
+    "error.400": ("无法读取这次请求。请刷新页面后重试。", "The request could not be read. Reload the page and try again."),
+    "error.401": ("请先登录。", "Please log in first."),
+    "error.403": ("没有权限进行此操作。", "This is not allowed."),
+    "error.404": ("这里没有页面。", "There is no page here."),
+    "error.405": ("这个地址不接受这种请求。", "This address does not accept that kind of request."),
+    "error.413": ("内容太长，请发送短一些的消息。", "That was too large. Send a shorter message."),
+    "error.429": ("尝试次数过多，请过几分钟再试。", "Too many attempts. Wait a few minutes and try again."),
+    "error.500": ("出了点问题，请稍后再试。", "Something went wrong. Try again in a moment."),
+    "error.role": ("你已登录，但你的角色无权打开此页面。", "You are logged in, but your role does not allow this page."),
+    "error.title": ("错误 {status}", "Error {status}"),
+}
