@@ -67,6 +67,11 @@ class MyRequest:
     asked_of_me: bool = False  # a colleague's swap that waits for my answer or was mine to answer
     reason: str = ""
 
+    @property
+    def last_moment(self) -> datetime:
+        """The last second inside the span: leave's last day is the day this falls on."""
+        return self.end - timedelta(seconds=1)
+
 
 def station_tz(rota: Rota, station: str) -> str:
     """A station's time zone: its rotations' (shifts are wall-clock times there)."""

@@ -286,3 +286,27 @@ async def test_the_calendar_link_serves_my_shifts_only_until_replaced_or_turned_
         stored = [(e.actor, e.action) for e in await uow.audit.all()]
     assert ("c1", "calendar.feed_new") in stored and ("c1", "calendar.feed_revoke") in stored
     assert url.group(1).rsplit("/", 1)[-1].removesuffix(".ics") not in str(stored)
+
+
+async def test_the_coordinators_queue_lists_waiting_leave_with_approve_and_decline(
+        rota: Running, tabs: list[aiohttp.ClientSession]) -> None:
+    from types import SimpleNamespace
+
+    from bot.services.rota_requests import RotaRequests
+    from bot.web.admin.common import fmt_local
+    from bot.web.admin.rota_source import ROTA as ROTA_KEY
+    from bot.web.templating import render
+
+    chen, token = await tab(rota, tabs, "chen")
+    await post(chen, rota, PAGE + "/leave", {"csrf_token": token, "start": "2026-03-10", "end": "2026-03-11",
+                                             "reason": "family"})
+    assert rota.server.runner is not None
+    async with rota.server.container.uow() as uow:
+        waiting = await RotaRequests(rota.server.runner.app[ROTA_KEY]).pending_leave(uow)
+
+    html = render("leave_requests_queue.html", leave_requests=waiting, frame=SimpleNamespace(csrf="tok"),
+                  back="/admin/rota", local=fmt_local)
+
+    assert "Counselor Chen</strong> 2026-03-10 – 2026-03-11" in html and "(family)" in html
+    assert f'action="/admin/rota/leave-requests/{waiting[0].id}/approve"' in html
+    assert f'action="/admin/rota/leave-requests/{waiting[0].id}/decline"' in html
