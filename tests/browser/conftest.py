@@ -6,6 +6,7 @@ Each test saves screenshots under artifacts/screenshots/ (git-ignored) for peopl
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,7 +14,6 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright
 
 from bot.server import Server
-from bot.storage import migrate
 from tests.web.conftest import start_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,13 +31,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-async def site(tmp_path: Path) -> AsyncIterator[Server]:
+async def site(tmp_path: Path, sqlite_at_head: Path) -> AsyncIterator[Server]:
     """The server on SQLite only: the browser tests are about the pages; the HTTP and WebSocket
     tests in tests/web run on both databases. (Keeps tests/browser well under 90 s.)"""
     if not HAVE_CHROMIUM:
         pytest.skip("Debian chromium is not installed (make browser-deps)")
+    shutil.copyfile(sqlite_at_head, tmp_path / "browser.db")  # a database at head, migrated once
     db_url = f"sqlite+aiosqlite:///{tmp_path}/browser.db"
-    await migrate.upgrade_async(db_url)
     srv = await start_server(db_url, tmp_path)
     yield srv
     await srv.stop()

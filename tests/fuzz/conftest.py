@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,6 @@ import pytest
 
 from bot.bootstrap import Container, build
 from bot.crypto import new_key
-from bot.storage import migrate
 from bot.storage.models import Counselor
 from config.settings import load_settings
 from tests.fakes.clock import FakeClock
@@ -31,11 +31,10 @@ CRISIS = ("I have the pills here", "I have the pills here and I'm going to take 
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def db_url(tmp_path: Path, sqlite_at_head: Path) -> str:
     """SQLite only: the PostgreSQL variant of every storage test lives in tests/storage."""
-    url = f"sqlite+aiosqlite:///{tmp_path}/fuzz.db"
-    migrate.upgrade(url, "head")
-    return url
+    shutil.copyfile(sqlite_at_head, tmp_path / "fuzz.db")  # a database at head, migrated once
+    return f"sqlite+aiosqlite:///{tmp_path}/fuzz.db"
 
 
 @functools.cache
