@@ -9,6 +9,7 @@ Instrumentation timers, not a sampler: each phase is timed where it happens (wal
 the triage worker thread is counted too:
 
   triage        Screening.assess (queue + worker thread)
+  context       Screening.in_context: the resident's lines before this one, read with it
   knowledge     KnowledgePort.answer / topic_answer
   sql in ...    every statement (SQLAlchemy cursor events) in the turn / in the outbox pass
   commits in .. UnitOfWork.commit (count and time: the flush's statements are in 'sql' too)
@@ -121,6 +122,7 @@ def _instrument(container: Any, phases: Phases) -> None:
 
     service = container.service
     service.screening.assess = _timed_async(phases, "triage", service.screening.assess)
+    service.screening.in_context = _timed_async(phases, "context", service.screening.in_context)
     kb = service.resident.kb
     kb.answer = _timed_sync(phases, "knowledge", kb.answer)
     kb.topic_answer = _timed_sync(phases, "knowledge", kb.topic_answer)
@@ -213,8 +215,8 @@ async def _measure(args: argparse.Namespace, db_url: str, var_dir: str) -> tuple
 
 
 def report(phases: Phases, wall: float, messages: int, db_name: str, channel: str, engines: str) -> str:
-    order = ("turn", "turn cpu", "triage", "knowledge", "sql in turn", "commits in turn", "encryption",
-             "outbox", "outbox cpu", "sql in outbox", "commits in outbox")
+    order = ("turn", "turn cpu", "triage", "context", "knowledge", "sql in turn", "commits in turn",
+             "encryption", "outbox", "outbox cpu", "sql in outbox", "commits in outbox")
     lines = [f"turn bench: {messages} messages, one at a time, {channel} channel, {db_name}, {engines}",
              f"  {messages / wall:.1f} messages/s end to end (one after another: 1 / cost per message)",
              f"  {'phase':<16}{'ms/msg mean':>12}{'p50':>8}{'p95':>8}{'calls/msg':>11}"]

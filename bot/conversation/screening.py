@@ -29,7 +29,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.conversation.ports import TriagePort
@@ -179,12 +179,12 @@ class Screening:
 
     @staticmethod
     async def _turns_before(uow: UnitOfWork, conv_id: int, text: str, now: datetime) -> list[str]:
+        """The resident's own lines of the last CONTEXT_MINUTES, at most CONTEXT_TURNS of them:
+        one query for just those lines (bot and counselor lines are neither read nor decrypted).
+        One more than needed is fetched, as the caller may have stored this message already."""
         since = now - timedelta(minutes=CONTEXT_MINUTES)
-        turns = []
-        for message, said in await uow.messages.recent(conv_id, 3 * CONTEXT_TURNS):
-            at = message.created_at if message.created_at.tzinfo else message.created_at.replace(tzinfo=UTC)
-            if message.sender == "resident" and since <= at and said.strip():
-                turns.append((at, said))
+        lines = await uow.messages.resident_lines(conv_id, since, CONTEXT_TURNS + 1)
+        turns = [(at, said) for at, said in lines if said.strip()]
         if turns and turns[-1][0] >= now and turns[-1][1] == text:
             turns.pop()  # this message, already stored by the caller
         return [said for _, said in turns[-CONTEXT_TURNS:]]

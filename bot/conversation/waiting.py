@@ -63,8 +63,9 @@ async def waiting_turn(uow: UnitOfWork, conv: Conversation, risk: Assessment, ha
 
 
 async def _turns_waiting(uow: UnitOfWork, conv_id: int, h: Handoff) -> int:
-    recent = await uow.messages.recent(conv_id, 20)
-    return sum(1 for m, _ in recent if m.sender == "resident" and m.created_at >= h.created_at)
+    """The resident's lines since the request (a count: no line is decrypted, and the caring line
+    goes on changing however long the wait; counting among the last 20 messages froze it)."""
+    return await uow.messages.count_since(conv_id, "resident", h.created_at)
 
 
 async def withdraw(uow: UnitOfWork, conv: Conversation, emergency: str, now: datetime,

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crypto import Cipher
@@ -98,6 +98,29 @@ class MessageRepo:
         rows = list(await self.s.scalars(q))
         return [(m, self.cipher.decrypt(m.text_enc)) for m in reversed(rows)]
 
+    async def resident_lines(self, conv_id: int, since: datetime, limit: int) -> list[tuple[datetime, str]]:
+        """The resident's own last `limit` lines written at or after `since`, oldest first, with
+        their time and decrypted text. Bot and counselor lines are left in the database, still
+        encrypted: triage reads only the resident's words (bot/conversation/screening.py), and each
+        line decrypted is text in memory (safety rule 5) and CPU on every turn (issue 20)."""
+        q = (
+            select(Message.created_at, Message.text_enc)
+            .where(Message.conversation_id == conv_id, Message.sender == "resident",
+                   Message.created_at >= since)
+            .order_by(Message.id.desc())
+            .limit(limit)
+        )
+        rows = (await self.s.execute(q)).all()
+        return [(at, self.cipher.decrypt(enc)) for at, enc in reversed(rows)]
+
+    async def count_since(self, conv_id: int, sender: str, since: datetime) -> int:
+        """How many lines `sender` wrote in the conversation at or after `since` (nothing decrypted)."""
+        q = (
+            select(func.count())
+            .select_from(Message)
+            .where(Message.conversation_id == conv_id, Message.sender == sender, Message.created_at >= since)
+        )
+        return int(await self.s.scalar(q) or 0)
 
     async def after(self, conv_id: int, seq: int, limit: int = 200) -> list[tuple[Message, str]]:
         """Messages with id > seq, oldest first: what a reconnecting web client missed."""
