@@ -85,14 +85,15 @@ def quick_exit_url(settings: Settings) -> str:
 
 
 async def leave(request: web.Request) -> web.Response:
-    """The neutral page quick exit lands on; it also unlinks this browser from its chat."""
-    session = await get_session(request)
-    session.pop(RESIDENT_KEY, None)
+    """The neutral page quick exit lands on. It changes nothing: a GET is not a resident's choice
+    (a link prefetch or an image on another site fetches it too), so it never unlinked a chat
+    safely (issue 19 finding 7); the quick-exit button unlinks by POST to /chat/unlink."""
     return web.Response(text=leave_page(), content_type="text/html")
 
 
 async def unlink(request: web.Request) -> web.Response:
-    """Quick exit to another site: the page sends this beacon (with the CSRF token) on its way out."""
+    """Quick exit, to /leave or another site: the page sends this beacon (with the CSRF token,
+    checked by the middleware) on its way out, then replaces itself with the exit page."""
     session = await get_session(request)
     session.pop(RESIDENT_KEY, None)
     return web.Response(status=204)

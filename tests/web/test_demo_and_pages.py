@@ -65,19 +65,16 @@ async def test_the_chat_page_shows_every_emergency_number_without_scripts(
     assert 'id="quick-exit"' in body and 'data-exit="/leave"' in body
 
 
-async def test_the_quick_exit_page_unlinks_the_browser_from_its_chat(
+async def test_the_quick_exit_page_says_nothing_of_a_support_service(
         client: Callable[[], Browserish]) -> None:
+    """What lands on screen after quick exit. It no longer unlinks the chat itself (a plain GET
+    must not: tests/web/test_hardening.py); the button's beacon does (the next test)."""
     tab = client()
     await tab.page("/chat")
-    _, before = await tab.api("GET", "/chat/state")
 
-    _, neutral = await tab.page("/leave")
-    status, _ = await tab.api("GET", "/chat/state")
-    async with tab.http.get(tab.base + "/chat/ws") as resp:
-        ws_status = resp.status
+    status, neutral = await tab.page("/leave")
 
-    assert before["state"] == "new" and "hotline" not in neutral.lower() and "support" not in neutral.lower()
-    assert status == 200 and ws_status == 403  # no resident token any more: the old chat is out of reach
+    assert status == 200 and "hotline" not in neutral.lower() and "support" not in neutral.lower()
 
 
 async def test_the_unlink_beacon_needs_the_token_and_forgets_the_chat_link(

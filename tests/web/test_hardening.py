@@ -239,3 +239,30 @@ async def test_cookies_are_secure_by_default_outside_demo_mode(web: Server) -> N
 
     assert seen == {"default": (True, True, True), "demo": (False, False, True),
                     "forced off": (False, False, True)}
+
+
+# ---- finding 7: a plain GET /leave unlinked a resident's chat -------------------------------------
+async def test_a_plain_get_of_the_exit_page_keeps_the_chat_and_only_the_button_unlinks(
+        client: Callable[[], Browserish]) -> None:
+    """Regression (probe finding 7): any GET /leave dropped the resident's token (a link prefetch,
+    an image tag on another site, a link followed by mistake), so the chat was out of reach. Now
+    the page changes nothing; the quick-exit button's POST to /chat/unlink (CSRF-checked) unlinks."""
+    r = await crisis_resident(client)
+    tab = r.tab
+    fetches = ({}, {"Sec-Purpose": "prefetch"}, {"Sec-Fetch-Dest": "image", "Sec-Fetch-Site": "cross-site"})
+    cookies_set = []
+    for headers in fetches:
+        async with tab.http.get(tab.base + "/leave", headers=headers) as resp:
+            cookies_set.append((resp.status, "Set-Cookie" in resp.headers))
+    _, after_gets = await tab.api("GET", "/chat/state")
+    async with tab.http.post(tab.base + "/chat/unlink", data={"csrf_token": "forged"}) as resp:
+        forged = resp.status
+    _, after_forged = await tab.api("GET", "/chat/state")
+    async with tab.http.post(tab.base + "/chat/unlink", data={"csrf_token": tab.csrf}) as resp:
+        pressed = resp.status
+    _, after_button = await tab.api("GET", "/chat/state")
+
+    assert cookies_set == [(200, False)] * len(fetches)
+    assert after_gets["state"] == "waiting"
+    assert forged == 403 and after_forged["state"] == "waiting"
+    assert pressed == 204 and after_button["state"] == "new"

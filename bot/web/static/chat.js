@@ -69,10 +69,14 @@
   function quickExit() {
     leaving = true;
     try { if (ws) { ws.close(); } } catch (e) { /* leaving anyway */ }
-    try {   // unlink this browser from the chat even when the exit goes to another site
-      var fd = new FormData();
+    try {   // unlink this browser from the chat, for /leave and another site alike: only this POST
+      var fd = new FormData();   // unlinks (GET /leave changes nothing); it does not hold up the exit
       fd.append('csrf_token', csrf);
-      if (navigator.sendBeacon) { navigator.sendBeacon('/chat/unlink', fd); }
+      var queued = navigator.sendBeacon ? navigator.sendBeacon('/chat/unlink', fd) : false;
+      if (!queued && window.fetch) {   // no beacon, or its queue was full
+        window.fetch('/chat/unlink', { method: 'POST', body: fd, keepalive: true, credentials: 'same-origin' })
+          .catch(function () { /* leaving anyway */ });
+      }
     } catch (e) { /* leaving anyway */ }
     document.title = '';
     body.textContent = '';
