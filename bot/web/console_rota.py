@@ -83,8 +83,9 @@ def request_line(r: MyRequest, tz: ZoneInfo, w: dict[str, str]) -> RequestLine:
         return RequestLine(r.id, w["leave"], r.reason or "–", f"{start:%Y-%m-%d} – {last:%Y-%m-%d}", state,
                            False)
     what = w["swap_of_me" if r.asked_of_me else "swap_mine"].format(other=r.other, station=r.station)
-    return RequestLine(r.id, w["swap"], what, f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}", state,
-                       r.asked_of_me and r.state == "requested")
+    days = (end.date() - start.date()).days
+    when = f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}" + (f" (+{days})" if days else "")
+    return RequestLine(r.id, w["swap"], what, when, state, r.asked_of_me and r.state == "requested")
 
 
 async def render(request: web.Request, failed: Failed | None = None, feed_url: str = "") -> web.Response:
