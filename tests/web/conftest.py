@@ -30,6 +30,8 @@ STAFF = (
 )
 PASSWORDS = {"li": "li-pass-1", "wang": "wang-pass-2", "zhao": "zhao-pass-3", "admin": "admin-pass-4"}
 REAL_ENGINES = importlib.util.find_spec("bot.adapters") is not None
+# What a browser set to English sends; staff pages follow it (Chinese without it, issue 17 item 10).
+ENGLISH_BROWSER = {"Accept-Language": "en-GB,en;q=0.9"}
 CRISIS_EN = "I have the pills here and I'm going to take them tonight"
 CRISIS_ZH = "我不想活了，今晚就吃药"
 
@@ -74,7 +76,8 @@ class Browserish:
 
     def __init__(self, base: str) -> None:
         self.base = base
-        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        # Like a browser set to English: staff pages follow Accept-Language (zh without it).
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), headers=ENGLISH_BROWSER)
         self.csrf = ""
         self.landing = ""
 

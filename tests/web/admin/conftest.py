@@ -16,6 +16,7 @@ from bot.storage.models import Counselor
 from bot.web.auth import hash_password
 from tests.e2e.conftest import e2e_settings, fake_ports
 from tests.fakes.clock import FakeClock
+from tests.web.conftest import ENGLISH_BROWSER
 
 PASSWORD = "correct horse battery staple"
 STAFF = (  # (id, name, login, roles)
@@ -77,5 +78,7 @@ async def login(http: aiohttp.ClientSession, base: str, who: str) -> str:
 
 @pytest.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+    # Like a browser set to English: staff pages follow Accept-Language (zh without it).
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
+                                     headers=ENGLISH_BROWSER) as session:
         yield session
