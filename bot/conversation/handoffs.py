@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
+
 from bot.conversation import cards
 from bot.conversation.effects import After, Timer, TimerKind
 from bot.conversation.ports import RotaPort, StepPlan
@@ -20,6 +22,27 @@ from triage.levels import rank
 log = logging.getLogger(__name__)
 OPEN_STATES = OPEN_HANDOFF_STATES
 
+# Issue 19 finding 4: each request pages the chain (an imminent one everyone on duty), so a
+# resident who withdraws and asks again 50 times paged everyone 50 times. Requests of one
+# conversation that never reached a person count over the last hour; past three (more than a
+# resident who changes their mind once or twice makes) a new request pages nobody: it waits in
+# fallback at once, on the board and in every console queue where anyone may accept it, and the
+# resident gets the 24-hour lines (safety rules 1 and 3; the caller sent the numbers first at high
+# or imminent risk). A handoff already open keeps its chain. Counted in the database, so every
+# instance sees the same requests.
+REQUEST_WINDOW = timedelta(hours=1)
+PAGED_REQUESTS_PER_WINDOW = 3
+CAPPED = "handoff.capped"  # audit action: a request that paged nobody
+UNPAGED = "unpaged"  # key in such a request's copied policy: its escalation was none (the board counts them)
+# Built here, not in texts.py (another helper's file): what a request past the cap hears.
+CAPPED_TEXT = {
+    "zh": "你这一小时里已经多次请求咨询师。这次的请求留在值班咨询师的列表里，他们有空时会看到。"
+          "如果你现在有危险，请拨打：\n{emergency}\n我会继续在这里陪你。",
+    "en": "You have asked for a counselor several times this hour. This request is in the on-duty "
+          "counselors' list and they will see it when they are free. If you are in danger now, "
+          "please call:\n{emergency}\nI am still here with you.",
+}
+
 
 class HandoffManager:
     def __init__(self, rota: RotaPort, emergency_text: dict[str, str], care_every_s: float = 120.0) -> None:
@@ -29,28 +52,61 @@ class HandoffManager:
 
     async def open(self, uow: UnitOfWork, conv: Conversation, level: str, reasons: list[str],
                    now: datetime, after: After) -> Handoff:
-        """Open (or raise the level of) the conversation's handoff and offer it at step 0."""
+        """Open (or raise the level of) the conversation's handoff and offer it at step 0; past
+        the request budget a new one waits unpaged (REQUEST_WINDOW above)."""
         existing = await uow.handoffs.open_for_conversation(conv.id)
         if existing is not None and existing.state in OPEN_STATES:
             if rank(level) > rank(existing.level):
-                # Risk rose while waiting: restart the chain under the stricter policy.
                 existing.level = level
                 existing.reasons = reasons
+                if await self._over_budget(uow, conv.id, now, but=existing.id):
+                    after.events.append(("handoff.offered", existing.id))  # re-sorts on the board
+                    return existing  # a request past the budget stays unpaged when it rises
+                # Risk rose while waiting: restart the chain under the stricter policy.
                 existing.policy = await self.rota.policy_for(level)
                 await self._offer_step(uow, existing, 0, now, after)
             return existing
         if existing is not None:
             return existing  # already with a counselor
+        capped = await self._over_budget(uow, conv.id, now)
         h = await uow.handoffs.add(Handoff(
             conversation_id=conv.id, state=HandoffState.REQUESTED, level=level, reasons=reasons,
             policy=await self.rota.policy_for(level), created_at=now, lang=conv.lang,
             offered_to=[], declined_by=[],
         ))
-        await self._offer_step(uow, h, 0, now, after)
-        after.timers.append(Timer(TimerKind.CARE, h.id, h.version, 1,
-                                  now + timedelta(seconds=self.care_every_s)))
+        if capped:
+            await self._wait_unpaged(uow, conv, h, now, after)
+        else:
+            await self._offer_step(uow, h, 0, now, after)
+            after.timers.append(Timer(TimerKind.CARE, h.id, h.version, 1,
+                                      now + timedelta(seconds=self.care_every_s)))
         after.events.append(("handoff.opened", h.id))
         return h
+
+    async def _over_budget(self, uow: UnitOfWork, conv_id: int, now: datetime,
+                           but: int | None = None) -> bool:
+        """Whether the conversation's requests of the last window that never reached a person
+        (other than `but`) have used the budget."""
+        query = select(func.count(Handoff.id)).where(
+            Handoff.conversation_id == conv_id, Handoff.created_at > now - REQUEST_WINDOW,
+            Handoff.accepted_at.is_(None))
+        if but is not None:
+            query = query.where(Handoff.id != but)
+        return (await uow.session.scalar(query) or 0) >= PAGED_REQUESTS_PER_WINDOW
+
+    async def _wait_unpaged(self, uow: UnitOfWork, conv: Conversation, h: Handoff, now: datetime,
+                            after: After) -> None:
+        """A request past the budget: fallback at once, no card, no timer, no coordinator paged."""
+        h.state = HandoffState.FALLBACK
+        h.version += 1
+        h.policy = {**h.policy, UNPAGED: "request budget"}  # a raise within the window keeps it
+        await say(uow, conv, CAPPED_TEXT.get(conv.lang, CAPPED_TEXT["zh"]).format(
+            emergency=self.emergency[conv.lang]), now, urgent=True)
+        await uow.audit.append("bot", CAPPED, f"handoff:{h.id}", now,
+                               {"level": h.level, "window_s": int(REQUEST_WINDOW.total_seconds())})
+        after.events.append(("handoff.fallback", h.id))
+        log.warning("handoff %s paged nobody: its conversation asked more than %d times within %s",
+                    h.id, PAGED_REQUESTS_PER_WINDOW, REQUEST_WINDOW)
 
     async def reoffer(self, uow: UnitOfWork, h: Handoff, now: datetime, after: After) -> None:
         """A counselor gave an active chat back: offer it again from step 0 (those in

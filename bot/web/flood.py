@@ -9,7 +9,13 @@ open are never touched, and their crisis lines are still answered at once.
 
 The number is a trade: several people behind one address (a school, a carrier's shared address)
 open a few chats an hour; a script opens hundreds. Refusals are counted for the board and
-/metrics so a person sees the flood, and the log names it once per window, never the address.
+/metrics so a person sees the flood; the log names it once an hour per address, never the address.
+
+In memory and per instance on purpose: /chat must load, with the emergency numbers, while the
+database is down, so its budget cannot wait on the database (a table, as the login throttle keeps,
+would put a write on every first page load); N instances allow N times the budget, still bounded.
+What reaches counselors is bounded in the database, for every instance alike: a conversation's
+requests for a person (bot/conversation/handoffs.py, PAGED_REQUESTS_PER_WINDOW); the board shows both.
 """
 
 from __future__ import annotations
@@ -36,35 +42,40 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 NEW_CHATS_PER_ADDRESS = 10  # new resident identities one address may start ...
 NEW_CHAT_WINDOW_S = 600.0  # ... in any 10 minutes
+SHOWN_S = 3600.0  # the board shows the refusals of the last hour
+MAX_SHOWN_ADDRESSES = 10_000  # refusal times kept for at most this many addresses (memory bound)
 REFUSED = Counter("hotline_new_chats_refused", "New resident chats refused by the per-address budget")
 
 
 class FloodWatch:
-    """The budget, and what was refused within the last window (for the board)."""
+    """The budget, and what was refused within the last hour (for the board). Per instance."""
 
     def __init__(self, limit: int = NEW_CHATS_PER_ADDRESS, window_s: float = NEW_CHAT_WINDOW_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, shown_s: float = SHOWN_S) -> None:
         self.budget = WindowBudget(limit, window_s, clock=clock)
-        self.window_s, self.clock = window_s, clock
+        self.window_s, self.clock, self.shown_s = window_s, clock, shown_s
         self._refused: OrderedDict[str, list[float]] = OrderedDict()  # address tag -> refusal times
 
     def admit(self, address: str) -> bool:
         tag = hashlib.sha256(f"hotline-flood:{address}".encode()).hexdigest()[:16]
         if self.budget.take(tag):
             return True
-        times = self._refused.setdefault(tag, [])
+        now = self.clock()
+        times = self._refused[tag] = [t for t in self._refused.get(tag, []) if t > now - self.shown_s]
         if not times:
             log.warning("new-chat budget reached: one address opened %d new chats within %.0f s; "
                         "further new chats from it get the emergency numbers and a retry notice",
                         self.budget.limit, self.window_s)
-        times.append(self.clock())
+        times.append(now)
         self._refused.move_to_end(tag)
+        if len(self._refused) > MAX_SHOWN_ADDRESSES:
+            self._refused.popitem(last=False)
         REFUSED.inc()
         return False
 
     def snapshot(self) -> dict[str, int]:
-        """New chats refused in the last window, and from how many addresses (the board's figures)."""
-        cutoff = self.clock() - self.window_s
+        """New chats refused in the last hour, and from how many addresses (the board's figures)."""
+        cutoff = self.clock() - self.shown_s
         for tag in list(self._refused):
             kept = [t for t in self._refused[tag] if t > cutoff]
             if kept:
@@ -72,7 +83,7 @@ class FloodWatch:
             else:
                 del self._refused[tag]
         return {"new_chats_refused": sum(len(t) for t in self._refused.values()),
-                "flooding_addresses": len(self._refused), "window_s": int(self.window_s)}
+                "flooding_addresses": len(self._refused), "window_s": int(self.shown_s)}
 
 
 FLOOD = web.AppKey("flood_watch", FloodWatch)

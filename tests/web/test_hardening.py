@@ -8,12 +8,14 @@ from collections.abc import Callable
 import aiohttp
 from aiohttp.test_utils import TestServer
 
+from bot.conversation.handoffs import PAGED_REQUESTS_PER_WINDOW
+from bot.conversation.waiting import CANCEL_REQUEST
 from bot.security.budget import WindowBudget
 from bot.security.login_throttle import FREE_PER_LOGIN_AND_ADDRESS
 from bot.server import Server
 from bot.web.app import create_app
 from bot.web.auth import hash_password
-from bot.web.flood import FLOOD, NEW_CHAT_WINDOW_S, NEW_CHATS_PER_ADDRESS
+from bot.web.flood import FLOOD, NEW_CHATS_PER_ADDRESS, SHOWN_S
 from config.emergency import load_emergency
 from tests.web.conftest import CRISIS_EN, Browserish, Resident
 from tests.web.test_console_api import crisis_resident, open_handoff
@@ -207,7 +209,7 @@ async def test_new_chats_from_one_address_past_the_budget_get_the_numbers_and_no
     assert (await _new_chat(web, "203.0.113.7", regular))[0] == 200
     assert web.runner is not None
     assert web.runner.app[FLOOD].snapshot() == {"new_chats_refused": 6, "flooding_addresses": 1,
-                                                "window_s": int(NEW_CHAT_WINDOW_S)}
+                                                "window_s": int(SHOWN_S)}
 
 
 def test_a_budget_comes_back_as_its_window_slides() -> None:
@@ -239,6 +241,37 @@ async def test_cookies_are_secure_by_default_outside_demo_mode(web: Server) -> N
 
     assert seen == {"default": (True, True, True), "demo": (False, False, True),
                     "forced off": (False, False, True)}
+
+
+# ---- finding 4: a flood is visible on the board -------------------------------------------------
+async def test_the_board_shows_refused_new_chats_and_requests_that_paged_nobody_but_no_address(
+        web: Server, client: Callable[[], Browserish]) -> None:
+    """Regression (probe): FloodWatch counted refusals 'for the board', which never showed them, and
+    nothing bounded one chat's requests. The board now says both for the last hour; never an address."""
+    zhao = client()
+    await zhao.login("zhao")
+    _, calm = await zhao.page("/admin/board")
+    for _ in range(NEW_CHATS_PER_ADDRESS + 2):
+        await _new_chat(web, "203.0.113.7")
+    r = await crisis_resident(client)
+    for n in range(PAGED_REQUESTS_PER_WINDOW):
+        await r.ws.send_json({"type": "button", "cid": f"w{n}", "data": CANCEL_REQUEST})  # type: ignore[union-attr]
+        await r.wait(lambda f: f["type"] == "state" and f["state"] == "self_help")
+        await _crisis_again(r)  # the last one is past the budget
+
+    _, board = await zhao.page("/admin/board")
+    _, api = await zhao.api("GET", "/admin/api/board")
+    flood = board.split('id="flood"')[1].split("</section>")[0]
+
+    assert 'id="flood"' in calm and "No flood" in calm
+    assert "2 new chats refused from 1 address(es)" in flood
+    assert "1 requests for a counselor paged nobody" in flood
+    assert "203.0.113.7" not in board and "203.0.113.7" not in str(api)
+    assert api["flood"] == {"new_chats_refused": 2, "flooding_addresses": 1, "unpaged_requests": 1,
+                            "paged_per_hour": PAGED_REQUESTS_PER_WINDOW, "window_min": 60}
+    unpaged = [row for row in api["rows"] if not row["accepted"]]
+    assert [(row["level"], row["state"], row["offered_to"]) for row in unpaged] == [
+        ("imminent", "fallback", "")]
 
 
 # ---- finding 7: a plain GET /leave unlinked a resident's chat -------------------------------------

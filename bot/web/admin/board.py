@@ -1,8 +1,8 @@
 """The live board: every open handoff with how long it has waited, and today's accepted ones
 with their time to accept; who the rota has on duty against who is reachable now
-(board_presence.py); a link per open or held chat to assign it (board_form.py). The page polls
-`/admin/api/board` (ids, levels, names and times only, never message text) from
-/static/admin/board.js."""
+(board_presence.py); a link per open or held chat to assign it (board_form.py); the flood guards'
+figures of the last hour (flood_figures). The page polls `/admin/api/board` (ids, levels, names
+and times only, never message text) from /static/admin/board.js."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from typing import TypedDict
 from aiohttp import web
 from sqlalchemy import select
 
+from bot.conversation.handoffs import PAGED_REQUESTS_PER_WINDOW, UNPAGED
 from bot.services.rota import RotaUnavailable
 from bot.storage.models import Counselor, Handoff
 from bot.web.admin.board_presence import PresenceRow, presence
 from bot.web.admin.common import fmt_duration, fmt_local
 from bot.web.admin.frame import admin_page
 from bot.web.auth import STAFF, StaffSession, require_staff
+from bot.web.flood import FLOOD
 from bot.web.keys import CONTAINER
 from triage.levels import rank
 
@@ -82,6 +84,38 @@ async def board_people(request: web.Request) -> list[PresenceRow]:
         return await presence(uow, duty, now)
 
 
+# The flood guards' figures (counts only, never an address): new_chats_refused and
+# flooding_addresses (this instance's, bot/web/flood.py keeps them in memory), unpaged_requests
+# (every instance's, from the database), paged_per_hour (that budget), window_min.
+FloodFigures = dict[str, int]
+
+
+async def flood_figures(request: web.Request) -> FloodFigures:
+    """What the flood guards held back in the last hour (issue 19 finding 4): new chats refused to
+    an address past its budget, and requests for a person that paged nobody (their copied policy
+    says UNPAGED: read from the handoffs of the hour, not by a scan of the audit log)."""
+    container = request.app[CONTAINER]
+    refused = request.app[FLOOD].snapshot()
+    since = container.clock.now() - timedelta(seconds=refused["window_s"])
+    async with container.uow() as uow:
+        policies = await uow.session.scalars(select(Handoff.policy).where(Handoff.created_at > since))
+        unpaged = sum(1 for policy in policies if isinstance(policy, dict) and policy.get(UNPAGED))
+    return {"new_chats_refused": refused["new_chats_refused"],
+            "flooding_addresses": refused["flooding_addresses"], "unpaged_requests": unpaged,
+            "paged_per_hour": PAGED_REQUESTS_PER_WINDOW, "window_min": refused["window_s"] // 60}
+
+
+def flood_notice(f: FloodFigures) -> str:
+    """The board's flood line, or "" when the guards held nothing back in the window."""
+    if not (f["new_chats_refused"] or f["unpaged_requests"]):
+        return ""
+    return (f"{f['new_chats_refused']} new chats refused from {f['flooding_addresses']} address(es) past "
+            "their budget (on this server; each refusal showed the emergency numbers). "
+            f"{f['unpaged_requests']} requests for a counselor paged nobody: their chat had asked more "
+            f"than {f['paged_per_hour']} times within the hour. Those still open wait in the table "
+            "above as fallback, for anyone to accept.")
+
+
 COLUMNS = ("#", "Level", "State", "Step", "Opened", "Waited / time to accept", "Offered to",
            "Next step in", "Taken by", "Action")
 PRESENCE_COLUMNS = ("Name", "On duty (rota)", "Console", "Telegram", "Now")
@@ -90,11 +124,11 @@ PRESENCE_COLUMNS = ("Name", "On duty (rota)", "Console", "Telegram", "Now")
 @require_staff("handoff.board")
 async def board_page(request: web.Request) -> web.Response:
     staff: StaffSession = request[STAFF]
-    rows, people = await board_rows(request), await board_people(request)
+    rows, people, flood = await board_rows(request), await board_people(request), await flood_figures(request)
     return await admin_page(request, "admin/board.html", "Live board", scripts=["/static/admin/board.js"],
                             columns=COLUMNS, rows=rows, presence_columns=PRESENCE_COLUMNS, people=people,
-                            can_assign=staff.can("handoff.assign"),
-                            done=assigned_notice(request, rows, people))
+                            can_assign=staff.can("handoff.assign"), flood=flood,
+                            flood_said=flood_notice(flood), done=assigned_notice(request, rows, people))
 
 
 def assigned_notice(request: web.Request, rows: list[BoardRow], people: list[PresenceRow]) -> str:
@@ -115,5 +149,6 @@ async def board_api(request: web.Request) -> web.Response:
     staff: StaffSession = request[STAFF]
     rows, people = await board_rows(request), await board_people(request)
     return web.json_response({"rows": rows, "open": sum(1 for r in rows if not r["accepted"]),
-                              "people": people, "can_assign": staff.can("handoff.assign")},
+                              "people": people, "can_assign": staff.can("handoff.assign"),
+                              "flood": await flood_figures(request)},
                              headers={"Cache-Control": "no-store"})
