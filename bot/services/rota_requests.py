@@ -35,6 +35,7 @@ class LeaveState(StrEnum):
     REQUESTED = "requested"
     APPROVED = "approved"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # by the counselor, before a coordinator decided
 
 
 class RequestRefused(RotaRefused):
@@ -185,6 +186,37 @@ class RotaRequests:
                                                  f"{_name(rota, swap.requester)} → {_name(rota, who)} at "
                                                  f"{_place(rota, swap.station)}, {when}.", now,
                                       f"swap:{swap_id}:agreed")
+
+    async def withdraw(self, uow: UnitOfWork, who: str, kind: str, request_id: str, now: datetime) -> None:
+        """Take back my own swap or leave request while nobody has decided it; the colleague (and
+        the coordinators, who may have been told) hear of it."""
+        rota = await rota_repo.load_rota(uow.session)
+        if kind == "leave":
+            await self._withdraw_leave(uow, rota, who, request_id, now)
+            return
+        swap = next((w for w in rota.swaps if w.id == request_id), None)
+        if swap is None or swap.requester != who or swap.state not in PENDING_SWAPS:
+            raise RequestRefused("", "Only your own swap request that is still waiting can be withdrawn.")
+        await rota_repo.delete_swap(uow.session, request_id)  # the audit entry keeps what it was
+        await self.rota.audit_change(uow, who, "rota.swap_withdraw", f"swap:{request_id}", now,
+                                     {"other": swap.other, "station": swap.station,
+                                      "start": swap.start.isoformat(), "end": swap.end.isoformat()})
+        text = (f"{_name(rota, who)} withdrew the swap asked of {_name(rota, swap.other)} at "
+                f"{_place(rota, swap.station)}, {_span(rota, swap.station, swap.start, swap.end)}.")
+        await _tell(uow, swap.other, text, now, f"swap:{request_id}:withdrawn")
+        await self._tell_coordinators(uow, rota, text, now, f"swap:{request_id}:withdrawn")
+
+    async def _withdraw_leave(self, uow: UnitOfWork, rota: Rota, who: str, request_id: str,
+                              now: datetime) -> None:
+        row = await uow.session.get(LeaveRequestRow, request_id, with_for_update=True)
+        if row is None or row.counselor_id != who or row.state != LeaveState.REQUESTED:
+            raise RequestRefused("", "Only your own leave request that is still waiting can be withdrawn.")
+        row.state, row.decided_by, row.decided_at = LeaveState.WITHDRAWN, who, now
+        await uow.session.flush()
+        await uow.audit.append(who, "rota.leave_request_withdraw", f"leave_request:{row.id}", now, {})
+        days = _days(rota, who, row.starts_at, row.ends_at)
+        await self._tell_coordinators(uow, rota, f"{_name(rota, who)} withdrew their leave request ({days}).",
+                                      now, f"leave:{row.id}:withdrawn")
 
     # ---- leave ---------------------------------------------------------------------------------
     async def ask_leave(self, uow: UnitOfWork, who: str, start: datetime, end: datetime, reason: str,

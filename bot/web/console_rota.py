@@ -61,6 +61,7 @@ class RequestLine:
     when: str
     state: str
     can_agree: bool
+    can_withdraw: bool = False
 
 
 def page_lang(request: web.Request) -> str:
@@ -80,12 +81,14 @@ def request_line(r: MyRequest, tz: ZoneInfo, w: dict[str, str]) -> RequestLine:
     state = w.get(f"state.{r.kind}.{r.state}", r.state).format(other=r.other)
     if r.kind == "leave":
         last = end - timedelta(seconds=1)
-        return RequestLine(r.id, w["leave"], r.reason or "–", f"{start:%Y-%m-%d} – {last:%Y-%m-%d}", state,
-                           False)
+        return RequestLine(r.id, "leave", r.reason or "–", f"{start:%Y-%m-%d} – {last:%Y-%m-%d}", state,
+                           False, r.state == "requested")
     what = w["swap_of_me" if r.asked_of_me else "swap_mine"].format(other=r.other, station=r.station)
     days = (end.date() - start.date()).days
     when = f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}" + (f" (+{days})" if days else "")
-    return RequestLine(r.id, w["swap"], what, when, state, r.asked_of_me and r.state == "requested")
+    pending = r.state in ("requested", "accepted")
+    return RequestLine(r.id, "swap", what, when, state, r.asked_of_me and r.state == "requested",
+                       pending and not r.asked_of_me)
 
 
 async def render(request: web.Request, failed: Failed | None = None, feed_url: str = "") -> web.Response:
@@ -150,6 +153,14 @@ async def agree_swap(request: web.Request) -> web.Response:
     form = await read_form(request)
     sid = request.match_info["swap_id"]
     return await run(request, form, "agree", lambda uow, rq, who, now: rq.agree_swap(uow, who, sid, now))
+
+
+@require_staff(ASK)
+async def withdraw(request: web.Request) -> web.Response:
+    form = await read_form(request)
+    kind, rid = request.match_info["kind"], request.match_info["request_id"]
+    return await run(request, form, "withdraw",
+                     lambda uow, rq, who, now: rq.withdraw(uow, who, kind, rid, now))
 
 
 def read_day(form: dict[str, str], name: str, w: dict[str, str]) -> date:
@@ -242,6 +253,7 @@ def register(app: web.Application) -> None:
     r.add_post(f"{PAGE}/swap", ask_swap)
     r.add_post(f"{PAGE}/swaps/{{swap_id}}/agree", agree_swap)
     r.add_post(f"{PAGE}/leave", ask_leave)
+    r.add_post(f"{PAGE}/{{kind:swap|leave}}/{{request_id}}/withdraw", withdraw)
     r.add_post(f"{PAGE}/calendar", make_feed)
     r.add_post(f"{PAGE}/calendar/revoke", revoke_feed)
     r.add_get("/ical/{token:[A-Za-z0-9_-]{1,128}}.ics", feed)

@@ -21,6 +21,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "shifts.swap_of_me": ("{other} 请我代班（{station}）",
                           "{other} asks me to take their shift at {station}"),
     "shifts.agree": ("同意代班", "Agree"),
+    "shifts.withdraw": ("撤回", "Withdraw"),
     "shifts.ask_swap": ("请同事代班", "Ask a colleague to take a shift"),
     "shifts.shift": ("我的班次", "My shift"), "shifts.colleague": ("同事", "Colleague"),
     "shifts.send_swap": ("发送换班申请", "Send swap request"),
@@ -63,11 +64,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "shifts.state.leave.requested": ("等待协调员审批", "waiting for a coordinator"),
     "shifts.state.leave.approved": ("已批准", "approved"),
     "shifts.state.leave.declined": ("未批准", "declined"),
+    "shifts.state.leave.withdrawn": ("已撤回", "withdrawn"),
     # after a form (?done=)
     "shifts.done.swap": ("换班申请已发出，正在等待同事同意。",
                          "Swap request sent: it waits for your colleague."),
     "shifts.done.agree": ("你已同意，等待协调员审批。", "You agreed: a coordinator decides next."),
     "shifts.done.leave": ("请假申请已提交，等待协调员审批。", "Leave request sent: a coordinator decides."),
+    "shifts.done.withdraw": ("申请已撤回。", "Request withdrawn."),
     "shifts.done.feed-revoked": ("日历链接已停用。", "Calendar link turned off."),
 }
 

@@ -311,3 +311,44 @@ async def test_the_coordinators_queue_lists_waiting_leave_with_approve_and_decli
     assert "Counselor Chen</strong> 2026-03-10 – 2026-03-11" in html and "(family)" in html
     assert f'action="/admin/rota/leave-requests/{waiting[0].id}/approve"' in html
     assert f'action="/admin/rota/leave-requests/{waiting[0].id}/decline"' in html
+
+
+async def test_a_waiting_request_can_be_withdrawn_by_its_author_only_and_the_colleague_is_told(
+        rota: Running, tabs: list[aiohttp.ClientSession]) -> None:
+    chen, token = await tab(rota, tabs, "chen")
+    _, body = await page(chen, rota)
+    await post(chen, rota, PAGE + "/swap", {"csrf_token": token, "shift": shift_keys(body)[4], "other": "c2"})
+    await post(chen, rota, PAGE + "/leave", {"csrf_token": token, "start": "2026-03-20", "end": "2026-03-20"})
+    _, listed = await page(chen, rota)
+    sid = re.search(r'action="/console/shifts/swap/([^/]+)/withdraw"', listed)
+    lid = re.search(r'action="/console/shifts/leave/([^/]+)/withdraw"', listed)
+    assert sid is not None and lid is not None
+    li, li_token = await tab(rota, tabs, "li")
+
+    not_hers = await post(li, rota, f"{PAGE}/swap/{sid.group(1)}/withdraw", {"csrf_token": li_token})
+    swap_back = await post(chen, rota, f"{PAGE}/swap/{sid.group(1)}/withdraw", {"csrf_token": token})
+    leave_back = await post(chen, rota, f"{PAGE}/leave/{lid.group(1)}/withdraw", {"csrf_token": token})
+    twice = await post(chen, rota, f"{PAGE}/leave/{lid.group(1)}/withdraw", {"csrf_token": token})
+    _, li_after = await page(li, rota)
+    _, chen_after = await page(chen, rota)
+
+    assert not_hers[0] == 400 and "Only your own swap request" in not_hers[2]
+    assert swap_back[:2] == (303, PAGE + "?done=withdraw") and leave_back[0] == 303
+    assert twice[0] == 400 and "Only your own leave request that is still waiting" in twice[2]
+    assert "asks me to take their shift" not in li_after
+    assert "withdrawn" in chen_after and "/withdraw" not in chen_after
+    assert any("Counselor Chen withdrew the swap asked of Counselor Li" in t
+               for t in await telegram_texts(rota, "1002"))
+    assert {("c1", "rota.swap_withdraw"), ("c1", "rota.leave_request_withdraw")} <= set(await audit(rota))
+    async with rota.server.container.uow() as uow:
+        assert (await rota_repo.load_rota(uow.session)).swaps == ()
+
+
+async def test_the_page_speaks_chinese_when_asked(rota: Running, tabs: list[aiohttp.ClientSession]) -> None:
+    chen, _ = await tab(rota, tabs, "chen")
+
+    async with chen.get(rota.base + PAGE + "?lang=zh") as resp:
+        body = await resp.text()
+
+    assert "<h1>我的班次</h1>" in body and "轮班" in body and "申请请假" in body and "日历订阅" in body
+    assert "rota shift" not in body and "Request leave" not in body

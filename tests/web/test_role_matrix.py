@@ -96,6 +96,7 @@ MATRIX: dict[tuple[str, str], tuple[str, ...] | str] = {
     ("POST", "/console/shifts/swap"): ("swap.request",),
     ("POST", "/console/shifts/swaps/{swap_id}/agree"): ("swap.request",),
     ("POST", "/console/shifts/leave"): ("swap.request",),
+    ("POST", "/console/shifts/{kind}/{request_id}/withdraw"): ("swap.request",),
     ("POST", "/console/shifts/calendar"): ("swap.request",),
     ("POST", "/console/shifts/calendar/revoke"): ("swap.request",),
     ("POST", "/admin/rota/leave-requests/{request_id}/{verdict}"): ("rota.edit",),
@@ -106,7 +107,7 @@ ROLES = {"resident": None, "counselor": "li", "coordinator": "zhao", "admin": "a
 # Ids that exist nowhere: an allowed request reaches the handler and gets 404 or 400, never 403.
 FILL = {"hid": "999999", "override_id": "999999", "swap_id": "999999", "verdict": "approve",
         "counselor_id": "nobody", "leave_id": "999999", "rotation_id": "nobody", "filename": "base.css",
-        "request_id": "nobody", "token": "no-such-token"}
+        "request_id": "nobody", "token": "no-such-token", "kind": "leave"}
 
 
 def route_table(app: Any) -> dict[tuple[str, str], Any]:
