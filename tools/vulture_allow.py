@@ -9,6 +9,7 @@ from jieba import Tokenizer
 
 import knowledge_base
 from bot.bench.triage import measure
+from bot.services.rota_requests import MyRequest
 from bot.storage.models import Handoff
 from bot.storage.rota_tables import SwapRow
 from bot.web.admin.board import BoardRow
@@ -16,6 +17,7 @@ from bot.web.admin.calendar import HourCell, Shift
 from bot.web.admin.charts import Bar, Tick
 from bot.web.admin.report_pages import Figure
 from bot.web.admin.rota_pages import CalendarNav, FailedForm
+from bot.web.console_rota import RequestLine
 from bot.web.layout import Frame
 from triage.training.recalibrate import recalibrate
 
@@ -28,6 +30,9 @@ HourCell.clashing
 Tick.label_y
 Bar.value_y
 Figure.chart
+RequestLine.can_agree  # console_shifts.html
+RequestLine.can_withdraw
+MyRequest.last_moment  # leave_requests_queue.html
 CalendarNav.switch
 FailedForm.typed
 Frame.stylesheets
