@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 
 from triage.classifier import MODEL_DIR
 from triage.errors import ModelUnavailable
@@ -19,6 +19,16 @@ from triage.settings import ClassifierThresholds, TriageSettings, load_settings
 # Turns before a message that are read with it (assess_in_context): enough for "I'm in the car" /
 # "on the highway" / "the next bridge", short enough that an old topic does not colour a new one.
 CONTEXT_TURNS = 2
+
+
+class ReadingMemory(Protocol):
+    """Lexicon-and-rules levels of texts read before, kept by the caller (one conversation's, in
+    bot/conversation/screening.py): assess_in_context asks it before reading a text again. The
+    level of such a reading does not depend on the language hint, only on the text."""
+
+    def get(self, text: str) -> Level | None: ...
+
+    def put(self, text: str, level: Level) -> None: ...
 
 
 class TriageEngine:
@@ -49,7 +59,7 @@ class TriageEngine:
         return self.assess_batch([text], [lang])[0]
 
     def assess_in_context(self, text: str, before: list[str], lang: str | None = None,
-                          own: Assessment | None = None) -> Assessment:
+                          own: Assessment | None = None, memory: ReadingMemory | None = None) -> Assessment:
         """Assess a message read together with the turns just before it (oldest first).
 
         A short line means what its conversation means: "在口袋里" after "我把刀带在身上了" is the
@@ -63,20 +73,28 @@ class TriageEngine:
         added to the message alone stays. Without turns before it, this is `assess`.
         `own`: the message's assessment alone when the caller already has it (the conversation
         screens every message first), so the classifier is not run twice.
+        `memory`: levels of texts read on earlier turns of the same conversation (the turns alone
+        were often the previous turn's joined text or message); the result is the same with or
+        without it, and the turns alone are read only when the answer depends on them.
         """
         own = own if own is not None else self.assess(text, lang)
         turns = [t for t in before[-CONTEXT_TURNS:] if isinstance(t, str) and t.strip()]
         if not turns:
             return replace(own, own_level=own.level)
-        own_words, joined, prior = self.assess_batch(
-            [text, "\n".join([*turns, text]), "\n".join(turns)], [lang, lang, lang], classify=False)
-        if rank(own_words.level) <= rank(joined.level) <= rank(prior.level):
+        joined_text = "\n".join([*turns, text])
+        joined = self.assess_batch([joined_text], [lang], classify=False)[0]
+        if memory is not None:
+            memory.put(joined_text, joined.level)
+        own_words = self._words_level(text, lang, memory)
+        if rank(own_words) <= rank(joined.level) and (
+                joined.level == "none"
+                or rank(joined.level) <= rank(self._words_level("\n".join(turns), lang, memory))):
             # The message adds nothing to what the turns before it already said ("好的谢谢" after
             # "药就在我手里"): it keeps its own reading, and the conversation's level is the
             # tracker's to hold. Read as the joined text, every line for half an hour after a
             # crisis line would count as a new crisis line and draw the emergency numbers again.
             return replace(own, own_level=own.level)
-        added: Level = own.level if rank(own.level) > rank(own_words.level) else "none"
+        added: Level = own.level if rank(own.level) > rank(own_words) else "none"
         level = higher(joined.level, added)
         why = f"read with the {len(turns)} turn(s) before it"
         kept = tuple(r for r in own.reasons if r.startswith("classifier")) if added != "none" else ()
@@ -84,6 +102,15 @@ class TriageEngine:
         return replace(joined, level=level, reasons=(*reasons, why), thin=own.thin, lang=own.lang,
                        own_level=own.level, score=max(joined.score, own.score if added != "none" else 0.0),
                        classifier_used=own.classifier_used)
+
+    def _words_level(self, text: str, lang: str | None, memory: ReadingMemory | None) -> Level:
+        """The lexicon-and-rules level of `text` alone, from `memory` when it was read before."""
+        known = memory.get(text) if memory is not None else None
+        if known is None:
+            known = self.assess_batch([text], [lang], classify=False)[0].level
+            if memory is not None:
+                memory.put(text, known)
+        return known
 
     def read(self, norm: Normalised) -> tuple[list[Finding], bool]:
         """What the lexicon and rules find in a normalised text, and whether it holds an idiom, a

@@ -11,6 +11,7 @@ import triage
 from bot.adapters import background
 from bot.adapters.background import State
 from triage import Assessment, TriageEngine
+from triage.engine import ReadingMemory
 from triage.tracker import track
 
 log = logging.getLogger(__name__)
@@ -96,12 +97,14 @@ class TriageAdapter:
             log.error("triage failed (%s); lexicon-only for this message", exc.__class__.__name__)
             return self.lexicon_only.assess(text, lang)
 
-    def in_context(self, text: str, before: list[str], own: Assessment) -> Assessment:
+    def in_context(self, text: str, before: list[str], own: Assessment,
+                   memory: ReadingMemory | None = None) -> Assessment:
         """`own` read with the resident's turns just before it (TriageEngine.assess_in_context:
-        lexicon, grammar and rules over the joined turns; the classifier is not run again).
-        A failure keeps `own`: context can add to a reading, never block one."""
+        lexicon, grammar and rules over the joined turns; the classifier is not run again;
+        `memory`: the conversation's earlier readings). A failure keeps `own`: context can add
+        to a reading, never block one."""
         try:
-            return self.engine.assess_in_context(text, before, own.lang, own=own)
+            return self.engine.assess_in_context(text, before, own.lang, own=own, memory=memory)
         except Exception as exc:
             log.error("triage in context failed (%s); the message alone decides", exc.__class__.__name__)
             return own

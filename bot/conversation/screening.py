@@ -25,6 +25,8 @@ each alone says little. That reading is the lexicon, grammar and rules over the 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import secrets
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from bot.conversation.ports import TriagePort
 from triage.engine import CONTEXT_TURNS
-from triage.levels import Assessment, higher, rank
+from triage.levels import Assessment, Level, higher, rank
 
 if TYPE_CHECKING:
     from bot.storage.uow import UnitOfWork
@@ -56,7 +58,40 @@ NO_RISK = Assessment("none", 0.0)  # an empty message
 # names the very words the lexicon looks for.
 CONTEXT_MINUTES = 30
 
+# Context readings remembered (levels only, under a keyed digest): this many per conversation, for
+# this many conversations. A turn reads at most three texts, and the next turn can reuse two.
+READINGS_KEPT = 8
+READING_CHATS = 512
+
 Batch = Callable[[list[str]], list[Assessment]]
+
+
+class Readings:
+    """One conversation's lexicon-and-rules levels of texts read in context (TriageEngine's
+    ReadingMemory): the turns alone at turn n were often read at turn n-1 (as its message, or
+    as its message joined with one turn before). Only levels are kept, keyed by a digest with a
+    key that lives in this process alone, so no text can be read or guessed back from it
+    (safety rule 5: message text is not kept in memory past its use)."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+        self._levels: OrderedDict[bytes, Level] = OrderedDict()
+
+    def _digest(self, text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), key=self._key, digest_size=16).digest()
+
+    def get(self, text: str) -> Level | None:
+        return self._levels.get(self._digest(text))
+
+    def put(self, text: str, level: Level) -> None:
+        digest = self._digest(text)
+        self._levels[digest] = level
+        self._levels.move_to_end(digest)
+        if len(self._levels) > READINGS_KEPT:
+            self._levels.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._levels)
 
 
 class Screening:
@@ -67,6 +102,9 @@ class Screening:
         # in (lexicon and rules only, "classifier loading") is not reused once it is there.
         self._recent: OrderedDict[str, tuple[int, Assessment]] = OrderedDict()
         self._waiting: deque[tuple[str, asyncio.Future[Assessment]]] = deque()
+        # conversation id -> (engine generation, its context readings); see Readings.
+        self._readings: OrderedDict[int, tuple[int, Readings]] = OrderedDict()
+        self._digest_key = secrets.token_bytes(32)
         self._running = False
         self.batches = 0  # classifier calls made (bench turn prints texts per call)
 
@@ -173,9 +211,21 @@ class Screening:
             return own
         before = await self._turns_before(uow, conv_id, text, now)
         if not before:
+            self._readings.pop(conv_id, None)  # a new stretch of talk: nothing earlier is read again
             return own
-        read: Assessment = reader(text, before, own)
+        read: Assessment = reader(text, before, own, self._memory(conv_id))
         return read if rank(own.level) < rank("high") else _at_least(read, own)
+
+    def _memory(self, conv_id: int) -> Readings:
+        """The conversation's readings; dropped when the engine was swapped since they were made."""
+        generation = self._generation()
+        known = self._readings.get(conv_id)
+        if known is None or known[0] != generation:
+            known = self._readings[conv_id] = (generation, Readings(self._digest_key))
+        self._readings.move_to_end(conv_id)
+        if len(self._readings) > READING_CHATS:
+            self._readings.popitem(last=False)
+        return known[1]
 
     @staticmethod
     async def _turns_before(uow: UnitOfWork, conv_id: int, text: str, now: datetime) -> list[str]:
@@ -192,6 +242,7 @@ class Screening:
     def close(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)
         self._recent.clear()  # message text is not kept in memory past its use
+        self._readings.clear()
 
 
 def _at_least(read: Assessment, own: Assessment) -> Assessment:
