@@ -23,6 +23,8 @@ NAV = (  # (href, catalog key, any of these actions shows the link)
     ("/admin", "page.dashboard", ("rota.edit", "reports.view", "handoff.board")),
 )
 BASE_CSS = "/static/base.css"
+# Titles given in English by handlers outside the staff-text work (console.py, login.py).
+TITLE_KEYS = {"Console": "page.console", "Log in": "page.login", "Set your password": "page.password"}
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,16 @@ class Frame:
     switch: tuple[NavLink, ...] = ()  # the language switch: one link per language, `here` = shown now
 
 
-def title_text(title: str, lang: str) -> str:
-    return text(title, lang) if title in CATALOG else title
+def title_text(title: str, lang: str, values: dict[str, object] | None = None) -> str:
+    """A title that is a catalog key (or an English title TITLE_KEYS knows) in `lang`; else as it is."""
+    key = TITLE_KEYS.get(title, title)
+    return text(key, lang, **(values or {})) if key in CATALOG else title
 
 
 def frame_for(staff: StaffSession | None, title: str, csrf: str = "", current: str = "",
               scripts: Sequence[str] = (), styles: Sequence[str] = (), lang: str = "en",
-              switch: tuple[NavLink, ...] = ()) -> Frame:
-    words = title_text(title, lang)
+              switch: tuple[NavLink, ...] = (), title_values: dict[str, object] | None = None) -> Frame:
+    words = title_text(title, lang, title_values)
     if staff is None:
         return Frame(words, csrf, scripts=scripts, stylesheets=(BASE_CSS, *styles), lang=lang, switch=switch)
     nav = tuple(NavLink(href, text(key, lang), current.startswith(href)) for href, key, actions in NAV
@@ -65,14 +69,17 @@ def frame_for(staff: StaffSession | None, title: str, csrf: str = "", current: s
 
 
 async def staff_page(request: web.Request, template: str, title: str, *, scripts: Sequence[str] = (),
-                     styles: Sequence[str] = (), status: int = 200, **context: object) -> web.Response:
+                     styles: Sequence[str] = (), status: int = 200,
+                     title_values: dict[str, object] | None = None, **context: object) -> web.Response:
     """Render `template` (which extends base.html) for the current staff member, or nobody, in
-    the request's language; a `?lang=` switch is remembered."""
+    the request's language; a `?lang=` switch is remembered. `title_values` fill the title's
+    `{name}` places."""
     staff = await current_staff(request)
     lang = await request_lang(request, staff.counselor_id if staff else None)
     switch = tuple(NavLink(switch_href(request, code), text(f"common.lang.{code}", lang), code == lang)
                    for code in LANGS)
-    frame = frame_for(staff, title, await csrf_token(request), request.path, scripts, styles, lang, switch)
+    frame = frame_for(staff, title, await csrf_token(request), request.path, scripts, styles, lang, switch,
+                      title_values)
     response = respond(request, template, {"frame": frame, **context}, status)
     remember_switch(request, response)
     return response

@@ -44,6 +44,8 @@ __all__ = ["CATALOG", "Entry", "label", "remember_switch", "request_lang", "text
 def text(key: str, lang: str, **values: object) -> str:
     """The words for `key` in `lang`, with `{name}` filled from `values`. An unknown key shows as
     itself (and is logged): a page still works, and the zh page test finds it."""
+    if not key:
+        return ""
     entry = CATALOG.get(key)
     if entry is None:
         log.warning("staff text: no catalog entry %r", key)
@@ -82,8 +84,11 @@ def _lang_of(ctx: jinja2.runtime.Context) -> str:
 
 
 @jinja2.pass_context
-def _t(ctx: jinja2.runtime.Context, key: str, **values: object) -> str:
-    return text(key, _lang_of(ctx), **values)
+def _t(ctx: jinja2.runtime.Context, key: str, **values: object) -> Markup:
+    """In a template: the catalog's words are trusted markup (an apostrophe stays one), the values
+    filled into them are escaped."""
+    words = text(key, _lang_of(ctx))
+    return Markup(words).format(**values) if values else Markup(words)  # noqa: S704 (catalog text; values escaped)
 
 
 @jinja2.pass_context
@@ -97,8 +102,9 @@ def _texts(ctx: jinja2.runtime.Context, *prefixes: str) -> Markup:
 
 
 def install(env: jinja2.Environment) -> None:
-    """Give every template `t`, `label` and `texts_json`."""
+    """Give every template `t`, `label` and `texts_json` (and `t` as a filter: `keys|map("t")`)."""
     env.globals.update(t=_t, label=_label, texts_json=_texts)
+    env.filters["t"] = _t
 
 
 def browser_lang(accept_language: str | None) -> str | None:

@@ -21,7 +21,7 @@ from triage.levels import LEVELS
 WEB = Path(__file__).resolve().parents[2] / "bot" / "web"
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 EN = {"Accept-Language": "en-GB,en;q=0.9"}
-_KEY = r"([a-z_0-9]+(?:\.[a-z_0-9]+)+)'"  # a whole key, not a prefix the code completes
+_KEY = r"([a-z_0-9]+(?:\.[a-z_0-9-]+)+)'(?!\s*[~+])"  # a whole key, not a prefix the code completes
 _KEY_IN_TEMPLATE = re.compile(r"\bt\(\s*'" + _KEY)
 _KEY_IN_JS = re.compile(r"\bT\(\s*'" + _KEY)
 
@@ -34,6 +34,7 @@ def test_every_entry_has_both_languages_with_the_same_placeholders() -> None:
     for key, (zh, en) in CATALOG.items():
         assert zh.strip() and en.strip(), key
         assert _placeholders(zh) == _placeholders(en), key
+        assert not {"<", "&"} & set(zh + en), key  # templates trust the catalog's words as markup
 
 
 def test_every_key_a_template_or_the_console_script_names_is_in_the_catalog() -> None:
@@ -55,7 +56,7 @@ def test_every_code_has_a_label_in_both_languages(kind: str, codes: list[str]) -
 
 
 def test_a_code_is_shown_as_words_and_an_unknown_one_as_it_is() -> None:
-    assert label("layer", Layer.LEAVE_COVER, "zh") == "请假顶班"
+    assert label("layer", Layer.LEAVE_COVER, "zh") == "顶替请假"
     assert label("state", "offered", "en") == "Offered"
     assert label("state", "no-such-state", "zh") == "no-such-state"
     assert text("console.chat_n", "zh", id=7) == "对话 #7"
@@ -83,7 +84,7 @@ async def _login(http: aiohttp.ClientSession, base: str, who: str) -> None:
         assert resp.status == 302
 
 
-def _visible(html: str) -> str:
+def visible(html: str) -> str:
     """The words a person reads: no script blocks, no tags, no attribute values."""
     html = re.sub(r"<script\b.*?</script>", " ", html, flags=re.S)
     return re.sub(r"<[^>]+>", " ", html)
@@ -126,3 +127,4 @@ async def test_an_account_language_decides_when_the_browser_names_neither(web: S
             assert '<html lang="en">' in await resp.text()
         async with http.get(f"{base}/console", headers=ZH) as resp:  # the browser's word comes first
             assert '<html lang="zh">' in await resp.text()
+

@@ -18,12 +18,15 @@ from bot.web.admin.common import FieldError, local_date
 from bot.web.admin.frame import admin_page
 from bot.web.auth import require_staff
 from bot.web.keys import CONTAINER
+from bot.web.staff_text import CATALOG
 
 LIMIT = 200  # rows on one page; narrow the filters to reach older ones
-COLUMNS = ("#", "When", "Who", "Action", "Object", "Detail")
-GROUPS = [("rota.", "every rota change"), ("account.", "every account change"),
-          ("handoff.", "every handoff action")]
+COLUMNS = ("#", "admin.audit.when", "admin.audit.who", "admin.audit.action", "admin.audit.object",
+           "admin.audit.detail")  # catalog keys
+GROUPS = [("rota.", "admin.audit.group.rota"), ("account.", "admin.audit.group.account"),
+          ("handoff.", "admin.audit.group.handoff")]  # (filter, catalog key)
 FILTERS = ("actor", "action", "object", "since", "until")
+KNOWN_ACTIONS = frozenset(k for k in CATALOG if k.startswith("audit."))  # actions shown in words
 
 
 def filtered(query: Mapping[str, str]) -> Select[AuditEntry]:
@@ -61,9 +64,9 @@ async def audit_page(request: web.Request) -> web.Response:
             chain = list(await uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
             # Hashing every row is CPU work: off the event loop, as `hotline audit verify` does it.
             check = await asyncio.to_thread(verify_chain, chain)
-    return await admin_page(request, "admin/audit.html", "Audit trail", status=400 if error else 200,
+    return await admin_page(request, "admin/audit.html", "admin.title.audit", status=400 if error else 200,
                             columns=COLUMNS, rows=rows, typed=typed, error=error,
-                            action_items=GROUPS + [(a, a) for a in actions],
+                            groups=GROUPS, actions=actions, known_actions=KNOWN_ACTIONS,
                             check=check, limit=LIMIT, verify_text=_verify_text(check))
 
 

@@ -19,10 +19,12 @@ from markupsafe import Markup
 
 from bot.web.admin.common import LOCAL
 from bot.web.admin.report_coverage import union_hours
+from bot.web.staff_text import label, text
 from bot.web.templating import render
 from scheduling.demand import LANGUAGE_NAMES
 
 HOUR = timedelta(hours=1)
+WHOLE_LINE = "whole line"  # a line-wide gap's place (config/demand.yaml needs without a station)
 LAYER_WORDS = {"rotation": "rota", "override": "override", "swap": "swap", "leave_cover": "covering leave"}
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -55,6 +57,20 @@ class Gap:
     missing: int = 1
     language: str | None = None
     what: str = ""  # in words: "no English speaker on duty"
+    staffed: int = 0  # how many of the needed people are on duty
+
+    def words(self, lang: str) -> str:
+        """The gap in the page's language: English as scheduling says it, Chinese from the figures."""
+        if lang == "en":
+            return self.what or self.station
+        who = label("lang", self.language, lang) + text("admin.gap.speaker", lang) if self.language \
+            else text("admin.gap.counselor", lang)
+        where = "" if self.station == WHOLE_LINE else self.station
+        key = "admin.gap.none_on_duty" if self.staffed == 0 else "admin.gap.more_needed"
+        return text(key, lang, who=who, where=where, n=self.missing).strip()
+
+    def place(self, lang: str) -> str:
+        return text("admin.gap.whole_line", lang) if self.station == WHOLE_LINE else self.station
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,10 @@ class Clash:
     @property
     def what(self) -> str:
         return f"{self.name} on duty at {' and '.join(self.stations)} at once"
+
+    def words(self, lang: str) -> str:
+        return self.what if lang == "en" else text("admin.clash", lang, name=self.name,
+                                                    places="、".join(self.stations))
 
 
 def local_midnight(day: date) -> datetime:
@@ -108,21 +128,25 @@ def _people(shifts: Sequence[Shift]) -> list[Shift]:
     return sorted(seen.values(), key=lambda s: (s.station, s.name))
 
 
-def _gap_tag(gaps: Sequence[Gap]) -> GapTag | None:
+def _gap_tag(gaps: Sequence[Gap], lang: str = "en") -> GapTag | None:
     if not gaps:
         return None
-    langs = sorted({LANGUAGE_NAMES.get(g.language, g.language) for g in gaps if g.language})
-    what = "; ".join(sorted({f"{g.what} ({g.station})" if g.what else g.station for g in gaps}))
+    def lang_name(code: str) -> str:
+        return LANGUAGE_NAMES.get(code, code) if lang == "en" else label("lang", code, lang)
+
+    langs = sorted({lang_name(g.language) for g in gaps if g.language})
+    what = "; ".join(sorted({f"{g.words(lang)} ({g.place(lang)})" if g.what else g.place(lang)
+                             for g in gaps}))
     return GapTag(max(g.missing for g in gaps), ", ".join(sorted({g.station for g in gaps})),
                   "/".join(langs), what)
 
 
-def _clash_words(clashes: Sequence[Clash]) -> str:
-    return "; ".join(sorted({c.what for c in clashes}))
+def _clash_words(clashes: Sequence[Clash], lang: str = "en") -> str:
+    return "; ".join(sorted({c.words(lang) for c in clashes}))
 
 
 def week_grid(monday: date, shifts: Sequence[Shift], gaps: Sequence[Gap], show_station: bool,
-              clashes: Sequence[Clash] = (), now: datetime | None = None) -> Markup:
+              clashes: Sequence[Clash] = (), now: datetime | None = None, lang: str = "en") -> Markup:
     """24 rows × 7 days; a cell lists who is on duty that hour and is marked when short or when
     someone in it is on duty at two stations at once."""
     days = [monday + timedelta(days=i) for i in range(7)]
@@ -134,12 +158,12 @@ def week_grid(monday: date, shifts: Sequence[Shift], gaps: Sequence[Gap], show_s
             here = overlapping(clashes, start, start + HOUR)
             now_here = f"{now.astimezone(LOCAL):%H:%M}" if now and start <= now < start + HOUR else ""
             cells.append(HourCell(start.isoformat(), _people(overlapping(shifts, start, start + HOUR)),
-                                  _gap_tag(overlapping(gaps, start, start + HOUR)),
-                                  frozenset(c.counselor_id for c in here), _clash_words(here),
+                                  _gap_tag(overlapping(gaps, start, start + HOUR), lang),
+                                  frozenset(c.counselor_id for c in here), _clash_words(here, lang),
                                   now_here))
         rows.append((f"{hour:02d}:00", cells))
-    heads = [f'{DAY_NAMES[d.weekday()]} {d.strftime("%m-%d")}' for d in days]
-    return render("admin/week.html", heads=heads, rows=rows, show_station=show_station)
+    heads = [f'{text(f"admin.day.{d.weekday()}", lang)} {d.strftime("%m-%d")}' for d in days]
+    return render("admin/week.html", heads=heads, rows=rows, show_station=show_station, lang=lang)
 
 
 def gap_hours(gaps: Sequence[Gap], start: datetime, end: datetime) -> float:
@@ -181,7 +205,7 @@ def _day_shifts(shifts: Sequence[Shift], start: datetime) -> list[DayShift]:
 
 
 def month_grid(year: int, month: int, shifts: Sequence[Shift], gaps: Sequence[Gap],
-               show_station: bool, clashes: Sequence[Clash] = ()) -> Markup:
+               show_station: bool, clashes: Sequence[Clash] = (), lang: str = "en") -> Markup:
     """Weeks × 7 days; each day lists its shifts and the hours of gap (marked when any)."""
     weeks = []
     for week in stdcal.Calendar(firstweekday=0).monthdatescalendar(year, month):
@@ -191,6 +215,7 @@ def month_grid(year: int, month: int, shifts: Sequence[Shift], gaps: Sequence[Ga
             cells.append(DayCell(d.isoformat(), d.day, d.month != month,
                                  gap_hours(gaps, start, start + timedelta(days=1)),
                                  _day_shifts(shifts, start) if d.month == month else [],
-                                 _clash_words(overlapping(clashes, start, start + timedelta(days=1)))))
+                                 _clash_words(overlapping(clashes, start, start + timedelta(days=1)), lang)))
         weeks.append(cells)
-    return render("admin/month.html", day_names=DAY_NAMES, weeks=weeks, show_station=show_station)
+    day_names = [text(f"admin.day.{i}", lang) for i in range(7)]
+    return render("admin/month.html", day_names=day_names, weeks=weeks, show_station=show_station, lang=lang)

@@ -13,17 +13,19 @@ from bot.web.auth import STAFF, StaffSession
 from bot.web.layout import staff_page
 
 CSS = "/static/admin/admin.css"
-TABS = (  # (href, label, the action that shows the tab)
-    ("/admin", "Overview", "handoff.board"), ("/admin/rota", "Rota", "rota.edit"),
-    ("/admin/board", "Live board", "handoff.board"), ("/admin/counselors", "Counselors", "counselor.manage"),
-    ("/admin/reports", "Reports", "reports.view"), ("/admin/users", "Accounts", "user.manage"),
-    ("/admin/audit", "Audit trail", "audit.view"))
+TABS = (  # (href, catalog key of its label, the action that shows the tab)
+    ("/admin", "admin.tab.overview", "handoff.board"), ("/admin/rota", "admin.tab.rota", "rota.edit"),
+    ("/admin/board", "admin.tab.board", "handoff.board"),
+    ("/admin/counselors", "admin.tab.counselors", "counselor.manage"),
+    ("/admin/reports", "admin.tab.reports", "reports.view"),
+    ("/admin/users", "admin.tab.users", "user.manage"),
+    ("/admin/audit", "admin.tab.audit", "audit.view"))
 
 
 @dataclass(frozen=True)
 class Tab:
     href: str
-    label: str
+    label: str  # a catalog key: the template says it in the page's language
     here: bool
 
 
@@ -35,7 +37,10 @@ def tabs_for(current: str, staff: StaffSession | None = None) -> tuple[Tab, ...]
 
 
 async def admin_page(request: web.Request, template: str, title: str, *, scripts: Sequence[str] = (),
-                     status: int = 200, **context: object) -> web.Response:
-    """Render `template` (extending admin/layout.html); `local(at)` shows a time in Beijing time."""
+                     status: int = 200, title_values: dict[str, object] | None = None,
+                     **context: object) -> web.Response:
+    """Render `template` (extending admin/layout.html); `local(at)` shows a time in Beijing time.
+    `title` is a catalog key (bot/web/staff_text.py), filled from `title_values`."""
     return await staff_page(request, template, title, scripts=scripts, styles=[CSS], status=status,
+                            title_values=title_values,
                             tabs=tabs_for(request.path, request.get(STAFF)), local=fmt_local, **context)

@@ -35,5 +35,5 @@ async def overview(request: web.Request) -> web.Response:
         gaps = await calendar_gaps(rota, now, now + GAP_HORIZON, None)
     except RotaUnavailable as exc:
         rota_error = str(exc)
-    return await admin_page(request, "admin/overview.html", "Dashboard", waiting=len(waiting),
+    return await admin_page(request, "admin/overview.html", "admin.title.overview", waiting=len(waiting),
                             urgent=urgent, on_duty=on_duty, gaps=gaps, rota_error=rota_error)

@@ -21,7 +21,7 @@ BAD_CODE = ("That login and code do not match a code that is still valid. Check 
 async def page(request: web.Request, *, error: str = "", field: str = "", login: str = "",
                code: str = "", status: int = 200, done: bool = False) -> web.Response:
     """The form; after an error it keeps the login (and the code, unless the code was wrong)."""
-    return await staff_page(request, "admin/password.html", "Set your password", status=status,
+    return await staff_page(request, "admin/password.html", "page.password", status=status,
                             error=error, field=field, login=login, code=code, done=done,
                             max_len=PASSWORD_MAX)
 

@@ -137,11 +137,11 @@ async def _page(request: web.Request, monthly_error: FieldError | None = None, m
     try:
         first, last, start, end = chosen_range(request)
     except FieldError as exc:  # the range form again, as typed, with the reason beside the field
-        return await admin_page(request, "admin/reports.html", "Reports", status=400,
+        return await admin_page(request, "admin/reports.html", "admin.title.reports", status=400,
                                 first=request.query.get("from", ""), last=request.query.get("to", ""),
                                 report_figures=[], range_error=exc, extras=None, monthly=monthly)
     report = await load_report(request, start, end)
-    return await admin_page(request, "admin/reports.html", "Reports", first=first.isoformat(),
+    return await admin_page(request, "admin/reports.html", "admin.title.reports", first=first.isoformat(),
                             last=last.isoformat(), report_figures=report_figures(report), range_error=None,
                             extras=await load_extras(request, start, end), levels=LEVELS, monthly=monthly,
                             status=400 if monthly_error else 200, dur=fmt_duration)

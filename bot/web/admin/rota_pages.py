@@ -21,8 +21,10 @@ from bot.web.admin import calendar as cal
 from bot.web.admin.common import NOTICES, local_date, monday_of, read_local, today_local
 from bot.web.admin.frame import admin_page
 from bot.web.admin.rota_source import ROTA, calendar_clashes, calendar_gaps, named_shifts
+from bot.web.admin.rota_words import need_words
 from bot.web.auth import STAFF, StaffSession, require_staff
 from bot.web.keys import CONTAINER
+from bot.web.staff_text import request_lang, text
 from scheduling.when import MAX_YEAR, MIN_YEAR, WhenError
 
 MAX_SPAN = timedelta(days=62)  # an override, swap or leave longer than two months is a typo
@@ -50,13 +52,14 @@ class CalendarNav:
     other: str  # "week" or "month"
 
 
-def nav_links(view: str, first: date, station: str) -> CalendarNav:
+def nav_links(view: str, first: date, station: str, lang: str = "en") -> CalendarNav:
     if view == "month":
         prev, nxt = (first - timedelta(days=1)).replace(day=1), (first + timedelta(days=32)).replace(day=1)
-        label = first.strftime("%B %Y")
+        label = first.strftime("%B %Y") if lang == "en" else text("admin.rota.month_of", lang, y=first.year,
+                                                                   m=first.month)
     else:
         prev, nxt = first - timedelta(days=7), first + timedelta(days=7)
-        label = f"Week of {first.isoformat()}"
+        label = text("admin.rota.week_of", lang, day=first.isoformat())
 
     def href(d: date, v: str = view) -> str:
         return "/admin/rota?" + urlencode({"view": v, "date": d.isoformat(), "station": station})
@@ -85,6 +88,7 @@ async def render_rota(request: web.Request, query: Mapping[str, str], back: str,
                       failed: FailedForm | None = None) -> web.Response:
     """The rota in the view `query` asks for; `back` is where its forms return to."""
     container = request.app[CONTAINER]
+    lang = await request_lang(request, request[STAFF].counselor_id)
     view = "month" if query.get("view") == "month" else "week"
     day = local_date(query.get("date"), today_local(container.clock.now()))
     station = query.get("station", "")
@@ -101,19 +105,21 @@ async def render_rota(request: web.Request, query: Mapping[str, str], back: str,
                     if w.state == "approved" and w.start < end and w.end > start]
         overrides, leave = await rota.overrides(start, end), await rota.leave(start, end)
     except RotaUnavailable as exc:
-        return await admin_page(request, "admin/rota.html", "Rota", status=status, rota_error=str(exc),
-                                failed=failed)
-    grid = (cal.month_grid(first.year, first.month, shifts, gaps, not station, clashes) if view == "month"
-            else cal.week_grid(first, shifts, gaps, not station, clashes, container.clock.now()))
-    done = "" if failed else NOTICES.get(query.get("done", ""), "")
+        return await admin_page(request, "admin/rota.html", "admin.title.rota", status=status,
+                                rota_error=str(exc), failed=failed)
+    grid = (cal.month_grid(first.year, first.month, shifts, gaps, not station, clashes, lang)
+            if view == "month"
+            else cal.week_grid(first, shifts, gaps, not station, clashes, container.clock.now(), lang))
+    done = "" if failed or query.get("done") not in NOTICES else f"admin.done.rota.{query['done']}"
     async with container.uow() as uow:
         last = await last_change(uow)
-    return await admin_page(request, "admin/rota.html", "Rota", status=status, rota_error="", done=done,
-                            view=view, day=day.isoformat(), station=station, stations=stations,
-                            nav=nav_links(view, first, station), grid=grid, gaps=gaps, gap_limit=GAP_LIMIT,
-                            back=back, bounds=PICKER_BOUNDS, swaps=swaps, people=people, approved=approved,
-                            overrides=overrides, leave=leave, failed=failed,
-                            needs=[n.describe() for n in rota.needs()], clashes=clashes, last=last)
+    needs = [need_words(n, dict(stations), lang) for n in rota.needs()]
+    return await admin_page(request, "admin/rota.html", "admin.title.rota", status=status, rota_error="",
+                            done=done, view=view, day=day.isoformat(), station=station, stations=stations,
+                            nav=nav_links(view, first, station, lang), grid=grid, gaps=gaps,
+                            gap_limit=GAP_LIMIT, back=back, bounds=PICKER_BOUNDS, swaps=swaps, people=people,
+                            approved=approved, overrides=overrides, leave=leave, failed=failed,
+                            needs=needs, clashes=clashes, last=last)
 
 
 # ---- changes -----------------------------------------------------------------------------------

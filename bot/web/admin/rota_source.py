@@ -13,12 +13,11 @@ from datetime import datetime
 from aiohttp import web
 
 from bot.services.rota import RotaService
-from bot.web.admin.calendar import Clash, Gap, Shift
+from bot.web.admin.calendar import WHOLE_LINE, Clash, Gap, Shift
 from scheduling.demand import LINE
 
 ROTA = web.AppKey("admin_rota", RotaService)
 Spans = list[tuple[str, datetime, datetime]]
-WHOLE_LINE = "whole line"  # a line-wide gap's place (config/demand.yaml needs without a station)
 
 
 async def named_shifts(rota: RotaService, start: datetime, end: datetime, station: str | None) -> list[Shift]:
@@ -35,7 +34,8 @@ async def calendar_gaps(rota: RotaService, start: datetime, end: datetime, stati
     """Coverage gaps in [start, end) with the demand profile applied, worst first; places by name."""
     places = {s.id: s.name for s in (await rota.stored()).stations.values()}
     return [Gap(WHOLE_LINE if g.station == LINE else places.get(g.station, g.station), g.start, g.end,
-                g.missing, g.language, g.what().replace(f" at {g.station}", f" at {places.get(g.station)}"))
+                g.missing, g.language, g.what().replace(f" at {g.station}", f" at {places.get(g.station)}"),
+                g.staffed)
             for g in await rota.coverage_gaps(start, end, station)]
 
 

@@ -108,18 +108,20 @@ async def render(request: web.Request, *, edit: Rotation | None = None,
     try:
         stored = await rota.stored()
     except RotaUnavailable as exc:
-        return await admin_page(request, "admin/rotations.html", "Rotations", rota_error=str(exc))
+        return await admin_page(request, "admin/rotations.html", "admin.title.rotations", rota_error=str(exc))
     async with request.app[CONTAINER].uow() as uow:
         last = await rota_edits.last_change(uow)
     people = [(c.id, c.name) for c in stored.counselors.values() if c.active]
     return await admin_page(
-        request, "admin/rotations.html", f"Rotation {edit.id}" if edit else "Rotations", status=status,
+        request, "admin/rotations.html", "admin.title.rotation" if edit else "admin.title.rotations",
+        title_values={"name": edit.name or edit.id} if edit else None, status=status,
         rota_error="", rotations=stored.rotations, edit=edit, failed=failed, slots=SLOTS,
         typed=typed if typed is not None else ({} if edit is None else typed_of(edit)),
         people=people, names={c.id: c.name for c in stored.counselors.values()},
         stations=[(s.id, s.name) for s in stored.stations.values()],
         days=list(zip(DAYS, DAY_NAMES, strict=True)), last=last, back=request.path,
-        done=NOTICES.get(request.query.get("done", ""), ""), fmt=format_duration)
+        done=f"admin.done.rot.{request.query['done']}" if request.query.get("done") in NOTICES else "",
+        fmt=format_duration)
 
 
 async def rotation(request: web.Request) -> Rotation:

@@ -28,10 +28,18 @@ from bot.web.admin.rota_source import ROTA
 from bot.web.auth import STAFF, StaffSession, require_staff
 from bot.web.keys import CONTAINER
 
-COLUMNS = ("ID", "Name", "Roles", "Languages", "Station", "Telegram", "Web login", "Password", "Active")
+COLUMNS = ("admin.col.id", "admin.col.name", "admin.col.roles", "admin.col.languages", "admin.station",
+           "admin.col.telegram", "admin.col.web_login", "admin.col.password",
+           "admin.col.active")  # catalog keys
 NOTICES = {"created": "Account created. Give them a one-time code below so they can set a password.",
            "saved": "Changes saved.", "deactivate": "Account deactivated: its sessions have ended.",
            "reactivate": "Account reactivated."}
+
+
+def done_key(request: web.Request) -> str:
+    """The catalog key of the notice a redirect asked for (?done=), or ""."""
+    done = request.query.get("done", "")
+    return f"admin.done.users.{done}" if done in NOTICES else ""
 
 
 @dataclass(frozen=True)
@@ -90,10 +98,10 @@ async def list_page(request: web.Request, failed: Failed | None = None) -> web.R
         people = await uow.counselors.all()
         codes = await live_codes(uow, container.clock.now())
     places = await stations(request)
-    return await admin_page(request, "admin/users.html", "Accounts", status=400 if failed else 200,
+    return await admin_page(request, "admin/users.html", "admin.title.users", status=400 if failed else 200,
                             columns=COLUMNS, people=people, codes=codes, places=dict(places),
                             stations=places, roles=STAFF_ROLES, languages=LANGUAGES, failed=failed,
-                            done=NOTICES.get(request.query.get("done", ""), ""),
+                            done=done_key(request),
                             typed=failed.typed if failed else {"roles": ["counselor"], "languages": ["zh"]})
 
 
@@ -120,11 +128,12 @@ async def edit_page(request: web.Request, c: Counselor, failed: Failed | None = 
     places = await stations(request)
     if c.station_id and c.station_id not in dict(places):  # kept as it is unless changed
         places.append((c.station_id, c.station_id))
-    return await admin_page(request, "admin/user_edit.html", f"Account: {c.name}", status=status, c=c,
+    return await admin_page(request, "admin/user_edit.html", "admin.title.account",
+                            title_values={"name": c.name}, status=status, c=c,
                             stations=places, roles=STAFF_ROLES, languages=LANGUAGES,
                             failed=failed, typed=failed.typed if failed else typed_from(c), code=code,
                             code_expires=expires, code_hours=int(CODE_VALID.total_seconds() // 3600),
-                            done=NOTICES.get(request.query.get("done", ""), ""),
+                            done=done_key(request),
                             me=request[STAFF].counselor_id)
 
 

@@ -44,3 +44,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "error.role": ("你已登录，但你的角色无权打开此页面。", "You are logged in, but your role does not allow this page."),
     "error.title": ("错误 {status}", "Error {status}"),
 }
+TEXT.update({
+    # /password (templates/admin/password.html)
+    "password.done": ("密码已设置。账号 {login} 之前的登录已全部结束。", "Your password is set. Any earlier session of {login} has ended."),
+    "password.hint": ("请使用管理员给你的一次性验证码。验证码仅可使用一次，一天内有效。", "With the one-time code an admin gave you. Codes work once and for a day."),
+    "password.code": ("一次性验证码", "One-time code"),
+    "password.new": ("新密码（至少 10 个字符）", "New password (at least 10 characters)"),
+    "password.again": ("再次输入新密码", "The same password again"),
+    "password.submit": ("设置密码", "Set password"),
+})

@@ -55,10 +55,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "lang.zh": ("中文", "Chinese"),
     "lang.en": ("英文", "English"),
     # rota layers (scheduling/model.py Layer)
-    "layer.rotation": ("轮班", "Rotation"),
-    "layer.override": ("临时替班", "Override"),
-    "layer.swap": ("换班", "Swap"),
-    "layer.leave_cover": ("请假顶班", "Leave cover"),
+    "layer.rotation": ("轮班", "rota"),
+    "layer.override": ("临时替班", "override"),
+    "layer.swap": ("换班", "swap"),
+    "layer.leave_cover": ("顶替请假", "covering leave"),
     # swap states (SwapState)
     "swap.requested": ("待对方确认", "Requested"),
     "swap.accepted": ("待协调员批准", "Accepted, awaiting approval"),
