@@ -206,6 +206,9 @@ class ConversationService:
             if text else (Assessment(level_at(rank(conv.risk_level)), 0.0), list(conv.risk_memory or []))
         conv.risk_level = tracked.level
         conv.updated_at = now
+        # Changed with the rest before the reply is written: the reply's insert flushes the row
+        # once, where a change after it cost a second UPDATE in every turn (issue 20).
+        conv.version += 1
         ctx = ResidentContext(uow, conv, inbound, tracked, risk, now, after)
         if inbound.kind == InboundKind.COMMAND:
             if risk.level in ("high", "imminent"):  # "/start I have the pills here": the words
@@ -219,7 +222,6 @@ class ConversationService:
             await self._say(ctx, t("empty", conv.lang))
         else:
             await self._resident_text(ctx, too_long)
-        conv.version += 1
         after.events.append(("conversation.updated", conv.id))
         return TurnResult(TurnOutcome.DONE, stored.id if stored else None,
                           ConvState(conv.state), level_at(rank(conv.risk_level)))

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.crypto import Cipher
@@ -55,6 +57,20 @@ class ConversationRepo:
             .limit(1)
         )
         return await self.s.scalar(q)
+
+    async def standing(self, channel: str, chat_key: str) -> tuple[str, str, str] | None:
+        """(state, risk level, language) of the chat's open conversation, or None: three columns,
+        so the encrypted risk memory is neither loaded nor decrypted (the web chat asks after
+        every line it delivers: bot/web/web_channel.py)."""
+        q = (
+            select(Conversation.state, Conversation.risk_level, Conversation.lang)
+            .where(Conversation.channel == channel, Conversation.chat_key == chat_key)
+            .where(Conversation.closed_at.is_(None))
+            .order_by(Conversation.id.desc())
+            .limit(1)
+        )
+        row = (await self.s.execute(q)).first()
+        return None if row is None else (row.state, row.risk_level, row.lang)
 
     async def add(self, conv: Conversation) -> Conversation:
         self.s.add(conv)
@@ -292,7 +308,17 @@ class OutboxRepo:
 
 
 async def mark_update_processed(session: AsyncSession, key: str, now: datetime) -> bool:
-    """Record a channel update id; False when it was seen before (a replay or a double click)."""
+    """Record a channel update id; False when it was seen before (a replay or a double click).
+
+    One statement on every turn (issue 20): an insert that does nothing when the key is there.
+    On PostgreSQL a second instance inserting the same key waits for the first transaction and
+    then gets False, where a read-then-insert failed on the unique key and deferred the turn."""
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = sqlite_insert if dialect == "sqlite" else pg_insert
+        stmt = insert(ProcessedUpdate).values(key=key, at=now).on_conflict_do_nothing(index_elements=["key"])
+        result = await session.execute(stmt)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
     if await session.get(ProcessedUpdate, key) is not None:
         return False
     session.add(ProcessedUpdate(key=key, at=now))

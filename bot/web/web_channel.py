@@ -112,10 +112,11 @@ class WebChannel:
     async def state_frame(self, chat_key: str) -> StateFrame | None:
         """Where the resident's conversation stands: drives the "a counselor is coming" status."""
         async with self.uow() as uow:
-            conv = await uow.conversations.open_for(self.channel, chat_key)
-        if conv is None:
+            standing = await uow.conversations.standing(self.channel, chat_key)
+        if standing is None:
             return None
-        return {"type": "state", "state": conv.state, "risk": conv.risk_level, "lang": conv.lang}
+        state, risk, lang = standing
+        return {"type": "state", "state": state, "risk": risk, "lang": lang}
 
     async def _push(self, ws: Socket, frame: MessageFrame | StateFrame | TypingFrame) -> None:
         if ws.closed:

@@ -1,20 +1,24 @@
-"""What a turn reads from the database to judge a message in context (issue 20): the resident's
-own lines only, with nothing else decrypted (safety rule 5: message text in memory only where it
-is used), and nothing lost to the bot's and counselors' lines in between."""
+"""What a turn and its reply read from the database (issue 20): for context the resident's own
+lines only, with nothing else decrypted (safety rule 5: message text in memory only where it is
+used) and nothing lost to the bot's and counselors' lines in between; no history or risk memory
+decrypted to deliver a reply; one statement to drop a replayed update."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 import triage
 from bot.adapters.triage_adapter import TriageAdapter
+from bot.conversation.messages import Inbound
 from bot.conversation.screening import Screening
 from bot.crypto import Cipher
 from bot.storage.models import Conversation
+from bot.web.web_channel import WebChannel
 from tests.conversation.conftest import RESIDENT, Harness
+from triage.levels import LEVELS
 
 
 async def _conversation_id(h: Harness) -> int:
@@ -102,3 +106,77 @@ async def test_the_caring_line_keeps_changing_through_a_long_wait(h: Harness) ->
         cares.append(h.tg.to(RESIDENT)[-1].text.splitlines()[-1])
 
     assert len(set(cares[-4:])) == 4, cares[-4:]
+
+
+async def test_the_web_chat_reads_a_conversations_standing_without_decrypting(
+        h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The state frame after every delivered line needs three columns; it loaded the whole row,
+    decrypting the risk memory (the words triage matched) each time."""
+    await h.c.service.handle(Inbound(channel="web", chat_key="w1", user_key="t1", text="I want to die",
+                                     update_key="web:w1:1"))
+    decrypts = count_decrypts(monkeypatch, h.c.uow.cipher)
+
+    frame = await WebChannel(h.c.uow).state_frame("w1")
+
+    assert frame == {"type": "state", "state": "waiting", "risk": "high", "lang": "en"}
+    assert decrypts == []
+    assert await WebChannel(h.c.uow).state_frame("nobody") is None
+
+
+async def _statements(h: Harness, *inbound: Inbound) -> tuple[list[str], list[str]]:
+    """The SQL statements the turns ran, and their outcomes."""
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, sql: str, *rest: object) -> None:
+        statements.append(" ".join(sql.split()[:3]).upper())
+
+    sync_engine = h.c.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", seen)
+    try:
+        outcomes = [(await h.c.service.handle(one)).outcome for one in inbound]
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", seen)
+    return statements, outcomes
+
+
+def _line(text: str, n: int) -> Inbound:
+    return Inbound(channel="web", chat_key="w1", user_key="t1", text=text, update_key=f"web:w1:{n}")
+
+
+async def test_a_turn_drops_a_replayed_update_with_one_statement(h: Harness) -> None:
+    statements, outcomes = await _statements(h, _line("hello", 1), _line("hello", 1))
+
+    dedupe = [s for s in statements if "PROCESSED_UPDATES" in s]
+    assert dedupe == ["INSERT INTO PROCESSED_UPDATES"] * 2  # before: a SELECT, then an INSERT when new
+    assert outcomes == ["done", "replayed"]
+
+
+async def test_an_answered_turn_updates_its_conversation_once(h: Harness) -> None:
+    """The version went up after the reply was written: a second UPDATE in every turn."""
+    await h.c.service.handle(_line("hello", 1))
+
+    statements, _ = await _statements(h, _line("I can't sleep", 2))
+
+    assert statements.count("UPDATE CONVERSATIONS SET") == 1, statements
+
+
+async def test_context_readings_are_remembered_as_levels_under_digests_and_dropped_on_close(
+        h: Harness) -> None:
+    """The next turn reuses this turn's readings (issue 20) without keeping any text (rule 5)."""
+    lines = ("我一直在想怎么死", "楼顶我已经看好了", "今晚")
+    screening = Screening(TriageAdapter(engine=triage.lexicon_only_engine()))
+    conv_id = 0
+    for line in lines:
+        await h.send(line)
+        conv_id = await _conversation_id(h)
+        h.clock.advance(minutes=1)
+    async with h.c.uow() as uow:
+        own = screening.triage.assess("我准备好了")
+        await screening.in_context(uow, conv_id, "我准备好了", own, h.clock.now())
+    _, readings = screening._readings[conv_id]
+    stored = list(readings._levels.items())
+    screening.close()
+
+    assert stored and all(len(k) == 16 and v in LEVELS for k, v in stored)
+    assert not any(line.encode() in key for line in lines for key, _ in stored)
+    assert not screening._readings
