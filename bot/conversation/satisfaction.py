@@ -13,15 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from bot.conversation import callbacks
 from bot.conversation.callbacks import Callback
 from bot.conversation.messages import Button
 from bot.conversation.posting import say
 from bot.conversation.states import HandoffState
 from bot.conversation.texts import b, t
-from bot.storage.models import Conversation, Feedback
+from bot.storage.models import Conversation
 from bot.storage.uow import UnitOfWork
 
 KIND = "satisfaction"
@@ -49,9 +47,7 @@ async def record(uow: UnitOfWork, conv: Conversation, cb: Callback, now: datetim
     h = await uow.handoffs.get(hid)
     if h is None or h.conversation_id != conv.id or h.state != HandoffState.CLOSED:
         return False
-    answered = await uow.session.scalar(select(func.count()).select_from(Feedback).where(
-        Feedback.kind == KIND, Feedback.subject == subject(hid)))
-    if answered:
+    if await uow.feedback.count(KIND, subject(hid)):
         await say(uow, conv, t("rate_done", conv.lang), now)
         return True
     uow.feedback.add(conv.id, KIND, subject(hid), 0 if value == SKIP else int(value), now)
@@ -72,5 +68,4 @@ def tally(values: Iterable[int]) -> dict[str, float | int | None]:
 
 async def summary(uow: UnitOfWork, since: datetime, until: datetime) -> dict[str, float | int | None]:
     """Ratings given in [since, until) (`tally`)."""
-    return tally(await uow.session.scalars(select(Feedback.value).where(
-        Feedback.kind == KIND, Feedback.at >= since, Feedback.at < until)))
+    return tally(await uow.feedback.values(KIND, since, until))

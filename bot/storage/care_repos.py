@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Feedback, FollowUp, InviteCode
@@ -56,6 +56,17 @@ class FeedbackRepo:
 
     def add(self, conversation_id: int, kind: str, subject: str, value: int, at: datetime) -> None:
         self.s.add(Feedback(conversation_id=conversation_id, kind=kind, subject=subject, value=value, at=at))
+
+    async def count(self, kind: str, subject: str) -> int:
+        """How many answers of `kind` were given about `subject`."""
+        q = (select(func.count()).select_from(Feedback)
+             .where(Feedback.kind == kind, Feedback.subject == subject))
+        return int(await self.s.scalar(q) or 0)
+
+    async def values(self, kind: str, since: datetime, until: datetime) -> list[int]:
+        """The values of answers of `kind` given in [since, until)."""
+        q = select(Feedback.value).where(Feedback.kind == kind, Feedback.at >= since, Feedback.at < until)
+        return list(await self.s.scalars(q))
 
 
 class UpdateRepo:
