@@ -39,11 +39,12 @@ class LeaveState(StrEnum):
 
 
 class RequestRefused(RotaRefused):
-    """A request that cannot be made as sent; `field` is the form field it is about."""
+    """A request that cannot be made as sent: `field` is the form field it is about ("" for the
+    form as a whole), `key` names the words for a page (`shifts.err.<key>`, with `values`)."""
 
-    def __init__(self, field: str, reason: str) -> None:
+    def __init__(self, field: str, key: str, reason: str, **values: object) -> None:
         super().__init__(reason)
-        self.field = field
+        self.field, self.key, self.values = field, key, values
 
 
 @dataclass(frozen=True)
@@ -149,16 +150,18 @@ class RotaRequests:
         """Ask `other` to take my shift `shift` (a MyShift key); returns the swap id."""
         mine = {s.key: s for s in await self.my_shifts(who, now, uow)}
         if shift not in mine:
-            raise RequestRefused("shift", "That is not one of your coming shifts: pick one from the list.")
+            raise RequestRefused("shift", "not_my_shift",
+                                 "That is not one of your coming shifts: pick one from the list.")
         rota = await rota_repo.load_rota(uow.session)
         peer = rota.counselors.get(other)
         if peer is None or not peer.active or other == who:
-            raise RequestRefused("other", "Pick an active colleague from the list.")
+            raise RequestRefused("other", "pick_colleague", "Pick an active colleague from the list.")
         station, start_s, end_s = shift.split("|")
         start, end = datetime.fromisoformat(start_s), datetime.fromisoformat(end_s)
         if any(w.requester == who and w.station == station and w.start < end and w.end > start
                and w.state in PENDING_SWAPS for w in rota.swaps):
-            raise RequestRefused("shift", "You already asked for a swap of this shift; it is waiting.")
+            raise RequestRefused("shift", "swap_twice",
+                                 "You already asked for a swap of this shift; it is waiting.")
         sid = await self.rota.request_swap(uow, who, other, station, start, end, now)
         when = _span(rota, station, start, end)
         await _tell(uow, other, f"{_name(rota, who)} asks you to take their shift at "
@@ -174,9 +177,9 @@ class RotaRequests:
         rota = await rota_repo.load_rota(uow.session)
         swap = next((w for w in rota.swaps if w.id == swap_id), None)
         if swap is None or swap.other != who:
-            raise RequestRefused("swap", "No such swap asked of you.")
+            raise RequestRefused("", "no_swap", "No such swap asked of you.")
         if swap.state != SwapState.REQUESTED:
-            raise RequestRefused("swap", f"This swap is already {swap.state.value}.")
+            raise RequestRefused("", "swap_decided", f"This swap is already {swap.state.value}.")
         await self.rota.accept_swap(uow, swap_id, who, now)
         when = _span(rota, swap.station, swap.start, swap.end)
         await _tell(uow, swap.requester, f"{_name(rota, who)} agreed to take your shift at "
@@ -196,7 +199,8 @@ class RotaRequests:
             return
         swap = next((w for w in rota.swaps if w.id == request_id), None)
         if swap is None or swap.requester != who or swap.state not in PENDING_SWAPS:
-            raise RequestRefused("", "Only your own swap request that is still waiting can be withdrawn.")
+            raise RequestRefused("", "withdraw_swap",
+                                 "Only your own swap request that is still waiting can be withdrawn.")
         await rota_repo.delete_swap(uow.session, request_id)  # the audit entry keeps what it was
         await self.rota.audit_change(uow, who, "rota.swap_withdraw", f"swap:{request_id}", now,
                                      {"other": swap.other, "station": swap.station,
@@ -210,7 +214,8 @@ class RotaRequests:
                               now: datetime) -> None:
         row = await uow.session.get(LeaveRequestRow, request_id, with_for_update=True)
         if row is None or row.counselor_id != who or row.state != LeaveState.REQUESTED:
-            raise RequestRefused("", "Only your own leave request that is still waiting can be withdrawn.")
+            raise RequestRefused("", "withdraw_leave",
+                                 "Only your own leave request that is still waiting can be withdrawn.")
         row.state, row.decided_by, row.decided_at = LeaveState.WITHDRAWN, who, now
         await uow.session.flush()
         await uow.audit.append(who, "rota.leave_request_withdraw", f"leave_request:{row.id}", now, {})
@@ -223,22 +228,24 @@ class RotaRequests:
                         now: datetime) -> str:
         """Ask for leave over [start, end); a coordinator approves or declines it."""
         if len(reason) > MAX_REASON:
-            raise RequestRefused("reason", f"Keep the reason under {MAX_REASON} characters "
-                                           f"(it has {len(reason)}).")
+            raise RequestRefused("reason", "reason_long", f"Keep the reason under {MAX_REASON} characters "
+                                 f"(it has {len(reason)}).", most=MAX_REASON, n=len(reason))
         rota = await rota_repo.load_rota(uow.session)
         tz = home_tz(rota, who)
         if start.astimezone(tz).date() < now.astimezone(tz).date():
-            raise RequestRefused("start", "Leave cannot start in the past: pick today or a later day.")
+            raise RequestRefused("start", "past_day",
+                                 "Leave cannot start in the past: pick today or a later day.")
         if end <= start:
-            raise RequestRefused("end", "The last day must not be before the first.")
+            raise RequestRefused("end", "end_before_start", "The last day must not be before the first.")
         if end - start > MAX_LEAVE:
-            raise RequestRefused("end", "That is longer than two months: check the dates.")
+            raise RequestRefused("end", "too_long", "That is longer than two months: check the dates.")
         waiting = await uow.session.scalars(select(LeaveRequestRow).where(
             LeaveRequestRow.counselor_id == who, LeaveRequestRow.state == LeaveState.REQUESTED,
             LeaveRequestRow.starts_at < end, LeaveRequestRow.ends_at > start))
         if waiting.first() is not None or any(lv.counselor == who and lv.start < end and lv.end > start
                                               for lv in rota.leave):
-            raise RequestRefused("start", "You already have leave or a leave request on these days.")
+            raise RequestRefused("start", "leave_twice",
+                                 "You already have leave or a leave request on these days.")
         row = LeaveRequestRow(id=rota_repo.new_id("lr"), counselor_id=who, starts_at=start, ends_at=end,
                               reason=reason, state=LeaveState.REQUESTED, created_at=now)
         uow.session.add(row)

@@ -27,9 +27,10 @@ from bot.storage.uow import UnitOfWork
 from bot.web.admin.rota_pages import apply_change, back_to, read_form
 from bot.web.admin.rota_source import ROTA
 from bot.web.auth import STAFF, StaffSession, require_staff
-from bot.web.console_rota_text import words
 from bot.web.keys import CONTAINER
 from bot.web.layout import staff_page
+from bot.web.staff_catalog.shifts import TEXT
+from bot.web.staff_text import request_lang
 
 PAGE = "/console/shifts"
 ASK = "swap.request"  # counselors and coordinators ask for swaps and leave (bot/security/roles.py)
@@ -64,16 +65,25 @@ class RequestLine:
     can_withdraw: bool = False
 
 
-def page_lang(request: web.Request) -> str:
-    """zh or en: `?lang=`, else the staff pages' `hl` cookie, else English (as the console is now)."""
-    lang = request.query.get("lang") or request.cookies.get("hl")
-    return lang if lang in ("zh", "en") else "en"
+async def words(request: web.Request) -> dict[str, str]:
+    """The page's words (staff_catalog/shifts.py) in the request's language, keyed without `shifts.`."""
+    staff: StaffSession = request[STAFF]
+    lang = await request_lang(request, staff.counselor_id)
+    return {key.removeprefix("shifts."): pair[lang == "en"] for key, pair in TEXT.items()}
+
+
+def refusal(exc: RotaRefused, w: dict[str, str]) -> str:
+    """A refusal in the page's words (the English reason where no words are kept for it)."""
+    if isinstance(exc, RequestRefused) and f"err.{exc.key}" in w:
+        return w[f"err.{exc.key}"].format(**exc.values)
+    return exc.reason
 
 
 def shift_line(s: MyShift, w: dict[str, str]) -> ShiftLine:
     over = f" (+{(s.end.date() - s.start.date()).days})" if s.end.date() != s.start.date() else ""
-    return ShiftLine(s.key, s.start.strftime("%a %Y-%m-%d"), f"{s.start:%H:%M}–{s.end:%H:%M}{over}", s.tz,
-                     s.station, w.get(f"layer.{s.layer}", s.layer))
+    day = f"{w[f'wd.{s.start.weekday()}']} {s.start:%Y-%m-%d}"
+    return ShiftLine(s.key, day, f"{s.start:%H:%M}–{s.end:%H:%M}{over}", s.tz, s.station,
+                     w.get(f"layer.{s.layer}", s.layer))
 
 
 def request_line(r: MyRequest, tz: ZoneInfo, w: dict[str, str]) -> RequestLine:
@@ -103,10 +113,11 @@ async def render(request: web.Request, failed: Failed | None = None, feed_url: s
         shifts = await requests.my_shifts(staff.counselor_id, now, uow)
         mine = await requests.my_requests(uow, staff.counselor_id)
         feed_since = await ical.feed_since(uow, staff.counselor_id)
-    w = words(page_lang(request))
+    w = await words(request)
     done = "" if failed else w.get(f"done.{request.query.get('done', '')}", "")
     today = now.astimezone(tz).date().isoformat()
-    return await staff_page(request, "console_shifts.html", w["title"], styles=["/static/console_shifts.css"],
+    return await staff_page(request, "console_shifts.html", "shifts.title",
+                            styles=["/static/console_shifts.css"],
                             status=200 if failed is None else 400, w=w, done=done, failed=failed,
                             shifts=[shift_line(s, w) for s in shifts],
                             requests=[request_line(r, tz, w) for r in mine],
@@ -132,10 +143,9 @@ async def run(request: web.Request, form: dict[str, str], which: str, act: Act) 
         try:
             await act(uow, RotaRequests(request.app[ROTA]), staff.counselor_id, container.clock.now())
             await uow.commit()
-        except RequestRefused as exc:
-            return await render(request, Failed(which, exc.field, exc.reason, form))
         except RotaRefused as exc:
-            return await render(request, Failed(which, "", exc.reason, form))
+            field = exc.field if isinstance(exc, RequestRefused) else ""
+            return await render(request, Failed(which, field, refusal(exc, await words(request)), form))
     container.dispatcher.wake()
     raise web.HTTPSeeOther(f"{PAGE}?done={which}")
 
@@ -163,11 +173,11 @@ async def withdraw(request: web.Request) -> web.Response:
                      lambda uow, rq, who, now: rq.withdraw(uow, who, kind, rid, now))
 
 
-def read_day(form: dict[str, str], name: str, w: dict[str, str]) -> date:
+def read_day(form: dict[str, str], name: str) -> date:
     try:
         return date.fromisoformat(form.get(name, "").strip())
     except ValueError:
-        raise RequestRefused(name, w["bad_day"]) from None
+        raise RequestRefused(name, "bad_day", "Pick a date (year-month-day).") from None
 
 
 @require_staff(ASK)
@@ -176,15 +186,15 @@ async def ask_leave(request: web.Request) -> web.Response:
     form = await read_form(request)
     staff: StaffSession = request[STAFF]
     tz = home_tz(await request.app[ROTA].rota(), staff.counselor_id)
-    w = words(page_lang(request))
+    w = await words(request)
     try:
-        first, last = read_day(form, "start", w), read_day(form, "end", w)
+        first, last = read_day(form, "start"), read_day(form, "end")
     except RequestRefused as exc:
-        return await render(request, Failed("leave", exc.field, exc.reason, form))
+        return await render(request, Failed("leave", exc.field, refusal(exc, w), form))
     start = datetime.combine(first, datetime.min.time(), tz)
     end = datetime.combine(last + timedelta(days=1), datetime.min.time(), tz)
     if last < first:  # said in days: the service's "end after start" speaks of times
-        return await render(request, Failed("leave", "end", w["end_before_start"], form))
+        return await render(request, Failed("leave", "end", w["err.end_before_start"], form))
     reason = form.get("reason", "").strip()
     return await run(request, form, "leave",
                      lambda uow, rq, who, now: rq.ask_leave(uow, who, start, end, reason, now))

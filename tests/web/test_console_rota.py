@@ -344,11 +344,19 @@ async def test_a_waiting_request_can_be_withdrawn_by_its_author_only_and_the_col
         assert (await rota_repo.load_rota(uow.session)).swaps == ()
 
 
-async def test_the_page_speaks_chinese_when_asked(rota: Running, tabs: list[aiohttp.ClientSession]) -> None:
-    chen, _ = await tab(rota, tabs, "chen")
+async def test_the_page_and_its_form_errors_speak_chinese_once_chosen(
+        rota: Running, tabs: list[aiohttp.ClientSession]) -> None:
+    chen, token = await tab(rota, tabs, "chen")
 
     async with chen.get(rota.base + PAGE + "?lang=zh") as resp:
         body = await resp.text()
+    _, _, error = await post(chen, rota, PAGE + "/leave", {"csrf_token": token, "start": "2026-03-10",
+                                                           "end": "2026-03-09"})  # the hl cookie chose zh
+    _, _, past = await post(chen, rota, PAGE + "/leave", {"csrf_token": token, "start": "2026-03-01",
+                                                          "end": "2026-03-03"})  # refused by the service
 
-    assert "<h1>我的班次</h1>" in body and "轮班" in body and "申请请假" in body and "日历订阅" in body
+    assert "<h1>我的班次</h1>" in body and "周一 2026-03-02" in body and "轮班" in body
+    assert "申请请假" in body and "日历订阅" in body
     assert "rota shift" not in body and "Request leave" not in body
+    assert "最后一天不能早于第一天。" in error
+    assert "请假不能从过去的日期开始" in past
