@@ -52,6 +52,7 @@ class ShiftLine:
     tz: str
     station: str
     role: str
+    asked: str = ""  # a swap of this shift I asked for and nobody decided yet: its state in words
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,14 @@ def refusal(exc: RotaRefused, w: dict[str, str]) -> str:
     return exc.reason
 
 
-def shift_line(s: MyShift, w: dict[str, str]) -> ShiftLine:
+def shift_line(s: MyShift, w: dict[str, str], mine: list[MyRequest]) -> ShiftLine:
+    asked = next((r for r in mine if r.kind == "swap" and not r.asked_of_me and r.start == s.start
+                  and r.station == s.station and r.state in ("requested", "accepted")), None)
     over = f" (+{(s.end.date() - s.start.date()).days})" if s.end.date() != s.start.date() else ""
     day = f"{w[f'wd.{s.start.weekday()}']} {s.start:%Y-%m-%d}"
     return ShiftLine(s.key, day, f"{s.start:%H:%M}–{s.end:%H:%M}{over}", s.tz, s.station,
-                     w.get(f"layer.{s.layer}", s.layer))
+                     w.get(f"layer.{s.layer}", s.layer),
+                     w[f"state.swap.{asked.state}"].format(other=asked.other) if asked else "")
 
 
 def request_line(r: MyRequest, tz: ZoneInfo, w: dict[str, str]) -> RequestLine:
@@ -119,7 +123,7 @@ async def render(request: web.Request, failed: Failed | None = None, feed_url: s
     return await staff_page(request, "console_shifts.html", "shifts.title",
                             styles=["/static/console_shifts.css"],
                             status=200 if failed is None else 400, w=w, done=done, failed=failed,
-                            shifts=[shift_line(s, w) for s in shifts],
+                            shifts=[shift_line(s, w, mine) for s in shifts],
                             requests=[request_line(r, tz, w) for r in mine],
                             colleagues=await requests.colleagues(staff.counselor_id), today=today,
                             tz=str(tz), max_reason=MAX_REASON, feed_url=feed_url,

@@ -105,6 +105,9 @@ async def test_a_swap_goes_colleague_then_coordinator_and_everyone_is_told(
     sid = re.search(r'action="/console/shifts/swaps/([^/]+)/agree"', li_page)
     assert status == 303 and where == PAGE + "?done=swap"
     assert sid is not None and "Counselor Chen asks me to take their shift at 海淀区中心" in li_page
+    _, asked = await page(chen, rota)
+    tuesday = next(r for r in re.findall(r'<tr class="shift">(.*?)</tr>', asked) if "2026-03-03" in r)
+    assert 'title="waiting for Counselor Li">swap asked</span>' in tuesday
     assert any("Counselor Chen asks you to take their shift" in t for t in await telegram_texts(rota, "1002"))
     assert any("waits for Counselor Li to agree" in t for t in await telegram_texts(rota, "1003"))
 

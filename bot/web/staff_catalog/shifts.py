@@ -22,6 +22,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "shifts.swap_of_me": ("{other} 请我代班（{station}）",
                           "{other} asks me to take their shift at {station}"),
     "shifts.agree": ("同意代班", "Agree"),
+    "shifts.swap_asked": ("已申请换班", "swap asked"),
     "shifts.withdraw": ("撤回", "Withdraw"),
     "shifts.ask_swap": ("请同事代班", "Ask a colleague to take a shift"),
     "shifts.shift": ("我的班次", "My shift"), "shifts.colleague": ("同事", "Colleague"),
