@@ -13,6 +13,7 @@ from bot.services.rota_requests import MyRequest
 from bot.storage.models import Handoff
 from bot.storage.rota_tables import SwapRow
 from bot.web.admin.board import BoardRow
+from bot.web.admin.board_presence import PresenceRow
 from bot.web.admin.calendar import HourCell, Shift
 from bot.web.admin.charts import Bar, Tick
 from bot.web.admin.report_pages import Figure
@@ -25,6 +26,9 @@ from triage.training.recalibrate import recalibrate
 BoardRow.opened
 BoardRow.next_step_in
 BoardRow.assignable
+BoardRow.level_label
+BoardRow.state_label
+PresenceRow.says
 Shift.layer_words
 HourCell.clashing
 Tick.label_y

@@ -27,6 +27,7 @@ import jinja2
 from aiohttp import web
 from markupsafe import Markup
 
+from bot.web.auth import STAFF
 from bot.web.keys import CONTAINER
 from bot.web.staff_catalog import CATALOG, Entry
 from bot.web.templating import ENV
@@ -135,6 +136,12 @@ async def request_lang(request: web.Request, staff_id: str | None = None) -> str
         lang = next((x for x in (c.languages or []) if x in LANGS), None) if c is not None else None
     request[_LANG] = lang or "zh"
     return request[_LANG]
+
+
+async def staff_lang(request: web.Request) -> str:
+    """The language of a request a `require_staff` guard let through (its account's language counts)."""
+    staff = request.get(STAFF)
+    return await request_lang(request, staff.counselor_id if staff is not None else None)
 
 
 def switch_href(request: web.Request, lang: str) -> str:

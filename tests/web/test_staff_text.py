@@ -21,9 +21,9 @@ from triage.levels import LEVELS
 WEB = Path(__file__).resolve().parents[2] / "bot" / "web"
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 EN = {"Accept-Language": "en-GB,en;q=0.9"}
-_KEY = r"([a-z_0-9]+(?:\.[a-z_0-9-]+)+)'(?!\s*[~+])"  # a whole key, not a prefix the code completes
-_KEY_IN_TEMPLATE = re.compile(r"\bt\(\s*'" + _KEY)
-_KEY_IN_JS = re.compile(r"\bT\(\s*'" + _KEY)
+_KEY = r"""([a-z_0-9]+(?:\.[a-z_0-9-]+)+)['"](?!\s*[~+])"""  # a whole key, not a prefix the code completes
+_KEY_IN_TEMPLATE = re.compile(r"""\bt\(\s*['"]""" + _KEY)
+_KEY_IN_JS = re.compile(r"""\bT\(\s*['"]""" + _KEY)
 
 
 def _placeholders(s: str) -> set[str]:

@@ -21,6 +21,7 @@ from bot.web.admin.frame import admin_page
 from bot.web.auth import STAFF, StaffSession, require_staff
 from bot.web.flood import FLOOD
 from bot.web.keys import CONTAINER
+from bot.web.staff_text import label, staff_lang, text
 from triage.levels import rank
 
 OPEN_STATES = ("requested", "offered", "fallback")
@@ -41,19 +42,22 @@ class BoardRow(TypedDict):
     next_step_in: str
     version: int
     assignable: bool  # waiting, or held and still open: the board offers "Assign"
+    level_label: str  # the level and state in the page's language (never the raw code)
+    state_label: str
 
 
-def board_row(h: Handoff, names: dict[str, str], now: datetime) -> BoardRow:
+def board_row(h: Handoff, names: dict[str, str], now: datetime, lang: str = "en") -> BoardRow:
     """One line of the board as JSON-safe values (the script and the first render share it)."""
     waited = ((h.accepted_at or now) - h.created_at).total_seconds()
     return {
         "id": h.id, "level": h.level, "state": h.state, "step": h.step + 1,
+        "level_label": label("level", h.level, lang), "state_label": label("state", h.state, lang),
         "opened": fmt_local(h.created_at),
-        "wait_s": int(waited), "wait": fmt_duration(waited),
+        "wait_s": int(waited), "wait": fmt_duration(waited, lang),
         "accepted": h.accepted_at is not None,
         "counselor": names.get(h.counselor_id or "", ""),
         "offered_to": ", ".join(names.get(c, c) for c in (h.offered_to or [])),
-        "next_step_in": fmt_duration((h.next_step_at - now).total_seconds())
+        "next_step_in": fmt_duration((h.next_step_at - now).total_seconds(), lang)
         if h.next_step_at and h.state == "offered" else "",
         "version": h.version, "assignable": h.state in (*OPEN_STATES, "active"),
     }
@@ -68,7 +72,8 @@ async def board_rows(request: web.Request) -> list[BoardRow]:
             select(Handoff).where(Handoff.accepted_at >= now - RECENT).order_by(Handoff.accepted_at.desc())))
         names = {c.id: c.name for c in await uow.session.scalars(select(Counselor))}
     open_.sort(key=lambda h: (-rank(h.level), h.created_at))
-    return [board_row(h, names, now) for h in open_ + taken]
+    lang = await staff_lang(request)
+    return [board_row(h, names, now, lang) for h in open_ + taken]
 
 
 async def board_people(request: web.Request) -> list[PresenceRow]:
@@ -81,7 +86,7 @@ async def board_people(request: web.Request) -> list[PresenceRow]:
             duty = await container.rota.on_duty_detail(now, uow)
         except RotaUnavailable:
             duty = []  # the page still shows who is signed in; the rota page says what is wrong
-        return await presence(uow, duty, now)
+        return await presence(uow, duty, now, await staff_lang(request))
 
 
 # The flood guards' figures (counts only, never an address): new_chats_refused and
@@ -105,33 +110,36 @@ async def flood_figures(request: web.Request) -> FloodFigures:
             "paged_per_hour": PAGED_REQUESTS_PER_WINDOW, "window_min": refused["window_s"] // 60}
 
 
-def flood_notice(f: FloodFigures) -> str:
+def flood_notice(f: FloodFigures, lang: str = "en") -> str:
     """The board's flood line, or "" when the guards held nothing back in the window."""
     if not (f["new_chats_refused"] or f["unpaged_requests"]):
         return ""
-    return (f"{f['new_chats_refused']} new chats refused from {f['flooding_addresses']} address(es) past "
-            "their budget (on this server; each refusal showed the emergency numbers). "
-            f"{f['unpaged_requests']} requests for a counselor paged nobody: their chat had asked more "
-            f"than {f['paged_per_hour']} times within the hour. Those still open wait in the table "
-            "above as fallback, for anyone to accept.")
+    return text("admin.flood.said", lang, refused=f["new_chats_refused"], addresses=f["flooding_addresses"],
+                unpaged=f["unpaged_requests"], per_hour=f["paged_per_hour"])
 
 
-COLUMNS = ("#", "Level", "State", "Step", "Opened", "Waited / time to accept", "Offered to",
-           "Next step in", "Taken by", "Action")
-PRESENCE_COLUMNS = ("Name", "On duty (rota)", "Console", "Telegram", "Now")
+COLUMNS = ("#", "admin.board.level", "admin.board.state", "admin.board.step", "admin.board.opened",
+           "admin.board.waited", "admin.board.offered_to", "admin.board.next_step", "admin.board.taken_by",
+           "admin.board.action")  # catalog keys
+PRESENCE_COLUMNS = ("admin.col.name", "admin.board.on_duty", "admin.board.console", "admin.col.telegram",
+                    "admin.board.now")
 
 
 @require_staff("handoff.board")
 async def board_page(request: web.Request) -> web.Response:
     staff: StaffSession = request[STAFF]
     rows, people, flood = await board_rows(request), await board_people(request), await flood_figures(request)
-    return await admin_page(request, "admin/board.html", "Live board", scripts=["/static/admin/board.js"],
+    lang = await staff_lang(request)
+    return await admin_page(request, "admin/board.html", "admin.title.board",
+                            scripts=["/static/admin/board.js"],
                             columns=COLUMNS, rows=rows, presence_columns=PRESENCE_COLUMNS, people=people,
                             can_assign=staff.can("handoff.assign"), flood=flood,
-                            flood_said=flood_notice(flood), done=assigned_notice(request, rows, people))
+                            flood_said=flood_notice(flood, lang),
+                            done=assigned_notice(request, rows, people, lang))
 
 
-def assigned_notice(request: web.Request, rows: list[BoardRow], people: list[PresenceRow]) -> str:
+def assigned_notice(request: web.Request, rows: list[BoardRow], people: list[PresenceRow],
+                    lang: str = "en") -> str:
     """The line after an assignment (?assigned=ID&to=COUNSELOR), said from the board as it is now."""
     hid, to_id = request.query.get("assigned", ""), request.query.get("to", "")
     to = next((p["name"] for p in people if p["id"] == to_id), "")
@@ -139,9 +147,9 @@ def assigned_notice(request: web.Request, rows: list[BoardRow], people: list[Pre
     if row is None:
         return ""
     if row["accepted"] and row["counselor"]:
-        return f"Chat #{hid} is now with {row['counselor']}."
-    return (f"Chat #{hid} offered to {to}: it keeps escalating on its own timers until someone accepts."
-            if to else f"Chat #{hid} assigned.")
+        return text("admin.board.now_with", lang, id=hid, name=row["counselor"])
+    return (text("admin.board.offered", lang, id=hid, name=to) if to
+            else text("admin.board.assigned", lang, id=hid))
 
 
 @require_staff("handoff.board")

@@ -21,6 +21,7 @@ from bot.web.admin.board_presence import PresenceRow
 from bot.web.admin.frame import admin_page
 from bot.web.auth import STAFF, StaffSession, read_form, require_staff
 from bot.web.keys import CONTAINER
+from bot.web.staff_text import staff_lang
 
 CHOOSE = Why("to", "Choose who should take this chat.")
 STATUS = {"handoff": 409, "to": 400, "note": 400}
@@ -43,11 +44,11 @@ async def _render(request: web.Request, h: Handoff, typed: dict[str, str],
         on_duty = await container.rota.on_duty(now, None, uow)
     people: list[PresenceRow] = await board_people(request)
     choices = [p for p in people if p["id"] in on_duty and p["available"] and p["id"] != h.counselor_id]
-    row = board_row(h, names, now)
+    row = board_row(h, names, now, await staff_lang(request))
     if not row["assignable"] and failed is None:
         failed = REASONS[Refusal.GONE]  # closed since the board was drawn: say so, offer no form
     return await admin_page(
-        request, "admin/board_assign.html", f"Assign chat #{h.id}",
+        request, "admin/board_assign.html", "admin.title.assign", title_values={"id": h.id},
         status=STATUS[failed.field] if failed else 200, row=row, choices=choices,
         typed=typed, failed=failed, note_max=NOTE_MAX, held=h.state == "active")
 

@@ -19,10 +19,10 @@ from sqlalchemy import select
 from bot.conversation.ports import DutyLine
 from bot.services.board_assign import signed_in
 from bot.storage.models import Counselor
+from bot.storage.rota_tables import StationRow
 from bot.storage.uow import UnitOfWork
 from bot.web.admin.common import fmt_local
-
-LAYER_WORDS = {"rotation": "rota", "override": "override", "swap": "swap", "leave_cover": "covering leave"}
+from bot.web.staff_text import label, text
 
 
 class PresenceRow(TypedDict):
@@ -36,40 +36,47 @@ class PresenceRow(TypedDict):
     says: str
 
 
-def _says(on_duty: bool, available: bool, console: bool, telegram: bool) -> tuple[str, str]:
+def _status(on_duty: bool, available: bool, console: bool, telegram: bool) -> str:
     if not on_duty:
-        return "off_rota", "Signed in, not on duty"
+        return "off_rota"
     if not available:
-        return "away", "On duty but marked away in the console: chats are not offered to them"
+        return "away"
     if not console and not telegram:
-        return "absent", "On duty but not signed in and no Telegram: nothing reaches them"
-    return "ok", "On duty, reachable"
+        return "absent"
+    return "ok"
 
 
-def _duty_text(lines: list[DutyLine]) -> str:
-    return "; ".join(f"{d.station} ({LAYER_WORDS.get(d.layer, d.layer)}"
-                     + (f", until {fmt_local(d.until, '%H:%M')})" if d.until else ")") for d in lines)
+def _duty_text(lines: list[DutyLine], places: dict[str, str], lang: str) -> str:
+    """Where and why each line puts them on duty, by station name: "海淀区中心 (rota, until 20:00)"."""
+    return "; ".join(
+        text("admin.board.duty_until" if d.until else "admin.board.duty", lang,
+             place=places.get(d.station, d.station), layer=label("layer", d.layer, lang),
+             at=fmt_local(d.until, "%H:%M")) for d in lines)
 
 
-async def presence(uow: UnitOfWork, duty: list[DutyLine], now: datetime) -> list[PresenceRow]:
-    """Everyone on duty, then everyone signed in who is not; absent and away people first."""
+async def presence(uow: UnitOfWork, duty: list[DutyLine], now: datetime,
+                   lang: str = "en") -> list[PresenceRow]:
+    """Everyone on duty, then everyone signed in who is not; absent and away people first; words
+    in `lang`."""
     by_person: dict[str, list[DutyLine]] = {}
     for d in duty:
         by_person.setdefault(d.counselor_id, []).append(d)
     logins = await signed_in(uow, now)
     ids = list(dict.fromkeys([*by_person, *logins]))
     people = {c.id: c for c in await uow.session.scalars(select(Counselor).where(Counselor.id.in_(ids)))}
+    places = {s.id: s.name for s in await uow.session.scalars(select(StationRow))}
     rows: list[PresenceRow] = []
     for cid in ids:
         c = people.get(cid)
         if c is None or not c.active:
             continue
         since = logins.get(cid)
-        status, says = _says(cid in by_person, c.available, since is not None, c.telegram_id is not None)
-        rows.append({"id": cid, "name": c.name, "duty": _duty_text(by_person.get(cid, [])),
-                     "console": f"signed in {fmt_local(since, '%H:%M')}" if since else "not signed in",
+        status = _status(cid in by_person, c.available, since is not None, c.telegram_id is not None)
+        rows.append({"id": cid, "name": c.name, "duty": _duty_text(by_person.get(cid, []), places, lang),
+                     "console": text("admin.board.signed_in", lang, at=fmt_local(since, "%H:%M")) if since
+                     else text("admin.board.not_signed_in", lang),
                      "telegram": c.telegram_id is not None, "available": c.available,
-                     "status": status, "says": says})
+                     "status": status, "says": text(f"admin.board.says.{status}", lang)})
     order = {"absent": 0, "away": 1, "ok": 2, "off_rota": 3}
     rows.sort(key=lambda r: (order[r["status"]], r["name"]))
     return rows

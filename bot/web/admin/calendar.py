@@ -26,7 +26,6 @@ from scheduling.demand import LANGUAGE_NAMES
 HOUR = timedelta(hours=1)
 WHOLE_LINE = "whole line"  # a line-wide gap's place (config/demand.yaml needs without a station)
 LAYER_WORDS = {"rotation": "rota", "override": "override", "swap": "swap", "leave_cover": "covering leave"}
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @dataclass(frozen=True)

@@ -54,16 +54,18 @@ def fmt_local(at: datetime | None, pattern: str = "%m-%d %H:%M") -> str:
     return "" if at is None else at.astimezone(LOCAL).strftime(pattern)
 
 
-def fmt_duration(seconds: float | None) -> str:
-    """12 s, 3 min 05 s, 2 h 10 min: readable at a glance on a wall screen."""
+def fmt_duration(seconds: float | None, lang: str = "en") -> str:
+    """12 s, 3 min 05 s, 2 h 10 min (in Chinese 12 秒, 3 分 05 秒, 2 小时 10 分): readable at a
+    glance on a wall screen."""
     if seconds is None:
         return "–"
     s = int(round(seconds))
+    h, m, sec = ("h", "min", "s") if lang == "en" else ("小时", "分", "秒")
     if s < 60:
-        return f"{s} s"
+        return f"{s} {sec}"
     if s < 3600:
-        return f"{s // 60} min {s % 60:02d} s"
-    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+        return f"{s // 60} {m} {s % 60:02d} {sec}"
+    return f"{s // 3600} {h} {s % 3600 // 60:02d} {m}"
 
 
 def today_local(now: datetime) -> date:

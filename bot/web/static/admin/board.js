@@ -7,7 +7,15 @@
   var people = document.getElementById("people-rows");
   var status = document.getElementById("board-status");
   if (!body) { return; }
-  var COLS = ["id", "level", "state", "step", "opened", "wait", "offered_to", "next_step_in", "counselor"];
+  var COLS = ["id", "level_label", "state_label", "step", "opened", "wait", "offered_to", "next_step_in", "counselor"];
+  // The page's words (bot/web/staff_text.py); the rows' own words come from the server in the same language.
+  var block = document.getElementById("staff-text");
+  var TEXT = block ? JSON.parse(block.textContent) : {};
+  function T(key, vars) {
+    var s = Object.prototype.hasOwnProperty.call(TEXT, key) ? TEXT[key] : key;
+    Object.keys(vars || {}).forEach(function (k) { s = s.split("{" + k + "}").join(String(vars[k])); });
+    return s;
+  }
 
   function cell(tr, text, cls) {
     var td = document.createElement("td");
@@ -26,7 +34,7 @@
       var a = document.createElement("a");
       a.className = "button";
       a.href = "/admin/board/assign/" + encodeURIComponent(r.id);
-      a.textContent = r.accepted ? "Reassign" : "Assign";
+      a.textContent = r.accepted ? T("admin.board.reassign") : T("admin.board.assign");
       td.appendChild(a);
     }
     return tr;
@@ -45,23 +53,24 @@
     cell(tr, p.name);
     cell(tr, p.duty || "–");
     cell(tr, p.console);
-    cell(tr, p.telegram ? "linked" : "not linked");
+    cell(tr, p.telegram ? T("admin.board.linked") : T("admin.board.not_linked"));
     cell(tr, p.says, p.status === "absent" || p.status === "away" ? "warn" : (p.status === "ok" ? "ok" : ""));
     return tr;
   }
 
   function render(data) {
     var frag = document.createDocumentFragment();
-    if (!data.rows.length) { frag.appendChild(empty(COLS.length + 1, "No open handoffs.")); }
+    if (!data.rows.length) { frag.appendChild(empty(COLS.length + 1, T("admin.board.empty"))); }
     data.rows.forEach(function (r) { frag.appendChild(row(r, data.can_assign)); });
     body.replaceChildren(frag);
     if (people && data.people) {
       var pf = document.createDocumentFragment();
-      if (!data.people.length) { pf.appendChild(empty(5, "Nobody is on duty or signed in.")); }
+      if (!data.people.length) { pf.appendChild(empty(5, T("admin.board.nobody"))); }
       data.people.forEach(function (p) { pf.appendChild(person(p)); });
       people.replaceChildren(pf);
     }
-    status.textContent = data.open + " open · updated " + new Date().toLocaleTimeString();
+    var locale = document.documentElement.lang === "zh" ? "zh-CN" : "en-GB";
+    status.textContent = T("admin.board.status", { n: data.open, at: new Date().toLocaleTimeString(locale) });
   }
 
   function poll() {
@@ -72,7 +81,7 @@
         return resp.json();
       })
       .then(function (data) { if (data) { render(data); } })
-      .catch(function () { status.textContent = "Connection lost; retrying…"; })
+      .catch(function () { status.textContent = T("admin.board.lost"); })
       .finally(function () { window.setTimeout(poll, POLL_MS); });
   }
   window.setTimeout(poll, POLL_MS);
