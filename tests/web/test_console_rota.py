@@ -314,6 +314,9 @@ async def test_the_coordinators_queue_lists_waiting_leave_with_approve_and_decli
     assert "Counselor Chen</strong> 2026-03-10 – 2026-03-11" in html and "(family)" in html
     assert f'action="/admin/rota/leave-requests/{waiting[0].id}/approve"' in html
     assert f'action="/admin/rota/leave-requests/{waiting[0].id}/decline"' in html
+    zh = render("leave_requests_queue.html", leave_requests=waiting, back="/admin/rota", local=fmt_local,
+                frame=SimpleNamespace(csrf="tok", lang="zh"))
+    assert "<h2>请假申请 (1)</h2>" in zh and ">批准</button>" in zh
 
 
 async def test_a_waiting_request_can_be_withdrawn_by_its_author_only_and_the_colleague_is_told(

@@ -72,6 +72,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "shifts.err.too_long": ("超过两个月了：请检查日期。", "That is longer than two months: check the dates."),
     "shifts.err.leave_twice": ("这些日子你已经有假期或请假申请。",
                                "You already have leave or a leave request on these days."),
+    # the coordinators' queue on /admin/rota (templates/leave_requests_queue.html)
+    "shifts.queue.title": ("请假申请", "Leave requests"),
+    "shifts.queue.none": ("没有待处理的请假申请。", "None waiting."),
+    "shifts.queue.approve": ("批准", "Approve"),
+    "shifts.queue.decline": ("不批准", "Decline"),
     # weekdays, Monday first (datetime.weekday())
     "shifts.wd.0": ("周一", "Mon"), "shifts.wd.1": ("周二", "Tue"), "shifts.wd.2": ("周三", "Wed"),
     "shifts.wd.3": ("周四", "Thu"), "shifts.wd.4": ("周五", "Fri"), "shifts.wd.5": ("周六", "Sat"),
