@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.conversation import cards
 from bot.conversation.effects import After, Timer, TimerKind
@@ -25,11 +25,13 @@ OPEN_STATES = OPEN_HANDOFF_STATES
 # Issue 19 finding 4: each request pages the chain (an imminent one everyone on duty), so a
 # resident who withdraws and asks again 50 times paged everyone 50 times. Requests of one
 # conversation that never reached a person count over the last hour; past three (more than a
-# resident who changes their mind once or twice makes) a new request pages nobody: it waits in
-# fallback at once, on the board and in every console queue where anyone may accept it, and the
-# resident gets the 24-hour lines (safety rules 1 and 3; the caller sent the numbers first at high
-# or imminent risk). A handoff already open keeps its chain. Counted in the database, so every
-# instance sees the same requests.
+# resident who changes their mind once or twice makes) a new request at the same or a lower level
+# than one of them pages nobody: it waits in fallback at once, on the board and in every console
+# queue where anyone may accept it, and the resident gets the 24-hour lines (safety rules 1 and 3;
+# the caller sent the numbers first at high or imminent risk). A request above every earlier one
+# of the window (medium requests, then "the pills are in my hand") still pages the chain: a real
+# rise reaches a person, and a flood pages at most once per level. A handoff already open keeps
+# its chain. Counted in the database, so every instance sees the same requests.
 REQUEST_WINDOW = timedelta(hours=1)
 PAGED_REQUESTS_PER_WINDOW = 3
 CAPPED = "handoff.capped"  # audit action: a request that paged nobody
@@ -59,16 +61,16 @@ class HandoffManager:
             if rank(level) > rank(existing.level):
                 existing.level = level
                 existing.reasons = reasons
-                if await self._over_budget(uow, conv.id, now, but=existing.id):
+                if await self._over_budget(uow, conv.id, level, now, but=existing.id):
                     after.events.append(("handoff.offered", existing.id))  # re-sorts on the board
-                    return existing  # a request past the budget stays unpaged when it rises
+                    return existing  # past the budget and no higher than an earlier request
                 # Risk rose while waiting: restart the chain under the stricter policy.
                 existing.policy = await self.rota.policy_for(level)
                 await self._offer_step(uow, existing, 0, now, after)
             return existing
         if existing is not None:
             return existing  # already with a counselor
-        capped = await self._over_budget(uow, conv.id, now)
+        capped = await self._over_budget(uow, conv.id, level, now)
         h = await uow.handoffs.add(Handoff(
             conversation_id=conv.id, state=HandoffState.REQUESTED, level=level, reasons=reasons,
             policy=await self.rota.policy_for(level), created_at=now, lang=conv.lang,
@@ -83,16 +85,18 @@ class HandoffManager:
         after.events.append(("handoff.opened", h.id))
         return h
 
-    async def _over_budget(self, uow: UnitOfWork, conv_id: int, now: datetime,
+    async def _over_budget(self, uow: UnitOfWork, conv_id: int, level: str, now: datetime,
                            but: int | None = None) -> bool:
         """Whether the conversation's requests of the last window that never reached a person
-        (other than `but`) have used the budget."""
-        query = select(func.count(Handoff.id)).where(
+        (other than `but`) have used the budget and one of them was at `level` or above."""
+        query = select(Handoff.level).where(
             Handoff.conversation_id == conv_id, Handoff.created_at > now - REQUEST_WINDOW,
             Handoff.accepted_at.is_(None))
         if but is not None:
             query = query.where(Handoff.id != but)
-        return (await uow.session.scalar(query) or 0) >= PAGED_REQUESTS_PER_WINDOW
+        earlier = list(await uow.session.scalars(query))
+        return (len(earlier) >= PAGED_REQUESTS_PER_WINDOW
+                and max(rank(e) for e in earlier) >= rank(level))
 
     async def _wait_unpaged(self, uow: UnitOfWork, conv: Conversation, h: Handoff, now: datetime,
                             after: After) -> None:

@@ -2,8 +2,9 @@
 
 The probe's resident could withdraw and ask again as often as they liked, and every request
 paged the chain (an imminent one everyone on duty). Past PAGED_REQUESTS_PER_WINDOW requests in
-an hour that never reached a person, a new one pages nobody: it waits in fallback where anyone may
-accept it, the resident still gets the numbers at once, and the request is audited for the board.
+an hour that never reached a person, a new one no higher than one of them pages nobody: it waits in
+fallback where anyone may accept it, the resident still gets the numbers at once, and the request
+is audited for the board. A request above every earlier one still pages (safety rule 3).
 """
 
 from __future__ import annotations
@@ -52,10 +53,17 @@ async def test_a_resident_who_withdraws_and_asks_again_pages_the_chain_three_tim
     assert len(told) == 3 and all(m.urgent and "12356" in m.text for m in told)
 
 
+async def ask_in_crisis_and_withdraw(h: Harness) -> Handoff:
+    await h.send("I have the pills here")
+    asked = await h.latest_handoff()
+    await h.click(CANCEL_REQUEST, RESIDENT)
+    return asked
+
+
 async def test_a_crisis_past_the_budget_gets_the_numbers_first_and_waits_where_anyone_can_accept_it(
         h: Harness) -> None:
     for _ in range(PAGED_REQUESTS_PER_WINDOW):
-        await ask_and_withdraw(h)
+        await ask_in_crisis_and_withdraw(h)
     sent_before = len(h.tg.to(RESIDENT))
 
     await h.send("I have the pills here")
@@ -70,7 +78,20 @@ async def test_a_crisis_past_the_budget_gets_the_numbers_first_and_waits_where_a
     assert (taken.state, taken.counselor_id) == ("active", "c1")
 
 
-async def test_an_open_request_keeps_its_chain_and_a_request_past_the_budget_stays_unpaged_as_it_rises(
+async def test_a_request_above_every_earlier_one_still_pages_the_chain_once(h: Harness) -> None:
+    """Safety rule 3: three withdrawn medium requests, then the pills in hand: a real rise reaches a
+    person; the same crisis asked again within the hour is a repeat and pages nobody."""
+    for _ in range(PAGED_REQUESTS_PER_WINDOW):
+        await ask_and_withdraw(h)
+
+    rise = await ask_in_crisis_and_withdraw(h)
+    repeat = await ask_in_crisis_and_withdraw(h)
+
+    assert rise.level == "imminent" and any("IMMINENT" in m.text for m in cards(h, rise))
+    assert repeat.level == "imminent" and not cards(h, repeat)
+
+
+async def test_an_open_request_keeps_its_chain_and_a_request_past_the_budget_pages_only_when_it_rises(
         h: Harness) -> None:
     for _ in range(PAGED_REQUESTS_PER_WINDOW - 1):
         await ask_and_withdraw(h)
@@ -78,14 +99,16 @@ async def test_an_open_request_keeps_its_chain_and_a_request_past_the_budget_sta
     await h.send("I want to die")
     raised = await h.latest_handoff()
     await h.click(CANCEL_REQUEST, RESIDENT)
-    past = await ask(h)
-    await h.send("I have the pills here")
-    quiet = await h.latest_handoff()
+    past = await ask(h)  # medium, below the high request of the window: unpaged
+    unpaged = [bool(cards(h, past))]
+    await h.send("I have the pills here")  # above every request of the window: pages
+    rose = await h.latest_handoff()
 
     assert raised.id == within.id and raised.level == "high" and raised.state == "offered"
     assert any("HIGH" in m.text for m in cards(h, raised))
-    assert quiet.id == past.id and (quiet.level, quiet.state) == ("imminent", "fallback")
-    assert not cards(h, quiet)
+    assert unpaged == [False] and past.state == "fallback"
+    assert rose.id == past.id and rose.level == "imminent" and rose.state == "offered"
+    assert any("IMMINENT" in m.text for m in cards(h, rose))
 
 
 async def test_the_budget_comes_back_after_an_hour_and_a_request_someone_took_does_not_count(
