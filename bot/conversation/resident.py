@@ -98,8 +98,9 @@ class ResidentFlow:
             text = f"{text}\n\n{answer.text}"
         buttons: Buttons = ((Button(b("yes_talk", lang), callbacks.talk(yes=True)),
                              Button(b("no_talk", lang), callbacks.talk(yes=False))),)
-        await say(ctx.uow, ctx.conv, text, ctx.now, buttons)
+        # The state changes before the reply is written, so the turn updates the row once (issue 20).
         ctx.conv.state = ConvState.OFFERED
+        await say(ctx.uow, ctx.conv, text, ctx.now, buttons)
 
     async def _answer(self, ctx: ResidentContext) -> None:
         answer = self.kb.answer(ctx.inbound.text, ctx.conv.lang, ctx.now)
@@ -108,6 +109,8 @@ class ResidentFlow:
     async def send_answer(self, ctx: ResidentContext, answer: SearchResult) -> None:
         lang = ctx.conv.lang
         talk = Button(b("talk", lang), callbacks.talk(yes=True))
+        if ctx.conv.state in (ConvState.WELCOME, ConvState.OFFERED):  # before the reply: one UPDATE
+            ctx.conv.state = ConvState.SELF_HELP
         if answer.kind == "answer" and answer.entry_id:
             subject = answer.entry_id
             buttons: Buttons = (
@@ -122,8 +125,6 @@ class ResidentFlow:
             await say(ctx.uow, ctx.conv, text, ctx.now, topics + ((talk,),))
         else:  # refusal or services: plain text, a person always on offer
             await say(ctx.uow, ctx.conv, answer.text, ctx.now, ((talk,),))
-        if ctx.conv.state in (ConvState.WELCOME, ConvState.OFFERED):
-            ctx.conv.state = ConvState.SELF_HELP
 
     async def _relay_to_counselor(self, ctx: ResidentContext) -> None:
         h = await ctx.uow.handoffs.open_for_conversation(ctx.conv.id)

@@ -180,3 +180,16 @@ async def test_context_readings_are_remembered_as_levels_under_digests_and_dropp
     assert stored and all(len(k) == 16 and v in LEVELS for k, v in stored)
     assert not any(line.encode() in key for line in lines for key, _ in stored)
     assert not screening._readings
+
+
+async def test_a_turn_that_moves_the_conversation_on_updates_it_once(h: Harness) -> None:
+    """welcome -> self-help, self-help -> offered (a medium line), offered -> self-help: the state
+    was set after the reply was written, a second UPDATE in each of these turns."""
+    for n, line in enumerate(("hello", "I feel hopeless", "I can't sleep")):
+        h.clock.advance(minutes=6)  # past the fake tracker's memory: the medium line is not held
+        statements, _ = await _statements(h, _line(line, n))
+
+        assert statements.count("UPDATE CONVERSATIONS SET") == 1, (line, statements)
+    async with h.c.uow() as uow:
+        conv = await uow.conversations.open_for("web", "w1")
+    assert conv is not None and conv.state == "self_help"
