@@ -86,4 +86,6 @@ NOTICES = {
     "leave": "Leave saved.",
     "leave-deleted": "Leave removed.",
     "undo": "The last change was undone.",
+    "leave-request-approve": "Leave approved: it is in the rota.",
+    "leave-request-decline": "Leave request declined.",
 }

@@ -16,6 +16,7 @@ from bot.conversation.ports import RotaRefused
 from bot.events import Event
 from bot.services.rota import RotaService, RotaUnavailable
 from bot.services.rota_edits import last_change
+from bot.services.rota_requests import RotaRequests
 from bot.storage.uow import UnitOfWork
 from bot.web.admin import calendar as cal
 from bot.web.admin.common import NOTICES, local_date, monday_of, read_local, today_local
@@ -104,9 +105,11 @@ async def render_rota(request: web.Request, query: Mapping[str, str], back: str,
         approved = [w for w in await rota.swaps(pending_only=False)
                     if w.state == "approved" and w.start < end and w.end > start]
         overrides, leave = await rota.overrides(start, end), await rota.leave(start, end)
+        async with container.uow() as uow:  # asked for from the console (bot/web/console_rota.py)
+            leave_requests = await RotaRequests(rota).pending_leave(uow)
     except RotaUnavailable as exc:
         return await admin_page(request, "admin/rota.html", "admin.title.rota", status=status,
-                                rota_error=str(exc), failed=failed)
+                                rota_error=str(exc), failed=failed, leave_requests=[])
     grid = (cal.month_grid(first.year, first.month, shifts, gaps, not station, clashes, lang)
             if view == "month"
             else cal.week_grid(first, shifts, gaps, not station, clashes, container.clock.now(), lang))
@@ -119,7 +122,7 @@ async def render_rota(request: web.Request, query: Mapping[str, str], back: str,
                             nav=nav_links(view, first, station, lang), grid=grid, gaps=gaps,
                             gap_limit=GAP_LIMIT, back=back, bounds=PICKER_BOUNDS, swaps=swaps, people=people,
                             approved=approved, overrides=overrides, leave=leave, failed=failed,
-                            needs=needs, clashes=clashes, last=last)
+                            needs=needs, clashes=clashes, last=last, leave_requests=leave_requests)
 
 
 # ---- changes -----------------------------------------------------------------------------------

@@ -119,6 +119,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "admin.done.rota.leave": ("请假已保存。", "Leave saved."),
     "admin.done.rota.leave-deleted": ("请假已删除。", "Leave removed."),
     "admin.done.rota.undo": ("上一次修改已撤销。", "The last change was undone."),
+    "admin.done.rota.leave-request-approve": ("请假已批准，已写入排班表。", "Leave approved: it is in the rota."),
+    "admin.done.rota.leave-request-decline": ("请假申请未批准。", "Leave request declined."),
     # the last change and undo (bot/services/rota_edits.py)
     "admin.undo.last": ("最近一次排班修改：", "Last rota change:"),
     "admin.undo.by": ("，由 {who} 于 {at} 修改", ", by {who} at {at}"),
