@@ -34,7 +34,7 @@ HourCell.clashing
 Tick.label_y
 Bar.value_y
 Figure.chart
-RequestLine.can_agree  # console_shifts.html
+RequestLine.can_answer  # console_shifts.html
 RequestLine.can_withdraw
 MyRequest.last_moment  # leave_requests_queue.html
 CalendarNav.switch

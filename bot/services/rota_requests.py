@@ -172,23 +172,29 @@ class RotaRequests:
                                                  f"{peer.name} to agree.", now, f"swap:{sid}:asked")
         return sid
 
-    async def agree_swap(self, uow: UnitOfWork, who: str, swap_id: str, now: datetime) -> None:
-        """The colleague agrees; the swap now waits for a coordinator on /admin/rota."""
+    async def answer_swap(self, uow: UnitOfWork, who: str, swap_id: str, agree: bool, now: datetime) -> None:
+        """The colleague agrees (the swap then waits for a coordinator on /admin/rota) or says no
+        (it is declined: nobody need decide it); the asker and the coordinators hear which."""
         rota = await rota_repo.load_rota(uow.session)
         swap = next((w for w in rota.swaps if w.id == swap_id), None)
         if swap is None or swap.other != who:
             raise RequestRefused("", "no_swap", "No such swap asked of you.")
         if swap.state != SwapState.REQUESTED:
             raise RequestRefused("", "swap_decided", f"This swap is already {swap.state.value}.")
-        await self.rota.accept_swap(uow, swap_id, who, now)
-        when = _span(rota, swap.station, swap.start, swap.end)
-        await _tell(uow, swap.requester, f"{_name(rota, who)} agreed to take your shift at "
-                                         f"{_place(rota, swap.station)}, {when}; a coordinator decides next.",
-                    now, f"swap:{swap_id}:agreed")
-        await self._tell_coordinators(uow, rota, f"Swap waiting for your decision on /admin/rota: "
-                                                 f"{_name(rota, swap.requester)} → {_name(rota, who)} at "
-                                                 f"{_place(rota, swap.station)}, {when}.", now,
-                                      f"swap:{swap_id}:agreed")
+        if agree:
+            await self.rota.accept_swap(uow, swap_id, who, now)
+        else:  # the repository's one way to set a state without a coordinator's name on it
+            await rota_repo.reopen_swap(uow.session, swap_id, SwapState.DECLINED)
+            await self.rota.audit_change(uow, who, "rota.swap_peer_decline", f"swap:{swap_id}", now, {})
+        when, me, asker = _span(rota, swap.station, swap.start, swap.end), _name(rota, who), swap.requester
+        where = _place(rota, swap.station)
+        answer, asked = ("agreed" if agree else "declined"), f"{_name(rota, asker)} → {me} at {where}, {when}"
+        next_step = "; a coordinator decides next." if agree else "."
+        await _tell(uow, asker, f"{me} {answer} to take your shift at {where}, {when}{next_step}", now,
+                    f"swap:{swap_id}:{answer}")
+        text = (f"Swap waiting for your decision on /admin/rota: {asked}." if agree
+                else f"Swap declined by the colleague, nothing to decide: {asked}.")
+        await self._tell_coordinators(uow, rota, text, now, f"swap:{swap_id}:{answer}")
 
     async def withdraw(self, uow: UnitOfWork, who: str, kind: str, request_id: str, now: datetime) -> None:
         """Take back my own swap or leave request while nobody has decided it; the colleague (and

@@ -62,7 +62,7 @@ class RequestLine:
     what: str
     when: str
     state: str
-    can_agree: bool
+    can_answer: bool
     can_withdraw: bool = False
 
 
@@ -163,10 +163,12 @@ async def ask_swap(request: web.Request) -> web.Response:
 
 
 @require_staff(ASK)
-async def agree_swap(request: web.Request) -> web.Response:
+async def answer_swap(request: web.Request) -> web.Response:
+    """A colleague's swap asked of me: agree or decline."""
     form = await read_form(request)
-    sid = request.match_info["swap_id"]
-    return await run(request, form, "agree", lambda uow, rq, who, now: rq.agree_swap(uow, who, sid, now))
+    sid, agree = request.match_info["swap_id"], request.match_info["answer"] == "agree"
+    return await run(request, form, request.match_info["answer"],
+                     lambda uow, rq, who, now: rq.answer_swap(uow, who, sid, agree, now))
 
 
 @require_staff(ASK)
@@ -265,7 +267,7 @@ def register(app: web.Application) -> None:
     r = app.router
     r.add_get(PAGE, shifts_page)
     r.add_post(f"{PAGE}/swap", ask_swap)
-    r.add_post(f"{PAGE}/swaps/{{swap_id}}/agree", agree_swap)
+    r.add_post(f"{PAGE}/swaps/{{swap_id}}/{{answer:agree|decline}}", answer_swap)
     r.add_post(f"{PAGE}/leave", ask_leave)
     r.add_post(f"{PAGE}/{{kind:swap|leave}}/{{request_id}}/withdraw", withdraw)
     r.add_post(f"{PAGE}/calendar", make_feed)

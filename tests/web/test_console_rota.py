@@ -366,3 +366,29 @@ async def test_the_page_and_its_form_errors_speak_chinese_once_chosen(
     assert "rota shift" not in body and "Request leave" not in body
     assert "最后一天不能早于第一天。" in error
     assert "请假不能从过去的日期开始" in past
+
+
+async def test_the_colleague_may_decline_and_the_asker_and_coordinators_hear_it(
+        rota: Running, tabs: list[aiohttp.ClientSession]) -> None:
+    chen, token = await tab(rota, tabs, "chen")
+    _, body = await page(chen, rota)
+    await post(chen, rota, PAGE + "/swap", {"csrf_token": token, "shift": shift_keys(body)[5], "other": "c2"})
+    li, li_token = await tab(rota, tabs, "li")
+    _, li_page = await page(li, rota)
+    sid = re.search(r'action="/console/shifts/swaps/([^/]+)/decline"', li_page)
+    assert sid is not None
+
+    declined = await post(li, rota, f"{PAGE}/swaps/{sid.group(1)}/decline", {"csrf_token": li_token})
+    again = await post(li, rota, f"{PAGE}/swaps/{sid.group(1)}/agree", {"csrf_token": li_token})
+    _, chen_after = await page(chen, rota)
+    kim, _ = await tab(rota, tabs, "kim")
+    async with kim.get(rota.base + "/admin/rota?date=2026-03-07") as resp:
+        queue = await resp.text()
+
+    assert declined[:2] == (303, PAGE + "?done=decline")
+    assert again[0] == 400 and "This swap was already answered." in again[2]
+    assert re.search(r'<tr class="request"[^>]*>.*?declined', chen_after) and "swap asked" not in chen_after
+    assert f"/admin/rota/swaps/{sid.group(1)}/" not in queue  # nothing left for a coordinator
+    assert any("Counselor Li declined to take your shift" in t for t in await telegram_texts(rota, "1001"))
+    assert any("declined by the colleague" in t for t in await telegram_texts(rota, "1003"))
+    assert ("c2", "rota.swap_peer_decline") in await audit(rota)

@@ -94,7 +94,7 @@ MATRIX: dict[tuple[str, str], tuple[str, ...] | str] = {
     # My shifts (bot/web/console_rota.py): the counselor's own duty and requests.
     ("GET", "/console/shifts"): ("swap.request",),
     ("POST", "/console/shifts/swap"): ("swap.request",),
-    ("POST", "/console/shifts/swaps/{swap_id}/agree"): ("swap.request",),
+    ("POST", "/console/shifts/swaps/{swap_id}/{answer}"): ("swap.request",),
     ("POST", "/console/shifts/leave"): ("swap.request",),
     ("POST", "/console/shifts/{kind}/{request_id}/withdraw"): ("swap.request",),
     ("POST", "/console/shifts/calendar"): ("swap.request",),
@@ -107,7 +107,8 @@ ROLES = {"resident": None, "counselor": "li", "coordinator": "zhao", "admin": "a
 # Ids that exist nowhere: an allowed request reaches the handler and gets 404 or 400, never 403.
 FILL = {"hid": "999999", "override_id": "999999", "swap_id": "999999", "verdict": "approve",
         "counselor_id": "nobody", "leave_id": "999999", "rotation_id": "nobody", "filename": "base.css",
-        "request_id": "nobody", "token": "no-such-token", "kind": "leave"}
+        "request_id": "nobody", "token": "no-such-token", "kind": "leave",
+        "answer": "agree"}
 
 
 def route_table(app: Any) -> dict[tuple[str, str], Any]:

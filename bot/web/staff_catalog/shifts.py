@@ -22,6 +22,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "shifts.swap_of_me": ("{other} 请我代班（{station}）",
                           "{other} asks me to take their shift at {station}"),
     "shifts.agree": ("同意代班", "Agree"),
+    "shifts.decline": ("不同意", "Decline"),
     "shifts.swap_asked": ("已申请换班", "swap asked"),
     "shifts.withdraw": ("撤回", "Withdraw"),
     "shifts.ask_swap": ("请同事代班", "Ask a colleague to take a shift"),
@@ -98,6 +99,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # after a form (?done=)
     "shifts.done.swap": ("换班申请已发出，正在等待同事同意。",
                          "Swap request sent: it waits for your colleague."),
+    "shifts.done.decline": ("你已谢绝这次代班，对方会收到通知。", "You declined: your colleague is told."),
     "shifts.done.agree": ("你已同意，等待协调员审批。", "You agreed: a coordinator decides next."),
     "shifts.done.leave": ("请假申请已提交，等待协调员审批。", "Leave request sent: a coordinator decides."),
     "shifts.done.withdraw": ("申请已撤回。", "Request withdrawn."),
