@@ -1,7 +1,7 @@
 """My shifts in a real browser at 1280 and 1024 px (issue 16 item 13, issue 17 item 5): the
 counselor's own shifts, a leave form sent with the last day before the first comes back filled
-in with the reason beside the field, a swap request is listed with its state, and the calendar
-link is shown once."""
+in with the reason beside the field, a swap request is listed with its state, the calendar link
+is shown once; leave asked for waits in the coordinator's queue on /admin/rota until approved."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ async def test_my_shifts_page_its_leave_error_and_a_swap_request(
     await page.set_viewport_size({"width": width, "height": 900})
     await staff_login(page, site, "li", PASSWORDS["li"])
 
-    await page.goto(url(site, "/console/shifts"))
+    await page.click("a#my-shifts")  # the console's link (staff_login lands on /console)
+    await page.wait_for_url("**/console/shifts")
     await expect(page.locator("#my-shifts tr.shift").first).to_contain_text("海淀区心理援助中心")
     assert await page.locator("#my-shifts tr.shift").count() >= 27
     await shot(page, f"-{width}-shifts")
@@ -70,3 +71,33 @@ async def test_my_shifts_page_its_leave_error_and_a_swap_request(
     assert feed is not None and feed.startswith(url(site, "/ical/")) and feed.endswith(".ics")
     await page.locator("#calendar").scroll_into_view_if_needed()
     await shot(page, f"-{width}-calendar")
+
+
+async def test_leave_asked_in_the_console_is_approved_from_the_rota_page(
+        site: Server, browser: Browser, shot: Shots, tmp_path: Path) -> None:
+    path = tmp_path / "rota.yaml"
+    path.write_text(ROTA, encoding="utf-8")
+    await rota_repo.import_rota_file(site.container.uow, path, site.container.clock.now(), by="test")
+    first = datetime.now(LOCAL).date() + timedelta(days=10)
+    li = await desk(browser)
+    await staff_login(li, site, "li", PASSWORDS["li"])
+    await li.goto(url(site, "/console/shifts"))
+    await li.fill("#leave-form input[name=start]", first.isoformat())
+    await li.fill("#leave-form input[name=end]", (first + timedelta(days=1)).isoformat())
+    await li.click("#leave-form button[type=submit]")
+    await expect(li.locator("#my-requests tr.request")).to_contain_text("waiting for a coordinator")
+
+    zhao = await desk(browser)
+    await staff_login(zhao, site, "zhao", PASSWORDS["zhao"])
+    await zhao.goto(url(site, f"/admin/rota?date={first.isoformat()}"))
+    queue = zhao.locator("#leave-requests")
+    await expect(queue).to_contain_text("Li Na")
+    await queue.scroll_into_view_if_needed()
+    await shot(zhao, "-queue")
+    await queue.locator("button", has_text="Approve").click()
+    await expect(zhao.locator("#leave-requests")).to_contain_text("None waiting.")
+
+    await li.reload()
+    await expect(li.locator("#my-requests tr.request")).to_contain_text("approved")
+    assert await li.locator("#my-shifts tr.shift", has_text=first.isoformat()).count() == 0
+    await shot(li, "-approved")
