@@ -139,6 +139,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "console.result.too_long": ("消息太长", "too long"),
     "console.result.not_offered": ("未指派给你", "not offered to you"),
     # triage reasons: the category before the quoted words (triage/policy.py)
+    "console.colon": ("：", ": "),
+    "console.reason_sep": ("；", "; "),
     "reason.ideation": ("自杀意念", "ideation"),
     "reason.plan": ("计划", "plan"),
     "reason.means": ("手段", "means"),

@@ -37,16 +37,16 @@
     if (r === 'too short to judge alone: read with the conversation') { return T('reason.too_short'); }
     if (r === 'about someone else: still a person at risk') { return T('reason.third_person'); }
     var m = /^not counted \((\w+)\): (.*)$/.exec(r);
-    if (m) { return T('reason.not_counted') + '（' + L('reason', m[1]) + '）: ' + m[2]; }
+    if (m) { return T('reason.not_counted') + ' (' + L('reason', m[1]) + ')' + T('console.colon') + m[2]; }
     m = /^classifier: (\w+) (.*)$/.exec(r);
-    if (m) { return T('reason.classifier') + ': ' + level(m[1]) + ' ' + m[2]; }
+    if (m) { return T('reason.classifier') + T('console.colon') + level(m[1]) + ' ' + m[2]; }
     m = /^(\w+): (".*")(.*)$/.exec(r);
     if (!m || !Object.prototype.hasOwnProperty.call(TEXT, 'reason.' + m[1])) { return r; }
     var tail = m[3];
     REASON_TAILS.forEach(function (p) { tail = tail.split(p[0]).join(T(p[1])); });
-    return T('reason.' + m[1]) + ': ' + m[2] + tail;
+    return T('reason.' + m[1]) + T('console.colon') + m[2] + tail;
   }
-  function reasons(list) { return (list || []).map(reason).join('; '); }
+  function reasons(list) { return (list || []).map(reason).join(T('console.reason_sep')); }
 
   function api(method, path, body) {
     var opts = { method: method, headers: { 'Accept': 'application/json' }, credentials: 'same-origin' };
