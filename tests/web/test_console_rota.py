@@ -392,3 +392,23 @@ async def test_the_colleague_may_decline_and_the_asker_and_coordinators_hear_it(
     assert any("Counselor Li declined to take your shift" in t for t in await telegram_texts(rota, "1001"))
     assert any("declined by the colleague" in t for t in await telegram_texts(rota, "1003"))
     assert ("c2", "rota.swap_peer_decline") in await audit(rota)
+
+
+async def test_declined_leave_changes_no_duty_and_the_counselor_is_told(
+        rota: Running, tabs: list[aiohttp.ClientSession]) -> None:
+    chen, token = await tab(rota, tabs, "chen")
+    await post(chen, rota, PAGE + "/leave", {"csrf_token": token, "start": "2026-03-12", "end": "2026-03-12"})
+    async with rota.server.container.uow() as uow:
+        (row,) = list(await uow.session.scalars(select(LeaveRequestRow)))
+    kim, kim_token = await tab(rota, tabs, "kim")
+
+    declined = await post(kim, rota, f"/admin/rota/leave-requests/{row.id}/decline",
+                          {"csrf_token": kim_token, "back": "/admin/rota"})
+    _, after = await page(chen, rota)
+
+    assert declined[:2] == (303, "/admin/rota?done=leave-request-decline")
+    assert "Thu 2026-03-12" in after and re.search(r'<tr class="request"[^>]*>.*?declined', after)
+    assert any("Your leave 2026-03-12 to 2026-03-12 was declined by Coordinator Kim" in t
+               for t in await telegram_texts(rota, "1001"))
+    async with rota.server.container.uow() as uow:
+        assert (await rota_repo.load_rota(uow.session)).leave == ()
