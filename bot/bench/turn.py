@@ -240,13 +240,18 @@ def report(phases: Phases, wall: float, messages: int, db_name: str, channel: st
 
 def _run(args: argparse.Namespace) -> int:
     import asyncio
+    import os
     import tempfile
 
     from sqlalchemy.engine import make_url
 
+    from bot.bench.web import load_line
+
     with tempfile.TemporaryDirectory() as tmp:
         db_url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
+        load = os.getloadavg()
         phases, wall, _ = asyncio.run(_measure(args, db_url, tmp))
     engines = "real triage and knowledge base"
     print(report(phases, wall, args.messages, make_url(db_url).get_backend_name(), args.channel, engines))
+    print(load_line(load, os.getloadavg()))
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import re
 import secrets
@@ -389,6 +390,13 @@ def cpu_line(cpu: list[float | None], replies: int) -> str:
             f"(process, all threads; the end-of-run transcript check included)")
 
 
+def load_line(start: tuple[float, float, float], end: tuple[float, float, float]) -> str:
+    """The machine's load average over the run: latency is only comparable between runs on
+    equally loaded machines (CPU per reply, above, much more so)."""
+    return (f"  load average (1, 5, 15 min): {start[0]:.2f} {start[1]:.2f} {start[2]:.2f} at the start, "
+            f"{end[0]:.2f} {end[1]:.2f} {end[2]:.2f} at the end ({os.cpu_count()} cores)")
+
+
 def _run(args: argparse.Namespace) -> int:
     proc = None
     base = args.url
@@ -403,6 +411,7 @@ def _run(args: argparse.Namespace) -> int:
         try:
             asyncio.run(_wait_up(base))
             cpu.append(cpu_seconds(proc.pid) if proc is not None else None)
+            load = os.getloadavg()
             if args.ramp:
                 rates = [float(r) for r in args.ramp.split(",") if r.strip()]
                 if not rates or min(rates) <= 0:
@@ -420,10 +429,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.ramp:
         print(ramp_report(steps, args.residents, args.seconds))
         print(cpu_line(cpu, sum(len(t.latencies) + len(t.crisis) for _, t in steps)))
+        print(load_line(load, os.getloadavg()))
         bad = any(t.lost or t.doubled or t.errors for _, t in steps)
         return 1 if bad else 0
     print(report(tally, args.residents, args.seconds))
     print(cpu_line(cpu, len(tally.latencies) + len(tally.crisis)))
+    print(load_line(load, os.getloadavg()))
     if args.url is None:
         import importlib.util
 
