@@ -71,6 +71,13 @@ async def test_console_and_board_in_chinese_then_english_remembered(
     await page.set_viewport_size({"width": 1280, "height": 800})
     await shot(page, "-board-1280")
 
+    await page.goto(url(site, "/admin/reports"))
+    await expect(page.locator("#accept-by-level")).to_contain_text("各等级接手用时")
+    await expect(page.locator("#coverage-demand")).to_contain_text("全线")
+    await no_raw_codes(page)
+    await shot(page, "-reports-1280")
+
+    await page.goto(url(site, "/admin/board"))
     await page.get_by_role("link", name="English").click()
     await expect(page.locator("h1")).to_have_text("Live board")
     await page.goto(url(site, "/console"))  # another staff page: the switch is remembered

@@ -8,6 +8,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from aiohttp import web
 from markupsafe import Markup
@@ -16,12 +17,13 @@ from bot.web.admin.charts import bar_chart, line_chart
 from bot.web.admin.common import FieldError, fmt_duration, local_date, today_local
 from bot.web.admin.frame import admin_page
 from bot.web.admin.report_casework import NO_STATION, NOT_TAKEN, Casework, build_casework, casework_csv
-from bot.web.admin.report_coverage import CoverageRow, coverage_csv, coverage_rows
+from bot.web.admin.report_coverage import WHOLE_LINE, CoverageRow, coverage_csv, coverage_rows
 from bot.web.admin.report_monthly import build_monthly, monthly_csv, monthly_html, parse_month
 from bot.web.admin.reports import LEVELS, Report, ReportError, build_report, csv_rows, local_range
 from bot.web.admin.rota_source import ROTA, coverage_spans
 from bot.web.auth import STAFF, StaffSession, require_staff
 from bot.web.keys import CONTAINER
+from bot.web.staff_text import label, staff_lang, text
 
 DEFAULT_WEEKS = 4
 MAX_DAYS = 366  # a year at most: the queries stay quick and the week chart readable
@@ -60,48 +62,58 @@ class Figure:
     caption: str
 
 
-def report_figures(r: Report) -> list[Figure]:
+def report_figures(r: Report, lang: str = "en", places: dict[str, str] | None = None) -> list[Figure]:
+    """The report's sections in `lang` (catalog keys admin.report.*), stations by name."""
+    def say(key: str, **values: object) -> str:
+        return text(f"admin.report.{key}", lang, **values)
+
     weeks = [w.strftime("%m-%d") for w, _ in r.conversations_per_week]
     per_week = [n for _, n in r.conversations_per_week]
     levels = [lvl for lvl in r.handoffs_by_level if lvl in LEVELS or r.handoffs_by_level[lvl]]
+    level_words = [label("level", lvl, lang) for lvl in levels]
     sat = r.satisfaction
+    places = places or {}
+    stations = [places.get(st, st) for st in r.coverage_hours]
     return [
-        Figure("Conversations per week", line_chart(weeks, per_week, "Conversations per week"),
-               [(f"week of {w}", str(n)) for w, n in zip(weeks, per_week, strict=True)],
-               "Conversations per week (Monday, Beijing time)"),
-        Figure("Handoffs by risk level",
-               bar_chart(levels, [r.handoffs_by_level[lvl] for lvl in levels], "Handoffs by risk level",
+        Figure(say("per_week"), line_chart(weeks, per_week, say("per_week")),
+               [(say("week_of", day=w), str(n)) for w, n in zip(weeks, per_week, strict=True)],
+               say("per_week_caption")),
+        Figure(say("by_level"),
+               bar_chart(level_words, [r.handoffs_by_level[lvl] for lvl in levels], say("by_level"),
                          classes=[f"level-{lvl}" for lvl in levels]),
-               [(lvl, str(r.handoffs_by_level[lvl])) for lvl in levels] + [("total", str(r.handoffs))],
-               "Handoffs by level"),
-        Figure("Time to accept", Markup(), [
-            ("accepted handoffs", str(len(r.accept_times_s))),
-            ("median", fmt_duration(r.median_accept_s)),
-            ("95th percentile", fmt_duration(r.p95_accept_s)),
-            ("escalations (past the first step)", str(r.escalations)),
-            ("fallbacks (chain ended unanswered)", str(r.fallbacks))], "Time to accept, escalations"),
-        Figure("Coverage hours",
-               bar_chart(list(r.coverage_hours), [round(h, 1) for h in r.coverage_hours.values()],
-                         "Scheduled hours per station"),
-               [(st, f"{h:.1f} h") for st, h in r.coverage_hours.items()] or [("–", "no shifts")],
-               "Scheduled hours per station"),
-        Figure("Satisfaction",
+               [(w, str(r.handoffs_by_level[lvl])) for w, lvl in zip(level_words, levels, strict=True)]
+               + [(say("total"), str(r.handoffs))],
+               say("by_level_caption")),
+        Figure(say("accept"), Markup(), [
+            (say("accepted"), str(len(r.accept_times_s))),
+            (say("median"), fmt_duration(r.median_accept_s, lang)),
+            (say("p95"), fmt_duration(r.p95_accept_s, lang)),
+            (say("escalations"), str(r.escalations)),
+            (say("fallbacks"), str(r.fallbacks))], say("accept_caption")),
+        Figure(say("coverage"),
+               bar_chart(stations, [round(h, 1) for h in r.coverage_hours.values()], say("coverage_caption")),
+               [(name, say("hours", h=f"{h:.1f}")) for name, h in zip(stations, r.coverage_hours.values(),
+                                                                     strict=True)]
+               or [("–", say("no_shifts"))],
+               say("coverage_caption")),
+        Figure(say("satisfaction"),
                bar_chart([f"{k} +1" for k in sat] + [f"{k} −1" for k in sat],
-                         [s.up for s in sat.values()] + [s.down for s in sat.values()], "Feedback counts",
-                         classes=["up"] * len(sat) + ["down"] * len(sat)),
-               [(k, f"+1: {s.up}, −1: {s.down}" + (f" ({s.share_up:.0%} helpful)" if s.share_up is not None
-                                                   else "")) for k, s in sat.items()],
-               "Feedback"),
-        Figure("Counselor chats rated", Markup(), _rating_rows(r.ratings),
-               "Residents' 1-5 rating after a counselor's chat (asked once, skippable)"),
+                         [s.up for s in sat.values()] + [s.down for s in sat.values()],
+                         say("feedback_counts"), classes=["up"] * len(sat) + ["down"] * len(sat)),
+               [(k, f"+1: {s.up}, −1: {s.down}"
+                 + (say("helpful", share=f"{s.share_up:.0%}") if s.share_up is not None else ""))
+                for k, s in sat.items()],
+               say("feedback")),
+        Figure(say("rated_title"), Markup(), _rating_rows(r.ratings, lang), say("rated_caption")),
     ]
 
 
-def _rating_rows(t: dict[str, float | int | None]) -> list[tuple[str, str]]:
+def _rating_rows(t: dict[str, float | int | None], lang: str = "en") -> list[tuple[str, str]]:
     share, mean = t["satisfied_share"], t["mean"]
-    return [("rated", str(t["rated"])), ("skipped", str(t["skipped"])),
-            ("rated 4 or 5", "–" if share is None else f"{share:.0%}"),
-            ("mean", "–" if mean is None else f"{mean:.1f}")]
+    return [(text("admin.report.rated", lang), str(t["rated"])),
+            (text("admin.report.skipped", lang), str(t["skipped"])),
+            (text("admin.report.rated_45", lang), "–" if share is None else f"{share:.0%}"),
+            (text("admin.report.mean", lang), "–" if mean is None else f"{mean:.1f}")]
 
 
 @dataclass(frozen=True)
@@ -119,7 +131,10 @@ async def load_extras(request: web.Request, start: datetime, end: datetime) -> E
         work = await build_casework(uow.session, start, end, container.clock.now())
     stored = await rota.rota()
     names = {sid: st.name for sid, st in stored.stations.items()}
-    names |= {NOT_TAKEN: NOT_TAKEN, NO_STATION: NO_STATION}
+    lang = await staff_lang(request)
+    names |= {NOT_TAKEN: text("admin.report.not_taken", lang),
+              NO_STATION: text("admin.report.no_station", lang),
+              WHOLE_LINE: text("admin.gap.whole_line", lang)}
     return Extras(work, await coverage_rows(rota, start, end), names)
 
 
@@ -141,10 +156,12 @@ async def _page(request: web.Request, monthly_error: FieldError | None = None, m
                                 first=request.query.get("from", ""), last=request.query.get("to", ""),
                                 report_figures=[], range_error=exc, extras=None, monthly=monthly)
     report = await load_report(request, start, end)
+    lang = await staff_lang(request)
+    extras = await load_extras(request, start, end)
     return await admin_page(request, "admin/reports.html", "admin.title.reports", first=first.isoformat(),
-                            last=last.isoformat(), report_figures=report_figures(report), range_error=None,
-                            extras=await load_extras(request, start, end), levels=LEVELS, monthly=monthly,
-                            status=400 if monthly_error else 200, dur=fmt_duration)
+                            last=last.isoformat(), report_figures=report_figures(report, lang, extras.names),
+                            range_error=None, extras=extras, levels=LEVELS, monthly=monthly,
+                            status=400 if monthly_error else 200, dur=partial(fmt_duration, lang=lang))
 
 
 @require_staff("reports.view")

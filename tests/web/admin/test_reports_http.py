@@ -50,10 +50,10 @@ async def test_the_page_shows_station_levels_accept_times_follow_ups_and_demand(
     assert resp.status == 200
     by_station = body.split('id="by-station"')[1].split("</section>")[0]
     assert "海淀区中心" in by_station and "not taken" in by_station
-    assert '<th scope="row">high</th><td>1</td><td>1</td><td>2</td>' in by_station  # hd, not taken, total
+    assert '<th scope="row">High</th><td>1</td><td>1</td><td>2</td>' in by_station  # hd, not taken, total
     accept = body.split('id="accept-by-level"')[1].split("</section>")[0]
-    assert '<th scope="row">imminent</th><td>1</td><td>40 s</td><td>40 s</td>' in accept
-    assert '<th scope="row">high</th><td>1</td><td>1 min 30 s</td><td>1 min 30 s</td>' in accept
+    assert '<th scope="row">Imminent</th><td>1</td><td>40 s</td><td>40 s</td>' in accept
+    assert '<th scope="row">High</th><td>1</td><td>1 min 30 s</td><td>1 min 30 s</td>' in accept
     followups = body.split('id="followups"')[1].split("</section>")[0]
     assert "<th scope=\"row\">overdue (not sent)</th><td>1</td>" in followups
     demand = body.split('id="coverage-demand"')[1].split("</section>")[0]

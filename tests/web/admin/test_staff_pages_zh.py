@@ -25,7 +25,8 @@ _CATALOG_KEY = re.compile(r"\b(?:common|console|admin|login|error|page|password|
 ZH_PAGES = (  # (who logs in, the pages they read): coordinator pages as Kim, accounts as the admin
     ("kim", ("/console", "/admin", "/admin/rota", "/admin/rota?view=month", "/admin/rota/rotations",
              "/admin/rota/rotations/hd-main", "/admin/counselors", "/admin/board", "/admin/board/assign/2",
-             "/admin/rota?date=2026-03-03", "/admin/rota?date=2026-03-03&view=month&station=hd")),
+             "/admin/rota?date=2026-03-03", "/admin/rota?date=2026-03-03&view=month&station=hd",
+             "/admin/reports")),
     ("ada", ("/admin/users", "/admin/users/c1", "/admin/audit")),
     (None, ("/login", "/password")))
 
