@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 
 import jinja2
@@ -30,6 +31,7 @@ from markupsafe import Markup
 from bot.web.auth import STAFF
 from bot.web.keys import CONTAINER
 from bot.web.staff_catalog import CATALOG, Entry
+from bot.web.staff_catalog.common import SERVER_MESSAGES
 from bot.web.templating import ENV
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,25 @@ def _label(ctx: jinja2.runtime.Context, kind: str, code: object) -> str:
     return label(kind, code, _lang_of(ctx))
 
 
+_THROTTLED = re.compile(r"Too many failed attempts from here\. Wait (\d+) seconds")
+
+
+def server_text(message: str, lang: str) -> str:
+    """A message a handler gave in English (common.SERVER_MESSAGES), in `lang`; unknown ones as they are."""
+    if lang == "en":
+        return message
+    if (key := SERVER_MESSAGES.get(message)) is not None:
+        return text(key, lang)
+    if (m := _THROTTLED.match(message)) is not None:
+        return text("login.throttled", lang, wait=m.group(1))
+    return message
+
+
+@jinja2.pass_context
+def _server_text(ctx: jinja2.runtime.Context, message: str) -> str:
+    return server_text(message, _lang_of(ctx))
+
+
 @jinja2.pass_context
 def _texts(ctx: jinja2.runtime.Context, *prefixes: str) -> Markup:
     return texts_json(prefixes, _lang_of(ctx))
@@ -106,6 +127,7 @@ def install(env: jinja2.Environment) -> None:
     """Give every template `t`, `label` and `texts_json` (and `t` as a filter: `keys|map("t")`)."""
     env.globals.update(t=_t, label=_label, texts_json=_texts)
     env.filters["t"] = _t
+    env.filters["said"] = _server_text  # `{{ error|said }}`: a handler's English message, in the page's words
 
 
 def browser_lang(accept_language: str | None) -> str | None:

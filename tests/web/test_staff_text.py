@@ -128,3 +128,15 @@ async def test_an_account_language_decides_when_the_browser_names_neither(web: S
         async with http.get(f"{base}/console", headers=ZH) as resp:  # the browser's word comes first
             assert '<html lang="zh">' in await resp.text()
 
+
+
+async def test_a_wrong_password_is_said_in_the_login_pages_language(web: Server) -> None:
+    base = f"http://127.0.0.1:{web.port}"
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), headers=ZH) as http:
+        async with http.get(f"{base}/login") as resp:
+            token = re.search(r'name="csrf-token" content="([^"]+)"', await resp.text())
+        assert token
+        form = {"login": "li", "password": "not-her-password", "csrf_token": token.group(1)}
+        async with http.post(f"{base}/login", data=form) as resp:
+            page = await resp.text()
+    assert resp.status == 401 and "账号或密码错误。" in page and "Login or password is wrong." not in page

@@ -40,7 +40,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "error.405": ("这个地址不接受这种请求。", "This address does not accept that kind of request."),
     "error.413": ("内容太长，请发送短一些的消息。", "That was too large. Send a shorter message."),
     "error.429": ("尝试次数过多，请过几分钟再试。", "Too many attempts. Wait a few minutes and try again."),
-    "error.500": ("出了点问题，请稍后再试。", "Something went wrong. Try again in a moment."),
+    "error.500": ("系统出了点问题。如果你现在有危险，请拨打 110 或 120，心理援助热线 12356。", "Something went wrong on our side. If you are in danger, call 110 or 120, or 12356 for psychological support."),
+    "error.csrf": ("表单已过期或并非来自本网站。请刷新页面后重试。", "The form has expired or did not come from this site. Reload the page and try again."),
+    "error.detail": ("详情（英文）：", "Detail:"),
+    "login.wrong": ("账号或密码错误。", "Login or password is wrong."),
+    "login.throttled": ("此处登录失败次数过多。请等待 {wait} 秒后重试，或请协调员重置你的密码。", "Too many failed attempts from here. Wait {wait} seconds and try again, or ask a coordinator to reset your password."),
     "error.role": ("你已登录，但你的角色无权打开此页面。", "You are logged in, but your role does not allow this page."),
     "error.title": ("错误 {status}", "Error {status}"),
 }
@@ -53,3 +57,10 @@ TEXT.update({
     "password.again": ("再次输入新密码", "The same password again"),
     "password.submit": ("设置密码", "Set password"),
 })
+
+
+# What handlers outside the staff-text work still answer in English (bot/web/login.py, auth.py,
+# security.py): the English text -> its catalog key, so a Chinese page says it in Chinese.
+SERVER_MESSAGES: dict[str, str] = {TEXT[k][1]: k for k in (
+    "error.400", "error.401", "error.403", "error.404", "error.405", "error.413", "error.429", "error.500",
+    "error.role", "error.csrf", "login.wrong")}
