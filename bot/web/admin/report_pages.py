@@ -72,6 +72,7 @@ def report_figures(r: Report, lang: str = "en", places: dict[str, str] | None = 
     levels = [lvl for lvl in r.handoffs_by_level if lvl in LEVELS or r.handoffs_by_level[lvl]]
     level_words = [label("level", lvl, lang) for lvl in levels]
     sat = r.satisfaction
+    kinds = {k: label("feedback", k, lang) for k in sat}  # what was rated: a bot answer, a counselor
     places = places or {}
     stations = [places.get(st, st) for st in r.coverage_hours]
     return [
@@ -97,10 +98,10 @@ def report_figures(r: Report, lang: str = "en", places: dict[str, str] | None = 
                or [("–", say("no_shifts"))],
                say("coverage_caption")),
         Figure(say("satisfaction"),
-               bar_chart([f"{k} +1" for k in sat] + [f"{k} −1" for k in sat],
+               bar_chart([f"{kinds[k]} +1" for k in sat] + [f"{kinds[k]} −1" for k in sat],
                          [s.up for s in sat.values()] + [s.down for s in sat.values()],
                          say("feedback_counts"), classes=["up"] * len(sat) + ["down"] * len(sat)),
-               [(k, f"+1: {s.up}, −1: {s.down}"
+               [(kinds[k], f"+1: {s.up}, −1: {s.down}"
                  + (say("helpful", share=f"{s.share_up:.0%}") if s.share_up is not None else ""))
                 for k, s in sat.items()],
                say("feedback")),

@@ -372,6 +372,8 @@ TEXT.update({
     "admin.report.feedback_counts": ("反馈次数", "Feedback counts"),
     "admin.report.helpful": ("（{share} 认为有帮助）", " ({share} helpful)"),
     "admin.report.feedback": ("反馈", "Feedback"),
+    "feedback.answer": ("机器人答复", "answer"),
+    "feedback.counselor": ("咨询师", "counselor"),
     "admin.report.rated_title": ("咨询师对话评分", "Counselor chats rated"),
     "admin.report.rated_caption": ("居民在咨询师对话结束后的 1-5 分评价（只问一次，可跳过）", "Residents' 1-5 rating after a counselor's chat (asked once, skippable)"),
     "admin.report.rated": ("已评分", "rated"),

@@ -20,7 +20,7 @@ ROTA_FILE = Path(__file__).parent / "rota.yaml"
 RAW_CODES = ("leave_cover", "offered", "requested", "imminent", "fallback", "bj-city", "hd", "cy",
              "self_help", "with_counselor", "safety_plan", "no_response", "resident_left")
 _CATALOG_KEY = re.compile(r"\b(?:common|console|admin|login|error|page|password|shifts|state|level|layer|"
-                          r"swap|role|outcome|safety|followup|note|sender|reason|lang|audit|rota_action)"
+                          r"swap|role|outcome|safety|followup|note|sender|reason|lang|audit|rota_action|feedback)"
                           r"\.[a-z_][a-z_0-9.-]*")
 ZH_PAGES = (  # (who logs in, the pages they read): coordinator pages as Kim, accounts as the admin
     ("kim", ("/console", "/admin", "/admin/rota", "/admin/rota?view=month", "/admin/rota/rotations",
