@@ -31,7 +31,6 @@ from markupsafe import Markup
 from bot.web.auth import STAFF
 from bot.web.keys import CONTAINER
 from bot.web.staff_catalog import CATALOG, Entry
-from bot.web.staff_catalog.common import SERVER_MESSAGES
 from bot.web.templating import ENV
 
 log = logging.getLogger(__name__)
@@ -99,6 +98,11 @@ def _label(ctx: jinja2.runtime.Context, kind: str, code: object) -> str:
     return label(kind, code, _lang_of(ctx))
 
 
+# What handlers and services still say in English (login, auth, security, form refusals): the
+# English words -> their catalog key (keys error.*, form.* and login.wrong), so a Chinese page
+# says them in Chinese. A message with a value inside (a name, a date) is not among them.
+SERVER_MESSAGES = {en: key for key, (_, en) in CATALOG.items()
+                   if key.startswith(("error.", "form.")) or key == "login.wrong"}
 _THROTTLED = re.compile(r"Too many failed attempts from here\. Wait (\d+) seconds")
 
 

@@ -406,3 +406,24 @@ TEXT.update({
     "admin.report.missing": ("缺少人时", "missing person-hours"),
     "admin.report.no_rota": ("还没有保存排班表。", "No rota stored yet."),
 })
+TEXT.update({
+    # form refusals said in English by the handlers and services (shown through `|said`); the
+    # English must be the handler's words exactly
+    "form.assign.choose": ("请选择由谁接手这个对话。", "Choose who should take this chat."),
+    "form.assign.gone": ("这个对话已结束或不存在：无需指派。", "This chat is closed or no longer exists: nothing to assign."),
+    "form.assign.stale": ("看板刷新后这个对话有了变化（已被接手、已升级或刚被指派）。没有做任何修改；请看下方的最新状态。",
+                          "This chat changed since the board was drawn (accepted, escalated or just assigned). Nothing was changed; look at it again below."),
+    "form.assign.not_on_duty": ("此人当前不在值班，或已设为暂离。请选择排班表上正在值班的人。",
+                                "That person is not on duty now, or is marked away. Choose someone the rota has on duty."),
+    "form.assign.holds_it": ("该咨询师已在接待这个对话。", "That counselor already holds this chat."),
+    "form.assign.unreachable": ("目前无法联系到该咨询师（未登录工作台，也未绑定 Telegram）。进行中的对话只能转给能立即回复的人：请对方登录，或另选他人。",
+                                "Nothing reaches that counselor now (not signed in to the console, no Telegram). A held chat moves only to someone who can answer at once: ask them to sign in, or choose someone else."),
+    "form.rota.end_after_start": ("结束时间必须晚于开始时间。", "The end must be after the start."),
+    "form.rota.too_long": ("时间跨度超过两个月：请检查日期。", "That span is longer than two months: check the dates."),
+    "form.rota.fill_in": ("请填写此项。", "Fill in this field."),
+    "form.rota.two_people": ("换班需要两个不同的人：请另选一人。", "A swap needs two different people: pick another."),
+    "form.rot.twice": ("有人被列了两次：每人在顺序中只占一个位置。", "Someone is listed twice: each person takes one place in the order."),
+    "form.rot.day": ("请至少勾选一天。", "Tick at least one day."),
+    "form.rot.start_date": ("请按 YYYY-MM-DD 填写首班日期。", "Give the day of the first shift as YYYY-MM-DD."),
+    "form.rot.handover": ("请按 HH:MM 填写交接时间，例如 08:00。", "Give the handover time as HH:MM, e.g. 08:00."),
+})

@@ -58,9 +58,3 @@ TEXT.update({
     "password.submit": ("设置密码", "Set password"),
 })
 
-
-# What handlers outside the staff-text work still answer in English (bot/web/login.py, auth.py,
-# security.py): the English text -> its catalog key, so a Chinese page says it in Chinese.
-SERVER_MESSAGES: dict[str, str] = {TEXT[k][1]: k for k in (
-    "error.400", "error.401", "error.403", "error.404", "error.405", "error.413", "error.429", "error.500",
-    "error.role", "error.csrf", "login.wrong")}

@@ -56,3 +56,19 @@ async def test_every_staff_page_in_chinese_has_no_catalog_key_or_raw_code(runnin
                 # The audit trail is the record itself: objects and details as stored (ids included).
                 assert raw == [] or path == "/admin/audit", (path, raw)
                 assert re.search(r"[\u4e00-\u9fff]", words), path
+
+
+async def test_a_refused_form_says_why_in_chinese(running: Running) -> None:
+    await rota_repo.import_rota_file(running.server.container.uow, ROTA_FILE, running.clock.now(), by="test")
+    await open_handoffs(running)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), headers=ZH) as http:
+        token = await login(http, running.base, "kim")
+        async with http.post(running.base + "/admin/rota/leave", data={
+                "csrf_token": token, "counselor_id": "c1", "start": "2026-03-03T20:00",
+                "end": "2026-03-03T08:00"}) as resp:
+            leave = await resp.text()
+        async with http.post(running.base + "/admin/board/assign/2", data={
+                "csrf_token": token, "to": "", "note": "", "version": "0"}) as resp:
+            assign = await resp.text()
+    assert "结束时间必须晚于开始时间。" in leave and "The end must be after the start." not in leave
+    assert "请选择由谁接手这个对话。" in assign
