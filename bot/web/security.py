@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.web.auth import wants_json
 from bot.web.keys import CONTAINER
 from bot.web.layout import Frame
+from bot.web.staff_text import COOKIE, LANGS, browser_lang
 from bot.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,10 @@ def install_security_headers(app: web.Application) -> None:
     app.on_response_prepare.append(_headers)
 
 
-def error_page(status: int, message: str, as_json: bool) -> web.Response:
+def error_page(status: int, message: str, as_json: bool, lang: str = "en") -> web.Response:
     if as_json:
         return web.json_response({"error": message}, status=status)
-    text = render("error.html", frame=Frame(str(status)), status=status, message=message)
+    text = render("error.html", frame=Frame(str(status), lang=lang), status=status, message=message)
     return web.Response(text=text, status=status, content_type="text/html")
 
 
@@ -69,6 +70,13 @@ FRIENDLY = {
 }
 
 
+def page_lang(request: web.Request) -> str:
+    """The error page's language: the remembered switch, else the browser's, else Chinese. Read
+    from the request alone: an error page must not depend on the database being there."""
+    chosen = request.cookies.get(COOKIE)
+    return chosen if chosen in LANGS else (browser_lang(request.headers.get("Accept-Language")) or "zh")
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Known HTTP errors get a short page; anything unexpected a 500 without a stack trace
@@ -79,8 +87,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400 or exc.content_type == "application/json":
             raise
         text = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else None
-        return error_page(exc.status, text or FRIENDLY.get(exc.status, exc.reason), wants_json(request))
+        return error_page(exc.status, text or FRIENDLY.get(exc.status, exc.reason), wants_json(request),
+                          page_lang(request))
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_page(500, "Something went wrong on our side. If you are in danger, call 110 or "
-                               "120, or 12356 for psychological support.", wants_json(request))
+                               "120, or 12356 for psychological support.", wants_json(request),
+                          page_lang(request))

@@ -140,3 +140,25 @@ async def test_a_wrong_password_is_said_in_the_login_pages_language(web: Server)
         async with http.post(f"{base}/login", data=form) as resp:
             page = await resp.text()
     assert resp.status == 401 and "账号或密码错误。" in page and "Login or password is wrong." not in page
+
+
+async def test_an_error_page_speaks_the_browsers_language_and_the_remembered_switch(web: Server) -> None:
+    """The error page reads its language from the request alone (cookie, then Accept-Language,
+    then Chinese): it must answer while the database is away."""
+    base = f"http://127.0.0.1:{web.port}"
+    async with aiohttp.ClientSession(headers=ZH) as http, http.get(f"{base}/nope") as resp:
+        zh = await resp.text()
+    async with aiohttp.ClientSession(headers={"Accept-Language": "en-GB"}) as http, \
+            http.get(f"{base}/nope") as resp:
+        en = await resp.text()
+    async with aiohttp.ClientSession(headers=ZH, cookies={"hl": "en"}) as http, \
+            http.get(f"{base}/nope") as resp:
+        remembered = await resp.text()
+    async with aiohttp.ClientSession() as http, http.get(f"{base}/nope") as resp:
+        neither = await resp.text()
+
+    assert resp.status == 404
+    assert '<html lang="zh">' in zh and "这里没有页面。" in zh
+    assert '<html lang="en">' in en and "There is no page here." in en
+    assert "There is no page here." in remembered
+    assert "这里没有页面。" in neither
