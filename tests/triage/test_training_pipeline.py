@@ -26,7 +26,7 @@ def test_folds_are_stratified_and_cover_every_row() -> None:
         assert got == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
 
 
-@pytest.mark.slow  # about 200 s: started first (tests/conftest.py)
+@pytest.mark.slow  # started first (tests/conftest.py)
 def test_a_small_training_run_writes_a_model_the_engine_loads(tmp_path: Path) -> None:
     rows = json.loads(VALID.read_text(encoding="utf-8"))
     random.Random(3).shuffle(rows)
@@ -39,7 +39,11 @@ def test_a_small_training_run_writes_a_model_the_engine_loads(tmp_path: Path) ->
         json.dumps({"text": "把猫托付给朋友了，以后不用管我了", "label": "crisis", "kind": "preparation"},
                    ensure_ascii=False) + "\n", encoding="utf-8")
     out = tmp_path / "model"
-    figures = run(out, small, own, cfg=TrainConfig(epochs=1), folds=2, english=False)
+    # The pipeline end to end, not the model's quality: a tiny model and one pass of each (the
+    # default size took 140-200 s here, and over CI's 900 s per-test limit on a loaded machine).
+    tiny = TrainConfig(epochs=1, hidden=64, layers=1, heads=2, intermediate=128, max_tokens=32,
+                       ngram_epochs=1, ngram_dim=16)
+    figures = run(out, small, own, cfg=tiny, folds=2, english=False)
     assert figures["psysuicide_rows"] == 60 and figures["posts"] == 1
     zh = figures["zh"]
     assert zh["ngram_weight"] in (0.0, 0.25, 0.5, 0.75, 1.0)
