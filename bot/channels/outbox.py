@@ -34,7 +34,8 @@ ROWS_PER_CHAT_PER_PASS = 5
 # web push goes to a socket in this process in microseconds, and a frame pushed again after a crash
 # between push and mark is shown once (the page keeps one message per sequence number, chat.js).
 # Telegram rows are marked one by one: a resent Telegram message would be seen twice.
-MARKED_PER_PASS = frozenset({"web"})
+WEB = "web"
+MARKED_PER_PASS = frozenset({WEB})
 # A row that keeps failing is parked for a human only after this long (and max_attempts tries).
 PARK_AFTER = timedelta(hours=1)  # the rest of a long queue goes out in the next pass, right after
 
@@ -146,10 +147,17 @@ class OutboxDispatcher:
                 return []  # nothing changed: leaving rolls back, no commit to pay for
             rows = []
             parked = False
+            # Where each web chat stands, read here for all of them at once: the web channel sends
+            # it after every line, and reading it per line cost a session each (issue 20).
+            web_chats = sorted({c.chat_key for c in taken if c.channel == WEB})
+            web = await uow.conversations.standings(WEB, web_chats)
             for c in taken:
                 try:
-                    rows.append((c.id, c.channel, c.chat_key, c.item.next_attempt_at,
-                                 uow.outbox.payload(c.item)))
+                    payload = uow.outbox.payload(c.item)
+                    if c.channel == WEB:
+                        payload = dict(payload, extra=dict(payload.get("extra") or {},
+                                                           standing=web.get(c.chat_key)))
+                    rows.append((c.id, c.channel, c.chat_key, c.item.next_attempt_at, payload))
                 except ValueError:  # written under a key we no longer hold: park, keep going
                     c.item.failed, c.item.attempts = True, c.item.attempts + 1
                     parked = True

@@ -72,6 +72,19 @@ class ConversationRepo:
         row = (await self.s.execute(q)).first()
         return None if row is None else (row.state, row.risk_level, row.lang)
 
+    async def standings(self, channel: str, chat_keys: list[str]) -> dict[str, tuple[str, str, str]]:
+        """`standing` for many chats in one statement; a chat with no open conversation is absent."""
+        if not chat_keys:
+            return {}
+        q = (
+            select(Conversation.chat_key, Conversation.state, Conversation.risk_level, Conversation.lang)
+            .where(Conversation.channel == channel, Conversation.chat_key.in_(chat_keys))
+            .where(Conversation.closed_at.is_(None))
+            .order_by(Conversation.id)
+        )
+        # Oldest first, so a chat's newest open conversation is the one kept (as `standing` picks).
+        return {row.chat_key: (row.state, row.risk_level, row.lang) for row in await self.s.execute(q)}
+
     async def add(self, conv: Conversation) -> Conversation:
         self.s.add(conv)
         await self.s.flush()

@@ -97,7 +97,13 @@ class WebChannel:
         frame = message_frame(extra.get("seq"), str(extra.get("sender", "bot")), message.text,
                               message.to_payload()["buttons"], message.urgent, extra.get("alias"))
         # No open conversation (erased on request): "new" tells the page to drop the old messages.
-        state = await self.state_frame(message.chat_key) or NEW_STATE
+        # The outbox dispatcher read where the chat stands when it claimed the row ("standing":
+        # [state, risk, lang], or None for no open conversation); a send without it reads it here.
+        if "standing" in extra:
+            standing = extra["standing"]
+            state = _state(*standing) if standing else NEW_STATE
+        else:
+            state = await self.state_frame(message.chat_key) or NEW_STATE
         for ws in group:
             await self._push(ws, frame)
             await self._push(ws, state)
@@ -113,10 +119,7 @@ class WebChannel:
         """Where the resident's conversation stands: drives the "a counselor is coming" status."""
         async with self.uow() as uow:
             standing = await uow.conversations.standing(self.channel, chat_key)
-        if standing is None:
-            return None
-        state, risk, lang = standing
-        return {"type": "state", "state": state, "risk": risk, "lang": lang}
+        return None if standing is None else _state(*standing)
 
     async def _push(self, ws: Socket, frame: MessageFrame | StateFrame | TypingFrame) -> None:
         if ws.closed:
@@ -125,3 +128,7 @@ class WebChannel:
             await ws.send_json(frame)
         except (ConnectionError, RuntimeError) as exc:  # the socket went away mid-send: resync heals
             log.info("web push dropped (%s)", exc.__class__.__name__)
+
+
+def _state(state: str, risk: str, lang: str) -> StateFrame:
+    return {"type": "state", "state": state, "risk": risk, "lang": lang}

@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 
 import triage
 from bot.adapters.triage_adapter import TriageAdapter
+from bot.bench.turn import RecordingSocket
 from bot.conversation.messages import Inbound
 from bot.conversation.screening import Screening
 from bot.crypto import Cipher
@@ -193,3 +194,36 @@ async def test_a_turn_that_moves_the_conversation_on_updates_it_once(h: Harness)
     async with h.c.uow() as uow:
         conv = await uow.conversations.open_for("web", "w1")
     assert conv is not None and conv.state == "self_help"
+
+
+async def test_the_outbox_pass_reads_where_web_chats_stand_once_for_all_its_lines(h: Harness) -> None:
+    """The state frame after each delivered line comes from one read in the claim, not from a
+    session per line; the frames are what the page always got."""
+    channel = WebChannel(h.c.uow)
+    sockets = {key: RecordingSocket() for key in ("w1", "w2")}
+    for key, sock in sockets.items():
+        channel.attach(key, sock)
+    h.c.senders["web"] = channel
+    await h.c.service.handle(Inbound(channel="web", chat_key="w1", user_key="t1", text="I can't sleep",
+                                     update_key="web:w1:1"))
+    await h.c.service.handle(Inbound(channel="web", chat_key="w2", user_key="t2", text="I want to die",
+                                     update_key="web:w2:1"))
+    statements: list[str] = []
+
+    def seen(conn: object, cursor: object, sql: str, *rest: object) -> None:
+        statements.append(" ".join(sql.split()))
+
+    event.listen(h.c.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        await h.c.dispatcher.deliver_due()
+    finally:
+        event.remove(h.c.engine.sync_engine, "before_cursor_execute", seen)
+
+    assert sum("FROM conversations" in s for s in statements) == 1, statements  # before: one per line
+    states = {key: [f for f in sock.frames if isinstance(f, dict) and f.get("type") == "state"]
+              for key, sock in sockets.items()}
+    assert states["w1"] and all(f == {"type": "state", "state": "self_help", "risk": "none", "lang": "en"}
+                                for f in states["w1"])
+    assert states["w2"] and states["w2"][-1] == {"type": "state", "state": "waiting", "risk": "high",
+                                                 "lang": "en"}
+    assert await channel.state_frame("w2") == states["w2"][-1]  # the same as a read of its own
