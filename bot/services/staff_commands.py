@@ -18,7 +18,9 @@ from bot.conversation.posting import tell_staff
 from bot.conversation.staff import StaffFlow
 from bot.conversation.states import OPEN_HANDOFF_STATES, ActionResult
 from bot.security.roles import Forbidden, require, staff_actor
+from bot.services.rota import RotaService
 from bot.services.staff import ActionRequest, StaffAction, StaffActions
+from bot.services.staff_rota_commands import RotaCommands
 from bot.storage.models import Counselor
 from bot.storage.uow import UnitOfWork
 from triage.levels import rank
@@ -27,12 +29,17 @@ COORDINATOR_COMMANDS = {"oncall": "rota.oncall", "rota": "rota.view", "gaps": "r
                         "override": "rota.override", "swaps": "rota.swap_approve",
                         "invite": "invite.create"}
 COUNSELOR_COMMANDS = {"close": "handoff.close", "transfer": "handoff.transfer",
-                      "handback": "handoff.handback", "queue": "handoff.queue", "duty": "duty.toggle"}
+                      "handback": "handoff.handback", "queue": "handoff.queue", "duty": "duty.toggle",
+                      # A counselor's own rota, as on the console's My shifts page (staff_rota_commands.py).
+                      "myshifts": "swap.request", "swap": "swap.request", "leave": "swap.request"}
+ROTA_COMMANDS = frozenset({"myshifts", "swap", "leave"})
 CALLBACK_ACTIONS = {Head.ACCEPT: "handoff.accept", Head.DECLINE: "handoff.decline",
                     Head.OUTCOME: "handoff.close", Head.FOLLOW_UP: "handoff.close",
                     Head.TRANSFER: "handoff.transfer", Head.SWAP: "rota.swap_approve"}
 REFUSED = "Your role does not allow this command."
 HELP = ("Staff commands: /queue (open handoffs), /close, /transfer, /handback, /duty on|off.\n"
+        "Your rota: /myshifts (next 14 days, numbered), /swap N COLLEAGUE (ask a colleague to take "
+        "shift N), /leave FIRST [LAST] [reason] (days as YYYY-MM-DD).\n"
         "Coordinators: /oncall, /rota, /gaps, /override COUNSELOR HOURS, /swaps, /invite COUNSELOR.")
 
 
@@ -49,6 +56,8 @@ class StaffRouter:
         self.actions = actions
         self.flow: StaffFlow = actions.flow
         self.coordinator = coordinator
+        rota = self.flow.handoffs.rota  # the real rota service outside tests with a fake rota
+        self.rota = RotaCommands(rota) if isinstance(rota, RotaService) else None
 
     async def handle(self, uow: UnitOfWork, inbound: Inbound, text: str, counselor: Counselor | None,
                      now: datetime, after: After) -> None:
@@ -96,6 +105,10 @@ class StaffRouter:
         elif cmd in COORDINATOR_COMMANDS:
             text, buttons = await self.coordinator.command(uow, c, cmd, args, now)
             await tell_staff(uow, c, text, now, buttons)
+        elif cmd in ROTA_COMMANDS:
+            text = (await self.rota.answer(uow, c.id, cmd, args, now) if self.rota is not None
+                    else "Your shifts are not kept here: ask your coordinator.")
+            await tell_staff(uow, c, text, now)
         elif cmd == "close":
             await self.flow.ask_outcome(uow, c, now)
         elif cmd == "handback":
