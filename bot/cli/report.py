@@ -1,7 +1,8 @@
-"""`hotline report monthly --month 2026-03 --station hd --out DIR`: one station's month as an HTML
-file (charts inline, nothing fetched) and a CSV, for a coordinator to send on.
+"""`hotline report monthly --month 2026-03 --station hd --out DIR [--lang zh|en]`: one station's month
+as an HTML file (charts inline, nothing fetched; in Chinese unless --lang en) and a CSV, for a
+coordinator to send on.
 
-Exit 0 with the two paths; 2 with one line for a month or station it cannot use.
+Exit 0 with the two paths; 2 with one line for a month, station or language it cannot use.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     monthly.add_argument("--month", required=True, help="the local calendar month, YYYY-MM (e.g. 2026-03)")
     monthly.add_argument("--station", required=True, help="station id, as in the rota (hotline rota show)")
     monthly.add_argument("--out", required=True, type=Path, help="folder for the two files (made if missing)")
+    monthly.add_argument("--lang", default="zh",
+                         help="language of the HTML file: zh (default) or en; the CSV keeps its keys")
     monthly.set_defaults(handler=_monthly)
 
 
@@ -36,6 +39,9 @@ def _monthly(args: argparse.Namespace) -> int:
     from bot.web.admin.report_pages import safe_cell
     from bot.web.admin.reports import ReportError
 
+    if args.lang not in ("zh", "en"):
+        print(f"--lang: {args.lang!r} is not a language: write zh or en", file=sys.stderr)
+        return 2
     try:
         month = parse_month(args.month)
     except ReportError as exc:
@@ -51,7 +57,7 @@ def _monthly(args: argparse.Namespace) -> int:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     html, table = out / f"{report.file_stem()}.html", out / f"{report.file_stem()}.csv"
-    html.write_text(monthly_html(report), encoding="utf-8")
+    html.write_text(monthly_html(report, args.lang), encoding="utf-8")
     with table.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([[safe_cell(c) for c in row] for row in monthly_csv(report)])
     print(html)

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ from bot.web.admin.common import fmt_duration
 from bot.web.admin.report_casework import Casework, build_casework, casework_csv
 from bot.web.admin.report_coverage import CoverageRow, coverage_csv, coverage_rows, station_tz
 from bot.web.admin.reports import ReportError
+from bot.web.staff_text import label, text
 from bot.web.templating import render
 from scheduling.demand import LINE
 from scheduling.rotation import zone
@@ -131,20 +133,32 @@ def monthly_csv(r: MonthlyReport) -> list[list[str]]:
     return out
 
 
-def monthly_html(r: MonthlyReport) -> str:
-    """The report as one HTML file with its charts inline."""
+def month_name(first: date, lang: str) -> str:
+    """2026年3月 in Chinese, March 2026 in English."""
+    return f"{first.year}年{first.month}月" if lang == "zh" else first.strftime("%B %Y")
+
+
+def monthly_html(r: MonthlyReport, lang: str = "zh") -> str:
+    """The report as one HTML file with its charts inline, in `lang` (zh or en; Chinese unless told):
+    the words from the staff catalog (admin.monthly.*, admin.report.*), levels and follow-up kinds
+    as labels. The CSV keeps its machine-readable keys whatever the language."""
     levels = [lvl for lvl, n in r.by_level.items() if n or lvl in ("imminent", "high", "medium")]
+    where = {c.place: text("admin.monthly.line", lang) if c.place == LINE else c.place for c in r.coverage}
+    kinds = {k: text(key, lang) for k, key in (("scheduled", "admin.report.scheduled"),
+                                                ("needed", "admin.report.needed"),
+                                                ("gap", "admin.monthly.gap"))}
     charts = {
         "per_day": line_chart([d.strftime("%d") for d, _ in r.per_day], [n for _, n in r.per_day],
-                              "Handoffs per day"),
-        "levels": bar_chart(levels, [r.by_level[lvl] for lvl in levels], "Handoffs by risk level",
-                            classes=[f"level-{lvl}" for lvl in levels]),
-        "coverage": bar_chart([f"{'line' if c.place == LINE else c.place} {w}" for c in r.coverage
-                               for w in ("scheduled", "needed", "gap")],
+                              text("admin.monthly.per_day", lang)),
+        "levels": bar_chart([label("level", lvl, lang) for lvl in levels],
+                            [r.by_level[lvl] for lvl in levels],
+                            text("admin.report.by_level", lang), classes=[f"level-{lvl}" for lvl in levels]),
+        "coverage": bar_chart([f"{where[c.place]} {kinds[k]}" for c in r.coverage for k in kinds],
                               [v for c in r.coverage for v in (round(c.scheduled_h), round(c.needed_h),
                                                                round(c.gap_h))],
-                              "Hours scheduled (person-hours), needed and in gaps",
-                              classes=[k for _ in r.coverage for k in ("scheduled", "needed", "gap")]),
+                              text("admin.monthly.coverage_chart", lang),
+                              classes=[k for _ in r.coverage for k in kinds]),
     }
-    return str(render("admin/report_monthly.html", r=r, charts=charts, levels=levels, dur=fmt_duration,
+    return str(render("admin/report_monthly.html", r=r, charts=charts, levels=levels, lang=lang, line=LINE,
+                      month_name=month_name(r.month, lang), dur=partial(fmt_duration, lang=lang),
                       made=r.made_at.astimezone(zone(r.tz)).strftime("%Y-%m-%d %H:%M")))

@@ -205,7 +205,8 @@ async def _monthly(request: web.Request) -> web.Response:
     await _audit_export(request, staff, {"month": month_text, "station": station,
                                          "file": "html" if kind == "html" else "csv"})
     if kind == "html":
-        return web.Response(text=monthly_html(report), content_type="text/html", charset="utf-8", headers={
+        html = monthly_html(report, await staff_lang(request))
+        return web.Response(text=html, content_type="text/html", charset="utf-8", headers={
             "Content-Disposition": f'attachment; filename="{report.file_stem()}.html"'})
     return _csv_response(monthly_csv(report), f"{report.file_stem()}.csv")
 

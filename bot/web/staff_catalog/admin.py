@@ -407,6 +407,32 @@ TEXT.update({
     "admin.report.no_rota": ("还没有保存排班表。", "No rota stored yet."),
 })
 TEXT.update({
+    # a station's monthly report file (report_monthly.py, templates/admin/report_monthly.html);
+    # the other words come from admin.report.*
+    "admin.monthly.title": ("月度报表 {station} {month}", "Monthly report {station} {month}"),
+    "admin.monthly.meta": ("站点 {station} · 当地时间 {tz} · {start} 至 {end}（不含结束日） · 生成于 {made} · 只有计数，不含消息内容和居民身份",
+                           "Station {station} · local time {tz} · {start} to {end} (end excluded) · made {made} · counts only, no message text or resident identity"),
+    "admin.monthly.per_day": ("每日转人工数", "Handoffs per day"),
+    "admin.monthly.held_caption": ("本站咨询师接手的转人工", "Handoffs held by this station's counselors"),
+    "admin.monthly.handoffs": ("转人工", "handoffs"),
+    "admin.monthly.accept_caption": ("各等级接手用时（p50 为中位数，p95 取最近秩）", "Time to accept per level (p50 median, p95 nearest rank)"),
+    "admin.monthly.fu_caption": ("本月到期的回访（发送后 7 天内的回复或再次求助计入）",
+                                 "Check-ins due this month (a reply or a new request counts within 7 days of sending)"),
+    "admin.monthly.kind": ("类型", "kind"),
+    "admin.monthly.due": ("到期", "due"),
+    "admin.monthly.replied": ("已回复", "replied"),
+    "admin.monthly.all": ("全部", "all"),
+    "admin.monthly.outcome": ("结果", "Outcome"),
+    "admin.monthly.ratings": ("居民评分", "Residents' ratings"),
+    "admin.monthly.ratings_caption": ("咨询师对话结束后的 1-5 分评价（只问一次，可跳过）", "1-5 after a counselor's chat (asked once, skippable)"),
+    "admin.monthly.demand_caption": ("本月小时数（config/demand.yaml 的需求；已排班人时）", "Hours this month (config/demand.yaml needs; person-hours scheduled)"),
+    "admin.monthly.coverage_chart": ("已排班（人时）、需求与缺岗小时", "Hours scheduled (person-hours), needed and in gaps"),
+    "admin.monthly.line": ("全线", "line"),
+    "admin.monthly.gap": ("缺岗", "gap"),
+    "admin.monthly.no_own_need": ("没有自身需求的站点本身不需要人手：其人员计入全线的需求。",
+                                  "A station with no need of its own needs nothing by itself: its people count toward the whole line's needs."),
+})
+TEXT.update({
     # form refusals said in English by the handlers and services (shown through `|said`); the
     # English must be the handler's words exactly
     "form.assign.choose": ("请选择由谁接手这个对话。", "Choose who should take this chat."),

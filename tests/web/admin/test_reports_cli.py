@@ -10,6 +10,7 @@ import pytest
 from bot.cli.main import main
 from tests.scheduling.test_rota_cli import db  # noqa: F401  (db: a migrated SQLite database)
 from tests.web.admin.test_reports_casework import ROTA
+from tests.web.admin.test_reports_http import CATALOG_KEY
 
 
 @pytest.fixture
@@ -34,6 +35,37 @@ def test_monthly_report_writes_html_and_csv(rota_db: Path, capsys: pytest.Captur
     assert ["report", "start", "2026-03-01T00:00:00+08:00"] in rows
     assert ["coverage_scheduled_h", "cy", "248.0"] in rows  # 09:00-17:00 x 31 days
     assert ["handoffs", "total", "0"] in rows
+
+
+@pytest.mark.parametrize(("args", "lang", "says", "not_said"), [
+    ([], "zh", ["每日转人工数", "排班与需求对照", "2026年3月", "全线"], ["Handoffs per day", "March 2026"]),
+    (["--lang", "zh"], "zh", ["每日转人工数", "居民评分"], ["Coverage against demand", "Residents"]),
+    (["--lang", "en"], "en", ["Handoffs per day", "Coverage against demand", "March 2026"], ["每日转人工数"]),
+])
+def test_the_html_file_is_in_the_chosen_language_and_the_csv_keeps_its_keys(
+        rota_db: Path, args: list[str], lang: str, says: list[str], not_said: list[str]) -> None:
+    out = rota_db / "reports"
+
+    assert main(["report", "monthly", "--month", "2026-03", "--station", "cy", "--out", str(out), *args]) == 0
+
+    html = (out / "hotline-cy-2026-03.html").read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in html and not CATALOG_KEY.search(html)
+    assert [w for w in says if w not in html] == [] and [w for w in not_said if w in html] == []
+    rows = list(csv.reader((out / "hotline-cy-2026-03.csv").open(encoding="utf-8")))
+    assert rows[0] == ["section", "key", "value"] and ["coverage_scheduled_h", "cy", "248.0"] in rows
+
+
+@pytest.mark.parametrize("lang", ["fr", "ZH", ""])
+def test_a_bad_language_exits_2_with_one_line(rota_db: Path, lang: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+
+    code = main(["report", "monthly", "--month", "2026-03", "--station", "cy", "--out", str(rota_db / "x"),
+                 "--lang", lang])
+
+    err = capsys.readouterr().err
+    assert code == 2 and err == f"--lang: {lang!r} is not a language: write zh or en\n"
+    assert not (rota_db / "x").exists()
 
 
 @pytest.mark.parametrize("month", ["2026-13", "03-2026", "2026/03", "last"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +17,21 @@ from tests.web.admin.conftest import Running, login
 
 ROTA = Path(__file__).parent / "rota.yaml"
 MONTHLY = "/admin/reports.csv?month=2026-03&station=hd"
+ZH_BROWSER = {"Accept-Language": "zh-CN,zh;q=0.9"}
+# The monthly file's English words: none of them may be left in the Chinese file.
+MONTHLY_EN = ("Monthly report", "Handoffs per day", "Handoffs by risk level", "Follow-ups",
+              "Residents' ratings", "Coverage against demand", "Outcome", "local time", "end excluded",
+              "counts only", "escalations", "Imminent", "In 24 hours", "whole line", "March 2026")
+MONTHLY_ZH = ("每日转人工数", "各危机等级的转人工数", "回访", "居民评分", "排班与需求对照", "紧急",
+              "24 小时后", "全线", "2026年3月")
+CATALOG_KEY = re.compile(r"\b(?:admin|level|followup|state|form|error)\.[a-z_]+\.?[a-z_0-9]*")
+
+
+def assert_monthly_in(html: str, lang: str) -> None:
+    """The monthly file is in `lang`: its words, not the other language's, and no catalog key shown."""
+    assert f'<html lang="{lang}">' in html and not CATALOG_KEY.search(html), CATALOG_KEY.search(html)
+    words, absent = (MONTHLY_ZH, MONTHLY_EN) if lang == "zh" else (MONTHLY_EN, MONTHLY_ZH)
+    assert [w for w in words if w not in html] == [] and [w for w in absent if w in html] == []
 
 
 @pytest.fixture
@@ -78,6 +94,24 @@ async def test_the_monthly_html_file_downloads_and_is_audited(seeded: Running,
         exports = [e for e in await uow.audit.all() if e.action == "export"]
     assert [(e.actor, e.detail) for e in exports] == [
         ("k1", {"month": "2026-03", "station": "hd", "file": "html"})]
+
+
+async def test_the_monthly_html_file_speaks_the_pages_language(seeded: Running,
+                                                              http: aiohttp.ClientSession) -> None:
+    await login(http, seeded.base, "kim")
+
+    async with http.get(seeded.base + MONTHLY + "&file=html", headers=ZH_BROWSER) as resp:
+        zh = await resp.text()
+    async with http.get(seeded.base + MONTHLY + "&file=html") as resp:  # the session's English browser
+        en = await resp.text()
+    async with http.get(seeded.base + MONTHLY + "&file=csv", headers=ZH_BROWSER) as resp:
+        rows = list(csv.reader(io.StringIO(await resp.text())))
+
+    assert_monthly_in(zh, "zh")
+    assert_monthly_in(en, "en")
+    assert zh.count("<svg") == 3
+    assert '<th>紧急</th><td class="n">1</td><td class="n">1</td><td class="n">40 秒</td>' in zh
+    assert ["handoffs_by_level", "imminent", "1"] in rows and ["followups_by_kind", "24h/due", "1"] in rows
 
 
 async def test_the_monthly_csv_carries_the_station_figures(seeded: Running,
