@@ -19,6 +19,7 @@ from bot.bootstrap import Container
 from bot.cluster import webhook
 from bot.cluster.single import SingleInstance
 from bot.cluster.web_relay import WebRelay
+from bot.logging_setup import install_log_privacy
 from bot.storage import migrate
 from bot.web.app import create_app
 from config.errors import ConfigError
@@ -49,6 +50,7 @@ class Server:
             # python-telegram-bot is imported only when a token is set (about 0.3 s otherwise lost).
             from bot.channels.telegram_runner import TelegramChannel
 
+            install_log_privacy()  # PTB's loggers exist now: each gets the payload filter too
             self.telegram = TelegramChannel(self.container)
             self.container.readiness.append(self._telegram_readiness)
             await self.telegram.start()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import select
@@ -41,6 +43,25 @@ def test_a_payload_logger_created_later_is_still_filtered_at_the_handler() -> No
         logger.removeHandler(handler)
 
     assert out.getvalue() == "Bot API unreachable\n"
+
+
+def test_logging_setup_leaves_python_telegram_bot_unimported() -> None:
+    """A web-only instance never pays for importing PTB (about 0.3 s of start-up)."""
+    code = ("import sys; from bot.logging_setup import setup_logging; setup_logging('WARNING'); "
+            "print(sorted(m for m in sys.modules if m == 'telegram' or m.startswith('telegram.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert out.stdout.strip() == "[]"
+
+
+async def test_a_server_with_telegram_filters_each_ptb_logger(server: Server) -> None:
+    """Once the server imports PTB for its token, PTB's own loggers carry the filter as well as
+    the root handlers (a logger's filters are what a handler added to it directly would see)."""
+    ptb = [logger for name, logger in logging.root.manager.loggerDict.items()
+           if isinstance(logger, logging.Logger) and name.startswith("telegram")]
+
+    assert server.telegram is not None and ptb
+    assert all(PAYLOAD_FILTER in logger.filters for logger in ptb)
 
 
 async def test_telegram_path_logs_neither_the_text_nor_the_name_at_debug(
