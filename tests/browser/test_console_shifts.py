@@ -1,4 +1,4 @@
-"""My shifts in a real browser at 1280 and 1024 px (issue 16 item 13, issue 17 item 5): the
+"""My shifts in a real browser at 1280 and 1024 px and on a 390 px phone (issue 16 item 13, issue 17 item 5): the
 counselor's own shifts, a leave form sent with the last day before the first comes back filled
 in with the reason beside the field, a swap request is listed with its state, the calendar link
 is shown once; leave asked for waits in the coordinator's queue on /admin/rota until approved."""
@@ -31,7 +31,7 @@ rotations:
 """
 
 
-@pytest.mark.parametrize("width", [1280, 1024])
+@pytest.mark.parametrize("width", [1280, 1024, 390])  # 390: a counselor's phone
 async def test_my_shifts_page_its_leave_error_and_a_swap_request(
         site: Server, browser: Browser, shot: Shots, tmp_path: Path, width: int) -> None:
     path = tmp_path / "rota.yaml"
