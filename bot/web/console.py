@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from bot.conversation.states import CLOSE_OUTCOMES, OPEN_HANDOFF_STATES, ActionResult, FollowUpKind
 from bot.events import Event
 from bot.security.access import chat_window
+from bot.services.rota_requests import home_tz
 from bot.services.staff import ActionRequest, StaffAction
 from bot.services.supervision import supervisor_aliases
 from bot.storage.access_reads import recent_until
@@ -28,6 +29,7 @@ from bot.storage.case_repo import notes_for
 from bot.storage.models import Handoff, Message
 from bot.tasks import cancel_and_wait
 from bot.web import console_casework, console_rota, console_supervise
+from bot.web.admin.rota_source import ROTA
 from bot.web.auth import STAFF, StaffSession, require_role, require_staff
 from bot.web.chat import same_origin
 from bot.web.console_common import act, handoff_id, json_body, line_text, message_json
@@ -45,8 +47,11 @@ READ_AUDIT_EVERY_S = 600.0  # one "conversation.read" entry per counselor and ch
 @require_staff("handoff.queue")
 async def console_page(request: web.Request) -> web.Response:
     staff: StaffSession = request[STAFF]
+    # Transcript times are shown in the counselor's own station's zone (issue 16 item 7).
+    station_tz = home_tz(await request.app[ROTA].rota(), staff.counselor_id)
     return await staff_page(request, "console.html", "Console", scripts=["/static/console.js"],
                             styles=["/static/console.css"], quick_replies=QUICK_REPLIES,
+                            station_tz=str(station_tz),
                             supervise=staff.can("handoff.supervise"),
                             outcomes=OUTCOME_LABELS, follow_ups=FOLLOW_UP_LABELS,
                             safety_checks=SAFETY_LABELS, risks=RISK_LABELS)

@@ -81,6 +81,8 @@
   var audio = null;
   var baseTitle = document.title;
   var LOCALE = document.documentElement.lang === 'zh' ? 'zh-CN' : 'en-GB';
+  // The counselor's own station's time zone (the page says which; its rotations' zone).
+  var TZ = (document.querySelector('.console') || { dataset: {} }).dataset.tz || 'Asia/Shanghai';
   var pendingAlerts = 0;
 
   function beep() {
@@ -284,11 +286,11 @@
     sel.appendChild(q);
   }
 
-  // Stored times are UTC; show them in the stations' zone (see stationTime).
+  // Stored times are UTC; show them in the station's zone (see stationTime).
   function stationDate(at) {
     var d = new Date(/(Z|[+-]\d\d:\d\d)$/.test(at) ? at : at + 'Z');
     if (isNaN(d.getTime())) { return at.slice(0, 16); }
-    return d.toLocaleString(LOCALE, { timeZone: 'Asia/Shanghai', day: '2-digit', month: 'short',
+    return d.toLocaleString(LOCALE, { timeZone: TZ, day: '2-digit', month: 'short',
                                        hour: '2-digit', minute: '2-digit', hour12: false });
   }
 
@@ -318,12 +320,12 @@
     (h.notes || []).forEach(function (n) { notes.appendChild(el('li', 'note', noteText(n))); });
     var t = $('transcript');
     t.textContent = '';
-    // Stored times are UTC (SQLite returns them without an offset); show them in the stations'
-    // zone, the one the dashboard and the board use (bot/web/admin/common.py LOCAL).
+    // Stored times are UTC (SQLite returns them without an offset); show them in the counselor's
+    // station's zone (TZ, from the page).
     function stationTime(at) {
       var d = new Date(/(Z|[+-]\d\d:\d\d)$/.test(at) ? at : at + 'Z');
       if (isNaN(d.getTime())) { return at.slice(11, 16); }
-      return d.toLocaleTimeString(LOCALE, { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit',
+      return d.toLocaleTimeString(LOCALE, { timeZone: TZ, hour: '2-digit', minute: '2-digit',
                                              hour12: false });
     }
     h.messages.forEach(function (m) {
