@@ -50,10 +50,12 @@ async def seeded(running: Running) -> Running:
         uow.session.add_all([*taken, Handoff(conversation_id=conv.id, state="offered", level="high",
                                              created_at=now - timedelta(minutes=1))])
         await uow.session.flush()
-        # Due tomorrow, inside the report's week: an overdue one would race the timer leader,
-        # which on PostgreSQL reads new timers every 2 s and sends a due check-in at once.
+        # Already sent: an unsent one races the timer leader, which on PostgreSQL reads new timers
+        # every 2 s and fires them by the real clock (the fake clock's 2026-03 is in the past), so
+        # it was counted as overdue, not yet due or sent depending on the machine's speed.
+        # Overdue and not-yet-due counting are tested without a server (test_reports_casework).
         uow.session.add(FollowUp(handoff_id=taken[0].id, counselor_id="c1", kind="24h",
-                                 due_at=now + timedelta(days=1)))
+                                 due_at=now - timedelta(minutes=5), done_at=now - timedelta(minutes=4)))
         await uow.commit()
     return running
 
@@ -73,8 +75,9 @@ async def test_the_page_shows_station_levels_accept_times_follow_ups_and_demand(
     assert '<th scope="row">Imminent</th><td>1</td><td>40 s</td><td>40 s</td>' in accept
     assert '<th scope="row">High</th><td>1</td><td>1 min 30 s</td><td>1 min 30 s</td>' in accept
     followups = body.split('id="followups"')[1].split("</section>")[0]
+    assert "<th scope=\"row\">due in range</th><td>1</td>" in followups
+    assert "<th scope=\"row\">sent</th><td>1</td>" in followups
     assert "<th scope=\"row\">overdue (not sent)</th><td>0</td>" in followups
-    assert "<th scope=\"row\">not yet due</th><td>1</td>" in followups
     demand = body.split('id="coverage-demand"')[1].split("</section>")[0]
     assert "whole line" in demand and "朝阳区中心" in demand
     assert 'id="monthly"' in body and '<option value="hd"' in body
@@ -124,7 +127,7 @@ async def test_the_monthly_csv_carries_the_station_figures(seeded: Running,
     assert resp.headers["Content-Disposition"] == 'attachment; filename="hotline-hd-2026-03.csv"'
     assert ["handoffs", "total", "2"] in rows  # the untaken one belongs to no station
     assert ["time_to_accept_s_high", "p95", "90.0"] in rows
-    assert ["followups", "due", "1"] in rows and ["followups", "not_yet_due", "1"] in rows
+    assert ["followups", "due", "1"] in rows and ["followups", "sent", "1"] in rows
 
 
 async def test_the_range_csv_gains_the_new_sections(seeded: Running, http: aiohttp.ClientSession) -> None:
