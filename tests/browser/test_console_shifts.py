@@ -1,7 +1,8 @@
-"""My shifts in a real browser at 1280 and 1024 px and on a 390 px phone (issue 16 item 13, issue 17 item 5): the
-counselor's own shifts, a leave form sent with the last day before the first comes back filled
-in with the reason beside the field, a swap request is listed with its state, the calendar link
-is shown once; leave asked for waits in the coordinator's queue on /admin/rota until approved."""
+"""My shifts in a real browser at 1280 and 1024 px and on a 390 px phone (issue 16 item 13,
+issue 17 item 5): the counselor's own shifts, a leave form sent with the last day before the
+first comes back filled in with the reason beside the field, a swap request is listed with its
+state, the calendar link is shown once; leave asked for waits in the coordinator's queue on
+/admin/rota until approved."""
 
 from __future__ import annotations
 
