@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.web.auth import wants_json
 from bot.web.keys import CONTAINER
 from bot.web.layout import Frame
-from bot.web.staff_text import COOKIE, LANGS, browser_lang
+from bot.web.staff_text import request_lang
 from bot.web.templating import render
 
 log = logging.getLogger(__name__)
@@ -70,17 +70,11 @@ FRIENDLY = {
 }
 
 
-def page_lang(request: web.Request) -> str:
-    """The error page's language: the remembered switch, else the browser's, else Chinese. Read
-    from the request alone: an error page must not depend on the database being there."""
-    chosen = request.cookies.get(COOKIE)
-    return chosen if chosen in LANGS else (browser_lang(request.headers.get("Accept-Language")) or "zh")
-
-
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Known HTTP errors get a short page; anything unexpected a 500 without a stack trace
-    (the trace goes to the log, never to the person)."""
+    (the trace goes to the log, never to the person). The page's language is the staff pages'
+    (`request_lang` without an account: it never waits on the database)."""
     try:
         return await handler(request)
     except web.HTTPException as exc:
@@ -88,9 +82,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             raise
         text = exc.text if exc.text and not exc.text.startswith(f"{exc.status}:") else None
         return error_page(exc.status, text or FRIENDLY.get(exc.status, exc.reason), wants_json(request),
-                          page_lang(request))
+                          await request_lang(request))
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_page(500, "Something went wrong on our side. If you are in danger, call 110 or "
                                "120, or 12356 for psychological support.", wants_json(request),
-                          page_lang(request))
+                          await request_lang(request))
