@@ -16,7 +16,7 @@ from knowledge_base import replies
 from knowledge_base.cues import CueMatcher
 from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.governance import footer, servable
-from knowledge_base.index import FloatArray, GroupMax, LangIndex, Match
+from knowledge_base.index import FloatArray, GroupMax, IntArray, LangIndex, Match
 from knowledge_base.loading import CONFIG_FILE, load_config, load_topics, read_entries, read_yaml_file
 from knowledge_base.mixed import ask_part, segments
 from knowledge_base.model import LANGS, Entry, KBConfig, TopicName
@@ -191,20 +191,30 @@ class KnowledgeBase:
         """Score topics for a question in `lang`; confidence from the calibrated features.
 
         A long question's asked part (mixed.ask_part) is scored again and added with weight
-        `ask_weight`: the story may dwell on work while the ask is about sleep.
+        `ask_weight` + `ask_sure_weight` x its own confidence: the story may dwell on work while
+        the ask is about sleep.
         """
-        index = self._index[lang]
         sc = self._scores(question, lang)
-        final, entry_scores = sc.final, sc.entries
+        final = sc.final
         ask = ask_part(question, lang)
         if ask is not None and self.config.ask_weight > 0:
             extra = self._scores(ask, lang)
             if float(extra.final.max()) > 0:
+                weight = self.config.ask_weight
+                if self.config.ask_sure_weight > 0:
+                    weight += self.config.ask_sure_weight * self._judge(extra, extra.final, lang)[2]
                 final = final / max(float(final.max()), 1e-9) \
-                    + self.config.ask_weight * extra.final / float(extra.final.max())
+                    + weight * extra.final / float(extra.final.max())
+        order, f, conf = self._judge(sc, final, lang)
+        best_entry = self._best_entry(sc.entries, int(order[0]), prior=True)
+        return Ranking(lang, tuple(self._topic_ids[i] for i in order), best_entry, f, conf,
+                       final, sc.entries)
+
+    def _judge(self, sc: Scores, final: FloatArray, lang: str) -> tuple[IntArray, Features, float]:
+        """Topic order, the features of the best topic and the calibrated confidence."""
+        index = self._index[lang]
         order = np.argsort(-final, kind="stable")
-        matched = self._best_entry(entry_scores, int(order[0]), prior=False)
-        best_entry = self._best_entry(entry_scores, int(order[0]), prior=True)
+        matched = self._best_entry(sc.entries, int(order[0]), prior=False)
         s1, s2 = float(final[order[0]]), float(final[order[1]])
         m = sc.match
         f = Features(coverage=index.coverage(m, matched), known=index.known(m),
@@ -214,9 +224,7 @@ class KnowledgeBase:
         # Nothing of the question in the entry's title or paraphrases and no topic cue: a match on
         # answer text alone is too weak to answer from, whatever the margin says.
         grounded = m.query_mass > 0 and sc.top > 0 and (f.coverage > 0 or f.cue > 0)
-        conf = self._calibrated(f, sc.with_semantic) if grounded else 0.0
-        return Ranking(lang, tuple(self._topic_ids[i] for i in order), best_entry, f, conf,
-                       final, entry_scores)
+        return order, f, self._calibrated(f, sc.with_semantic) if grounded else 0.0
 
     def _scores(self, question: str, lang: str) -> Scores:
         """BM25 topic and entry scores, topic cues and (once loaded) the semantic signal."""

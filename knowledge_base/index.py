@@ -20,6 +20,7 @@ from knowledge_base.model import Entry, FieldWeights
 from knowledge_base.tokcache import CACHE_DIR, tokenize_all
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,9 @@ class KBConfig(BaseModel):
     # confidence a stretch of the question needs, ranked alone, to name a second worry.
     ask_weight: float = 0.5
     also_floor: float = 0.5
+    # Added to ask_weight in proportion to the asked part's own calibrated confidence: a clear ask
+    # ("怎么控制自己的脾气") outweighs a long story about another worry; a vague one ("我该怎么办") does not.
+    ask_sure_weight: float = Field(default=0.0, ge=0.0)
     semantic: SemanticSettings = Field(default_factory=SemanticSettings)
     scope: ScopeSettings = Field(default_factory=ScopeSettings)
     governance: Governance = Field(default_factory=Governance)

@@ -54,6 +54,8 @@ _MEANS_ZH = "|".join([
     "烧炭.{0,4}(怎么|多久|步骤|弄)",
     "(用刀|刀片|割|划|刺|捅)(哪里|哪儿|哪个部位|什么部位)",
     "(割|划|刺|捅)(腕|脖子|动脉).{0,6}(最快|多深|会死)",
+    # a medicine or way "to sleep and not wake up" is a question about means (offtopic10, 2026-12-07)
+    "(药|吃什么|怎么|办法|方法).{0,10}(不再醒|再也不醒|永远不醒|永远醒不|再也醒不|一睡不醒)",
 ])
 _MEANS_EN = "|".join([
     "lethal dose", "fatal dose", "overdose", "(is|be) (lethal|fatal|deadly)", "致命",
@@ -62,6 +64,7 @@ _MEANS_EN = "|".join([
     # any "easy way out" wording: end it / things / everything / my life, go, not wake up
     "(painless|easiest|easy|quickest|quick|fastest|peaceful|best|surest) (way|method) (to|of) "
     "(go|going|die|dying|end(ing)? (it|it all|things|everything|my life)|not wake up)",
+    "(pills?|medicine|drugs?|take) .{0,30}(never|not) wake (up|again)",
     "(where|how) (can|do|could) i (buy|get|find) .{0,20}(gun|rope|poison|pills to die|cyanide)",
     "(buy|get) .{0,20}poison", "hang (myself|yourself|oneself)",
     "(how|way) to (die|hang|drown|slit)", "suicide methods?",
@@ -100,6 +103,7 @@ _OFF_ZH = _any(" ".join([
     "excel ppt word文档 数据透视 表格.{0,4}(公式|函数|怎么做)",
     "(买|选)什么(样|牌子)的?.{0,8}(合适|好|比较好)",
     "清理内存 手机内存 存储空间 (苹果|华为|小米|三星).{0,6}(哪个好|怎么样) 今晚吃什么 吃什么好 多远 几种语言",
+    "好吃的 火锅店 饭店 饭馆 餐馆 (报|选)什么(岗位|职位|专业) 报考条件 "
     "(推荐|好看的).{0,4}(电影|电视剧|书|歌|餐厅) 有多长 有多高 多少米 轮胎 去哪里玩 旅游攻略 超市 餐厅",
 ]))
 _OFF_EN = r"\b" + _any(

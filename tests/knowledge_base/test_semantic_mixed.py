@@ -57,6 +57,15 @@ def test_long_question_answers_the_asked_worry_and_names_the_other(kb: Knowledge
     assert res.as_json()["also"] == {"topic": "workplace", "entry_id": res.also[1], "title": res.also[2]}
 
 
+def test_a_clear_ask_outweighs_a_long_story_about_another_worry(kb: KnowledgeBase) -> None:
+    # Before ask_sure_weight (round 4) the caregiving story won and anger was only named second.
+    q = ("我一个人照顾得了阿尔茨海默病的妈妈，白天上班，晚上陪护，护工请不起，兄弟也不帮忙照顾。"
+         "最近我对同事也没耐心，一点小事就发火。怎么控制自己的脾气？")
+    res = kb.search(q, "zh")
+
+    assert (res.topic, res.also and res.also[0]) == ("anger", "caregiver")
+
+
 def test_short_question_names_no_second_worry(kb: KnowledgeBase) -> None:
     res = kb.search("I can't sleep at night", "en")
     assert res.topic == "sleep" and res.also is None and res.as_json()["also"] is None
