@@ -6,7 +6,9 @@ from __future__ import annotations
 # `hotline` call (`hotline --help`: 1.1 s), so only the command that runs loads the database or engines.
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from triage.training.data import PSYSUICIDE_VALID as DEFAULT_PSYSUICIDE  # data/psysuicide/, in the repo
 
@@ -27,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     t.add_argument("--max-false", type=float, default=0.06,
                    help="false-urgent budget on out-of-fold PsySUICIDE rows when choosing thresholds")
     t.add_argument("--no-english", action="store_true", help="skip the English head")
+    t.add_argument("--threads", type=int, default=None,
+                   help="torch threads (default 1: a second thread spin-waits on a shared machine)")
     t.set_defaults(handler=run)
 
 
@@ -34,8 +38,6 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from triage.classifier import MODEL_DIR
-    from triage.errors import TriageError
     from triage.training.fit import TrainConfig
     from triage.training.pipeline import run as train
 
@@ -45,22 +47,51 @@ def run(args: argparse.Namespace) -> int:
         cfg.epochs = args.epochs
     if args.seed is not None:
         cfg.seed = args.seed
+    if args.threads:
+        cfg.threads = args.threads
     psy = args.psysuicide if args.psysuicide and args.psysuicide.exists() else None
     if psy is None:
         console.print(f"[yellow]no PsySUICIDE file at {args.psysuicide}: training on own examples only")
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=console) as bar:
-        task = bar.add_task("preparing", total=None)
+    if console.is_terminal:
+        with Progress(TextColumn("{task.description}"), BarColumn(),
+                      TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                      TimeRemainingColumn(), console=console) as bar:
+            task = bar.add_task("preparing", total=None)
 
-        def progress(msg: str, step: int, total: int) -> None:
-            bar.update(task, description=msg, completed=step, total=total)
+            def progress(msg: str, step: int, total: int) -> None:
+                bar.update(task, description=msg, completed=step, total=total)
 
-        try:
-            figures = train(args.out or MODEL_DIR, psy, extra=args.extra, cfg=cfg, folds=args.folds,
-                            max_false=args.max_false, english=not args.no_english, progress=progress)
-        except TriageError as exc:
-            console.print(f"[red]{exc}")
-            return 2
+            return _train(train, args, psy, cfg, progress, console)
+    return _train(train, args, psy, cfg, _log_lines(), console)
+
+
+def _log_lines() -> Callable[[str, int, int], None]:
+    """Progress for a log file (nohup): one timestamped line per stage and every 100 steps."""
+    import time
+
+    start = time.perf_counter()
+    last = [""]
+
+    def progress(msg: str, step: int, total: int) -> None:
+        stage = msg.split(" loss ")[0]
+        if stage != last[0] or step % 100 == 0 or step == total:
+            last[0] = stage
+            print(f"[{time.perf_counter() - start:7.1f} s] {msg} {step}/{total}", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def _train(train: Callable[..., dict[str, Any]], args: argparse.Namespace, psy: Path | None, cfg: Any,
+           progress: Callable[[str, int, int], None], console: Any) -> int:
+    from triage.classifier import MODEL_DIR
+    from triage.errors import TriageError
+
+    try:
+        figures = train(args.out or MODEL_DIR, psy, extra=args.extra, cfg=cfg, folds=args.folds,
+                        max_false=args.max_false, english=not args.no_english, progress=progress)
+    except TriageError as exc:
+        console.print(f"[red]{exc}")
+        return 2
     fit = figures["train"]
     print(f"trained {fit['steps']} steps in {fit['seconds']} s; "
           f"vocab {fit['vocab']}, params {fit['params']:,}")

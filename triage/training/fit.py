@@ -39,7 +39,11 @@ class TrainConfig:
     weight_decay: float = 0.01
     min_count: int = 2
     common_chars: int = 4000
-    threads: int = 2
+    # One torch thread. Measured on the shared 2-core machine (load 9-14, 100 BERT steps): 2
+    # threads 251 s wall / 92 s CPU, 1 thread 34 s / 9 s. With other jobs on both cores the second
+    # thread spin-waits at every barrier; that is why the cross-validation "did not finish" (fold 1
+    # unfinished after 38 min). One thread: about 2-4 min per fold.
+    threads: int = 1
     class_weights: tuple[float, ...] = (1.0, 1.0, 1.5, 2.0)
     # Chosen on held-out valid rows: recall at a 5-8% false-urgent budget was best with smoothing
     # and dropout (less overconfident probabilities); 6 epochs or hidden 256 did not help.

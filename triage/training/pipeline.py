@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import random
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -73,7 +74,8 @@ def own_examples(own_dir: Path, extra: list[Path]) -> list[Example]:
 
 
 def cross_validate(psy: list[Example], own: list[Example], lex: TriageEngine, cfg: TrainConfig,
-                   folds: int, progress: Progress | None) -> tuple[list[Probs], list[Probs]]:
+                   folds: int, progress: Progress | None, timings: dict[str, float] | None = None
+                   ) -> tuple[list[Probs], list[Probs]]:
     """Out-of-fold probabilities of the BERT and the n-gram model for every row.
 
     Rows are the PsySUICIDE rows and the project's written posts; every row is scored by models
@@ -87,6 +89,7 @@ def cross_validate(psy: list[Example], own: list[Example], lex: TriageEngine, cf
     bert: list[Probs] = [Probs(1, 0, 0, 0)] * len(psy)
     ngram: list[Probs] = list(bert)
     for k in range(folds):
+        t0 = time.perf_counter()
         rng = random.Random(cfg.seed + k)
         train = with_own([e for e, f in zip(psy, fold, strict=True) if f != k], own, lex, rng)
         texts = [norm(e.text) for e in train]
@@ -104,6 +107,10 @@ def cross_validate(psy: list[Example], own: list[Example], lex: TriageEngine, cf
                             cfg.seed + k, cfg.ngram_epochs, dim=cfg.ngram_dim, orders=cfg.ngram_orders)
         for i, p, q in zip(held, got, model.predict(held_texts), strict=True):
             bert[i], ngram[i] = p, Probs(*q)
+        if timings is not None:
+            timings[f"fold {k + 1}"] = round(time.perf_counter() - t0, 1)
+        if progress:
+            progress(f"fold {k + 1}/{folds} done", 1, 1)
     return bert, ngram
 
 
@@ -135,26 +142,37 @@ def run(out: Path, psysuicide: Path | None, own_dir: Path = OWN_DIR, extra: list
                                "everyday_zh": len(psy) - real_rows - posts,
                                "own_examples": len(own), "folds": folds,
                                "date": dt.date.today().isoformat()}
+    # Wall seconds per stage (the machine is shared: read them with its load).
+    timings: dict[str, float] = {}
+    figures["seconds"] = timings
     if real_rows and folds > 1:
-        bert, ngram = cross_validate(psy, own, lex, cfg, folds, progress)
+        bert, ngram = cross_validate(psy, own, lex, cfg, folds, progress, timings)
         # Kept beside the model so the threshold choice can be re-examined without retraining.
         (out / "oof.json").parent.mkdir(parents=True, exist_ok=True)
         (out / "oof.json").write_text(json.dumps(
             [{"source": e.source, "label": e.label, "bert": list(vars(b).values()),
               "ngram": list(vars(n).values())} for e, b, n in zip(psy, bert, ngram, strict=True)]),
             encoding="utf-8")
+        t0 = time.perf_counter()
         figures["zh"] = choose_mix(lex, psy, bert, ngram, max_false)
+        timings["choose zh"] = round(time.perf_counter() - t0, 1)
+        if progress:
+            progress("zh thresholds chosen", 1, 1)
         (out / CALIBRATION_FILE).write_text(json.dumps(
             {"zh": figures["zh"]["temperature"]}), encoding="utf-8")
     train = with_own(psy, own, lex, random.Random(cfg.seed))
     texts = [norm(e.text) for e in train]
     figures["examples"] = len(train)
+    t0 = time.perf_counter()
     figures["train"] = train_model(train, texts, out, cfg, progress)
     train_ngram(torch, texts, [e.label for e in train], list(cfg.class_weights), cfg.seed,
                 cfg.ngram_epochs, dim=cfg.ngram_dim, orders=cfg.ngram_orders).save(out / NGRAM_FILE)
+    timings["final zh models"] = round(time.perf_counter() - t0, 1)
     if english:
+        t0 = time.perf_counter()
         figures["en"] = train_english(out, lex, cfg.seed, folds, progress,
                                       everyday=own_dir == OWN_DIR)
+        timings["english"] = round(time.perf_counter() - t0, 1)
         temps = load_temperatures(out)
         temps["en"] = figures["en"]["temperature"]
         (out / CALIBRATION_FILE).write_text(json.dumps(temps), encoding="utf-8")
