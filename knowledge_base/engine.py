@@ -6,7 +6,7 @@ import logging
 import math
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -340,12 +340,11 @@ class KnowledgeBase:
         if self.entries[r.best_entry].id not in self._served:
             return SearchResult("fallback", qlang, replies.UNREVIEWED[qlang], r.confidence,
                                 best_topic=r.topics[0])
-        res = self._entry_result(self.entries[r.best_entry], qlang, r.confidence, r.topics)
         second = self.also(text, qlang, r)
-        if second is None or self.entries[second[1]].id not in self._served:
-            return res
-        e = self.entries[second[1]]
-        return replace(res, also=(e.topic, e.id, e.version(qlang).title))
+        other = self.entries[second[1]] if second is not None else None
+        if other is not None and other.id not in self._served:
+            other = None
+        return self._entry_result(self.entries[r.best_entry], qlang, r.confidence, r.topics, other)
 
     def _out_of_scope(self, text: str, lang: str, r: Ranking, s: ScopeScores) -> SearchResult | None:
         """A social turn answered in kind, or a message the scope model says is not for us.
@@ -388,12 +387,20 @@ class KnowledgeBase:
         """A served entry by id, or None."""
         return self._by_id.get(entry_id) if entry_id in self._served else None
 
-    def _entry_result(self, e: Entry, lang: str, conf: float, topics: Sequence[str]) -> SearchResult:
+    def _entry_result(self, e: Entry, lang: str, conf: float, topics: Sequence[str],
+                      other: Entry | None = None) -> SearchResult:
+        """An entry's answer and where to seek help; the second worry named (`other`), then the
+        governance footer."""
         v = e.version(lang)
+        parts = [v.answer.strip(), v.seek_help.strip()]
+        also = None
+        if other is not None:
+            also = (other.topic, other.id, other.version(lang).title)
+            parts.append(replies.ALSO[lang].format(title=also[2]))
         note = footer(e, lang, self.demo)
-        text = f"{v.answer.strip()}\n\n{v.seek_help.strip()}" + (f"\n\n{note}" if note else "")
+        text = "\n\n".join(parts + ([note] if note else []))
         return SearchResult("answer", lang, text, conf, topic=e.topic, entry_id=e.id, title=v.title,
-                            best_topic=e.topic, alternatives=self._named(topics, lang))
+                            best_topic=e.topic, alternatives=self._named(topics, lang), also=also)
 
     def _services(self, text: str, lang: str, now: datetime | None, conf: float) -> SearchResult:
         body = services_answer(self.directory, text, lang, now)

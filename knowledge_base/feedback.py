@@ -114,6 +114,7 @@ def build_report(events: Iterable[Rating | Fallback], titles: Mapping[str, str] 
     """
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     groups: dict[str, list[Fallback]] = defaultdict(list)
+    topics: Counter[str | None] = Counter()
     n_ratings = n_fallbacks = 0
     for ev in events:
         if isinstance(ev, Rating):
@@ -122,17 +123,17 @@ def build_report(events: Iterable[Rating | Fallback], titles: Mapping[str, str] 
             votes[ev.entry_id][ev.vote] += 1
             n_ratings += 1
         else:
+            n_fallbacks += 1
+            topics[ev.best_topic] += 1
             key = question_key(ev.question)
-            if key:
+            if key:  # a caller that keeps no text (the bot) still counts the closest topic
                 groups[key].append(ev)
-                n_fallbacks += 1
     names = titles or {}
     scores = [EntryScore(eid, names.get(eid), c["up"], c["down"], c["not_what_i_asked"])
               for eid, c in votes.items()]
     down = sorted((s for s in scores if s.negative > 0 and s.total >= min_ratings),
                   key=lambda s: (-s.negative, -s.negative_share, s.entry_id))
     fell = sorted((_group(evs) for evs in groups.values()), key=lambda g: (-g.count, g.example))
-    topics = Counter(ev.best_topic for evs in groups.values() for ev in evs)
     gaps = sorted((TopicGap(t, n) for t, n in topics.items()), key=lambda g: (-g.count, g.topic or ""))
     return FeedbackReport(tuple(down[:top]), tuple(fell[:top]), tuple(gaps[:top]), n_ratings, n_fallbacks)
 

@@ -64,6 +64,8 @@ class Due:
     next_review: date | None
     due: bool
     sources: tuple[str, ...]
+    reviewer: str | None = None
+    reviewer_role: str = ""
 
 
 def review_list(items: Sequence[Loaded], today: date) -> list[Due]:
@@ -73,7 +75,7 @@ def review_list(items: Sequence[Loaded], today: date) -> list[Due]:
         r = item.entry.review
         due = r.status not in CLINICAL or r.next_review is None or r.next_review <= today
         out.append(Due(item.entry.id, item.path, r.status, r.date, r.next_review, due,
-                       tuple(item.entry.sources)))
+                       tuple(item.entry.sources), r.reviewer, r.reviewer_role))
     return sorted(out, key=lambda d: (not d.due, ORDER.index(d.status), d.next_review or date.min,
                                       d.entry_id))
 

@@ -12,6 +12,13 @@ NOT_SURE = {
           "These are the closest topics I have; you can also talk to the counselor on duty:",
 }
 
+# A long question's second worry (engine.also), named under the answer. Channel-neutral on purpose:
+# a channel that shows it as a button (SearchResult.also carries topic, entry id and title) adds one.
+ALSO = {
+    "zh": "你还提到了另一件事：“{title}”。想看这方面的建议，可以接着问我。",
+    "en": "You also mentioned something else: “{title}”. Ask me about it whenever you like.",
+}
+
 # Outside demo mode, when the closest entry has not been published yet (clinical review pending).
 UNREVIEWED = {
     "zh": "这个问题的资料还在等待专业人员审核，暂时不能给你回答。你可以直接找值班咨询师聊一聊。",

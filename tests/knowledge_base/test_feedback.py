@@ -22,8 +22,9 @@ def test_report_ranks_entries_by_negative_ratings_and_groups_fallbacks() -> None
     assert report.rated_down[0].title == "Panic at night" and report.rated_down[1].title is None
     assert [(g.example, g.count, g.best_topic) for g in report.fallbacks] == [
         ("睡不着怎么办？", 2, "sleep"), ("Where can I park my car?", 1, None)]
-    assert [(g.topic, g.count) for g in report.gaps] == [("sleep", 2), (None, 1)]
-    assert report.ratings == 7 and report.fallback_count == 3
+    # A fallback without text (blank here; the bot keeps none) still counts for its closest topic.
+    assert [(g.topic, g.count) for g in report.gaps] == [(None, 2), ("sleep", 2)]
+    assert report.ratings == 7 and report.fallback_count == 4
     assert report.as_json()["rated_down"][0]["negative_share"] == 0.667  # type: ignore[index]
 
 
@@ -33,3 +34,12 @@ def test_min_ratings_and_unknown_votes() -> None:
     with pytest.raises(ValueError, match="unknown vote"):
         build_report([Rating("a-001", "meh")])  # type: ignore[arg-type]
     assert question_key("ＳＬＥＥＰ，help!") == "sleephelp"
+
+
+def test_fallbacks_stored_without_their_text_count_by_closest_topic() -> None:
+    events = [Fallback("", best_topic="grief"), Fallback("", best_topic="grief"),
+              Fallback("", best_topic="sleep")]
+    report = build_report(events)
+
+    assert report.fallbacks == () and report.fallback_count == 3
+    assert [(g.topic, g.count) for g in report.gaps] == [("grief", 2), ("sleep", 1)]

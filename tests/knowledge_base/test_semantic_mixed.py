@@ -55,6 +55,9 @@ def test_long_question_answers_the_asked_worry_and_names_the_other(kb: Knowledge
     second = kb.entry(res.also[1])
     assert second is not None and second.topic == "workplace" and res.also[2] == second.zh.title
     assert res.as_json()["also"] == {"topic": "workplace", "entry_id": res.also[1], "title": res.also[2]}
+    # The answer itself names the second worry (every channel shows text), before the review footer.
+    named = f"你还提到了另一件事：“{second.zh.title}”"
+    assert named in res.text and res.text.index(named) < res.text.index("尚待临床专业人员审核")
 
 
 def test_a_clear_ask_outweighs_a_long_story_about_another_worry(kb: KnowledgeBase) -> None:
