@@ -1,0 +1,80 @@
+"""A long question with a risk sentence inside goes to a counselor first, not to an entry's answer
+(issue 21 item 2; safety rule 1): the real lexicon and rules, the real knowledge base, a real
+database, the real conversation service."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+import triage
+from bot.adapters.kb_adapter import KnowledgeAdapter
+from bot.adapters.triage_adapter import TriageAdapter
+from bot.bootstrap import build
+from bot.crypto import new_key
+from bot.storage.models import Counselor, Handoff
+from config.settings import load_settings
+from knowledge_base import KnowledgeBase, load_kb
+from tests.conversation.conftest import COUNSELORS, RESIDENT, Harness
+from tests.fakes.clock import FakeClock
+from tests.fakes.ports import StaticRota
+from tests.fakes.sender import RecordingSender
+
+STORY = ("最近项目特别多，领导天天催，下班回家还要回消息，晚上躺下脑子里全是工作，两三点都睡不着。"
+         "{risk}我该怎么才能睡得好一点？")
+RISK = "有时候真觉得活着没意思，不如死了算了。"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    kb = load_kb()
+    assert kb.wait_semantic(timeout=120)
+    return kb
+
+
+@pytest.fixture
+async def h(db_url: str, tmp_path: Path, kb: KnowledgeBase) -> AsyncIterator[Harness]:
+    clock = FakeClock()
+    rota = StaticRota(["c1", "c2"], coordinators=["k1"], timeout_s=60)
+    settings = load_settings(database_url=db_url, secret_key=new_key(), pseudonym_key="k", var_dir=tmp_path)
+    # The lexicon and rules: what screens every message first (the classifiers only add to them).
+    c = build(settings, clock=clock, triage=TriageAdapter(engine=triage.lexicon_only_engine()),
+              kb=KnowledgeAdapter(kb=kb), rota=rota)
+    tg = RecordingSender("telegram")
+    c.senders["telegram"] = tg
+    async with c.uow() as uow:
+        for cid, tid in COUNSELORS.items():
+            roles = ["coordinator", "counselor"] if cid.startswith("k") else ["counselor"]
+            await uow.counselors.add(Counselor(id=cid, name=cid.upper(), languages=["zh", "en"],
+                                               roles=roles, telegram_id=tid, alias=f"Alias-{cid}"))
+        await uow.commit()
+    yield Harness(c, clock, rota, tg)
+    await c.engine.dispose()
+
+
+async def handoffs(h: Harness) -> list[Handoff]:
+    async with h.c.uow() as uow:
+        return list(await uow.session.scalars(select(Handoff)))
+
+
+async def test_the_same_story_without_risk_gets_the_entry_answer(h: Harness, kb: KnowledgeBase) -> None:
+    await h.send(STORY.format(risk=""))
+
+    sleep = kb.search(STORY.format(risk=""), "zh")
+    assert sleep.topic == "sleep"
+    assert any(sleep.text.split("\n")[0] in t for t in h.tg.texts(RESIDENT))
+    assert await handoffs(h) == []
+
+
+async def test_a_risk_sentence_inside_a_long_question_goes_to_a_counselor_first(
+        h: Harness, kb: KnowledgeBase) -> None:
+    question = STORY.format(risk=RISK)
+    await h.send(question)
+
+    opened = await handoffs(h)
+    assert [x.level for x in opened] in (["high"], ["imminent"])
+    answer_start = kb.search(question, "zh").text.split("\n")[0]
+    assert not any(answer_start in t for t in h.tg.texts(RESIDENT))  # no entry's advice instead
