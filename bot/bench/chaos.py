@@ -25,6 +25,7 @@ from typing import Any
 from bot.devtools import chaos_disk, chaos_pg
 from bot.devtools import chaos_scenarios as scenarios
 from bot.devtools.chaos_instance import snapshot
+from bot.devtools.chaos_kill_taken import kill_with_updates_taken
 from bot.devtools.chaos_scenarios import Row
 
 Scenario = Callable[[Path, Path], Coroutine[Any, Any, Row]]
@@ -60,6 +61,10 @@ async def _kill_pg(root: Path, checkout: Path) -> Row:
     return await _with_cluster(root, checkout, scenarios.kill_at_every_handoff_state)
 
 
+async def _kill_taken(root: Path, checkout: Path) -> Row:
+    return await kill_with_updates_taken(root, f"sqlite+aiosqlite:///{root}/t.db", checkout, "SQLite")
+
+
 async def _in_flight(root: Path, checkout: Path) -> Row:
     return await scenarios.send_in_flight(root, f"sqlite+aiosqlite:///{root}/f.db", checkout, "SQLite")
 
@@ -68,6 +73,7 @@ SCENARIOS: dict[str, tuple[Scenario, Callable[[], str | None]]] = {
     "kill-sqlite": (_kill_sqlite, lambda: None),
     "kill-postgres": (_kill_pg, chaos_pg.available),
     "kill-mid-send": (_in_flight, lambda: None),
+    "kill-taken": (_kill_taken, lambda: None),
     "postgres-down": (scenarios.postgres_restarted, chaos_pg.available),
     "disk-full": (scenarios.sqlite_disk_full, chaos_disk.available),
     "kill-deferred": (scenarios.kill_while_deferred, chaos_pg.available),

@@ -8,11 +8,16 @@ down, `_emergency_direct`) are counted apart.
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy import text as sql
 
 from bot.channels.telegram import TELEGRAM_LIMIT, split_text
 from bot.crypto import Cipher
@@ -122,6 +127,28 @@ class Db:
                                                .values(due_at=due_at))
             await uow.commit()
             return int(getattr(result, "rowcount", 0) or 0)
+
+    @asynccontextmanager
+    async def writes_held(self) -> AsyncIterator[None]:
+        """Inside, the server cannot write resident messages (its turns wait for the lock); reads
+        go on. SQLite: a write transaction held open; PostgreSQL: the messages table locked
+        against writers."""
+        if self.engine.dialect.name == "sqlite":
+            con = sqlite3.connect(str(self.engine.url.database), isolation_level=None, timeout=30,
+                                  check_same_thread=False)
+            await asyncio.to_thread(con.execute, "BEGIN EXCLUSIVE")
+            try:
+                yield
+            finally:
+                con.rollback()
+                con.close()
+            return
+        async with self.engine.connect() as conn:
+            await conn.execute(sql("LOCK TABLE messages IN EXCLUSIVE MODE"))
+            try:
+                yield
+            finally:
+                await conn.rollback()
 
     async def outbox_unsettled(self) -> int:
         async with self.uow() as uow:

@@ -8,6 +8,7 @@ both need root and are skipped without it.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="session")
 def checkout() -> Iterator[Path]:
+    # HOTLINE_CHAOS_CHECKOUT names another tree to run the server from: a change not committed
+    # yet, to see a regression test fail on HEAD and pass with it.
+    if given := os.environ.get("HOTLINE_CHAOS_CHECKOUT"):
+        yield Path(given)
+        return
     # Its own temp dir, not pytest's: thousands of files there slow pytest's cleanup of old
     # runs, which other sessions on this machine do at the same time.
     with tempfile.TemporaryDirectory(prefix="hotline-chaos-checkout-") as tmp:
