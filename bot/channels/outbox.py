@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,6 +39,37 @@ WEB = "web"
 MARKED_PER_PASS = frozenset({WEB})
 # A row that keeps failing is parked for a human only after this long (and max_attempts tries).
 PARK_AFTER = timedelta(hours=1)  # the rest of a long queue goes out in the next pass, right after
+IDLE_S = 5.0  # the longest sleep between passes (rows committed here wake the loop at once)
+
+
+@dataclass(frozen=True)
+class NextDue:
+    at: datetime | None  # None: no unsent row at all
+
+
+@dataclass
+class Pass:
+    """What one delivery pass learnt: web rows pushed (marked at its end), rows finished (sent or
+    parked), rows put off (their new due time; None once parked), and, when the lone instance's
+    claim read every unsent row, each one's due time: then the pass needs no query to know when
+    to look again."""
+
+    pushed: list[int] = field(default_factory=list)
+    done: set[int] = field(default_factory=set)
+    retry_at: dict[int, datetime | None] = field(default_factory=dict)
+    due: dict[int, datetime] | None = None
+
+    def saw(self, rows: list[OutboxItem], complete: bool) -> None:
+        self.due = {row.id: row.next_attempt_at for row in rows} if complete else None
+
+    def next_due(self) -> NextDue | None:
+        """When the next unsent row falls due, from what the claim read (None: it did not read all)."""
+        if self.due is None:
+            return None
+        times = [self.retry_at.get(row_id, due) for row_id, due in self.due.items()
+                 if row_id not in self.done]
+        found = [at for at in times if at is not None]
+        return NextDue(min(found) if found else None)
 
 
 def backoff(attempts: int) -> float:
@@ -102,10 +134,13 @@ class OutboxDispatcher:
         sends nothing later in this pass, so the emergency numbers stay the first message.
         A pass costs two transactions however many rows it sends (claim; then mark, release and
         find the next due time), plus one per Telegram row (marked as soon as Telegram took it).
+        A lone instance's claim is a read, and when it saw every unsent row it knows the next due
+        time without asking again: its pass is one read, then one write only if web rows went out.
         """
         async with self._lock:
             now = self.clock.now()
-            rows = await self._claim(now)
+            run = Pass()
+            rows = await self._claim(now, run)
             # Chats are delivered in parallel (a crisis card must not wait behind other chats'
             # messages); within one chat, rows go strictly in order.
             by_chat: dict[tuple[str, str], list[tuple[int, datetime, dict[str, Any]]]] = {}
@@ -114,35 +149,46 @@ class OutboxDispatcher:
             # A semaphore rather than fixed batches, and a few rows per chat per pass: one busy chat
             # (a flood, a burst of cards) never holds the other chats' replies behind it.
             slots = asyncio.Semaphore(PARALLEL_CHATS)
-            pushed: list[int] = []  # rows of MARKED_PER_PASS channels that went out in this pass
 
             async def one_chat(chat: tuple[str, str], items: list[Row]) -> None:
                 async with slots:
-                    await self._deliver_chat(chat, items[:ROWS_PER_CHAT_PER_PASS], now, pushed)
+                    await self._deliver_chat(chat, items[:ROWS_PER_CHAT_PER_PASS], now, run)
 
             try:
                 await asyncio.gather(*(one_chat(chat, items) for chat, items in by_chat.items()))
             finally:
-                wait = await self._finish(pushed, bool(rows))
+                wait = await self._finish(run, bool(rows))
             return wait
 
-    async def _finish(self, pushed: list[int], claimed: bool) -> float:
+    async def _finish(self, run: Pass, claimed: bool) -> float:
         """Mark the pass's web rows sent, give back what was not sent, and say when to look again."""
-        async with self.uow() as uow:
-            if pushed:
-                await claims.mark_sent(uow.session, pushed, self.clock.now())
-            if claimed and not self.lone:
-                await claims.release_unsent(uow.session, self.instance)
-            nxt = await claims.next_due(uow.session, list(self.senders), self.instance, self.clock.now())
-            await uow.commit()
+        release = claimed and not self.lone
+        known = run.next_due() if self.lone else None
+        if run.pushed or release or known is None:
+            async with self.uow() as uow:
+                if run.pushed:
+                    await claims.mark_sent(uow.session, run.pushed, self.clock.now())
+                if release:
+                    await claims.release_unsent(uow.session, self.instance)
+                if known is None:
+                    nxt = await claims.next_due(uow.session, list(self.senders), self.instance,
+                                                self.clock.now())
+                await uow.commit()
+        if known is not None:
+            nxt = known.at
         if nxt is None:
-            return 5.0
-        return max(0.0, min(5.0, (nxt - self.clock.now()).total_seconds()))
+            return IDLE_S
+        return max(0.0, min(IDLE_S, (nxt - self.clock.now()).total_seconds()))
 
-    async def _claim(self, now: datetime) -> list[tuple[int, str, str, datetime, dict[str, Any]]]:
+    async def _claim(self, now: datetime, run: Pass) -> list[tuple[int, str, str, datetime, dict[str, Any]]]:
         async with self.uow() as uow:
-            taken = await claims.claim(uow.session, list(self.senders), self.instance, now,
-                                       self.lease_s, ROWS_PER_CHAT_PER_PASS, self.lone)
+            if self.lone:  # the only instance: nothing to claim against (claims.claim), one read
+                seen = await claims.candidates(uow.session, list(self.senders))
+                run.saw(seen, complete=len(seen) < claims.CANDIDATES)
+                taken = claims.due_heads(seen, now, ROWS_PER_CHAT_PER_PASS)
+            else:
+                taken = await claims.claim(uow.session, list(self.senders), self.instance, now,
+                                           self.lease_s, ROWS_PER_CHAT_PER_PASS)
             if not taken:
                 return []  # nothing changed: leaving rolls back, no commit to pay for
             rows = []
@@ -161,13 +207,14 @@ class OutboxDispatcher:
                 except ValueError:  # written under a key we no longer hold: park, keep going
                     c.item.failed, c.item.attempts = True, c.item.attempts + 1
                     parked = True
+                    run.done.add(c.id)
                     log.warning("outbox item %s undeliverable: payload cannot be decrypted", c.id)
             if parked or not self.lone:  # a lone instance wrote nothing else: no commit to pay for
                 await uow.commit()
         return rows
 
     async def _deliver_chat(self, chat: tuple[str, str], items: list[tuple[int, datetime, dict[str, Any]]],
-                            now: datetime, pushed: list[int]) -> None:
+                            now: datetime, run: Pass) -> None:
         channel, chat_key = chat
         for item_id, due_at, payload in items:
             if due_at > now:
@@ -175,10 +222,10 @@ class OutboxDispatcher:
             # The row's id rides along for a relay to the instance holding a web socket.
             payload = dict(payload, extra=dict(payload.get("extra") or {}, outbox_id=item_id))
             if not await self._deliver_one(item_id, Outbound.from_payload(channel, chat_key, payload),
-                                           pushed):
+                                           run):
                 return
 
-    async def _deliver_one(self, item_id: int, msg: Outbound, pushed: list[int]) -> bool:
+    async def _deliver_one(self, item_id: int, msg: Outbound, run: Pass) -> bool:
         """True when sent (or parked for good); False when it must wait and hold its chat."""
         sender = self.senders.get(msg.channel)
         if sender is None:
@@ -188,19 +235,21 @@ class OutboxDispatcher:
         try:
             message_id = await sender.send(msg)
         except RetryLater as exc:
-            await self._reschedule(item_id, exc.seconds, str(exc))
+            run.retry_at[item_id] = await self._reschedule(item_id, exc.seconds, str(exc))
             return False
         except Undeliverable as exc:
             await self._park(item_id, str(exc))
+            run.done.add(item_id)
             return True
         except Exception as exc:  # unknown failures retry with backoff rather than vanish
             log.warning("outbox item %s failed: %s", item_id, exc.__class__.__name__)
-            await self._reschedule(item_id, None, exc.__class__.__name__)
+            run.retry_at[item_id] = await self._reschedule(item_id, None, exc.__class__.__name__)
             return False
         if msg.channel in MARKED_PER_PASS and not msg.ref:
-            pushed.append(item_id)
+            run.pushed.append(item_id)
         else:
             await self._mark_sent(item_id, msg, message_id)
+        run.done.add(item_id)
         return True
 
     async def _resolve_edit(self, msg: Outbound) -> Outbound:
@@ -226,11 +275,12 @@ class OutboxDispatcher:
                                                 chat_key=msg.chat_key, message_id=str(message_id)))
             await uow.commit()
 
-    async def _reschedule(self, item_id: int, seconds: float | None, why: str) -> None:
+    async def _reschedule(self, item_id: int, seconds: float | None, why: str) -> datetime | None:
+        """Try the row again later; returns when (None: the row is gone or parked for good)."""
         async with self.uow() as uow:
             item = await uow.session.get(OutboxItem, item_id)
             if item is None:
-                return
+                return None
             item.attempts += 1
             # Parked only when both the attempts and the time budget are spent: Telegram's flood
             # control can answer 429 dozens of times in a row for a message it will take later,
@@ -243,6 +293,7 @@ class OutboxDispatcher:
             item.next_attempt_at = self.clock.now() + timedelta(seconds=delay)
             item.claimed_by, item.claimed_until = None, None
             await uow.commit()
+            return None if item.failed else item.next_attempt_at
 
     async def _park(self, item_id: int, why: str) -> None:
         async with self.uow() as uow:

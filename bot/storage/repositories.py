@@ -1,13 +1,18 @@
-"""Repositories over one AsyncSession. They never commit: the unit of work does."""
+"""Repositories over one AsyncSession. They never commit: the unit of work does.
+
+The statements every turn runs are built once, at import, with bind parameters (`_TURN_*`):
+building a SQLAlchemy statement and its cache key each time cost more CPU than running it on
+SQLite (issue 20, `hotline bench turn`).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import BindParameter, Table, bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,9 +27,47 @@ from bot.storage.models import (
     OutboxItem,
     ProcessedUpdate,
     Resident,
+    UTCDateTime,
 )
 
 GENESIS = "0" * 64
+_CHANNEL: BindParameter[str] = bindparam("channel")
+_CHAT: BindParameter[str] = bindparam("chat_key")
+_CONV: BindParameter[int] = bindparam("conv_id")
+_SINCE: BindParameter[datetime] = bindparam("since", type_=UTCDateTime())  # aware UTC in, naive on SQLite
+_OPEN_CONVERSATION = (
+    select(Conversation)
+    .where(Conversation.channel == _CHANNEL, Conversation.chat_key == _CHAT)
+    .where(Conversation.closed_at.is_(None))
+    .order_by(Conversation.id.desc())
+    .limit(1)
+)
+_STANDINGS = (
+    select(Conversation.chat_key, Conversation.state, Conversation.risk_level, Conversation.lang)
+    .where(Conversation.channel == _CHANNEL, Conversation.chat_key.in_(bindparam("keys", expanding=True)))
+    .where(Conversation.closed_at.is_(None))
+    .order_by(Conversation.id)
+)
+_RESIDENT_LINES = (
+    select(Message.created_at, Message.text_enc)
+    .where(Message.conversation_id == _CONV, Message.sender == "resident", Message.created_at >= _SINCE)
+    .order_by(Message.id.desc())
+    .limit(bindparam("limit"))
+)
+_COUNT_SINCE = (
+    select(func.count())
+    .select_from(Message)
+    .where(Message.conversation_id == _CONV, Message.sender == bindparam("sender"),
+           Message.created_at >= _SINCE)
+)
+# A replayed update: insert its key, or do nothing when it is there (mark_update_processed). On the
+# table, not the mapped class: an ORM insert given parameters would run as a bulk insert, no rowcount.
+_SEEN = {
+    name: insert(cast(Table, ProcessedUpdate.__table__))
+    .values(key=bindparam("key"), at=bindparam("at", type_=UTCDateTime()))
+    .on_conflict_do_nothing(index_elements=["key"])
+    for name, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
 
 
 class ResidentRepo:
@@ -49,14 +92,7 @@ class ConversationRepo:
         self.s = session
 
     async def open_for(self, channel: str, chat_key: str) -> Conversation | None:
-        q = (
-            select(Conversation)
-            .where(Conversation.channel == channel, Conversation.chat_key == chat_key)
-            .where(Conversation.closed_at.is_(None))
-            .order_by(Conversation.id.desc())
-            .limit(1)
-        )
-        return await self.s.scalar(q)
+        return await self.s.scalar(_OPEN_CONVERSATION, {"channel": channel, "chat_key": chat_key})
 
     async def standing(self, channel: str, chat_key: str) -> tuple[str, str, str] | None:
         """(state, risk level, language) of the chat's open conversation, or None: three columns,
@@ -76,14 +112,9 @@ class ConversationRepo:
         """`standing` for many chats in one statement; a chat with no open conversation is absent."""
         if not chat_keys:
             return {}
-        q = (
-            select(Conversation.chat_key, Conversation.state, Conversation.risk_level, Conversation.lang)
-            .where(Conversation.channel == channel, Conversation.chat_key.in_(chat_keys))
-            .where(Conversation.closed_at.is_(None))
-            .order_by(Conversation.id)
-        )
+        rows = await self.s.execute(_STANDINGS, {"channel": channel, "keys": chat_keys})
         # Oldest first, so a chat's newest open conversation is the one kept (as `standing` picks).
-        return {row.chat_key: (row.state, row.risk_level, row.lang) for row in await self.s.execute(q)}
+        return {row.chat_key: (row.state, row.risk_level, row.lang) for row in rows}
 
     async def add(self, conv: Conversation) -> Conversation:
         self.s.add(conv)
@@ -132,24 +163,14 @@ class MessageRepo:
         their time and decrypted text. Bot and counselor lines are left in the database, still
         encrypted: triage reads only the resident's words (bot/conversation/screening.py), and each
         line decrypted is text in memory (safety rule 5) and CPU on every turn (issue 20)."""
-        q = (
-            select(Message.created_at, Message.text_enc)
-            .where(Message.conversation_id == conv_id, Message.sender == "resident",
-                   Message.created_at >= since)
-            .order_by(Message.id.desc())
-            .limit(limit)
-        )
-        rows = (await self.s.execute(q)).all()
+        params = {"conv_id": conv_id, "since": since, "limit": limit}
+        rows = (await self.s.execute(_RESIDENT_LINES, params)).all()
         return [(at, self.cipher.decrypt(enc)) for at, enc in reversed(rows)]
 
     async def count_since(self, conv_id: int, sender: str, since: datetime) -> int:
         """How many lines `sender` wrote in the conversation at or after `since` (nothing decrypted)."""
-        q = (
-            select(func.count())
-            .select_from(Message)
-            .where(Message.conversation_id == conv_id, Message.sender == sender, Message.created_at >= since)
-        )
-        return int(await self.s.scalar(q) or 0)
+        params = {"conv_id": conv_id, "sender": sender, "since": since}
+        return int(await self.s.scalar(_COUNT_SINCE, params) or 0)
 
     async def after(self, conv_id: int, seq: int, limit: int = 200) -> list[tuple[Message, str]]:
         """Messages with id > seq, oldest first: what a reconnecting web client missed."""
@@ -326,11 +347,9 @@ async def mark_update_processed(session: AsyncSession, key: str, now: datetime) 
     One statement on every turn (issue 20): an insert that does nothing when the key is there.
     On PostgreSQL a second instance inserting the same key waits for the first transaction and
     then gets False, where a read-then-insert failed on the unique key and deferred the turn."""
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        insert = sqlite_insert if dialect == "sqlite" else pg_insert
-        stmt = insert(ProcessedUpdate).values(key=key, at=now).on_conflict_do_nothing(index_elements=["key"])
-        result = await session.execute(stmt)
+    stmt = _SEEN.get(session.get_bind().dialect.name)
+    if stmt is not None:
+        result = await session.execute(stmt, {"key": key, "at": now})
         return bool(result.rowcount)  # type: ignore[attr-defined]
     if await session.get(ProcessedUpdate, key) is not None:
         return False

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.channels.outbox import OutboxDispatcher
+from bot.channels.outbox import OutboxDispatcher, Pass
 from bot.clock import SystemClock
 from bot.conversation.messages import Outbound
 from bot.storage.uow import UnitOfWorkFactory
@@ -36,8 +36,8 @@ class CommitDuringPass(OutboxDispatcher):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.passes = 0
 
-    async def _finish(self, pushed: list[int], claimed: bool) -> float:
-        await super()._finish(pushed, claimed)
+    async def _finish(self, run: Pass, claimed: bool) -> float:
+        await super()._finish(run, claimed)
         self.passes += 1
         if self.passes == 1:
             async with self.uow() as uow:
@@ -118,7 +118,8 @@ async def test_stop_ends_the_loop_even_when_a_wake_up_meets_the_cancellation(uow
 async def test_a_pass_of_web_rows_costs_one_or_two_commits_however_many_chats_it_serves(
         engine: AsyncEngine, uow: UnitOfWorkFactory, lone: bool) -> None:
     """Issue 20: one commit per row (plus claim and release) was half of a web reply's cost.
-    A lone instance (SQLite) writes no claims, so its pass has one commit, the marks."""
+    A lone instance (SQLite) writes no claims, so its pass has one commit, the marks, and none
+    at all when it pushed no web row (its claim read every unsent row: nothing left to ask)."""
     from sqlalchemy import event, func, select
 
     from bot.storage.models import OutboxItem
@@ -154,4 +155,43 @@ async def test_a_pass_of_web_rows_costs_one_or_two_commits_however_many_chats_it
     assert web_commits == (1 if lone else 2) and again == 5.0  # claim; mark, release, next-due
     assert [web.texts(f"w{c}") for c in range(10)] == [[f"{c}:0", f"{c}:1"] for c in range(10)]
     assert unsent == 0 and attempts == {1}  # each row marked once, none sent twice
-    assert telegram.texts("t1") == ["t0", "t1", "t2"] and len(commits) == (1 if lone else 2) + 3
+    assert telegram.texts("t1") == ["t0", "t1", "t2"] and len(commits) == (0 if lone else 2) + 3
+
+
+@pytest.mark.parametrize("rows", [3, 201], ids=["all-read", "more-than-a-claim-reads"])
+async def test_a_lone_pass_that_read_every_unsent_row_knows_the_next_due_time_without_asking(
+        engine: AsyncEngine, uow: UnitOfWorkFactory, rows: int) -> None:
+    """Issue 20: the lone instance's pass asked the database for the next due time after every
+    pass (a statement per reply). When its claim read every unsent row it knows the answer: the
+    web rows due now go out, the one in backoff says when to look again. When there were more
+    rows than one claim reads, it still asks."""
+    from datetime import timedelta
+
+    from sqlalchemy import event
+
+    from tests.fakes.clock import FakeClock
+
+    clock = FakeClock()
+    web = RecordingSender("web")
+    dispatcher = OutboxDispatcher(uow, {"web": web}, clock, lone=True)
+    async with uow() as u:
+        late = Outbound("web", "late", "in backoff").to_payload()
+        later = await u.outbox.add("web", "late", late, clock.now())
+        later.next_attempt_at = clock.now() + timedelta(seconds=2)
+        for n in range(rows - 1):
+            chat = f"w{n % 2}" if n < 2 else "busy"
+            await u.outbox.add("web", chat, Outbound("web", chat, f"{n}").to_payload(), clock.now())
+        await u.commit()
+    statements: list[str] = []
+    event.listen(engine.sync_engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, *_rest: statements.append(sql.split()[0]))
+
+    wait = await dispatcher.deliver_due()
+
+    assert web.texts("w0") == ["0"] and web.texts("w1") == ["1"] and web.texts("late") == []
+    if rows == 3:
+        assert wait == 2.0  # the row in backoff, from the claim's own read
+        assert statements == ["SELECT", "SELECT", "UPDATE"]  # rows, where the chats stand, marks
+    else:
+        assert wait == 0.0  # the busy chat's rest is due now
+        assert statements == ["SELECT", "SELECT", "UPDATE", "SELECT"]  # ... and the next due time
