@@ -42,7 +42,7 @@ _PERSON_EN = ("((?i:him|her)|(?i:my " + _any(
     + ")|[A-Z][a-z]+)")
 _LABEL_EN = "(?i:" + _any(r"narcissist\w* psychopath\w* sociopath\w* bipolar schizophreni\w* borderline "
                           r"personality\sdisorder mentally\sill crazy insane autistic on\sthe\sspectrum "
-                          r"adhd ocd psychotic") + ")"
+                          r"adhd ocd psychotic autism asperger'?s?") + ")"
 _MEANS_ZH = "|".join([
     "致死量", "致命剂量", "(吃|喝|吞)(多少|几).{0,8}(会死|能死|致死|死掉|没命)",
     "(怎么|怎样|如何|哪里|去哪).{0,4}(买|弄到|搞到|拿到).{0,6}"
@@ -73,7 +73,9 @@ _MEANS_EN = "|".join([
 ])
 _DOSE_EN = "|".join([
     r"dose", "dosage", "how many mg", r"milligrams?", r"\d+ ?mg", "how (much|many) .{0,20}should i take",
-    "double (my|the) dose", "without (a )?prescription", r"prescribe (me )?",
+    "double (my|the) dose", "without (a )?prescription",
+    "(double|extra) (up )?(on )?((my|the|a|an|some) )?(\\w+ ){0,2}" + _DRUG_EN,
+    r"prescribe (me )?",
     "(is|are) .{0,20}(dangerous|toxic) (dose|amount)",
     "how (much|many) .{0,30}(can|should|do|could) (i|you|he|she|they|a child|a kid|my \\w+) take",
     "how (much|many) (mg |milligrams )?(of )?" + _DRUG_EN, "take at once",
@@ -104,6 +106,7 @@ _OFF_ZH = _any(" ".join([
     "(买|选)什么(样|牌子)的?.{0,8}(合适|好|比较好)",
     "清理内存 手机内存 存储空间 (苹果|华为|小米|三星).{0,6}(哪个好|怎么样) 今晚吃什么 吃什么好 多远 几种语言",
     "好吃的 火锅店 饭店 饭馆 餐馆 (报|选)什么(岗位|职位|专业) 报考条件 "
+    "(物理|化学|数学|生物).{0,6}(怎么理解|怎么算|公式|知识点|定理|定律) "
     "(推荐|好看的).{0,4}(电影|电视剧|书|歌|餐厅) 有多长 有多高 多少米 轮胎 去哪里玩 旅游攻略 超市 餐厅",
 ]))
 _OFF_EN = r"\b" + _any(
@@ -131,13 +134,16 @@ _LEGAL_ZH = _any("抚养权 赔偿金 补偿金 劳动仲裁 仲裁 起诉 打�
                  "(怎么|如何)(办理?|申请)离婚 财产(怎么)?分割 违法辞退 违法解除 经济补偿 立案 诉讼 "
                  "法律(上|责任) 归谁 社保 公积金 (去哪|哪里|怎么)投诉 劳动合同 "
                  "合法吗 加班费 抚养费 (去哪|哪里|怎么|能不能|可以)(里)?告(?![诉别白知]) "
-                 "(房子|房产|存款|车子?)(怎么|如何)分")
+                 "(房子|房产|存款|车子?)(怎么|如何)分 "
+                 "(辞退|开除|解雇|裁员).{0,8}(赔偿|补偿|赔钱|n\\+1|N\\+1)")
 _LEGAL_EN = r"\b" + _any(r"legally is\sit\slegal sue suing lawsuit lawyer attorney "
                           r"custody\s(battle|rights|case)? "
                           r"legal\s(rights|action|advice) (get|file\sfor|apply\sfor)\sa\sdivorce "
                           r"divorce\s(papers|law|procedure|process) compensation\sclaim severance\spay "
                           r"small\sclaims court\scase tribunal legal\soptions child\ssupport alimony "
-                          r"overtime\spay") + r"\b"
+                          r"overtime\spay "
+                          r"(can|could|is)\s(my\s)?(employer|boss|company|landlord|school)\s(legally\s)?"
+                          r"(allowed\sto\s)?(fire|sack|dismiss|evict|expel)") + r"\b"
 
 # The asker speaks of ending their own life: no entry is the answer, a person and the 24-hour lines
 # are (triage normally takes these first; the knowledge base must not answer them either).
@@ -171,8 +177,8 @@ REFUSALS: tuple[tuple[RefusalReason, re.Pattern[str]], ...] = (
     # A demand that the bot settle it ("just tell me if I have ADHD", 直接告诉我我是不是得了抑郁症); the
     # open question ("could this be depression?", 如何判断我是不是抑郁症) stays with the low-mood
     # entries, which say who assesses.
-    ("diagnosis", re.compile("(直接|你|帮我)(帮我)?(告诉|确定|确认|判断)(一下)?我?我(是不是|是否|有没有)"
-                             "(得了|患了?|有)?.{0,2}" + _LABEL_ZH
+    ("diagnosis", re.compile("(直接|你就?|帮我)(帮我)?(说|讲|告诉|确定|确认|判断|下个?结论)(一下)?"
+                             "我?[，,]?我?(到底)?(是不是|是否|有没有)(得了|患了?|有)?.{0,2}" + _LABEL_ZH
                              + r"|(?i:(just |please )?(tell|confirm|say)( to)? me (if|whether|that) "
                              r"i (have|'ve got|am|'m)|confirm (that )?i have) .{0,12}" + _LABEL_EN)),
     ("legal", re.compile(_LEGAL_ZH)),
