@@ -39,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--only", action="append", choices=sorted([*SCENARIOS, "storm"]),
                    help="run only these scenarios (repeatable); default: all")
     p.add_argument("--rev", default="HEAD", help="git revision the server runs from (default HEAD)")
+    p.add_argument("--checkout", type=Path, default=None,
+                   help="a prepared tree the server runs from instead of --rev (a change not committed "
+                        "yet; say so beside the figures)")
     p.set_defaults(handler=run)
 
 
@@ -100,11 +103,12 @@ def run(args: argparse.Namespace) -> int:
     """Print the table (figures are never asserted in tests; tests/chaos asserts the counts)."""
     chosen = args.only or [*SCENARIOS, "storm"]
     load = os.getloadavg()[0]
-    print(f"one instance, server from {args.rev}, {os.cpu_count()} CPUs, load average {load:.1f} at start",
+    source = str(args.checkout) if args.checkout else args.rev
+    print(f"one instance, server from {source}, {os.cpu_count()} CPUs, load average {load:.1f} at start",
           flush=True)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="hotline-bench-chaos-") as tmp:
-        checkout = snapshot(Path(tmp) / "checkout", args.rev)
+        checkout = args.checkout or snapshot(Path(tmp) / "checkout", args.rev)
         for name in chosen:
             root = Path(tmp) / name
             root.mkdir()
@@ -122,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
             rows.append(row)
             print(f"{name}: {row.evidence}", flush=True)
     print()
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
     print_table(rows)
     for r in rows:
         for note in r.notes:

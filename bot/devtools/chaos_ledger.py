@@ -23,7 +23,7 @@ from bot.channels.telegram import TELEGRAM_LIMIT, split_text
 from bot.crypto import Cipher
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.storage.engine import create_engine, session_factory
-from bot.storage.models import AuditEntry, Counselor, FollowUp, Handoff, Message, OutboxItem
+from bot.storage.models import AuditEntry, Conversation, Counselor, FollowUp, Handoff, Message, OutboxItem
 from bot.storage.uow import UnitOfWorkFactory
 
 DELIVERY_METHODS = ("sendMessage", "editMessageText")
@@ -127,6 +127,16 @@ class Db:
                                                .values(due_at=due_at))
             await uow.commit()
             return int(getattr(result, "rowcount", 0) or 0)
+
+    async def bot_lines(self, chat_key: str) -> list[str]:
+        """The bot's lines in the transcript of this chat's conversations, oldest first."""
+        out: list[str] = []
+        async with self.uow() as uow:
+            query = select(Conversation.id).where(Conversation.chat_key == chat_key).order_by(Conversation.id)
+            for conv_id in (await uow.session.scalars(query)).all():
+                lines = await uow.messages.after(conv_id, 0, 500)
+                out += [text for msg, text in lines if msg.sender == "bot"]
+        return out
 
     @asynccontextmanager
     async def writes_held(self) -> AsyncIterator[None]:

@@ -248,6 +248,12 @@ async def database_down(rig: Rig, stop: Callable[[], None], start: Callable[[], 
     row.evidence["log"] = log_signals(rig.server.log_text())
     row.evidence["server_alive"] = rig.server.proc is not None and rig.server.proc.poll() is None
     row.evidence["handoffs"] = [(h.level, h.state) for h in await rig.database.handoffs()]
+    # The stored crisis turn still pages the chain (a card reached a counselor) and its
+    # transcript keeps the numbers the resident got straight, once.
+    row.evidence["crisis_cards"] = sum(len(rig.cards(h.id)) for h in await rig.database.handoffs()
+                                       if h.level == "imminent")
+    row.evidence["numbers_in_transcript"] = sum(
+        1 for t in await rig.database.bot_lines(str(CRISIS_CHAT)) if EMERGENCY_MARK in t)
     return row
 
 

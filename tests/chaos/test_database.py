@@ -28,16 +28,41 @@ def assert_kept_and_recovered(evidence: dict[str, object], lost: int, doubled: i
     assert any(level == "imminent" for level, _ in evidence["handoffs"]), evidence  # type: ignore[attr-defined]
 
 
-async def test_postgres_down_and_back_keeps_crisis_lines_answered_and_recovers(
-        tmp_path: Path, checkout: Path) -> None:
+NUMBERS_ONCE = pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "until bot/conversation (H4) and bot/services/conversations.py (lead) take "
+    "notes/h3-numbers-once.patch: the stored turn sends the numbers a second time"))
+
+
+def assert_numbers_sent_once(evidence: dict[str, object]) -> None:
+    """The numbers went out straight while the database was down; the stored turn pages the chain
+    (a card reached a counselor) without sending them a second time, and its transcript keeps
+    them once. Regression: emergency_repeated_after_recovery was 1."""
+    assert int(evidence["crisis_cards"]) >= 1, evidence  # type: ignore[call-overload]
+    assert evidence["emergency_repeated_after_recovery"] == 0, evidence
+    assert evidence["numbers_in_transcript"] == 1, evidence
+
+
+@pytest.fixture(scope="module")
+def postgres_down_row(tmp_path_factory: pytest.TempPathFactory, checkout: Path) -> Row:
+    """One PostgreSQL-down run shared by the two tests below."""
     from bot.devtools import chaos_pg
 
     why = chaos_pg.available()
     if why:
         pytest.skip(why)
-    row = await postgres_restarted(tmp_path, checkout)
+    return asyncio.run(postgres_restarted(tmp_path_factory.mktemp("pg-down"), checkout))
+
+
+def test_postgres_down_and_back_keeps_crisis_lines_answered_and_recovers(postgres_down_row: Row) -> None:
+    row = postgres_down_row
 
     assert_kept_and_recovered(row.evidence, row.lost, row.doubled, row.recover_s)
+
+
+@NUMBERS_ONCE
+def test_postgres_down_a_deferred_crisis_line_pages_without_sending_the_numbers_twice(
+        postgres_down_row: Row) -> None:
+    assert_numbers_sent_once(postgres_down_row.evidence)
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +79,12 @@ def test_sqlite_disk_full_keeps_crisis_lines_answered_and_the_file_intact(disk_f
 
     assert_kept_and_recovered(row.evidence, row.lost, row.doubled, row.recover_s)
     assert row.evidence["integrity"] == "ok"
+
+
+@NUMBERS_ONCE
+def test_sqlite_disk_full_a_deferred_crisis_line_pages_without_sending_the_numbers_twice(
+        disk_full_row: Row) -> None:
+    assert_numbers_sent_once(disk_full_row.evidence)
 
 
 def test_sqlite_disk_full_tells_the_operator_in_the_log(disk_full_row: Row) -> None:
