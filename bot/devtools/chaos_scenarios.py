@@ -99,9 +99,6 @@ async def kill_at_every_handoff_state(root: Path, db_url: str, checkout: Path, l
     closing (the close still in flight) and follow-up scheduled."""
     row = Row(f"kill -9 ({label})", "SIGKILL to `hotline serve`, restart on the same database")
     async with Rig(root, db_url, checkout) as rig:
-        # Offered, and escalated at least once before the kill.
-        await rig.resident_says(OFFERED, CRISIS)
-        offered = await rig.handoff_of(OFFERED)
         # Active, with a relay both ways.
         await rig.resident_says(ACTIVE, CRISIS)
         active = await rig.handoff_of(ACTIVE)
@@ -118,6 +115,11 @@ async def kill_at_every_handoff_state(root: Path, db_url: str, checkout: Path, l
         await rig.resident_says(CLOSING, CRISIS)
         closing = await rig.handoff_of(CLOSING)
         closing_staff = await rig.accept(closing)
+        # Offered, and escalated at least once before the kill. Opened last: its chain (4 s a step)
+        # ends in fallback after about 20 s, which the steps above took by themselves at load 15
+        # ("waited 40 s for the offered handoff at step >= 1": it was already in fallback).
+        await rig.resident_says(OFFERED, CRISIS)
+        offered = await rig.handoff_of(OFFERED)
         h = await until(lambda: _stepped(rig, offered), FLOW_TIMEOUT, "the offered handoff at step >= 1")
         step_at_kill, version_at_kill = h.step, h.version
         # Stands in for the day passing: the follow-up's row falls due now. The killed process
