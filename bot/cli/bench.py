@@ -11,7 +11,7 @@ import argparse
 import importlib
 import pkgutil
 
-AREAS = "triage, kb, rota, handoff, turn, web, flood, startup, chaos"
+AREAS = "triage, kb, rota, handoff, turn, web, flood, startup, chaos, cluster"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
