@@ -43,6 +43,9 @@ _PERSON_EN = ("((?i:him|her)|(?i:my " + _any(
 _LABEL_EN = "(?i:" + _any(r"narcissist\w* psychopath\w* sociopath\w* bipolar schizophreni\w* borderline "
                           r"personality\sdisorder mentally\sill crazy insane autistic on\sthe\sspectrum "
                           r"adhd ocd psychotic autism asperger'?s?") + ")"
+# Words that judge a person ("my boss is a narcissist"); a carer's "my son is autistic" is not a
+# request to diagnose anyone, so the statement form below takes only these.
+_JUDGE_EN = "(?i:" + _any(r"narcissist\w* psychopath\w* sociopath\w* crazy insane psycho") + ")"
 _MEANS_ZH = "|".join([
     "致死量", "致命剂量", "(吃|喝|吞)(多少|几).{0,8}(会死|能死|致死|死掉|没命)",
     "(怎么|怎样|如何|哪里|去哪).{0,4}(买|弄到|搞到|拿到).{0,6}"
@@ -170,7 +173,7 @@ REFUSALS: tuple[tuple[RefusalReason, re.Pattern[str]], ...] = (
                              + "|(怀疑|觉得|感觉)" + _PERSON_ZH + ".{0,6}" + _LABEL_ZH)),
     ("diagnosis", re.compile(r"\b(?i:diagnose) " + _PERSON_EN + r"|\b(?i:is|does|has) " + _PERSON_EN
                              + " (a |an |have |has |got |)?" + _LABEL_EN + "|" + _PERSON_EN
-                             + " (?i:is|seems) (?i:like )?(a |an )?(?i:real |total )?" + _LABEL_EN)),
+                             + " (?i:is|seems) (?i:like )?(a |an )?(?i:real |total )?" + _JUDGE_EN)),
     # Asking the bot itself for a diagnosis ("can you diagnose me", 给我个诊断).
     ("diagnosis", re.compile(r"(?i:(can|could|will) you (please )?diagnose|diagnose me\b|give me a diagnosis)"
                              "|(给|帮)我(下|做)?(个|一个)?诊断|帮我诊断")),

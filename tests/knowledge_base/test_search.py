@@ -67,6 +67,8 @@ def test_empty_question_falls_back(kb: KnowledgeBase) -> None:
     ("附近有没有好吃的饭馆", "out_of_scope"),
     ("你就直接讲，我到底是不是强迫症", "diagnosis"),
     ("does my son have autism? he lines up his toys", "diagnosis"),
+    ("is my son autistic?", "diagnosis"),
+    ("my boss is a total narcissist", "diagnosis"),
     ("can I take an extra sleeping pill tonight", "medication"),
     ("公司把我开除了，能拿多少补偿", "legal"),
     ("can my landlord evict me for a noise complaint", "legal"),
@@ -105,7 +107,9 @@ def test_helping_a_friend_who_speaks_of_suicide_is_not_refused(kb: KnowledgeBase
                                       "如何判断我是不是抑郁症", "早上怎么也醒不来，闹钟响了都听不见",
                                       "吃了安眠药第二天醒不过来怎么办", "高中物理学不好，压力好大",
                                       "被公司辞退了，心里很难受", "I was fired last week and feel worthless",
-                                      "my dad has dementia and I'm exhausted caring for him"])
+                                      "my dad has dementia and I'm exhausted caring for him",
+                                      "my son is autistic and I'm exhausted",
+                                      "my husband is bipolar and I don't know how to support him"])
 def test_near_misses_of_the_new_refusals_are_not_refused(kb: KnowledgeBase, question: str) -> None:
     assert kb.search(question).refusal_reason is None
 
