@@ -29,7 +29,7 @@ PUBLISHED_HELP = "serve only published entries, as the server does outside demo 
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subparsers.add_parser("kb", help="knowledge base: search, check, eval, services")
+    p = subparsers.add_parser("kb", help="knowledge base: search, check, eval, review, feedback, services")
     sub = p.add_subparsers(dest="kb_command", required=True)
     s = sub.add_parser("search", help="answer a question (or JSON lines on stdin with --jsonl)")
     s.add_argument("question", nargs="?", default="")
@@ -56,6 +56,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     r.add_argument("--role", default=None, help="the reviewer's role, e.g. 'clinical psychologist'")
     r.add_argument("--date", default=None, help="review date, YYYY-MM-DD (default: today)")
     r.set_defaults(handler=review)
+    f = sub.add_parser("feedback", help="entries most often rated down, topics the bot was unsure about")
+    f.add_argument("--days", type=int, default=90, help="how far back to count (default 90)")
+    f.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the entry titles")
+    f.add_argument("--json", action="store_true", help="one JSON object instead of lines")
+    f.set_defaults(handler=feedback)
     b = sub.add_parser("vectors", help="rebuild the static MiniLM word-piece table (needs torch; minutes)")
     b.add_argument("--threads", type=int, default=2)
     b.add_argument("--out", type=Path, default=None, help="where to write (default: the served table)")
@@ -224,4 +229,32 @@ def review(args: argparse.Namespace) -> int:
     for p in problems:
         print(f"BROKEN {p}")
     print(f"{sum(d.due for d in rows)} due of {len(items)} entries", file=sys.stderr)
+    return 0
+
+
+def feedback(args: argparse.Namespace) -> int:
+    """The editors' report from the stored ratings and fallbacks (the same as /admin/kb shows)."""
+    from datetime import UTC, timedelta
+
+    from bot.cli.rota import run_db
+    from bot.web.admin.kb_pages import stored_report
+    from knowledge_base.loading import read_entries
+
+    if args.days < 1:
+        print("--days: give a number of days, 1 or more", file=sys.stderr)
+        return 2
+    items, _ = read_entries()
+    titles = {i.entry.id: i.entry.version(args.lang).title for i in items}
+    since = datetime.now(UTC) - timedelta(days=args.days)
+    report = run_db(lambda _rota, unit: stored_report(unit.session, since, titles))
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+        return 0
+    print(f"last {args.days} days: {report.ratings} ratings, {report.fallback_count} unsure answers")
+    print("rated down (entry, helpful, not helpful, not what I asked):")
+    for e in report.rated_down:
+        print(f"  {e.entry_id:28} {e.up:4} {e.down:4} {e.not_what_i_asked:4}  {e.title or ''}")
+    print("unsure, by closest topic:")
+    for g in report.gaps:
+        print(f"  {g.topic or '-':28} {g.count:4}")
     return 0

@@ -14,10 +14,11 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from aiohttp import web
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Feedback
 from bot.web.admin.common import today_local
@@ -62,14 +63,12 @@ def entry_rows(lang: str, today: date) -> tuple[list[Row], list[str]]:
     return rows, [str(p) for p in problems]
 
 
-async def feedback_report(request: web.Request, since_day: date, titles: dict[str, str]) -> FeedbackReport:
-    """Ratings and fallbacks stored since `since_day` (local), as knowledge_base.feedback's report."""
-    container = request.app[CONTAINER]
-    since = container.clock.now() - (today_local(container.clock.now()) - since_day)
+async def stored_report(session: AsyncSession, since: datetime, titles: dict[str, str]) -> FeedbackReport:
+    """Ratings and fallbacks stored since `since`, as knowledge_base.feedback's report (the page and
+    `hotline kb feedback` both read it here)."""
     q = select(Feedback.kind, Feedback.subject, Feedback.value).where(
         Feedback.kind.in_(("answer", "answer_miss", "fallback")), Feedback.at >= since)
-    async with container.uow() as uow:
-        found = (await uow.session.execute(q)).all()
+    found = (await session.execute(q)).all()
     events: list[Rating | Fallback] = []
     for kind, subject, value in found:
         if kind == "fallback":
@@ -87,8 +86,9 @@ async def kb_page(request: web.Request) -> web.Response:
     rows, broken = await asyncio.to_thread(entry_rows, lang, today)
     state = request.query.get("state", "")
     shown = [r for r in rows if r.due.status == state] if state in ORDER else rows
-    report = await feedback_report(request, today - timedelta(days=FEEDBACK_DAYS),
-                                   {r.due.entry_id: r.title for r in rows})
+    async with container.uow() as uow:
+        report = await stored_report(uow.session, container.clock.now() - timedelta(days=FEEDBACK_DAYS),
+                                     {r.due.entry_id: r.title for r in rows})
     counts = Counter(r.due.status for r in rows)
     return await admin_page(request, "admin/kb.html", "admin.kb.title", rows=shown, states=ORDER,
                             state=state if state in ORDER else "", counts=counts, total=len(rows),
