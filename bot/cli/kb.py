@@ -1,4 +1,4 @@
-"""`hotline kb`: search, check, eval and services of the psychology knowledge base.
+"""`hotline kb`: search, check, eval, review, feedback, vectors and services of the psychology knowledge base.
 
 `kb search --jsonl` contract (the team's scorer, score.py, given as a path): stdin one
 {"question": ..., "lang": ...} per line; stdout exactly one JSON object per input line, in order,
