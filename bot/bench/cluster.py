@@ -297,14 +297,36 @@ class Figures:
         return sum(1 for c in self.crises if not c.joined)
 
 
-class CrisisResident(BenchResident):
+class Resident(BenchResident):
+    """`bench web`'s resident, reading while it thinks: aiohttp answers the server's heartbeat ping
+    only inside receive(), and bot/web/chat.py (heartbeat=30) closes a socket whose pong is 15 s
+    late, which a browser's never is (seen: 2-3 of 200 residents failed with "Cannot write to
+    closing transport" when they slept through it)."""
+
+    async def pause(self, ws: Any, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await self._until(ws, lambda f: False, seconds)
+
+    async def run(self, until: float, think: float) -> None:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            ws = await self._connect(http)
+            await self.pause(ws, random.uniform(0, think))  # residents do not all start at once
+            while time.monotonic() < until:
+                await self._turn(ws)
+                await self.pause(ws, random.uniform(0.5 * think, 1.5 * think))
+            await self._drain(ws)
+            await ws.close()
+            await self._verify(http)
+
+
+class CrisisResident(Resident):
     """A web resident who writes one crisis line (tagged, so its card can be found) and waits for
     the counselor's "joined" line, which comes from whichever instance took the Accept."""
 
     async def crisis_run(self, crisis: Crisis, after: float) -> None:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
             ws = await self._connect(http)
-            await asyncio.sleep(after)
+            await self.pause(ws, after)
             crisis.sent_at = time.monotonic()
             self.tally.crisis_sent += 1
             await self._turn(ws, f"{random.choice(CRISIS_LINES)} {crisis.tag}", record=False)
@@ -363,7 +385,7 @@ async def run_load(cl: Cluster, web_residents: int, tg_residents: int, seconds: 
     watcher = asyncio.create_task(w.run())
     cpu0 = cl.cpu()
     until = time.monotonic() + seconds
-    tasks = [asyncio.create_task(BenchResident(cl.base(r % cl.n), fig.web).run(until, think))
+    tasks = [asyncio.create_task(Resident(cl.base(r % cl.n), fig.web).run(until, think))
              for r in range(web_residents)]
     tasks += [asyncio.create_task(tg_resident(w, fig, TG_BASE + r, until, think))
               for r in range(tg_residents)]
@@ -498,8 +520,10 @@ def _run(args: argparse.Namespace) -> int:
             fig = asyncio.run(_one(args, Path(tmp), checkout, n))
             figs.append(fig)
             end = os.getloadavg()
-            print(f"  done: {fig.replies} replies, lost {fig.lost}, doubled {fig.doubled}, "
+            print(f"  done: {fig.replies} replies (web p95 {_ms(fig.web.latencies, .95)} ms, Telegram p95 "
+                  f"{_ms(fig.tg_latencies, .95)} ms), lost {fig.lost}, doubled {fig.doubled}, "
                   f"load {end[0]:.2f} {end[1]:.2f} {end[2]:.2f} at end", flush=True)
+            print(f"  evidence: {fig.evidence}", flush=True)
             for note in fig.notes:
                 print(f"  note: {note}", flush=True)
     print()

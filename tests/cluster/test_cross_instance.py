@@ -20,13 +20,6 @@ from tests.web.conftest import CRISIS_EN, Browserish, Resident, start_server, we
 
 
 @pytest.fixture
-def pg_url(db_url: str) -> str:
-    if db_url.startswith("sqlite"):
-        pytest.skip("several instances run on PostgreSQL only")
-    return db_url
-
-
-@pytest.fixture
 async def pair(pg_url: str, tmp_path: Path) -> AsyncIterator[tuple[Server, Server]]:
     a = await start_server(pg_url, tmp_path)  # seeds the staff (li, wang, ...)
     b = Server(build(e2e_settings(pg_url, tmp_path), **web_ports()))  # type: ignore[arg-type]
