@@ -7,6 +7,7 @@ with a comment on where its default comes from.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -65,6 +66,10 @@ class Settings(BaseSettings):
     metrics_token: str | None = Field(default=None, min_length=16)
     # Where the chat's quick-exit button goes: a neutral page (the default is served locally).
     quick_exit_url: str = "/leave"
+    # Staff password hashing: "standard" is argon2id with the library's recommended parameters
+    # (about 0.2 s of CPU a hash here). "test" is argon2's cheapest profile, for test suites only,
+    # which hash and verify hundreds of logins (the web app logs a warning when it is set).
+    password_hash_cost: Literal["standard", "test"] = "standard"
 
     @property
     def secure_cookies(self) -> bool:

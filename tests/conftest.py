@@ -24,8 +24,14 @@ from bot.crypto import Cipher, new_key
 from bot.storage import migrate
 from bot.storage.engine import create_engine, session_factory
 from bot.storage.uow import UnitOfWorkFactory
+from bot.web.auth import configure_hashing
 
 PG_ENV = "HOTLINE_TEST_POSTGRES_URL"
+# argon2's cheapest parameters for staff passwords (config/settings.py password_hash_cost): the
+# suite logs in hundreds of times, at about 0.2 s of CPU a hash with the standard ones. Servers the
+# tests start as processes inherit it. tests/web/test_password_hashing.py checks both costs.
+os.environ.setdefault("HOTLINE_PASSWORD_HASH_COST", "test")
+configure_hashing(os.environ["HOTLINE_PASSWORD_HASH_COST"])  # for hashes made before any app is built
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -21,7 +21,7 @@ from bot.cluster import metrics as cluster_metrics
 from bot.cluster import webhook
 from bot.web import chat, console, login, templating
 from bot.web.admin import routes as admin_routes
-from bot.web.auth import csrf_middleware, require_role, session_key, setup_sessions
+from bot.web.auth import configure_hashing, csrf_middleware, require_role, session_key, setup_sessions
 from bot.web.flood import FLOOD, FloodWatch, new_chat_budget
 from bot.web.keys import CONTAINER
 from bot.web.security import error_middleware, install_security_headers
@@ -99,6 +99,10 @@ def _session_key(container: Container) -> bytes:
 def create_app(container: Container) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY, middlewares=[error_middleware])
     app[CONTAINER] = container
+    configure_hashing(container.settings.password_hash_cost)  # staff passwords (argon2id)
+    if container.settings.password_hash_cost == "test":
+        log.warning("passwords are hashed with argon2's cheapest parameters (password_hash_cost=test):"
+                    " for test suites only")
     # Secure cookies need TLS in front: on by default outside demo mode (settings.secure_cookies).
     setup_sessions(app, _session_key(container), container.settings.secure_cookies)
     # Every state-changing request needs the session's CSRF token, except Telegram's webhook

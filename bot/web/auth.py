@@ -27,7 +27,7 @@ from functools import wraps
 from urllib.parse import quote
 
 from aiohttp import web
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from bot.security.roles import Actor, Forbidden, Role, allowed, staff_actor
@@ -49,6 +49,8 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 # Verifying against this when a login does not exist keeps the timing of "no such login" and
 # "wrong password" alike, so logins cannot be enumerated by timing.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+HASH_COSTS = {"standard": profiles.RFC_9106_LOW_MEMORY, "test": profiles.CHEAPEST}
+_cost = "standard"  # PasswordHasher()'s defaults are RFC_9106_LOW_MEMORY
 
 
 class AuthError(Exception):
@@ -67,6 +69,18 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def configure_hashing(cost: str) -> None:
+    """Hash and verify with the parameters of `cost` (settings.password_hash_cost) from now on.
+    "test" is for test suites only: one login costs microseconds instead of about 0.2 s of CPU,
+    and a suite logs in hundreds of times. A hash keeps the parameters it was made with, and a
+    login with different parameters is rehashed (bot/web/login.py)."""
+    global _hasher, _DUMMY_HASH, _cost
+    if cost == _cost:
+        return
+    _hasher, _cost = PasswordHasher.from_parameters(HASH_COSTS[cost]), cost
+    _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 def needs_rehash(password_hash: str) -> bool:

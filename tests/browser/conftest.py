@@ -17,6 +17,9 @@ from bot.server import Server
 from tests.web.conftest import start_server
 
 CHROMIUM = "/usr/bin/chromium"
+# How long a page action or wait may take before it fails. Only a failing test waits this long; the
+# suite runs in 4 workers on 2 cores, where an argon2 login plus a page load took over 5 s (load 14).
+WAIT_MS = 15_000
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-quic"]
 HAVE_CHROMIUM = Path(CHROMIUM).exists()
@@ -76,13 +79,13 @@ def shot(request: pytest.FixtureRequest) -> Shots:
 async def phone(browser: Browser) -> Page:
     """A 360 px wide phone screen: the smallest width the chat must fit."""
     ctx = await browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1)
-    ctx.set_default_timeout(5000)
+    ctx.set_default_timeout(WAIT_MS)
     return await ctx.new_page()
 
 
 async def desk(browser: Browser) -> Page:
     ctx = await browser.new_context(viewport={"width": 1280, "height": 800})
-    ctx.set_default_timeout(5000)
+    ctx.set_default_timeout(WAIT_MS)
     return await ctx.new_page()
 
 

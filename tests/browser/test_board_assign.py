@@ -13,7 +13,7 @@ from playwright.async_api import Browser, Page, expect
 from bot.server import Server
 from bot.services.staff import ActionRequest, StaffAction
 from bot.storage.models import Conversation, Handoff
-from tests.browser.conftest import Shots, staff_login, url
+from tests.browser.conftest import WAIT_MS, Shots, staff_login, url
 from tests.web.conftest import PASSWORDS
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ async def waiting_chat(site: Server, key: str, level: str) -> int:
 
 async def coordinator(browser: Browser, site: Server, width: int) -> Page:
     ctx = await browser.new_context(viewport={"width": width, "height": 800})
-    ctx.set_default_timeout(5000)
+    ctx.set_default_timeout(WAIT_MS)
     page = await ctx.new_page()
     await staff_login(page, site, "zhao", PASSWORDS["zhao"])
     return page

@@ -9,7 +9,7 @@ import re
 from playwright.async_api import Browser, Page, expect
 
 from bot.server import Server
-from tests.browser.conftest import Shots, url
+from tests.browser.conftest import WAIT_MS, Shots, url
 from tests.web.conftest import CRISIS_EN, CRISIS_ZH, REAL_ENGINES
 
 SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
@@ -19,7 +19,7 @@ async def open_chat(browser: Browser, size: str, accept_language: str = "en-US,e
     width, height = SIZES[size]
     ctx = await browser.new_context(viewport={"width": width, "height": height},
                                     extra_http_headers={"Accept-Language": accept_language})
-    ctx.set_default_timeout(5000)
+    ctx.set_default_timeout(WAIT_MS)
     return await ctx.new_page()
 
 

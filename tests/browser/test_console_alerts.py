@@ -8,7 +8,7 @@ import asyncio
 from playwright.async_api import Browser, Page, expect
 
 from bot.server import Server
-from tests.browser.conftest import SHOTS, Shots, staff_login, url
+from tests.browser.conftest import SHOTS, WAIT_MS, Shots, staff_login, url
 from tests.browser.test_console_casework import crisis, phone390
 from tests.browser.test_web_faces import say
 from tests.web.conftest import PASSWORDS
@@ -35,7 +35,7 @@ window.__tones = 0;
 
 async def console_with_recorder(browser: Browser, site: Server) -> Page:
     ctx = await browser.new_context(viewport={"width": 1280, "height": 800})
-    ctx.set_default_timeout(5000)
+    ctx.set_default_timeout(WAIT_MS)
     await ctx.add_init_script(RECORDER)
     page = await ctx.new_page()
     await staff_login(page, site, "li", PASSWORDS["li"])

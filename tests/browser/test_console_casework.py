@@ -7,7 +7,7 @@ from __future__ import annotations
 from playwright.async_api import Browser, Page, expect
 
 from bot.server import Server
-from tests.browser.conftest import SHOTS, Shots, desk, staff_login, url
+from tests.browser.conftest import SHOTS, WAIT_MS, Shots, desk, staff_login, url
 from tests.browser.test_web_faces import say
 from tests.web.conftest import CRISIS_EN, PASSWORDS
 
@@ -16,7 +16,7 @@ NOTE = "Safety plan agreed; her sister stays with her tonight."
 
 async def phone390(browser: Browser) -> Page:
     ctx = await browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
-    ctx.set_default_timeout(5000)
+    ctx.set_default_timeout(WAIT_MS)
     return await ctx.new_page()
 
 

@@ -10,7 +10,7 @@ from playwright.async_api import Browser, Page, expect
 
 from bot.server import Server
 from bot.storage import rota_repo
-from tests.browser.conftest import Shots, staff_login, url
+from tests.browser.conftest import WAIT_MS, Shots, staff_login, url
 from tests.browser.test_admin import ROTA
 from tests.browser.test_console_casework import phone390
 from tests.browser.test_web_faces import say
@@ -22,7 +22,7 @@ RAW = ("imminent", "offered", "requested", "leave_cover", "active", "hd")
 
 async def chinese_desk(browser: Browser) -> Page:
     ctx = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    ctx.set_default_timeout(5000)
+    ctx.set_default_timeout(WAIT_MS)
     return await ctx.new_page()
 
 
