@@ -63,9 +63,9 @@ HEAD = ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_curr
 def _empty_postgres_at_head(url: str) -> bool:
     """Empty every table of a PostgreSQL database already migrated to head; False when it is
     not at head (a migration test left it elsewhere), so the caller migrates it.
-    TRUNCATE takes a few milliseconds where downgrade-to-base plus upgrade took about 0.4 s per
+    Emptying takes tens of milliseconds where downgrade-to-base plus upgrade took about 0.4 s per
     test, and the migrations insert no rows, so an emptied database equals a fresh one
-    (RESTART IDENTITY: ids start at 1 again, as tests that print "#1" expect)."""
+    (sequences RESTART: ids start at 1 again, as tests that print "#1" expect)."""
     async def run() -> bool:
         conn = await asyncpg.connect(**_pg_connect_args(url))
         try:
@@ -75,9 +75,16 @@ def _empty_postgres_at_head(url: str) -> bool:
                 return False
             tables = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
                                       " AND tablename <> 'alembic_version'")
-            names = ", ".join(f'"{row["tablename"]}"' for row in tables)
-            if names:
-                await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            sequences = await conn.fetch("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+            # DELETE, not TRUNCATE: every TRUNCATE makes new files for each table and flushes them,
+            # 0.4-0.6 s for 25 tables (measured under load); DELETE of a test's few rows takes
+            # 20-60 ms. The replica role skips foreign-key and other triggers, as TRUNCATE did,
+            # which is safe because every table is emptied in the same transaction.
+            async with conn.transaction():
+                await conn.execute("SET LOCAL session_replication_role = replica;"
+                                   + "".join(f'DELETE FROM "{row["tablename"]}";' for row in tables)
+                                   + "".join(f'ALTER SEQUENCE "{row["sequencename"]}" RESTART;'
+                                             for row in sequences))
             return True
         finally:
             await conn.close()
