@@ -19,6 +19,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from bot.channels.base import RetryLater, Undeliverable
 from bot.conversation.messages import Inbound, InboundKind, Outbound
+from bot.services.deferred import UpdateJournal
 
 log = logging.getLogger(__name__)
 # Opt in to PTB's future behaviour (time periods as timedelta): the old ints warn on every 429.
@@ -129,8 +130,12 @@ def to_inbound(update: Update) -> Inbound | None:
     return replace(base, text=msg.caption or "", kind=kind)
 
 
-def build_application(token: str, base_url: str, on_inbound: InboundHandler) -> Application:  # type: ignore[type-arg]
-    """A PTB Application whose every update goes to `on_inbound` (the conversation service)."""
+def build_application(token: str, base_url: str, on_inbound: InboundHandler,
+                      journal: UpdateJournal | None = None) -> Application:  # type: ignore[type-arg]
+    """A PTB Application whose every update goes to `on_inbound` (the conversation service).
+
+    With a journal (polling), an update is on disk before the poller confirms it to Telegram and
+    leaves it only once `on_inbound` has handled it (bot/services/deferred.py UpdateJournal)."""
 
     async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         inbound = to_inbound(update)
@@ -140,10 +145,15 @@ def build_application(token: str, base_url: str, on_inbound: InboundHandler) -> 
             except TelegramError:
                 log.info("answerCallbackQuery failed; the click is still handled")
         if inbound is not None:
-            await on_inbound(inbound)
+            await on_inbound(inbound)  # never raises: a turn the database fails is deferred
+        if journal is not None:
+            journal.done(update.update_id)
 
+    builder = ApplicationBuilder()
+    if journal is not None:
+        builder = builder.update_queue(journal.queue())
     app = (
-        ApplicationBuilder()
+        builder
         .token(token)
         .base_url(base_url)
         .concurrent_updates(64)  # conversations run in parallel; the service locks per conversation

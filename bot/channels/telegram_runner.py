@@ -4,6 +4,7 @@ and the timer leader registers the webhook with Telegram)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -15,6 +16,7 @@ from bot.channels.telegram import TelegramSender, build_application
 from bot.cluster.webhook import ALLOWED_UPDATES
 from bot.conversation.messages import Inbound
 from bot.conversation.ports import Outbox, Sender
+from bot.services.deferred import DeferredSpool
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,9 @@ log = logging.getLogger(__name__)
 class _Service(Protocol):
     @property
     def handle(self) -> Callable[[Inbound], Awaitable[Any]]: ...
+
+    @property
+    def spool(self) -> DeferredSpool | None: ...
 
 
 class Host(Protocol):
@@ -52,13 +57,23 @@ class TelegramChannel:
         settings = self.container.settings
         if not settings.telegram_token:
             return
+        # Polling: updates are journaled before Telegram forgets them (a webhook's update is not
+        # answered before its turn, so Telegram itself keeps it until then).
+        spool = self.container.service.spool
+        journal = spool.updates() if spool is not None and not self.webhook_mode else None
         self.app = build_application(settings.telegram_token, settings.telegram_base_url,
-                                     self.container.service.handle)
+                                     self.container.service.handle, journal)
         await self.app.initialize()
         self.container.senders["telegram"] = TelegramSender(self.app)
         await self.app.start()
         if not self.webhook_mode:
             assert self.app.updater is not None
+            if journal is not None:  # what a killed process took and did not finish, first
+                left = await asyncio.to_thread(journal.left_over)
+                for data in left:
+                    await self.app.update_queue.put(Update.de_json(data, self.app.bot))
+                if left:
+                    log.warning("telegram: %d update(s) taken before a restart handled again", len(left))
             # PTB deletes any webhook first: switching back to polling needs nothing more.
             await self.app.updater.start_polling(timeout=self.poll_timeout, poll_interval=0.0)
             log.info("telegram polling started")

@@ -33,9 +33,6 @@ async def test_kill_at_every_handoff_state_loses_nothing_and_moves_every_handoff
     assert ev["followups_done"] == [True] and ev["check_ins"] == 1, ev
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug until bot/channels/telegram.py and telegram_runner.py use the UpdateJournal "
-    "(asked of the lead in notes/requests.md): the poller confirms updates before their turns"))
 async def test_updates_telegram_forgot_before_their_turns_were_stored_are_handled_after_a_kill(
         tmp_path: Path, checkout: Path, chaos_db: tuple[str, str]) -> None:
     """Regression: `hotline bench chaos` "kill -9 (PostgreSQL)" failed at load 6.5 with "waited 30 s
