@@ -31,15 +31,17 @@ log = logging.getLogger(__name__)
 PARALLEL_CHATS = 4
 Row = tuple[int, datetime, dict[str, Any]]  # (outbox id, due at, payload)
 ROWS_PER_CHAT_PER_PASS = 5
-# Channels whose sent rows are marked together at the end of the pass, not one commit each: the
-# web push goes to a socket in this process in microseconds, and a frame pushed again after a crash
-# between push and mark is shown once (the page keeps one message per sequence number, chat.js).
-# Telegram rows are marked one by one: a resent Telegram message would be seen twice.
+# Channels whose sent rows are marked together, not one commit each: the web push goes to a socket
+# in this process in microseconds, and a frame pushed again after a crash between push and mark is
+# shown once (the page keeps one message per sequence number, chat.js). Telegram rows are marked
+# one by one: a resent Telegram message would be seen twice. With several instances the marks end
+# the pass; a lone instance (SQLite) writes them off the delivery path (OutboxDispatcher._marks).
 WEB = "web"
 MARKED_PER_PASS = frozenset({WEB})
 # A row that keeps failing is parked for a human only after this long (and max_attempts tries).
 PARK_AFTER = timedelta(hours=1)  # the rest of a long queue goes out in the next pass, right after
 IDLE_S = 5.0  # the longest sleep between passes (rows committed here wake the loop at once)
+MARK_ON_STOP_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,10 @@ class OutboxDispatcher:
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self.on_wake: Callable[[], None] | None = None  # the notify bus, with several instances
+        # Lone instance: web rows pushed and not yet marked sent in the database. A pass skips
+        # them (so none goes out twice) while _marks writes them in its own transaction.
+        self._unmarked: set[int] = set()
+        self._marker: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         """New rows were committed here: deliver now, and tell the other instances (if any)."""
@@ -112,6 +118,17 @@ class OutboxDispatcher:
         if self._task is not None:
             await cancel_and_wait(self._task)
             self._task = None
+        if self._marker is not None:  # what was pushed is marked if the database lets us soon;
+            with contextlib.suppress(Exception):  # else it is pushed again after the restart
+                async with asyncio.timeout(MARK_ON_STOP_S):
+                    await self.settle()
+            await cancel_and_wait(self._marker)
+            self._marker = None
+
+    async def settle(self) -> None:
+        """Wait until every web row pushed so far is marked sent (tests, benches, stopping)."""
+        while self._marker is not None and not self._marker.done():
+            await asyncio.shield(self._marker)
 
     async def _loop(self) -> None:
         while True:
@@ -135,7 +152,8 @@ class OutboxDispatcher:
         A pass costs two transactions however many rows it sends (claim; then mark, release and
         find the next due time), plus one per Telegram row (marked as soon as Telegram took it).
         A lone instance's claim is a read, and when it saw every unsent row it knows the next due
-        time without asking again: its pass is one read, then one write only if web rows went out.
+        time without asking again; its web rows are marked off the pass (_marks), so its pass
+        writes nothing unless Telegram rows went out.
         """
         async with self._lock:
             now = self.clock.now()
@@ -164,10 +182,15 @@ class OutboxDispatcher:
         """Mark the pass's web rows sent, give back what was not sent, and say when to look again."""
         release = claimed and not self.lone
         known = run.next_due() if self.lone else None
-        if run.pushed or release or known is None:
+        if self.lone and run.pushed:
+            self._unmarked.update(run.pushed)
+            if self._marker is None or self._marker.done():
+                self._marker = asyncio.create_task(self._marks(), name="outbox-marks")
+        pushed = [] if self.lone else run.pushed
+        if pushed or release or known is None:
             async with self.uow() as uow:
-                if run.pushed:
-                    await claims.mark_sent(uow.session, run.pushed, self.clock.now())
+                if pushed:
+                    await claims.mark_sent(uow.session, pushed, self.clock.now())
                 if release:
                     await claims.release_unsent(uow.session, self.instance)
                 if known is None:
@@ -180,11 +203,35 @@ class OutboxDispatcher:
             return IDLE_S
         return max(0.0, min(IDLE_S, (nxt - self.clock.now()).total_seconds()))
 
+    async def _marks(self) -> None:
+        """Lone instance: mark pushed web rows sent in transactions of their own, many at a time.
+
+        On SQLite this write waits for the database's one writer, a turn; while the pass waited
+        for it too, the next replies waited behind it (issue 20: that UPDATE's p95 was 184 ms and
+        its worst 1.1 s in bench web 200/60, SQLite's busy handler sleeping between its tries).
+        Off the pass, the replies go out while the marks wait, and marks that pile up meanwhile
+        are written together. Rows stay in _unmarked, skipped by every pass, until committed.
+        """
+        while self._unmarked:
+            ids = sorted(self._unmarked)
+            try:
+                async with self.uow() as uow:
+                    await claims.mark_sent(uow.session, ids, self.clock.now())
+                    await uow.commit()
+            except Exception as exc:  # the database is away: the rows stay skipped, tried again
+                log.warning("outbox: marking %s rows sent failed (%s)", len(ids), exc.__class__.__name__)
+                await asyncio.sleep(1.0)
+                continue
+            self._unmarked.difference_update(ids)
+
     async def _claim(self, now: datetime, run: Pass) -> list[tuple[int, str, str, datetime, dict[str, Any]]]:
         async with self.uow() as uow:
             if self.lone:  # the only instance: nothing to claim against (claims.claim), one read
-                seen = await claims.candidates(uow.session, list(self.senders))
-                run.saw(seen, complete=len(seen) < claims.CANDIDATES)
+                pushed = set(self._unmarked)  # taken before the read: a mark committed after it
+                seen = await claims.candidates(uow.session, list(self.senders))  # is seen by it
+                complete = len(seen) < claims.CANDIDATES
+                seen = [row for row in seen if row.id not in pushed]
+                run.saw(seen, complete=complete)
                 taken = claims.due_heads(seen, now, ROWS_PER_CHAT_PER_PASS)
             else:
                 taken = await claims.claim(uow.session, list(self.senders), self.instance, now,
