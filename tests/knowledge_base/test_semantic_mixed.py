@@ -56,7 +56,7 @@ def test_long_question_answers_the_asked_worry_and_names_the_other(kb: Knowledge
     assert second is not None and second.topic == "workplace" and res.also[2] == second.zh.title
     assert res.as_json()["also"] == {"topic": "workplace", "entry_id": res.also[1], "title": res.also[2]}
     # The answer itself names the second worry (every channel shows text), before the review footer.
-    named = f"你还提到了另一件事：“{second.zh.title}”"
+    named = f"如果“{second.zh.title}”也让你烦心"
     assert named in res.text and res.text.index(named) < res.text.index("尚待临床专业人员审核")
 
 
