@@ -42,6 +42,10 @@ class Inbound:
     callback_data: str | None = None
     update_key: str | None = None  # channel update id: replays are dropped
     lang_hint: str | None = None
+    # The emergency numbers already reached this chat for this very line: sent straight while the
+    # database was down (bot/services/conversations.py). The stored turn keeps them in the
+    # transcript, opens the handoff and pages the chain, but does not send them a second time.
+    numbers_sent: bool = False
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,12 @@ async def say(uow: UnitOfWork, conv: Conversation, text: str, now: datetime, but
     await uow.outbox.add(out.channel, out.chat_key, out.to_payload(), now)
 
 
+async def record(uow: UnitOfWork, conv: Conversation, text: str, now: datetime) -> None:
+    """A bot message that already reached the resident outside the outbox (the emergency numbers
+    sent straight while the database was down): kept in the transcript, not sent again."""
+    await uow.messages.add(conv.id, "bot", text, now)
+
+
 async def relay_to_resident(uow: UnitOfWork, conv: Conversation, alias: str, text: str,
                             now: datetime, sender: str = "counselor") -> None:
     """A staff line to the resident; `sender` is "supervisor" for a supervisor who joined."""

@@ -16,7 +16,7 @@ from bot.conversation.effects import After
 from bot.conversation.handoffs import HandoffManager
 from bot.conversation.messages import Button, Inbound, InboundKind
 from bot.conversation.ports import KnowledgePort
-from bot.conversation.posting import Buttons, say, tell_staff
+from bot.conversation.posting import Buttons, record, say, tell_staff
 from bot.conversation.states import ConvState
 from bot.conversation.texts import b, t
 from bot.conversation.waiting import waiting_turn, withdraw
@@ -53,16 +53,14 @@ class ResidentFlow:
         if ctx.conv.state == ConvState.WITH_COUNSELOR:
             await self._relay_to_counselor(ctx)
             if rank(ctx.message_risk.level) >= rank("imminent"):
-                await say(ctx.uow, ctx.conv, t("emergency_first", lang, emergency=self.emergency[lang]),
-                          ctx.now, urgent=True)
+                await self._numbers_first(ctx)
             return
         if ctx.conv.state == ConvState.WAITING:
             # Every message while waiting is a turn: the numbers first when this one is imminent,
             # then the handoff rises to the tracked level if that is higher, then an honest status.
             imminent = ctx.message_risk.level == "imminent"
             if imminent:
-                await say(ctx.uow, ctx.conv, t("emergency_first", lang, emergency=self.emergency[lang]),
-                          ctx.now, urgent=True)
+                await self._numbers_first(ctx)
             await waiting_turn(ctx.uow, ctx.conv, ctx.risk, self.handoffs, ctx.now, ctx.after,
                                None if imminent else self.emergency[lang])
         elif level == "imminent":
@@ -74,11 +72,19 @@ class ResidentFlow:
         elif ctx.inbound.kind != InboundKind.EDITED:
             await self._answer(ctx)
 
-    async def _imminent(self, ctx: ResidentContext) -> None:
-        # Safety rule 1: the emergency numbers are the first thing this turn sends.
+    async def _numbers_first(self, ctx: ResidentContext) -> None:
+        """Safety rule 1: the emergency numbers are the first thing this turn sends, unless they
+        already went out straight for this very line while the database was down (then the
+        transcript keeps them; the resident is not sent them a second time)."""
         lang = ctx.conv.lang
-        await say(ctx.uow, ctx.conv, t("emergency_first", lang, emergency=self.emergency[lang]),
-                  ctx.now, urgent=True)
+        text = t("emergency_first", lang, emergency=self.emergency[lang])
+        if ctx.inbound.numbers_sent:
+            await record(ctx.uow, ctx.conv, text, ctx.now)
+        else:
+            await say(ctx.uow, ctx.conv, text, ctx.now, urgent=True)
+
+    async def _imminent(self, ctx: ResidentContext) -> None:
+        await self._numbers_first(ctx)
         await self.handoffs.open(ctx.uow, ctx.conv, "imminent", list(ctx.risk.reasons), ctx.now,
                                  ctx.after)
         ctx.conv.state = ConvState.WAITING

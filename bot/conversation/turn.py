@@ -22,7 +22,9 @@ class TurnResult:
     inbound_seq: int | None = None  # transcript id of the resident's message stored this turn
     state: ConvState | None = None  # the resident's conversation afterwards (None: a staff turn)
     level: Level | None = None  # the conversation's tracked risk afterwards
+    numbers_sent: bool = False  # deferred after the emergency numbers went out straight
 
 
 REPLAYED = TurnResult(TurnOutcome.REPLAYED)
 DEFERRED = TurnResult(TurnOutcome.DEFERRED)
+NUMBERS_SENT = TurnResult(TurnOutcome.DEFERRED, numbers_sent=True)
