@@ -11,7 +11,6 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-import bot.server
 from bot.storage.models import Feedback
 from bot.web.admin import kb_pages
 from knowledge_base.loading import read_entries
@@ -23,17 +22,7 @@ CATALOG_KEY = re.compile(r"\b(?:admin\.kb|admin\.tab|kb_state)\.[a-z_]+")
 
 
 @pytest.fixture
-async def running(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Running]:
-    real = bot.server.create_app
-
-    def with_kb_page(container):  # type: ignore[no-untyped-def]
-        # Until bot/web/admin/routes.py registers the page (requests.md), the test adds it the same way.
-        app = real(container)
-        if not any(getattr(r, "canonical", None) == kb_pages.ROUTE for r in app.router.resources()):
-            kb_pages.register(app)
-        return app
-
-    monkeypatch.setattr(bot.server, "create_app", with_kb_page)
+async def running(db_url: str, tmp_path: Path) -> AsyncIterator[Running]:
     run = await start_server(db_url, tmp_path, FakeClock())
     yield run
     await run.server.stop()

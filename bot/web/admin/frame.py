@@ -17,7 +17,7 @@ TABS = (  # (href, catalog key of its label, the action that shows the tab)
     ("/admin", "admin.tab.overview", "handoff.board"), ("/admin/rota", "admin.tab.rota", "rota.edit"),
     ("/admin/board", "admin.tab.board", "handoff.board"),
     ("/admin/counselors", "admin.tab.counselors", "counselor.manage"),
-    ("/admin/reports", "admin.tab.reports", "reports.view"),
+    ("/admin/reports", "admin.tab.reports", "reports.view"), ("/admin/kb", "admin.tab.kb", "reports.view"),
     ("/admin/users", "admin.tab.users", "user.manage"),
     ("/admin/audit", "admin.tab.audit", "audit.view"))
 

@@ -23,10 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.models import Feedback
 from bot.web.admin.common import today_local
 from bot.web.admin.frame import admin_page
-from bot.web.admin.kb_words import STATES, TEXT
 from bot.web.auth import require_staff
 from bot.web.keys import CONTAINER
-from bot.web.staff_text import CATALOG, staff_lang
+from bot.web.staff_text import staff_lang
 from knowledge_base.feedback import Fallback, FeedbackReport, Rating, Vote, build_report
 from knowledge_base.governance import ORDER, Due, review_list
 from knowledge_base.loading import read_entries
@@ -35,8 +34,6 @@ ROUTE = "/admin/kb"
 FEEDBACK_DAYS = 90  # the report's window: recent enough to act on, long enough to have counts
 VOTES: dict[tuple[str, int], Vote] = {("answer", 1): "up", ("answer", -1): "down",
                                       ("answer_miss", -1): "not_what_i_asked"}
-for _key, _words in {**TEXT, **STATES}.items():  # until bot/web/staff_catalog merges kb_words
-    CATALOG.setdefault(_key, _words)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from bot.web.admin import (
     board,
     board_form,
     counselors,
+    kb_pages,
     overview,
     password,
     report_pages,
@@ -26,6 +27,7 @@ def register(app: web.Application) -> None:
     app[ROTA] = RotaService(container.uow, container.settings.config_dir)
     r = app.router
     r.add_get("/admin", overview.overview)
+    kb_pages.register(app)
     r.add_get("/admin/rota", rota_pages.rota_page)
     r.add_post("/admin/rota/overrides", rota_pages.add_override)
     r.add_post("/admin/rota/overrides/{override_id}/delete", rota_pages.delete_override)

@@ -7,7 +7,7 @@ not word for word."""
 
 from __future__ import annotations
 
-from bot.web.staff_catalog import admin, common, console, labels, shifts
+from bot.web.staff_catalog import admin, common, console, kb, labels, shifts
 
 Entry = tuple[str, str]  # (zh, en)
 
@@ -22,4 +22,5 @@ def _merge(*parts: dict[str, Entry]) -> dict[str, Entry]:
     return merged
 
 
-CATALOG: dict[str, Entry] = _merge(common.TEXT, labels.TEXT, console.TEXT, admin.TEXT, shifts.TEXT)
+CATALOG: dict[str, Entry] = _merge(common.TEXT, labels.TEXT, console.TEXT, admin.TEXT, shifts.TEXT, kb.TEXT,
+                                   kb.STATES)

@@ -1,7 +1,6 @@
 """The words of the knowledge-base page (/admin/kb), key -> (zh, en), in the staff catalog's form.
 
-A leaf module (no imports) so bot/web/staff_catalog can merge it; until it does, kb_pages adds
-these keys to the catalog at import (never overriding one the catalog already has).
+Review-state labels (`kb_state.`) are here too: the page and its filter say them.
 """
 
 from __future__ import annotations
