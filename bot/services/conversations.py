@@ -12,7 +12,7 @@ import logging
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -28,7 +28,7 @@ from bot.conversation.resident import ResidentContext, ResidentFlow
 from bot.conversation.screening import Screening
 from bot.conversation.states import ConvState, HandoffState
 from bot.conversation.texts import b, detect_lang, t
-from bot.conversation.turn import DEFERRED, REPLAYED, TurnOutcome, TurnResult
+from bot.conversation.turn import DEFERRED, NUMBERS_SENT, REPLAYED, TurnOutcome, TurnResult
 from bot.crypto import pseudonym
 from bot.privacy.forget import forget_resident
 from bot.security.limits import Limits, clip_message
@@ -86,7 +86,9 @@ class ConversationService:
         database fails is deferred and retried, after the emergency numbers when imminent)."""
         result = await self._attempt(inbound, first=True)
         if result.outcome == TurnOutcome.DEFERRED:
-            await self._keep(inbound)
+            # Numbers sent straight: the stored turn keeps its level, opens its handoff and pages
+            # the chain, but does not send them again (bot/conversation/resident.py).
+            await self._keep(replace(inbound, numbers_sent=True) if result.numbers_sent else inbound)
         return result
 
     async def _attempt(self, inbound: Inbound, first: bool) -> TurnResult:
@@ -115,8 +117,8 @@ class ConversationService:
             risk = risk if risk is not None else await self.screening.assess(text)
             # Sent straight on the first failure; a retry while the database is still down does
             # not repeat them every few seconds (the turn's own reply follows once it is back).
-            if first and risk.level == "imminent":
-                await self._emergency_direct(inbound, lang or "zh")
+            if first and risk.level == "imminent" and await self._emergency_direct(inbound, lang or "zh"):
+                return NUMBERS_SENT
             return DEFERRED
         self.effects.apply(after)
         return result
@@ -295,19 +297,21 @@ class ConversationService:
             risk_level="none"))
 
     # ---- after commit ------------------------------------------------------------------------
-    async def _emergency_direct(self, inbound: Inbound, lang: str) -> None:
-        """Database down: send the emergency numbers straight through the channel."""
+    async def _emergency_direct(self, inbound: Inbound, lang: str) -> bool:
+        """Database down: send the emergency numbers straight through the channel; whether the
+        channel took them."""
         sender = self.senders.get(inbound.channel)
         if sender is None:
-            return
+            return False
         text = t("emergency_first", lang, emergency=self.emergency[lang])
         for _attempt in range(3):
             try:
                 await sender.send(Outbound(inbound.channel, inbound.chat_key, text, urgent=True))
-                return
+                return True
             except Exception as exc:
                 log.error("direct emergency send failed (%s)", exc.__class__.__name__)
                 await asyncio.sleep(1)
+        return False
 
     def deferred_count(self) -> int:
         """Turns waiting for the database: in the spool, and in memory where it had none."""

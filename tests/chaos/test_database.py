@@ -28,11 +28,6 @@ def assert_kept_and_recovered(evidence: dict[str, object], lost: int, doubled: i
     assert any(level == "imminent" for level, _ in evidence["handoffs"]), evidence  # type: ignore[attr-defined]
 
 
-NUMBERS_ONCE = pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "until bot/conversation (H4) and bot/services/conversations.py (lead) take "
-    "notes/h3-numbers-once.patch: the stored turn sends the numbers a second time"))
-
-
 def assert_numbers_sent_once(evidence: dict[str, object]) -> None:
     """The numbers went out straight while the database was down; the stored turn pages the chain
     (a card reached a counselor) without sending them a second time, and its transcript keeps
@@ -59,7 +54,6 @@ def test_postgres_down_and_back_keeps_crisis_lines_answered_and_recovers(postgre
     assert_kept_and_recovered(row.evidence, row.lost, row.doubled, row.recover_s)
 
 
-@NUMBERS_ONCE
 def test_postgres_down_a_deferred_crisis_line_pages_without_sending_the_numbers_twice(
         postgres_down_row: Row) -> None:
     assert_numbers_sent_once(postgres_down_row.evidence)
@@ -81,7 +75,6 @@ def test_sqlite_disk_full_keeps_crisis_lines_answered_and_the_file_intact(disk_f
     assert row.evidence["integrity"] == "ok"
 
 
-@NUMBERS_ONCE
 def test_sqlite_disk_full_a_deferred_crisis_line_pages_without_sending_the_numbers_twice(
         disk_full_row: Row) -> None:
     assert_numbers_sent_once(disk_full_row.evidence)
