@@ -70,10 +70,12 @@ def load_grammar(path: Path, categories: tuple[str, ...]) -> Grammar:
     return Grammar(slots, tuple(combos))
 
 
-def combine(spans: dict[str, list[tuple[int, int]]], combos: tuple[Combination, ...]
+def combine(spans: dict[str, list[tuple[int, int]]], combos: tuple[Combination, ...],
+            near_misses: list[tuple[Combination, tuple[tuple[int, int], ...]]] | None = None
             ) -> list[tuple[Combination, tuple[tuple[int, int], ...]]]:
     """For each combination whose slots all occur close together (distinct, non-overlapping
-    words, no near-miss context within reach), the nearest set of slot spans."""
+    words, no near-miss context within reach), the nearest set of slot spans; combinations a
+    near-miss context cancelled go to `near_misses` when given."""
     out = []
     for combo in combos:
         lists = [spans.get(s, []) for s in combo.slots]
@@ -91,6 +93,8 @@ def combine(spans: dict[str, list[tuple[int, int]]], combos: tuple[Combination, 
             continue
         lo, hi = best[1][0][0] - combo.span, best[1][-1][1] + combo.span
         if any(lo <= a and b <= hi for s in combo.unless for a, b in spans.get(s, [])):
+            if near_misses is not None:
+                near_misses.append((combo, best[1]))
             continue
         out.append((combo, best[1]))
     return out

@@ -168,10 +168,16 @@ class Lexicon:
                     hits.append(Hit(start, end, e))
         for rx, entry in self._patterns:  # a few bounded patterns for numbers ("吃了二十片安眠药")
             hits.extend(Hit(m.start(), m.end(), entry) for m in rx.finditer(text))
-        for combo, parts in combine(slots, self._combos) if slots else ():
+        near: list[tuple[Combination, tuple[tuple[int, int], ...]]] = []
+        for combo, parts in combine(slots, self._combos, near) if slots else ():
             entry = Entry(f"[{combo.name}]", "risk", combo.category, combo.level, combo.floor,
                           idiom_proof=combo.idiom_proof)
             hits.append(Hit(parts[0][0], parts[-1][1], entry, parts))
+        # A combination an ordinary context explains ("明天没回你，别等我，我出差去了"): an
+        # information cue, so the classifier alone may raise the message to medium at most (the
+        # classifier learned the combination's words, not the context that cancels it).
+        for combo, parts in near:
+            hits.append(Hit(parts[0][0], parts[-1][1], Entry(f"[{combo.name}: near miss]", "information")))
         return hits
 
 

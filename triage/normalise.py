@@ -35,6 +35,8 @@ _CONTRACTIONS = (
 )
 _LEET = str.maketrans("013457@$", "oieastas")
 _LEET_TOKEN = re.compile(r"(?<![\w@$])(?=[\w@$]*[a-z])(?=[\w@$]*[013457@$])[a-z0-9@$]{3,}(?![\w@$])")
+# "d!e", "k!ll": an exclamation mark between two letters stands for an i (not "hi!", "wow! ok").
+_BANG_I = re.compile(r"(?<=[a-z])!(?=[a-z])")
 _SPACED = re.compile(r"(?<![a-z])(?:[a-z][ .\-*]){3,}[a-z](?![a-z])")
 # Pinyin with tone numbers ("bu4 xiang3 huo2 le"): the digits go before leetspeak reads them.
 _TONED = re.compile(r"\b([a-z]{1,6})[1-5]\b")
@@ -82,7 +84,7 @@ class Normaliser:
             text = pattern.sub(repl, text)
         if len(_TONED.findall(text)) >= 2:
             text = _TONED.sub(r"\1", text)
-        text = _LEET_TOKEN.sub(lambda m: m.group(0).translate(_LEET), text)
+        text = _LEET_TOKEN.sub(lambda m: m.group(0).translate(_LEET), _BANG_I.sub("i", text))
         text = _SPACED.sub(lambda m: re.sub(r"[ .\-*]", "", m.group(0)), text)
         text = _REPEAT_LATIN.sub(r"\1\1", text)
         return _REPEAT_OTHER.sub(r"\1", text)

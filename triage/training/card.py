@@ -62,7 +62,8 @@ def _everyday(f: dict[str, Any]) -> str:
 ## Everyday traffic (issue 14)
 The everyday-traffic corpus (triage/data/everyday/, 2,114 zh/en lines of greetings, thanks,
 acknowledgements, small talk, service and self-help questions, hyperbole, ordinary risk words, long
-ordinary posts; none/low) is a regression set here. {_provenance(f)}
+ordinary posts; none/low) is used as negatives in training and is a regression set here.
+{_provenance(f)}
 Figures are false urgent (high or above) / medium or above (offers a counselor), full engine:
 - Chinese: {_pair(zh['everyday'])}; by kind: {_kinds(zh.get('everyday_by_kind'))}
 - English: {_pair(en['everyday'])}; by kind: {_kinds(en.get('everyday_by_kind'))}

@@ -12,8 +12,9 @@ chosen by the same rule as the shipped ones (choose.py), so the comparison is li
 Unlike the knowledge base's gloss (knowledge_base/semantic.py, which drops 不, 没, 想 as stop words
 for retrieval), negation and wanting are kept: they are most of what separates 不想活 from 想活.
 
-Run: `python -m triage.training.gloss MODEL_DIR` (MODEL_DIR holds the retrain's oof.json);
-writes MODEL_DIR/gloss_experiment.json.
+Run: `python -m triage.training.gloss oof GLOSS.json` (the gloss scored out of fold), then
+`python -m triage.training.gloss mix MODEL_DIR GLOSS.json` (MODEL_DIR holds the retrain's oof.json
+and metrics.json); writes MODEL_DIR/gloss_experiment.json.
 """
 
 from __future__ import annotations
@@ -120,42 +121,57 @@ def gloss_oof(texts: list[str], labels: list[int], fold: list[int], folds: int, 
     return out
 
 
-def experiment(model_dir: Path, seed: int = 13, folds: int = 5) -> dict[str, Any]:
-    """Gloss out of fold, then the Chinese choice (choose.py) at each gloss share in SHARES."""
+def _rows() -> list[Any]:
+    from triage.training.data import OWN_DIR, PSYSUICIDE_VALID, load_everyday, load_posts, load_psysuicide
+
+    # The Chinese cross-validated rows, in the order of pipeline.run (and of its oof.json).
+    return load_psysuicide(PSYSUICIDE_VALID) + load_posts(OWN_DIR, "zh") + load_everyday(lang="zh")
+
+
+def gloss_probs(out: Path, seed: int = 13, folds: int = 5) -> None:
+    """Gloss every Chinese row, score it out of fold (pipeline.folds_of), write the probabilities."""
+    from triage.engine import load_engine
+    from triage.training.pipeline import folds_of
+
+    lex = load_engine(None, use_classifier=False)
+    rows = _rows()
+    glosser = Glosser()
+    texts = [glosser.gloss(lex.normaliser.normalise(r.text).text) for r in rows]
+    labels = [r.label for r in rows]
+    probs = gloss_oof(texts, labels, folds_of(rows, folds, seed), folds, seed)
+    out.write_text(json.dumps({"labels": labels, "probs": probs,
+                               "examples": {t: glosser.gloss(t) for t in EXAMPLES}},
+                              ensure_ascii=False), encoding="utf-8")
+
+
+EXAMPLES = ("谢谢", "不想活了", "农药在包里，随时可以喝", "对不起爸妈，我先走了")
+
+
+def experiment(model_dir: Path, gloss_file: Path) -> dict[str, Any]:
+    """The Chinese choice (choose.py) with the gloss mixed in at each share in SHARES."""
     from triage.engine import load_engine
     from triage.models import mix
     from triage.policy import Probs
     from triage.training import choose
-    from triage.training.data import (
-        OWN_DIR,
-        PSYSUICIDE_VALID,
-        load_everyday,
-        load_posts,
-        load_psysuicide,
-    )
     from triage.training.measure import auc
-    from triage.training.pipeline import folds_of
 
     lex = load_engine(None, use_classifier=False)
-    rows = load_psysuicide(PSYSUICIDE_VALID) + load_posts(OWN_DIR, "zh") + load_everyday(lang="zh")
+    rows = _rows()
     oof = json.loads((model_dir / "oof.json").read_text(encoding="utf-8"))
-    if len(oof) != len(rows) or any(o["label"] != r.label for o, r in zip(oof, rows, strict=True)):
-        raise ValueError("oof.json is not from these rows")
+    saved = json.loads(gloss_file.read_text(encoding="utf-8"))
+    labels = [r.label for r in rows]
+    if [o["label"] for o in oof] != labels or saved["labels"] != labels:
+        raise ValueError("oof.json or the gloss file is not from these rows")
     metrics = json.loads((model_dir / "metrics.json").read_text(encoding="utf-8"))
     w = metrics["zh"]["ngram_weight"]
     base = mix([Probs(*o["bert"]) for o in oof], [Probs(*o["ngram"]) for o in oof], w)
-    glosser = Glosser()
-    texts = [glosser.gloss(lex.normaliser.normalise(r.text).text) for r in rows]
-    labels = [r.label for r in rows]
-    gl = [Probs(*p) for p in gloss_oof(texts, labels, folds_of(rows, folds, seed), folds, seed)]
+    gl = [Probs(*p) for p in saved["probs"]]
     crisis = [y == 3 for y in labels]
     real = [i for i, r in enumerate(rows) if r.source.startswith("psysuicide:")
             and not r.source.endswith("synthetic")]
     every = [i for i, r in enumerate(rows) if r.source.startswith("everyday:")]
     report: dict[str, Any] = {
-        "ngram_weight": w,
-        "examples": {"thanks": glosser.gloss("谢谢"), "not_live": glosser.gloss("不想活了"),
-                     "pesticide": glosser.gloss("农药在包里，随时可以喝")},
+        "ngram_weight": w, "examples": saved["examples"],
         "auc_gloss": auc([p.crisis for p in gl], crisis),
         "auc_gloss_real": auc([gl[i].crisis for i in real], [crisis[i] for i in real]),
         "gloss_everyday_mean_crisis": sum(gl[i].crisis for i in every) / max(1, len(every)),
@@ -177,4 +193,7 @@ def experiment(model_dir: Path, seed: int = 13, folds: int = 5) -> dict[str, Any
 
 
 if __name__ == "__main__":  # pragma: no cover - an experiment, run by hand
-    experiment(Path(sys.argv[1]))
+    if sys.argv[1] == "oof":
+        gloss_probs(Path(sys.argv[2]))
+    else:
+        experiment(Path(sys.argv[2]), Path(sys.argv[3]))
