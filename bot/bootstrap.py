@@ -177,7 +177,7 @@ def build(settings: Settings, clock: Clock | None = None, triage: TriagePort | N
     # Floods are slowed, never left untriaged (see ratelimit.py).
     limiter = RateLimiter() if rate_limit else None
     keys, pseudo_key = resolve_keys(settings)
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, settings.db_pool_size, settings.db_max_overflow)
     uow = UnitOfWorkFactory(session_factory(engine), Cipher(keys))
     triage, kb, rota = default_ports(settings, uow, triage, kb, rota)
     roster = roster or rota

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     # Checked on every webhook update (X-Telegram-Bot-Api-Secret-Token); Telegram allows 1-256
     # characters of A-Z a-z 0-9 _ -. Required with the URL.
     telegram_webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")
+    # PostgreSQL connections per instance: pool_size kept open, max_overflow more under load. Every
+    # instance also holds two of its own (leader lock, event bus), so instances x (both + 2) must stay
+    # under the server's max_connections minus its reserved ones (100 - 3 by default).
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=20, ge=0, le=200)
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     # Demo mode may create its own keys under ./var; production refuses to start without them.

@@ -16,8 +16,10 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """Build the engine; SQLite gets foreign keys on and a busy timeout for concurrent writers."""
+def create_engine(url: str, pool_size: int = 10, max_overflow: int = 20) -> AsyncEngine:
+    """Build the engine; SQLite gets foreign keys on and a busy timeout for concurrent writers.
+    PostgreSQL: each instance holds up to pool_size + max_overflow connections, plus its leader
+    lock's and its event bus's (docs/DEPLOY.md sizes them against max_connections)."""
     ensure_sqlite_dir(url)
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_async_engine(url, connect_args={"timeout": 30})
@@ -30,7 +32,7 @@ def create_engine(url: str) -> AsyncEngine:
 
         event.listen(engine.sync_engine, "connect", _pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_async_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
 
 
 def concurrent_turns(engine: AsyncEngine) -> int:
