@@ -16,13 +16,14 @@ from triage.tracker import track
 
 DATA = Path(__file__).parent / "data"
 # Measured: see MODEL_CARD.md, "Chinese and English agree" and "Conversation context".
-PAIRS_SAME_LEVEL = 0.75
-PAIRS_SAME_SIDE = 0.86  # both urgent (high or above) or both not
+# Retrained models (fifth session): same level 0.775, same side 0.892 of 102; context 0.718 of 312.
+PAIRS_SAME_LEVEL = 0.77
+PAIRS_SAME_SIDE = 0.89  # both urgent (high or above) or both not
 # Measured with the conversation tracked as the bot tracks it (no re-reading of the tracker's
 # memory): 0.641 of 312, the same as before a line that only repeats its turns' level kept its own
 # reading. The earlier 0.70 came from a harness that re-read the memory (reread_since), which let
 # later turns lower earlier ones; the bot never did that, it holds a raised level (safety rule 1).
-CONTEXT_AS_EXPECTED = 0.64
+CONTEXT_AS_EXPECTED = 0.71
 T0 = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
 
 
