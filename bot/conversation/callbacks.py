@@ -91,8 +91,16 @@ def talk(yes: bool) -> str:
     return f"{Head.TALK}:{'yes' if yes else 'no'}"
 
 
+MISS = "miss"  # "not what I asked": the answer was about something else (stored as answer_miss)
+
+
 def feedback(helpful: bool, subject: str) -> str:
     return f"{Head.FEEDBACK}:{1 if helpful else -1}:{subject}"
+
+
+def missed(subject: str) -> str:
+    """The answer to `subject` (an entry id) was not what the resident asked."""
+    return f"{Head.FEEDBACK}:{MISS}:{subject}"
 
 
 def topic(topic_id: str) -> str:

@@ -119,13 +119,21 @@ class ResidentFlow:
             ctx.conv.state = ConvState.SELF_HELP
         if answer.kind == "answer" and answer.entry_id:
             subject = answer.entry_id
+            # A second worry in a long question (issue 21 item 2): the answer's text offers it, and
+            # this button opens it.
+            also: Buttons = (((Button(answer.also[2][:60], callbacks.topic(answer.also[0])),),)
+                             if answer.also else ())
             buttons: Buttons = (
                 (Button(b("helpful", lang), callbacks.feedback(True, subject)),
                  Button(b("not_helpful", lang), callbacks.feedback(False, subject))),
+                (Button(b("not_asked", lang), callbacks.missed(subject)),),
+                *also,
                 (talk,),
             )
             await say(ctx.uow, ctx.conv, answer.text, ctx.now, buttons)
         elif answer.kind == "fallback":
+            # Counted for the editors' report (/admin/kb): the closest topic only, never the words.
+            ctx.uow.feedback.add(ctx.conv.id, "fallback", (answer.best_topic or "")[:64], 0, ctx.now)
             topics = tuple((Button(name, callbacks.topic(tid)),) for tid, name in answer.alternatives[:3])
             text = answer.text or t("not_sure", lang)
             await say(ctx.uow, ctx.conv, text, ctx.now, topics + ((talk,),))
@@ -166,6 +174,10 @@ class ResidentFlow:
             if value in ("1", "-1"):
                 ctx.uow.feedback.add(ctx.conv.id, "answer", subject[:64], int(value), ctx.now)
                 await say(ctx.uow, ctx.conv, t("thanks_feedback", lang), ctx.now)
+            elif value == callbacks.MISS:
+                ctx.uow.feedback.add(ctx.conv.id, "answer_miss", subject[:64], -1, ctx.now)
+                await say(ctx.uow, ctx.conv, t("thanks_miss", lang), ctx.now, ((Button(b("talk", lang),
+                                                                                        callbacks.talk(yes=True)),),))
         elif head == Head.RATE:
             await satisfaction.record(ctx.uow, ctx.conv, cb, ctx.now)
         elif head == Head.TOPIC:

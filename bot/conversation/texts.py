@@ -112,6 +112,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "forget_kept": {"zh": "好的，记录保留。", "en": "OK, nothing was erased."},
     "lang_set": {"zh": "好的，我们用中文交流。", "en": "OK, we will talk in English."},
     "thanks_feedback": {"zh": "谢谢你的反馈。", "en": "Thank you for the feedback."},
+    "thanks_miss": {
+        "zh": "谢谢告诉我，这能帮我们改进回答。可以换个说法再问一次，或者点“和咨询师聊聊”。",
+        "en": "Thank you for telling me; it helps us improve the answers. You can ask again in other "
+              "words, or press \"Talk to a person\".",
+    },
     "offer_declined": {
         "zh": "好的。想聊的时候随时告诉我，或点击“和咨询师聊聊”。",
         "en": "OK. Tell me any time you want to talk, or press \"Talk to a person\".",
@@ -182,6 +187,7 @@ TEXTS: dict[str, dict[str, str]] = {
 BUTTONS: dict[str, dict[str, str]] = {
     "helpful": {"zh": "👍 有帮助", "en": "👍 Helpful"},
     "not_helpful": {"zh": "👎 没帮助", "en": "👎 Not helpful"},
+    "not_asked": {"zh": "❓ 不是我问的", "en": "❓ Not what I asked"},
     "talk": {"zh": "🧑 和咨询师聊聊", "en": "🧑 Talk to a person"},
     "yes_talk": {"zh": "好，请帮我联系", "en": "Yes, connect me"},
     "no_talk": {"zh": "暂时不用", "en": "Not now"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,13 +58,15 @@ class Harness:
         await self.c.dispatcher.deliver_due()
 
 
-@pytest.fixture
-async def h(db_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
+@asynccontextmanager
+async def harness(db_url: str, tmp_path: Path, triage: object, kb: object) -> AsyncIterator[Harness]:
+    """A built container with these triage and kb ports, the static rota and the counselors of
+    COUNSELORS (k1 a coordinator), Telegram sends recorded."""
     clock = FakeClock()
     rota = StaticRota(["c1", "c2"], coordinators=["k1"], timeout_s=60)
     settings = load_settings(database_url=db_url, secret_key=new_key(), pseudonym_key="k",
                              var_dir=tmp_path)
-    c = build(settings, clock=clock, triage=KeywordTriage(), kb=CannedKB(), rota=rota)
+    c = build(settings, clock=clock, triage=triage, kb=kb, rota=rota)  # type: ignore[arg-type]
     tg = RecordingSender("telegram")
     c.senders["telegram"] = tg
     async with c.uow() as uow:
@@ -72,5 +75,13 @@ async def h(db_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
             await uow.counselors.add(Counselor(id=cid, name=cid.upper(), languages=["zh", "en"],
                                                roles=roles, telegram_id=tid, alias=f"Alias-{cid}"))
         await uow.commit()
-    yield Harness(c, clock, rota, tg)
-    await c.engine.dispose()
+    try:
+        yield Harness(c, clock, rota, tg)
+    finally:
+        await c.engine.dispose()
+
+
+@pytest.fixture
+async def h(db_url: str, tmp_path: Path) -> AsyncIterator[Harness]:
+    async with harness(db_url, tmp_path, KeywordTriage(), CannedKB()) as run:
+        yield run

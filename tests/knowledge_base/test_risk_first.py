@@ -13,15 +13,9 @@ from sqlalchemy import select
 import triage
 from bot.adapters.kb_adapter import KnowledgeAdapter
 from bot.adapters.triage_adapter import TriageAdapter
-from bot.bootstrap import build
-from bot.crypto import new_key
-from bot.storage.models import Counselor, Handoff
-from config.settings import load_settings
+from bot.storage.models import Handoff
 from knowledge_base import KnowledgeBase, load_kb
-from tests.conversation.conftest import COUNSELORS, RESIDENT, Harness
-from tests.fakes.clock import FakeClock
-from tests.fakes.ports import StaticRota
-from tests.fakes.sender import RecordingSender
+from tests.conversation.conftest import RESIDENT, Harness, harness
 
 STORY = ("最近项目特别多，领导天天催，下班回家还要回消息，晚上躺下脑子里全是工作，两三点都睡不着。"
          "{risk}我该怎么才能睡得好一点？")
@@ -37,22 +31,10 @@ def kb() -> KnowledgeBase:
 
 @pytest.fixture
 async def h(db_url: str, tmp_path: Path, kb: KnowledgeBase) -> AsyncIterator[Harness]:
-    clock = FakeClock()
-    rota = StaticRota(["c1", "c2"], coordinators=["k1"], timeout_s=60)
-    settings = load_settings(database_url=db_url, secret_key=new_key(), pseudonym_key="k", var_dir=tmp_path)
     # The lexicon and rules: what screens every message first (the classifiers only add to them).
-    c = build(settings, clock=clock, triage=TriageAdapter(engine=triage.lexicon_only_engine()),
-              kb=KnowledgeAdapter(kb=kb), rota=rota)
-    tg = RecordingSender("telegram")
-    c.senders["telegram"] = tg
-    async with c.uow() as uow:
-        for cid, tid in COUNSELORS.items():
-            roles = ["coordinator", "counselor"] if cid.startswith("k") else ["counselor"]
-            await uow.counselors.add(Counselor(id=cid, name=cid.upper(), languages=["zh", "en"],
-                                               roles=roles, telegram_id=tid, alias=f"Alias-{cid}"))
-        await uow.commit()
-    yield Harness(c, clock, rota, tg)
-    await c.engine.dispose()
+    async with harness(db_url, tmp_path, TriageAdapter(engine=triage.lexicon_only_engine()),
+                       KnowledgeAdapter(kb=kb)) as run:
+        yield run
 
 
 async def handoffs(h: Harness) -> list[Handoff]:
