@@ -60,6 +60,12 @@ class Pass:
     done: set[int] = field(default_factory=set)
     retry_at: dict[int, datetime | None] = field(default_factory=dict)
     due: dict[int, datetime] | None = None
+    claimed: set[int] = field(default_factory=set)  # several instances: the rows this pass leased
+
+    def still_claimed(self) -> bool:
+        """A leased row neither sent, parked nor put off (each of those clears its lease): the rest
+        of a chat behind a row that must wait. Only then does the pass give leases back."""
+        return bool(self.claimed - self.done - self.retry_at.keys())
 
     def saw(self, rows: list[OutboxItem], complete: bool) -> None:
         self.due = {row.id: row.next_attempt_at for row in rows} if complete else None
@@ -100,6 +106,7 @@ class OutboxDispatcher:
         # them (so none goes out twice) while _marks writes them in its own transaction.
         self._unmarked: set[int] = set()
         self._marker: asyncio.Task[None] | None = None
+        self._release_owed = False  # a pass's last transaction failed: leases may be left over
 
     def wake(self) -> None:
         """New rows were committed here: deliver now, and tell the other instances (if any)."""
@@ -149,8 +156,9 @@ class OutboxDispatcher:
 
         Rows go out in id order per chat: a chat whose earlier row is waiting (429, backoff)
         sends nothing later in this pass, so the emergency numbers stay the first message.
-        A pass costs two transactions however many rows it sends (claim; then mark, release and
-        find the next due time), plus one per Telegram row (marked as soon as Telegram took it).
+        A pass costs two transactions however many rows it sends (claim; then mark, release when
+        a leased row was not reached, and find the next due time), plus one per Telegram row
+        (marked as soon as Telegram took it).
         A lone instance's claim is a read, and when it saw every unsent row it knows the next due
         time without asking again; its web rows are marked off the pass (_marks), so its pass
         writes nothing unless Telegram rows went out.
@@ -180,7 +188,7 @@ class OutboxDispatcher:
 
     async def _finish(self, run: Pass, claimed: bool) -> float:
         """Mark the pass's web rows sent, give back what was not sent, and say when to look again."""
-        release = claimed and not self.lone
+        release = not self.lone and (self._release_owed or (claimed and run.still_claimed()))
         known = run.next_due() if self.lone else None
         if self.lone and run.pushed:
             self._unmarked.update(run.pushed)
@@ -188,6 +196,7 @@ class OutboxDispatcher:
                 self._marker = asyncio.create_task(self._marks(), name="outbox-marks")
         pushed = [] if self.lone else run.pushed
         if pushed or release or known is None:
+            self._release_owed = self._release_owed or bool(run.claimed)  # until this commits
             async with self.uow() as uow:
                 if pushed:
                     await claims.mark_sent(uow.session, pushed, self.clock.now())
@@ -197,6 +206,7 @@ class OutboxDispatcher:
                     nxt = await claims.next_due(uow.session, list(self.senders), self.instance,
                                                 self.clock.now())
                 await uow.commit()
+            self._release_owed = False
         if known is not None:
             nxt = known.at
         if nxt is None:
@@ -236,6 +246,7 @@ class OutboxDispatcher:
             else:
                 taken = await claims.claim(uow.session, list(self.senders), self.instance, now,
                                            self.lease_s, ROWS_PER_CHAT_PER_PASS)
+                run.claimed = {c.id for c in taken}
             if not taken:
                 return []  # nothing changed: leaving rolls back, no commit to pay for
             rows = []

@@ -241,3 +241,48 @@ async def test_a_lone_pass_pushes_web_rows_while_a_turn_holds_the_database_and_m
     assert pushed == [["to a"], ["to b"]] and unsent_meanwhile == 2  # out, not yet marked
     assert web.texts("a") == ["to a"] and web.texts("c") == ["later"]  # none twice
     assert attempts == [1, 1, 1]
+
+
+async def test_a_claiming_pass_gives_leases_back_only_when_a_leased_row_was_not_reached(
+        engine: AsyncEngine, uow: UnitOfWorkFactory) -> None:
+    """Issue 20: every claiming pass (several instances, PostgreSQL) ended with an UPDATE giving
+    back its leases, though sending, parking or putting a row off already clears its lease. Now
+    only a row left behind (a chat's rest behind a row told to wait) makes the pass release, and
+    that row is free again for any instance at once, as before."""
+    from sqlalchemy import event, select
+
+    from bot.storage.models import OutboxItem
+    from tests.fakes.clock import FakeClock
+
+    if engine.dialect.name == "sqlite":
+        pytest.skip("leases are for several instances, on PostgreSQL")
+    clock = FakeClock()
+    web = RecordingSender("web")
+    dispatcher = OutboxDispatcher(uow, {"web": web}, clock, instance="i1")
+    async with uow() as u:
+        for chat in ("a", "b"):
+            await u.outbox.add("web", chat, Outbound("web", chat, f"to {chat}").to_payload(), clock.now())
+        await u.commit()
+    releases: list[str] = []
+
+    def seen(_conn: object, _cursor: object, sql: str, *_rest: object) -> None:
+        if sql.startswith("UPDATE outbox") and "WHERE outbox.claimed_by =" in sql:  # release_unsent
+            releases.append(sql)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+
+    await dispatcher.deliver_due()  # both rows go out: nothing to give back
+    quiet = len(releases)
+    async with uow() as u:
+        for n in range(2):
+            await u.outbox.add("web", "c", Outbound("web", "c", f"c{n}").to_payload(), clock.now())
+        await u.commit()
+    web.fail_next = [30.0]  # the chat's first row must wait: its second stays leased, unsent
+    await dispatcher.deliver_due()
+    async with uow() as u:
+        unsent = select(OutboxItem.claimed_by).where(OutboxItem.sent_at.is_(None))
+        leases = list(await u.session.scalars(unsent))
+
+    assert web.texts("a") == ["to a"] and web.texts("b") == ["to b"]
+    assert quiet == 0 and len(releases) == 1  # released once, in the pass that left a row behind
+    assert leases == [None, None]  # the waiting row and the one behind it: free for any instance
