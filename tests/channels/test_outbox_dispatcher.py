@@ -286,3 +286,33 @@ async def test_a_claiming_pass_gives_leases_back_only_when_a_leased_row_was_not_
     assert web.texts("a") == ["to a"] and web.texts("b") == ["to b"]
     assert quiet == 0 and len(releases) == 1  # released once, in the pass that left a row behind
     assert leases == [None, None]  # the waiting row and the one behind it: free for any instance
+
+
+@pytest.mark.parametrize("lone", [False, True], ids=["claiming", "lone"])
+async def test_a_chat_with_an_urgent_row_is_served_first_in_a_pass(
+        uow: UnitOfWorkFactory, lone: bool) -> None:
+    """Issue 20, crisis first under overload: a pass serving many chats started them in id order,
+    so the emergency numbers written last waited for every earlier chat's sends (a network round
+    trip each on Telegram). Chats holding an urgent row now take the first slots; each chat's own
+    rows keep their order."""
+    from tests.fakes.clock import FakeClock
+
+    clock = FakeClock()
+    sender = RecordingSender("test")
+    dispatcher = OutboxDispatcher(uow, {"test": sender}, clock, instance="i1", lone=lone)
+    async with uow() as u:
+        for n in range(6):
+            hello = Outbound("test", f"c{n}", f"hello {n}").to_payload()
+            await u.outbox.add("test", f"c{n}", hello, clock.now())
+        crisis = [Outbound("test", "crisis", "the emergency numbers", urgent=True),
+                  Outbound("test", "crisis", "a counselor is coming")]
+        for out in crisis:
+            await u.outbox.add("test", "crisis", out.to_payload(), clock.now())
+        await u.commit()
+
+    await dispatcher.deliver_due()
+
+    order = [m.text for m in sender.sent]
+    assert order[0] == "the emergency numbers"  # before: after every other chat's first row
+    assert sender.texts("crisis") == ["the emergency numbers", "a counselor is coming"]
+    assert sorted(order[1:]) == sorted(["a counselor is coming"] + [f"hello {n}" for n in range(6)])
