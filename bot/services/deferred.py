@@ -125,8 +125,17 @@ class UpdateJournal:
         return self.folder / f"{update_id:020d}{UPDATE_SUFFIX}"
 
     def keep(self, update_id: int, update: dict[str, Any]) -> bool:
-        """Write one update (its Bot API JSON); False when the disk refused it."""
-        data = self.cipher.encrypt(json.dumps(update, ensure_ascii=False))
+        """Write one update (its Bot API JSON); False when it could not be written.
+
+        Never raises: the poller awaits this before it may confirm the update, and an exception
+        here would make it fetch the same update again for ever. ASCII JSON, because a text may hold
+        lone surrogates (JSON escapes them, UTF-8 cannot encode them) and json.loads restores them."""
+        try:
+            data = self.cipher.encrypt(json.dumps(update, ensure_ascii=True))
+        except (TypeError, ValueError) as exc:
+            log.error("telegram update %s not journaled (%s): a crash before its turn is stored loses it",
+                      update_id, exc.__class__.__name__)
+            return False
         if (why := _write_whole(self.folder, self._path(update_id).name, data, sync=False)) is not None:
             log.error("telegram update %s not journaled in %s (%s): a crash before its turn is "
                       "stored loses it", update_id, self.folder, why)

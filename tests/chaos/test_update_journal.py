@@ -66,3 +66,15 @@ def test_journal_files_hold_no_plain_text_and_one_no_key_reads_is_set_aside(tmp_
 
     assert UpdateJournal(folder, Cipher([new_key()])).left_over() == []
     assert [p.suffix for p in folder.iterdir()] == [".bad"]
+
+
+async def test_a_text_with_lone_surrogates_is_journaled_and_comes_back_as_it_was(tmp_path: Path) -> None:
+    # JSON may carry "\ud800" escapes and PTB's json.loads turns them into lone surrogates, which
+    # UTF-8 cannot encode: the journal failed on them, the poller fetched the same update again for
+    # ever and the bot went silent (found by tests/fuzz/test_telegram_fuzz.py).
+    journal = UpdateJournal(tmp_path / "updates", Cipher([new_key()]))
+    text = b"\xff\xfe pills".decode("utf-8", "surrogateescape")
+
+    await journal.queue().put(FakeUpdate(7, text))
+
+    assert journal.left_over() == [{"update_id": 7, "message": {"text": text}}]

@@ -79,6 +79,7 @@ MATRIX: dict[tuple[str, str], tuple[str, ...] | str] = {
     ("GET", "/admin/counselors"): ("counselor.manage",),
     ("POST", "/admin/counselors/{counselor_id}/invite"): ("invite.create",),
     ("GET", "/admin/reports"): ("reports.view",),
+    ("GET", "/admin/kb"): ("reports.view",),
     ("GET", "/admin/reports.csv"): ("reports.view", "export"),
     ("GET", "/admin/users"): ("user.manage",),
     ("POST", "/admin/users"): ("user.manage",),
