@@ -474,7 +474,7 @@ async def _with_database(admin_url: str, work: Callable[[str], Any]) -> Any:
 
 async def _one(args: argparse.Namespace, root: Path, checkout: Path, n: int) -> Figures:
     async def work(db_url: str) -> Figures:
-        async with Cluster(root / f"n{n}", db_url, n, checkout) as cl:
+        async with Cluster(root, db_url, n, checkout) as cl:
             await cl.loaded()
             return await run_load(cl, args.web, args.telegram, args.seconds, args.think, args.crisis_every)
 
@@ -512,12 +512,12 @@ def _run(args: argparse.Namespace) -> int:
     figs: list[Figures] = []
     with tempfile.TemporaryDirectory(prefix="hotline-bench-cluster-") as tmp:
         checkout = snapshot(Path(tmp) / "checkout", args.rev)
-        for n in counts:
+        for run, n in enumerate(counts):  # a count may come again (1,2,3,1: did the machine drift?)
             load = os.getloadavg()
             print(f"{n} instance(s): {args.web} web + {args.telegram} Telegram residents, "
                   f"{args.seconds:.0f} s, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at start",
                   flush=True)
-            fig = asyncio.run(_one(args, Path(tmp), checkout, n))
+            fig = asyncio.run(_one(args, Path(tmp) / f"run{run}-n{n}", checkout, n))
             figs.append(fig)
             end = os.getloadavg()
             print(f"  done: {fig.replies} replies (web p95 {_ms(fig.web.latencies, .95)} ms, Telegram p95 "

@@ -66,6 +66,8 @@ async def test_the_leader_killed_mid_escalation_the_next_step_fires_once_within_
     assert killed_at < deadline - 2, "the leader was not killed before the step's deadline"
     assert new_leader is not None and new_leader != leader
     late = min(at for at, _, _ in step1) - deadline
+    print(f"leader {leader} killed {deadline - killed_at:.1f} s before the deadline; instance {new_leader} "
+          f"leads; the next step's first card came {late:.1f} s after the deadline")
     assert -0.5 <= late <= LATE_MAX_S, late
     per_chat = [chat for _, chat, _ in step1]
     assert len(per_chat) == len(set(per_chat)) and len({line for _, _, line in step1}) == 1, step1
@@ -133,6 +135,8 @@ async def test_an_instance_killed_holding_outbox_claims_has_them_sent_once_after
     # at-least-once delivery leaves (docs/ARCHITECTURE.md); nothing else repeats, nothing is lost.
     assert got == [texts[0], *texts], got
     assert all(at >= lease_end - 0.5 for at, _ in arrivals[1:]), (arrivals, lease_end)
+    print(f"{len(claimed)} rows claimed by the killed instance; resent {arrivals[1][0] - lease_end:.1f} s "
+          f"after its lease ended")
     assert ledger.lost == 0 and ledger.out_of_order == []
 
 
