@@ -170,6 +170,22 @@ def _build(db_url: str, var_dir: str) -> Any:
     return build(settings)
 
 
+async def _loaded(container: Any, timeout_s: float = 300.0) -> None:
+    """Wait until the knowledge base and the classifiers (loading in a background thread) are in:
+    measured before, the first turns were answered by a half-loaded engine (knowledge calls per
+    message 0.6 in one run, 0.9 in the next, and the statements per turn with them)."""
+    import asyncio
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        parts: dict[str, str] = {}
+        for source in container.readiness:
+            parts.update(source())
+        if "loading" not in parts.values():
+            return
+        await asyncio.sleep(0.2)
+
+
 async def _measure(args: argparse.Namespace, db_url: str, var_dir: str) -> tuple[Phases, float, Any]:
     import random
 
@@ -178,6 +194,7 @@ async def _measure(args: argparse.Namespace, db_url: str, var_dir: str) -> tuple
 
     container = _build(db_url, var_dir)
     await upgrade_async(db_url)
+    await _loaded(container)
     phases = Phases()
     sockets: list[RecordingSocket] = []
     if args.channel == "web":
