@@ -107,6 +107,9 @@ class OutboxDispatcher:
         self._unmarked: set[int] = set()
         self._marker: asyncio.Task[None] | None = None
         self._release_owed = False  # a pass's last transaction failed: leases may be left over
+        # Unexplained failures in a row per row id (this process): the backoff's count. A 429's
+        # wait is Telegram's own, so it neither counts nor grows the next backoff.
+        self._failures: dict[int, int] = {}
 
     def wake(self) -> None:
         """New rows were committed here: deliver now, and tell the other instances (if any)."""
@@ -299,16 +302,22 @@ class OutboxDispatcher:
         try:
             message_id = await sender.send(msg)
         except RetryLater as exc:
+            self._failures.pop(item_id, None)
             run.retry_at[item_id] = await self._reschedule(item_id, exc.seconds, str(exc))
             return False
         except Undeliverable as exc:
+            self._failures.pop(item_id, None)
             await self._park(item_id, str(exc))
             run.done.add(item_id)
             return True
         except Exception as exc:  # unknown failures retry with backoff rather than vanish
             log.warning("outbox item %s failed: %s", item_id, exc.__class__.__name__)
+            self._failures[item_id] = self._failures.get(item_id, 0) + 1
             run.retry_at[item_id] = await self._reschedule(item_id, None, exc.__class__.__name__)
+            if run.retry_at[item_id] is None:  # parked for good
+                self._failures.pop(item_id, None)
             return False
+        self._failures.pop(item_id, None)
         if msg.channel in MARKED_PER_PASS and not msg.ref:
             run.pushed.append(item_id)
         else:
@@ -353,7 +362,10 @@ class OutboxDispatcher:
             if item.attempts >= self.max_attempts and old_enough:
                 item.failed = True
                 log.error("outbox item %s parked after %s attempts (%s)", item_id, item.attempts, why)
-            delay = seconds if seconds is not None else backoff(item.attempts)
+            # Backoff counts the unexplained failures in a row, not every attempt: a reply refused
+            # six times by flood control (each retry_after honoured) and then hit by one 500 waited
+            # 2**6 -> 60 s, holding its chat (H3, bench chaos's storm: rows out 80 s after it ended).
+            delay = seconds if seconds is not None else backoff(self._failures.get(item_id, 1))
             item.next_attempt_at = self.clock.now() + timedelta(seconds=delay)
             item.claimed_by, item.claimed_until = None, None
             await uow.commit()

@@ -316,3 +316,45 @@ async def test_a_chat_with_an_urgent_row_is_served_first_in_a_pass(
     assert order[0] == "the emergency numbers"  # before: after every other chat's first row
     assert sender.texts("crisis") == ["the emergency numbers", "a counselor is coming"]
     assert sorted(order[1:]) == sorted(["a counselor is coming"] + [f"hello {n}" for n in range(6)])
+
+
+async def test_the_backoff_after_an_unexplained_failure_does_not_count_flood_control_refusals(
+        uow: UnitOfWorkFactory) -> None:
+    """H3, bench chaos's storm: a reply refused six times by flood control (each retry_after
+    honoured) and then hit by one 500 waited 2**6 -> 60 s, holding its chat; the storm's last
+    rows went out 80 s after it ended. The backoff now counts unexplained failures in a row."""
+    from sqlalchemy import select
+
+    from bot.storage.models import OutboxItem
+    from tests.fakes.clock import FakeClock
+
+    class Storm(RecordingSender):
+        def __init__(self) -> None:
+            super().__init__("test")
+            self.errors = 0
+
+        async def send(self, message: Outbound) -> str | None:
+            if not self.fail_next and self.errors:
+                self.errors -= 1
+                raise ConnectionError("500 from the Bot API")
+            return await super().send(message)
+
+    clock = FakeClock()
+    sender = Storm()
+    sender.fail_next, sender.errors = [1.0] * 6, 2
+    dispatcher = OutboxDispatcher(uow, {"test": sender}, clock, instance="i1")
+    async with uow() as u:
+        await u.outbox.add("test", "c1", Outbound("test", "c1", "held").to_payload(), clock.now())
+        await u.commit()
+    waits: list[float] = []
+    for _ in range(8):  # six 429s, then two 500s
+        await dispatcher.deliver_due()
+        async with uow() as u:
+            due = await u.session.scalar(select(OutboxItem.next_attempt_at))
+        assert due is not None
+        waits.append((due - clock.now()).total_seconds())
+        clock.advance(seconds=waits[-1])
+    await dispatcher.deliver_due()
+
+    assert waits == [1.0] * 6 + [1.0, 2.0]  # before: 64 s capped to 60, then 60
+    assert sender.texts("c1") == ["held"]
