@@ -47,6 +47,11 @@ async def test_a_chat_is_transferred_with_a_note_then_handed_back_with_a_reason(
     await li.click("#transfer button[type=submit]")
     await expect(li.locator("#queue-note")).to_contain_text("Transferred")
     await expect(resident.locator("#log li.from-bot").last).to_contain_text("Another counselor")
+    # Li may no longer read it: her pane closes, and the console's refresh does not reopen it into
+    # "Cannot open this chat" over the note (it did, racing this test, until the pane closed).
+    await expect(li.locator("#pane")).to_be_hidden()
+    await li.wait_for_load_state("networkidle")
+    await expect(li.locator("#queue-note")).to_contain_text("Transferred")
     await wang.get_by_role("button", name="Open chat").first.click()
     await expect(wang.locator("#handback")).to_be_visible()
     await expect(wang.locator("#pane-notes")).to_contain_text("Calmer now; asked about her sister.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +15,26 @@ from bot.server import Server
 from config.settings import Settings, load_settings
 from tests.fakes.clock import FakeClock
 from tests.fakes.telegram_api import FakeTelegram
+
+
+@pytest.fixture(autouse=True)
+async def no_task_left_behind() -> AsyncIterator[None]:
+    """After each test's servers have stopped, no task of theirs may still run. Once, under load 10+,
+    a Telegram test's event loop never closed (pytest-timeout after 900 s, stuck cancelling a task
+    that did not end); this names such a task on stderr and fails the test, so the next time says
+    which one it is instead of only hanging."""
+    yield
+    await asyncio.sleep(0)
+    left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
+    if not left:
+        return
+    for task in left:
+        print(f"task left running after the servers stopped: {task.get_name()} {task.get_coro()!r}",
+              file=sys.stderr)
+        task.print_stack(file=sys.stderr)
+        task.cancel()
+    await asyncio.wait(left, timeout=5)
+    pytest.fail(f"tasks left running after the servers stopped: {[t.get_name() for t in left]}")
 
 
 @pytest.fixture

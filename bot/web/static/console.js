@@ -455,13 +455,16 @@
   $('reply-text').addEventListener('keydown', function (e) {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('reply').requestSubmit(); }
   });
-  function done(what, id, r) {
+  function done(what, id, r, handedOn) {
     var known = Object.prototype.hasOwnProperty.call(TEXT, 'console.err.' + r.result);
     $('case-error').textContent = r.result === 'ok' ? '' : known ? T('console.err.' + r.result)
       : T('console.not_done', { why: L('console.result', r.result) });  // unknown results show as they are
     if (r.result === 'ok') {
       $('queue-note').textContent = T(what, { id: id });
       ['case-note', 'transfer-note', 'handback-reason'].forEach(function (k) { $(k).value = ''; });
+      // Handed to someone else: this counselor may no longer read the chat (issue 19 finding 1), so
+      // the pane closes instead of the refresh reopening it into "Cannot open this chat".
+      if (handedOn && current === id) { current = null; watching = false; $('pane').hidden = true; }
     }
     refresh();
   }
@@ -489,13 +492,13 @@
     e.preventDefault();
     var id = current;
     api('POST', '/console/api/handoffs/' + id + '/transfer', { to: $('transfer-to').value, note: $('transfer-note').value })
-      .then(function (r) { done($('transfer-to').value === 'queue' ? 'console.requeued' : 'console.transferred', id, r); });
+      .then(function (r) { done($('transfer-to').value === 'queue' ? 'console.requeued' : 'console.transferred', id, r, true); });
   });
   $('handback').addEventListener('submit', function (e) {
     e.preventDefault();
     var id = current;
     api('POST', '/console/api/handoffs/' + id + '/handback', { reason: $('handback-reason').value })
-      .then(function (r) { done('console.handed_back', id, r); });
+      .then(function (r) { done('console.handed_back', id, r, true); });
   });
   Array.prototype.forEach.call(document.querySelectorAll('.quick'), function (b) {
     b.addEventListener('click', function () { var box = $('reply-text'); box.value = b.dataset.text; box.focus(); });
