@@ -5,18 +5,12 @@ the words) for the editors' report on /admin/kb."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 
-import triage
-from bot.adapters.kb_adapter import KnowledgeAdapter
-from bot.adapters.triage_adapter import TriageAdapter
 from bot.storage.models import Feedback
-from knowledge_base import KnowledgeBase, load_kb
-from tests.conversation.conftest import RESIDENT, Harness, harness
+from knowledge_base import KnowledgeBase
+from tests.conversation.conftest import RESIDENT, Harness
+from tests.knowledge_base.served import h, kb
 
 # Written for this test: a job lost, money worries and, asked last, sleep.
 TWO_WORRIES = ("公司裁员我被辞退了，两个月投简历都没回音，晚上一想到房贷就失眠到凌晨。"
@@ -24,18 +18,7 @@ TWO_WORRIES = ("公司裁员我被辞退了，两个月投简历都没回音，�
 NOT_OURS = "我家的猫最近不爱吃东西怎么办"
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    kb = load_kb()
-    assert kb.wait_semantic(timeout=120)
-    return kb
-
-
-@pytest.fixture
-async def h(db_url: str, tmp_path: Path, kb: KnowledgeBase) -> AsyncIterator[Harness]:
-    async with harness(db_url, tmp_path, TriageAdapter(engine=triage.lexicon_only_engine()),
-                       KnowledgeAdapter(kb=kb)) as run:
-        yield run
+__all__ = ["h", "kb"]  # the fixtures, used by name below
 
 
 async def feedback_rows(h: Harness) -> list[tuple[str, str | None, int]]:

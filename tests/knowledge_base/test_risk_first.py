@@ -4,37 +4,19 @@ database, the real conversation service."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 
-import triage
-from bot.adapters.kb_adapter import KnowledgeAdapter
-from bot.adapters.triage_adapter import TriageAdapter
 from bot.storage.models import Handoff
-from knowledge_base import KnowledgeBase, load_kb
-from tests.conversation.conftest import RESIDENT, Harness, harness
+from knowledge_base import KnowledgeBase
+from tests.conversation.conftest import RESIDENT, Harness
+from tests.knowledge_base.served import h, kb
 
 STORY = ("最近项目特别多，领导天天催，下班回家还要回消息，晚上躺下脑子里全是工作，两三点都睡不着。"
          "{risk}我该怎么才能睡得好一点？")
 RISK = "有时候真觉得活着没意思，不如死了算了。"
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    kb = load_kb()
-    assert kb.wait_semantic(timeout=120)
-    return kb
-
-
-@pytest.fixture
-async def h(db_url: str, tmp_path: Path, kb: KnowledgeBase) -> AsyncIterator[Harness]:
-    # The lexicon and rules: what screens every message first (the classifiers only add to them).
-    async with harness(db_url, tmp_path, TriageAdapter(engine=triage.lexicon_only_engine()),
-                       KnowledgeAdapter(kb=kb)) as run:
-        yield run
+__all__ = ["h", "kb"]  # the fixtures, used by name below
 
 
 async def handoffs(h: Harness) -> list[Handoff]:
