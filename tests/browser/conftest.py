@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from bot.server import Server
 from tests.web.conftest import start_server
@@ -20,6 +20,7 @@ CHROMIUM = "/usr/bin/chromium"
 # How long a page action or wait may take before it fails. Only a failing test waits this long; the
 # suite runs in 4 workers on 2 cores, where an argon2 login plus a page load took over 5 s (load 14).
 WAIT_MS = 15_000
+expect.set_options(timeout=WAIT_MS)  # expect()'s own default is 5 s (waits with a timeout= keep theirs)
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-quic"]
 HAVE_CHROMIUM = Path(CHROMIUM).exists()

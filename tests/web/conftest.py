@@ -156,8 +156,9 @@ class Resident:
         await self.ws.send_json({"type": "msg", "cid": cid, "text": text})
         return cid
 
-    async def wait(self, pred: Callable[[dict[str, Any]], bool], timeout: float = 5.0) -> dict[str, Any]:
-        """The first frame matching `pred` that no earlier `wait` returned (reading more as needed)."""
+    async def wait(self, pred: Callable[[dict[str, Any]], bool], timeout: float = 15.0) -> dict[str, Any]:
+        """The first frame matching `pred` that no earlier `wait` returned (reading more as needed).
+        Only a failing test waits the whole timeout; 5 s ran out once in the 4-worker suite."""
         assert self.ws is not None
         async with asyncio.timeout(timeout):
             while True:
