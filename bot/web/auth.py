@@ -45,12 +45,13 @@ CSRF_KEY = "csrf"
 SID_KEY = "sid"  # the server-side session id (bot/storage/session_repo.py)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# settings.password_hash_cost -> argon2id parameters ("standard": the library's recommended ones).
+HASH_COSTS = {"standard": profiles.RFC_9106_LOW_MEMORY, "test": profiles.CHEAPEST}
+_cost = "standard"
+_hasher = PasswordHasher.from_parameters(HASH_COSTS[_cost])
 # Verifying against this when a login does not exist keeps the timing of "no such login" and
 # "wrong password" alike, so logins cannot be enumerated by timing.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-HASH_COSTS = {"standard": profiles.RFC_9106_LOW_MEMORY, "test": profiles.CHEAPEST}
-_cost = "standard"  # PasswordHasher()'s defaults are RFC_9106_LOW_MEMORY
 
 
 class AuthError(Exception):
